@@ -1,0 +1,216 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+
+/** The shared taxonomy every adapter maps its driver errors onto. */
+export const ERROR_CLASSES = [
+  'busy',
+  'serialization',
+  'deadlock',
+  'lock-timeout',
+  'connection',
+  'pool-timeout',
+  'constraint',
+  'other',
+] as const;
+export type ErrorClass = (typeof ERROR_CLASSES)[number];
+
+/** One driver error after classification. */
+export interface ClassifiedError {
+  /** Where the error sits in the shared taxonomy. */
+  errorClass: ErrorClass;
+  /** Whether repeating the whole statement or transaction could succeed. */
+  retryable: boolean;
+  /** The driver's own code (SQLITE_BUSY, 40P01, ER_LOCK_DEADLOCK …), when it gave one. */
+  code?: string;
+}
+
+/** Error classes a retry can cure; the same for every adapter, so a retry policy needs no per-database branch. */
+export const RETRYABLE: Record<ErrorClass, boolean> = {
+  busy: true,
+  serialization: true,
+  deadlock: true,
+  'lock-timeout': true,
+  connection: true,
+  'pool-timeout': true,
+  constraint: false,
+  other: false,
+};
+
+/** What one database can do, as data the workloads read instead of branching on adapter names. */
+export interface Capabilities {
+  /** INSERT … RETURNING is available (knex `.returning()` yields rows). */
+  returning: boolean;
+  /** The most bind parameters one statement may carry. */
+  maxBindParams: number;
+  /** The most rows knex may put in one multi-row INSERT (SQLite: 500, knex's compound SELECT limit). */
+  maxRowsPerInsert: number;
+  /** Concurrent writers contend for one database-wide lock (SQLite) rather than row locks. */
+  singleWriterLock: boolean;
+  /** Concurrency comes from worker_threads with a connection each (true) or from one event loop over a pool (false). */
+  threadedWorkers: boolean;
+}
+
+/** Where a server lives; for SQLite, the file. Never logged as is: see `redactedUrl`. */
+export interface ServerAddress {
+  /** Connection URL (postgres://, mysql://) or the SQLite file path. */
+  url: string;
+  /** How the server was obtained. */
+  provider: 'file' | 'url' | 'testcontainers';
+}
+
+/** Connection pool settings, common to every adapter. */
+export const poolSchema = z
+  .object({
+    /** Connections kept open when idle. */
+    min: z.number().int().min(0),
+    /** Most connections open at once. */
+    max: z.number().int().min(1),
+    /** Milliseconds an idle connection stays open. */
+    idleTimeoutMs: z.number().int().min(1),
+    /** Milliseconds a query waits for a free connection before failing. */
+    acquireTimeoutMs: z.number().int().min(1),
+  })
+  .strict()
+  .refine((p) => p.min <= p.max, { message: 'pool.min must not exceed pool.max' });
+export type PoolSettings = z.infer<typeof poolSchema>;
+
+/** CRUD weights for the crud-mix workload. */
+export const crudWeightsSchema = z
+  .object({
+    insert: z.number().min(0),
+    read: z.number().min(0),
+    update: z.number().min(0),
+    delete: z.number().min(0),
+  })
+  .strict()
+  .refine((w) => w.insert + w.read + w.update + w.delete > 0, { message: 'crud weights must not all be 0' });
+export type CrudWeights = z.infer<typeof crudWeightsSchema>;
+
+/** The adapter-independent part of a tuning profile. */
+export const baseProfileShape = {
+  /** Concurrent workers for the concurrent workloads (threads on SQLite, pooled connections elsewhere). */
+  workers: z.number().int().min(1).max(1000),
+  /** Rows per multi-row INSERT (insert-bulk, high-volume-insert). */
+  batchSize: z.number().int().min(1).max(100_000),
+  /** Rows committed per transaction (insert-transaction-batch). */
+  transactionBatchSize: z.number().int().min(1).max(100_000),
+  /** Connection pool. */
+  pool: poolSchema,
+  /** crud-mix operation weights. */
+  crudWeights: crudWeightsSchema,
+  /** Rows loaded before read-point and read-range run. */
+  readTableRows: z.number().int().min(1).max(10_000_000),
+  /** Rows returned by one read-range query. */
+  rangeSize: z.number().int().min(1).max(100_000),
+  /** Rows contended for by hot-row-update. */
+  hotRows: z.number().int().min(1).max(10_000),
+};
+
+/** A tuning profile: data, overridable from a config file or `--set`, validated by the adapter's schema. */
+export interface Profile<Session = Record<string, unknown>> {
+  /** Unique name across adapters, e.g. sqlite-wal. */
+  name: string;
+  /** The adapter this profile belongs to. */
+  adapter: string;
+  /** One line on what the profile is for. */
+  description: string;
+  /** Concurrent workers for the concurrent workloads. */
+  workers: number;
+  /** Rows per multi-row INSERT. */
+  batchSize: number;
+  /** Rows committed per transaction. */
+  transactionBatchSize: number;
+  /** Connection pool. */
+  pool: PoolSettings;
+  /** crud-mix operation weights. */
+  crudWeights: CrudWeights;
+  /** Rows loaded before the read workloads. */
+  readTableRows: number;
+  /** Rows per read-range query. */
+  rangeSize: number;
+  /** Rows contended for by hot-row-update. */
+  hotRows: number;
+  /** Session settings applied to every new connection (PRAGMAs, SET …). */
+  session: Session;
+}
+
+/** One database, as a Knex-backed adapter. */
+export interface Adapter<Session extends Record<string, unknown> = Record<string, unknown>> {
+  /** Registry key, also the `--adapter` name. */
+  name: string;
+  /** The knex client package this adapter drives. */
+  client: 'better-sqlite3' | 'pg' | 'mysql2';
+  /** What this database can do. */
+  capabilities: Capabilities;
+  /** Schema for `profile.session`; strict, so an unknown key is a user error. */
+  sessionSchema: z.ZodType<Session>;
+  /** Named profiles; the first is the default. */
+  defaultProfiles: Profile<Session>[];
+  /** URL schemes accepted for a server (empty for file databases). */
+  urlSchemes: string[];
+  /** Knex configuration for one server and profile; session settings go in pool.afterCreate. */
+  knexConfig(server: ServerAddress, profile: Profile<Session>): Knex.Config;
+  /** Map a driver error onto the shared taxonomy. */
+  classify(err: unknown): ClassifiedError;
+  /** Settings actually in force on a connection, read back from the server. */
+  readSettings(knex: Knex): Promise<Record<string, string>>;
+  /** Server (or library) version string. */
+  serverVersion(knex: Knex): Promise<string>;
+}
+
+/** The error's own message, whatever was thrown. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+/** The driver code of an error, if any (string or number). */
+export function errorCode(err: unknown): string | undefined {
+  if (err && typeof err === 'object') {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' || typeof code === 'number') return String(code);
+  }
+  return undefined;
+}
+
+/** Errors raised by node's net layer when a server is down or the link breaks. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
+
+/** Classification shared by the server adapters for errors that come from the client side, not the server. */
+export function classifyClientSide(err: unknown): ClassifiedError | undefined {
+  const code = errorCode(err);
+  if (err && typeof err === 'object' && (err as { name?: string }).name === 'KnexTimeoutError') {
+    return { errorClass: 'pool-timeout', retryable: true, code: 'KnexTimeoutError' };
+  }
+  if (code && NETWORK_CODES.has(code)) return { errorClass: 'connection', retryable: true, code };
+  const message = errorMessage(err);
+  if (/Connection terminated|connection.*(closed|lost|ended)|Client has encountered a connection error/i.test(message)) {
+    return { errorClass: 'connection', retryable: true, code };
+  }
+  return undefined;
+}
+
+/** Build a classification with the shared retryable flag. */
+export function classified(errorClass: ErrorClass, code?: string): ClassifiedError {
+  return { errorClass, retryable: RETRYABLE[errorClass], code };
+}
+
+/** A URL with any password replaced, safe for logs and reports. */
+export function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  }
+}

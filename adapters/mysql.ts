@@ -1,0 +1,136 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { type Adapter, type Profile, classified, classifyClientSide, errorCode } from './contract';
+
+/** Session settings applied to every MySQL / MariaDB connection (syntax both accept). */
+export const mysqlSessionSchema = z
+  .object({
+    /** SET SESSION TRANSACTION ISOLATION LEVEL. */
+    isolation: z.enum(['READ UNCOMMITTED', 'READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE']),
+    /** innodb_lock_wait_timeout in seconds. */
+    innodb_lock_wait_timeout: z.number().int().min(1).max(1_073_741_824),
+    /** Milliseconds allowed to open a connection before giving up. */
+    connect_timeout: z.number().int().min(100).max(120_000),
+  })
+  .strict();
+export type MysqlSession = z.infer<typeof mysqlSessionSchema>;
+
+const common = {
+  adapter: 'mysql',
+  workers: 16,
+  batchSize: 500,
+  transactionBatchSize: 100,
+  pool: { min: 0, max: 16, idleTimeoutMs: 30_000, acquireTimeoutMs: 10_000 },
+  crudWeights: { insert: 40, read: 30, update: 20, delete: 10 },
+  readTableRows: 10_000,
+  rangeSize: 100,
+  hotRows: 4,
+};
+
+const defaultSession: MysqlSession = { isolation: 'REPEATABLE READ', innodb_lock_wait_timeout: 10, connect_timeout: 5_000 };
+
+/** Server error numbers (shared by MySQL 8 and MariaDB) mapped onto the taxonomy. */
+const ERRNO_CLASS: Record<number, Parameters<typeof classified>[0]> = {
+  1213: 'deadlock',
+  1205: 'lock-timeout',
+  1020: 'serialization', // MariaDB: record changed since last read (snapshot isolation)
+  1062: 'constraint',
+  1048: 'constraint',
+  1364: 'constraint',
+  1451: 'constraint',
+  1452: 'constraint',
+  3819: 'constraint',
+  1040: 'connection', // too many connections
+  1053: 'connection', // server shutdown in progress
+  1927: 'connection', // MariaDB: connection killed
+  2002: 'connection',
+  2003: 'connection',
+  2006: 'connection',
+  2013: 'connection',
+};
+
+/** Parse a mysql:// URL into mysql2 connection options. */
+function connectionFromUrl(url: string, connectTimeout: number) {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : 3306,
+    user: decodeURIComponent(u.username || 'root'),
+    password: decodeURIComponent(u.password),
+    database: decodeURIComponent(u.pathname.replace(/^\//, '')) || undefined,
+    connectTimeout,
+    supportBigNumbers: true,
+  };
+}
+
+/** MySQL 8 and MariaDB through mysql2. */
+export const mysql: Adapter<MysqlSession> = {
+  name: 'mysql',
+  client: 'mysql2',
+  capabilities: {
+    returning: false,
+    maxBindParams: 65_535,
+    maxRowsPerInsert: 65_535,
+    singleWriterLock: false,
+    threadedWorkers: false,
+  },
+  sessionSchema: mysqlSessionSchema,
+  urlSchemes: ['mysql:', 'mariadb:'],
+  defaultProfiles: [
+    { ...common, name: 'mysql-default', description: 'InnoDB, REPEATABLE READ, pool of 16', session: defaultSession },
+    {
+      ...common,
+      name: 'mysql-read-committed',
+      description: 'READ COMMITTED: fewer gap locks under concurrent inserts',
+      session: { ...defaultSession, isolation: 'READ COMMITTED' },
+    },
+  ],
+  knexConfig(server, profile: Profile<MysqlSession>): Knex.Config {
+    const s = profile.session;
+    return {
+      client: 'mysql2',
+      connection: connectionFromUrl(server.url, s.connect_timeout),
+      pool: {
+        min: profile.pool.min,
+        max: profile.pool.max,
+        idleTimeoutMillis: profile.pool.idleTimeoutMs,
+        acquireTimeoutMillis: profile.pool.acquireTimeoutMs,
+        afterCreate(conn: { query(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
+          conn.query(`SET SESSION TRANSACTION ISOLATION LEVEL ${s.isolation}`, (err) => {
+            if (err) return done(err, conn);
+            conn.query(`SET SESSION innodb_lock_wait_timeout = ${s.innodb_lock_wait_timeout}`, (err2) => done(err2, conn));
+          });
+        },
+      },
+    };
+  },
+  classify(err) {
+    const errno = (err as { errno?: unknown } | null)?.errno;
+    if (typeof errno === 'number' && ERRNO_CLASS[errno]) return classified(ERRNO_CLASS[errno], errorCode(err) ?? String(errno));
+    const code = errorCode(err);
+    if (code === 'PROTOCOL_CONNECTION_LOST' || code === 'ER_CON_COUNT_ERROR') return classified('connection', code);
+    return classifyClientSide(err) ?? classified('other', code);
+  },
+  async readSettings(knex) {
+    // tx_isolation (MariaDB) and transaction_isolation (MySQL 8) name the same thing; ask for both.
+    const names = [
+      'tx_isolation',
+      'transaction_isolation',
+      'innodb_lock_wait_timeout',
+      'innodb_flush_log_at_trx_commit',
+      'sync_binlog',
+      'innodb_buffer_pool_size',
+      'max_connections',
+      'autocommit',
+    ];
+    const [rows] = await knex.raw(`SHOW SESSION VARIABLES WHERE Variable_name IN (${names.map(() => '?').join(',')})`, names);
+    const settings: Record<string, string> = {};
+    for (const row of rows as { Variable_name: string; Value: string }[]) settings[row.Variable_name] = row.Value;
+    return settings;
+  },
+  async serverVersion(knex) {
+    const [rows] = await knex.raw('select version() as v');
+    const v = String(rows[0].v);
+    return /mariadb/i.test(v) ? `MariaDB ${v}` : `MySQL ${v}`;
+  },
+};

@@ -1,0 +1,125 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { type Adapter, type Profile, classified, classifyClientSide, errorCode } from './contract';
+
+/** Session settings applied to every PostgreSQL connection. */
+export const postgresSessionSchema = z
+  .object({
+    /** synchronous_commit; off trades the last few commits after a crash for speed. */
+    synchronous_commit: z.enum(['on', 'off', 'local', 'remote_write', 'remote_apply']),
+    /** default_transaction_isolation. */
+    isolation: z.enum(['read committed', 'repeatable read', 'serializable']),
+    /** statement_timeout in ms (0 = none). */
+    statement_timeout: z.number().int().min(0),
+    /** lock_timeout in ms (0 = none). */
+    lock_timeout: z.number().int().min(0),
+    /** Milliseconds allowed to open a connection before giving up. */
+    connect_timeout: z.number().int().min(100).max(120_000),
+  })
+  .strict();
+export type PostgresSession = z.infer<typeof postgresSessionSchema>;
+
+const common = {
+  adapter: 'postgres',
+  workers: 16,
+  batchSize: 500,
+  transactionBatchSize: 100,
+  pool: { min: 0, max: 16, idleTimeoutMs: 30_000, acquireTimeoutMs: 10_000 },
+  crudWeights: { insert: 40, read: 30, update: 20, delete: 10 },
+  readTableRows: 10_000,
+  rangeSize: 100,
+  hotRows: 4,
+};
+
+const defaultSession: PostgresSession = {
+  synchronous_commit: 'on',
+  isolation: 'read committed',
+  statement_timeout: 30_000,
+  lock_timeout: 10_000,
+  connect_timeout: 5_000,
+};
+
+/** Class-level SQLSTATE prefixes and exact codes, mapped onto the shared taxonomy. */
+function classifySqlState(code: string) {
+  if (code === '40001') return classified('serialization', code);
+  if (code === '40P01') return classified('deadlock', code);
+  if (code === '55P03' || code === '57014') return classified('lock-timeout', code);
+  if (code.startsWith('23')) return classified('constraint', code);
+  if (code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code)) return classified('connection', code);
+  return classified('other', code);
+}
+
+/** PostgreSQL through pg. */
+export const postgres: Adapter<PostgresSession> = {
+  name: 'postgres',
+  client: 'pg',
+  capabilities: {
+    returning: true,
+    maxBindParams: 65_535,
+    maxRowsPerInsert: 65_535,
+    singleWriterLock: false,
+    threadedWorkers: false,
+  },
+  sessionSchema: postgresSessionSchema,
+  urlSchemes: ['postgres:', 'postgresql:'],
+  defaultProfiles: [
+    { ...common, name: 'postgres-default', description: 'read committed, synchronous_commit=on, pool of 16', session: defaultSession },
+    {
+      ...common,
+      name: 'postgres-async-commit',
+      description: 'synchronous_commit=off: commits return before the WAL reaches disk',
+      session: { ...defaultSession, synchronous_commit: 'off' },
+    },
+  ],
+  knexConfig(server, profile: Profile<PostgresSession>): Knex.Config {
+    const s = profile.session;
+    const setup = [
+      `SET synchronous_commit = '${s.synchronous_commit}'`,
+      `SET default_transaction_isolation = '${s.isolation}'`,
+      `SET statement_timeout = ${s.statement_timeout}`,
+      `SET lock_timeout = ${s.lock_timeout}`,
+      `SET application_name = 'dbmatrix'`,
+    ].join('; ');
+    return {
+      client: 'pg',
+      connection: { connectionString: server.url, connectionTimeoutMillis: s.connect_timeout },
+      pool: {
+        min: profile.pool.min,
+        max: profile.pool.max,
+        idleTimeoutMillis: profile.pool.idleTimeoutMs,
+        acquireTimeoutMillis: profile.pool.acquireTimeoutMs,
+        afterCreate(conn: { query(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
+          conn.query(setup, (err) => done(err, conn));
+        },
+      },
+    };
+  },
+  classify(err) {
+    const code = errorCode(err);
+    // SQLSTATE first: a server-side 57P01 also carries a "terminated" message.
+    if (code && /^[0-9A-Z]{5}$/.test(code)) return classifySqlState(code);
+    return classifyClientSide(err) ?? classified('other', code);
+  },
+  async readSettings(knex) {
+    const names = [
+      'synchronous_commit',
+      'default_transaction_isolation',
+      'statement_timeout',
+      'lock_timeout',
+      'fsync',
+      'wal_level',
+      'shared_buffers',
+      'max_connections',
+    ];
+    const result = await knex.raw('select name, setting, unit from pg_settings where name = any(?)', [names]);
+    const settings: Record<string, string> = {};
+    for (const row of result.rows as { name: string; setting: string; unit: string | null }[]) {
+      settings[row.name] = row.unit ? `${row.setting} (${row.unit})` : row.setting;
+    }
+    return settings;
+  },
+  async serverVersion(knex) {
+    const result = await knex.raw('show server_version');
+    return `PostgreSQL ${result.rows[0].server_version}`;
+  },
+};

@@ -1,0 +1,126 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { type Adapter, type Profile, classified, classifyClientSide, errorCode } from './contract';
+
+/** PRAGMAs applied to every SQLite connection. */
+export const sqliteSessionSchema = z
+  .object({
+    /** PRAGMA journal_mode; WAL lets readers run beside the one writer. */
+    journal_mode: z.enum(['WAL', 'DELETE', 'TRUNCATE', 'PERSIST', 'MEMORY', 'OFF']),
+    /** PRAGMA synchronous; NORMAL is durable enough under WAL and avoids a sync per commit. */
+    synchronous: z.enum(['OFF', 'NORMAL', 'FULL', 'EXTRA']),
+    /** PRAGMA busy_timeout in ms; 0 makes a contended writer fail at once with SQLITE_BUSY. */
+    busy_timeout: z.number().int().min(0).max(600_000),
+    /** PRAGMA cache_size; negative values are KiB, positive values pages. */
+    cache_size: z.number().int(),
+    /** PRAGMA temp_store. */
+    temp_store: z.enum(['DEFAULT', 'FILE', 'MEMORY']),
+    /** PRAGMA mmap_size in bytes. */
+    mmap_size: z.number().int().min(0),
+  })
+  .strict();
+export type SqliteSession = z.infer<typeof sqliteSessionSchema>;
+
+const common = {
+  adapter: 'sqlite',
+  workers: 8,
+  batchSize: 500,
+  transactionBatchSize: 100,
+  // better-sqlite3 is synchronous: one connection per knex instance; concurrency comes from threads.
+  pool: { min: 1, max: 1, idleTimeoutMs: 30_000, acquireTimeoutMs: 10_000 },
+  crudWeights: { insert: 40, read: 30, update: 20, delete: 10 },
+  readTableRows: 10_000,
+  rangeSize: 100,
+  hotRows: 4,
+};
+
+const walSession: SqliteSession = {
+  journal_mode: 'WAL',
+  synchronous: 'NORMAL',
+  busy_timeout: 5000,
+  cache_size: -20_000,
+  temp_store: 'MEMORY',
+  mmap_size: 268_435_456,
+};
+
+/** SQLite through better-sqlite3 on a local file. */
+export const sqlite: Adapter<SqliteSession> = {
+  name: 'sqlite',
+  client: 'better-sqlite3',
+  capabilities: {
+    returning: true,
+    maxBindParams: 32_766,
+    maxRowsPerInsert: 500,
+    singleWriterLock: true,
+    threadedWorkers: true,
+  },
+  sessionSchema: sqliteSessionSchema,
+  urlSchemes: [],
+  defaultProfiles: [
+    { ...common, name: 'sqlite-wal', description: 'WAL journal, synchronous=NORMAL, 5 s busy timeout', session: walSession },
+    {
+      ...common,
+      name: 'sqlite-delete',
+      description: 'rollback journal (DELETE), synchronous=FULL: the SQLite default durability',
+      session: { ...walSession, journal_mode: 'DELETE', synchronous: 'FULL' },
+    },
+    {
+      ...common,
+      name: 'sqlite-nowait',
+      description: 'WAL with busy_timeout=0: contended writers fail with SQLITE_BUSY instead of waiting',
+      session: { ...walSession, busy_timeout: 0 },
+    },
+  ],
+  knexConfig(server: { url: string }, profile: Profile<SqliteSession>): Knex.Config {
+    const s = profile.session;
+    return {
+      client: 'better-sqlite3',
+      connection: { filename: server.url },
+      useNullAsDefault: true,
+      pool: {
+        min: 1,
+        max: 1,
+        idleTimeoutMillis: profile.pool.idleTimeoutMs,
+        acquireTimeoutMillis: profile.pool.acquireTimeoutMs,
+        // busy_timeout first: switching journal_mode itself needs the lock another thread may hold.
+        afterCreate(conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+          try {
+            conn.pragma(`busy_timeout = ${s.busy_timeout}`);
+            conn.pragma(`journal_mode = ${s.journal_mode}`);
+            conn.pragma(`synchronous = ${s.synchronous}`);
+            conn.pragma(`cache_size = ${s.cache_size}`);
+            conn.pragma(`temp_store = ${s.temp_store}`);
+            conn.pragma(`mmap_size = ${s.mmap_size}`);
+            done(null, conn);
+          } catch (err) {
+            done(err as Error, conn);
+          }
+        },
+      },
+    };
+  },
+  classify(err) {
+    const client = classifyClientSide(err);
+    if (client) return client;
+    const code = errorCode(err);
+    if (!code) return classified('other');
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return classified('busy', code);
+    if (code.startsWith('SQLITE_CONSTRAINT')) return classified('constraint', code);
+    if (code.startsWith('SQLITE_CANTOPEN')) return classified('connection', code);
+    return classified('other', code);
+  },
+  async readSettings(knex) {
+    const names = ['journal_mode', 'synchronous', 'busy_timeout', 'cache_size', 'temp_store', 'mmap_size', 'page_size', 'locking_mode'];
+    const settings: Record<string, string> = {};
+    for (const name of names) {
+      const rows = (await knex.raw(`PRAGMA ${name}`)) as Record<string, unknown>[];
+      const first = rows[0];
+      settings[name] = first ? String(Object.values(first)[0]) : '';
+    }
+    return settings;
+  },
+  async serverVersion(knex) {
+    const rows = (await knex.raw('select sqlite_version() as v')) as { v: string }[];
+    return `SQLite ${rows[0]?.v ?? '?'}`;
+  },
+};

@@ -1,0 +1,184 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { join, resolve } from 'node:path';
+import { ADAPTER_NAMES, type AdapterName } from '../adapters/registry';
+import { type ConfigFile, loadConfigFile, parseAdapterList } from '../matrix/profiles';
+import { checkRunId, newRunId } from '../matrix/namespace';
+import { silentProgress, streamProgress } from '../matrix/progress';
+import { runMatrix } from '../matrix/run-matrix';
+import type { MatrixRun } from '../matrix/runner';
+import { UserError } from '../matrix/user-error';
+import { WORKLOAD_NAMES, type WorkloadName, isWorkloadName } from '../matrix/workloads/registry';
+import { summaryTable } from '../reports/summary-table';
+import { listAdapters, listProfiles, listWorkloads } from './list';
+
+/** Where run output goes by default: a git-ignored folder under reports/. */
+const RUNS_DIR = join(__dirname, '..', 'reports', 'runs');
+
+function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} takes a whole number of at least 1`);
+    return n;
+  };
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('takes a whole number of at least 0');
+  return n;
+}
+
+/** "30s", "2m", "1500ms" or a number of seconds, as milliseconds. */
+export function parseDuration(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
+  const ms = m ? Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm']) : NaN;
+  if (!(ms >= 100)) throw new InvalidArgumentError('takes a duration of at least 100ms, such as 30s, 2m or 500ms');
+  return Math.round(ms);
+}
+
+function rate(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('takes a share between 0 and 1, such as 0.01');
+  return n;
+}
+
+function parseWorkloads(text: string): WorkloadName[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) if (!isWorkloadName(n)) throw new UserError(`unknown workload '${n}'; valid workloads: ${WORKLOAD_NAMES.join(', ')}`);
+  if (names.length === 0) throw new UserError(`no workload given; valid workloads: ${WORKLOAD_NAMES.join(', ')}`);
+  return [...new Set(names)] as WorkloadName[];
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Options of `dbmatrix run`, as commander parses them. */
+interface RunOptions {
+  adapter?: string;
+  profile?: string;
+  workload?: string;
+  ops?: number;
+  duration?: number;
+  warmup?: number;
+  maxErrorRate: number;
+  set: string[];
+  config?: string;
+  postgresUrl?: string;
+  mysqlUrl?: string;
+  out?: string;
+  runId?: string;
+  progress: boolean;
+}
+
+async function runCommand(opts: RunOptions): Promise<number> {
+  if (opts.ops !== undefined && opts.duration !== undefined) throw new UserError('give --ops or --duration, not both');
+  const config: ConfigFile | undefined = opts.config ? loadConfigFile(opts.config) : undefined;
+  const runId = opts.runId ? checkRunId(opts.runId) : newRunId();
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  const outDir = resolve(opts.out ?? join(RUNS_DIR, `${stamp}-${runId}`));
+  const urls: Partial<Record<AdapterName, string>> = {};
+  if (opts.postgresUrl) urls.postgres = opts.postgresUrl;
+  if (opts.mysqlUrl) urls.mysql = opts.mysqlUrl;
+
+  let run: MatrixRun | undefined;
+  let signals = 0;
+  const onSignal = () => {
+    signals++;
+    if (signals > 1) {
+      process.stderr.write('dbmatrix: forced exit; tables of this run may be left behind\n');
+      process.exit(130);
+    }
+    process.stderr.write('dbmatrix: interrupted; finishing the current operations and removing this run\'s tables (Ctrl-C again to force)\n');
+    run?.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const { results, file } = await runMatrix({
+      adapters: opts.adapter ? parseAdapterList(opts.adapter) : ['sqlite'],
+      profiles: opts.profile ? opts.profile.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+      workloads: opts.workload ? parseWorkloads(opts.workload) : WORKLOAD_NAMES,
+      settings: opts.set,
+      config,
+      ops: opts.duration !== undefined ? null : (opts.ops ?? 1000),
+      durationMs: opts.duration ?? null,
+      warmupOps: opts.warmup ?? null,
+      maxErrorRate: opts.maxErrorRate,
+      urls,
+      runId,
+      outDir,
+      progress: opts.progress ? streamProgress(process.stderr) : silentProgress,
+      log: (line) => process.stderr.write(`${line}\n`),
+      onStarted: (r) => {
+        run = r;
+        if (signals > 0) r.abort();
+      },
+    });
+    process.stdout.write(`${summaryTable(results.cells)}\n`);
+    process.stdout.write(`results: ${file}\n`);
+    if (results.interrupted) return 130;
+    return results.cells.some((c) => c.state === 'failed') ? 1 : 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** The dbmatrix command line. */
+export function buildProgram(): Command {
+  const program = new Command('dbmatrix')
+    .description('Run one shared workload suite through SQLite, PostgreSQL and MySQL and report verified figures.')
+    .showSuggestionAfterError(false)
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`dbmatrix: ${text.replace(/^error: /, '').trim()}\n`) });
+
+  program
+    .command('run')
+    .description('run adapters × profiles × workloads and write results.json')
+    .option('-a, --adapter <names>', `adapters to run with their default profile (${ADAPTER_NAMES.join(', ')})`, undefined)
+    .option('-p, --profile <names>', 'named profiles to run side by side, e.g. sqlite-wal,sqlite-delete (see `dbmatrix list profiles`)')
+    .option('-w, --workload <names>', `workloads (default: all: ${WORKLOAD_NAMES.join(', ')})`)
+    .addOption(new Option('--ops <n>', 'measured operations per cell (default 1000)').argParser(positiveInt('--ops')))
+    .addOption(new Option('--duration <time>', 'measure each cell for a time instead, e.g. 30s').argParser(parseDuration))
+    .addOption(new Option('--warmup <n>', 'warm-up operations per cell, not measured (default: a tenth of --ops)').argParser(nonNegativeInt))
+    .addOption(new Option('--max-error-rate <share>', 'share of failed operations a cell may have and still pass').argParser(rate).default(0))
+    .option('-s, --set <target.key=value>', 'override a profile value, e.g. sqlite.journal_mode=DELETE, postgres.workers=50 (repeatable)', collect, [])
+    .option('-c, --config <file>', 'JSON config file: profiles, set, servers')
+    .option('--postgres-url <url>', 'PostgreSQL server (else DBMATRIX_POSTGRES_URL, else Testcontainers)')
+    .option('--mysql-url <url>', 'MySQL / MariaDB server (else DBMATRIX_MYSQL_URL, else Testcontainers)')
+    .option('-o, --out <dir>', 'directory for results.json (default: reports/runs/<time>-<run id>)')
+    .option('--run-id <id>', 'run id used in table and file names (default: random)')
+    .option('--no-progress', 'no progress on stderr')
+    .action(async (opts: RunOptions) => {
+      process.exitCode = await runCommand(opts);
+    });
+
+  program
+    .command('list')
+    .description('list adapters, workloads and profiles with their values')
+    .argument('[what]', 'adapters, workloads or profiles (default: all three)')
+    .action((what?: string) => {
+      const sections = { adapters: listAdapters, workloads: listWorkloads, profiles: listProfiles };
+      if (what && !(what in sections)) throw new UserError(`cannot list '${what}'; choose adapters, workloads or profiles`);
+      const chosen = what ? [sections[what as keyof typeof sections]] : Object.values(sections);
+      process.stdout.write(`${chosen.map((f) => f()).join('\n\n')}\n`);
+    });
+  return program;
+}
+
+/** Run the CLI; user errors end in one line and exit code 2. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (err instanceof UserError) {
+      process.stderr.write(`dbmatrix: ${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import { UserError } from './user-error';
+
+/** A short run id: lower-case letters and digits, so it is safe in table names on every database. */
+export function newRunId(): string {
+  return `${Date.now().toString(36).slice(-5)}${randomBytes(3).toString('hex')}`;
+}
+
+/** Check a user-given run id. */
+export function checkRunId(id: string): string {
+  if (!/^[a-z0-9]{1,16}$/.test(id)) throw new UserError(`--run-id '${id}' must be 1 to 16 lower-case letters or digits`);
+  return id;
+}
+
+/** The prefix of every table a run creates. */
+export function tablePrefix(runId: string): string {
+  return `dbm_${runId}_`;
+}
+
+/**
+ * The tables one run created on one connection. Only names recorded here are ever dropped:
+ * a table that already existed makes CREATE TABLE fail, and is then neither written nor dropped.
+ */
+export class OwnedTables {
+  private readonly created: string[] = [];
+
+  constructor(private readonly prefix: string) {}
+
+  /** The run-specific name for a suffix. */
+  name(suffix: string): string {
+    return `${this.prefix}${suffix}`;
+  }
+
+  /** CREATE TABLE (never IF NOT EXISTS) and remember it as ours. */
+  async create(knex: Knex, name: string, build: (t: Knex.CreateTableBuilder) => void): Promise<void> {
+    if (!name.startsWith(this.prefix)) throw new Error(`refusing to create ${name}: outside this run's namespace ${this.prefix}`);
+    try {
+      await knex.schema.createTable(name, build);
+    } catch (err) {
+      if (await knex.schema.hasTable(name).catch(() => false)) {
+        throw new Error(`table ${name} already exists and was not created by this run; it was left untouched`);
+      }
+      throw err;
+    }
+    this.created.push(name);
+  }
+
+  /** Tables created so far. */
+  list(): readonly string[] {
+    return this.created;
+  }
+
+  /** Drop every table this run created, newest first; report what could not be dropped. */
+  async dropAll(knex: Knex): Promise<string[]> {
+    const failures: string[] = [];
+    for (const name of [...this.created].reverse()) {
+      try {
+        await knex.schema.dropTable(name);
+        this.created.splice(this.created.indexOf(name), 1);
+      } catch (err) {
+        failures.push(`${name}: ${(err as Error).message}`);
+      }
+    }
+    return failures;
+  }
+}

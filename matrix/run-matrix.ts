@@ -1,0 +1,94 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type AdapterName } from '../adapters/registry';
+import { describeEnvironment } from '../reports/environment';
+import { RESULTS_SCHEMA_VERSION, type RunResults } from '../reports/results-schema';
+import { resolveServers } from '../servers/resolve';
+import { type ConfigFile, resolveProfiles } from './profiles';
+import type { ProgressSink } from './progress';
+import { MatrixRun } from './runner';
+import type { WorkloadName } from './workloads/registry';
+
+/** A run as the CLI (or a test) asks for it. */
+export interface RunRequest {
+  /** Adapters whose default profile runs when no profile is named. */
+  adapters: AdapterName[];
+  /** Named profiles; when given, they decide the adapters. */
+  profiles?: string[];
+  /** Workloads to run. */
+  workloads: WorkloadName[];
+  /** `--set` overrides. */
+  settings: string[];
+  /** Parsed config file. */
+  config?: ConfigFile;
+  /** Measured operations per cell, or null with a duration. */
+  ops: number | null;
+  /** Measured duration per cell in ms, or null with an operation count. */
+  durationMs: number | null;
+  /** Warm-up operations per cell; null for the default. */
+  warmupOps: number | null;
+  /** Share of failed operations a cell may have and still pass. */
+  maxErrorRate: number;
+  /** Server URLs given on the command line. */
+  urls: Partial<Record<AdapterName, string>>;
+  /** Run id. */
+  runId: string;
+  /** Directory results.json goes to; created when the run ends. */
+  outDir: string;
+  /** Progress sink. */
+  progress: ProgressSink;
+  /** Lines for the user (stderr in the CLI). */
+  log: (line: string) => void;
+  /** Called once the run exists, so a signal handler can abort it. */
+  onStarted?: (run: MatrixRun) => void;
+}
+
+/** Resolve profiles and servers, run the matrix, write results.json; leaves no tables, files or containers behind. */
+export async function runMatrix(request: RunRequest): Promise<{ results: RunResults; file: string }> {
+  const profiles = resolveProfiles({ adapters: request.adapters, profiles: request.profiles, settings: request.settings, config: request.config });
+  const adapters = [...new Set(profiles.map((p) => p.adapter as AdapterName))];
+  const urls = { ...(request.config?.servers ?? {}), ...request.urls } as Partial<Record<AdapterName, string>>;
+  const startedAt = new Date().toISOString();
+  const resolved = await resolveServers(adapters, urls, process.env, request.log);
+  const sqliteDir = mkdtempSync(join(tmpdir(), `dbmatrix-${request.runId}-`));
+  try {
+    const run = new MatrixRun({
+      runId: request.runId,
+      profiles,
+      workloads: request.workloads,
+      servers: resolved.servers,
+      sqliteDir,
+      ops: request.ops,
+      durationMs: request.durationMs,
+      warmupOps: request.warmupOps,
+      maxErrorRate: request.maxErrorRate,
+      progress: request.progress,
+    });
+    request.onStarted?.(run);
+    const cells = await run.run();
+    const results: RunResults = {
+      schemaVersion: RESULTS_SCHEMA_VERSION,
+      runId: request.runId,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      environment: describeEnvironment(),
+      options: {
+        ops: request.ops,
+        durationMs: request.durationMs,
+        warmupOps: request.warmupOps,
+        maxErrorRate: request.maxErrorRate,
+      },
+      profiles: profiles as unknown as Record<string, unknown>[],
+      cells,
+      interrupted: run.interrupted,
+    };
+    mkdirSync(request.outDir, { recursive: true });
+    const file = join(request.outDir, 'results.json');
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    return { results, file };
+  } finally {
+    rmSync(sqliteDir, { recursive: true, force: true });
+    await resolved.release();
+  }
+}

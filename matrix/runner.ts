@@ -1,0 +1,239 @@
+import knexFactory, { type Knex } from 'knex';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Profile, type ServerAddress, errorMessage, redactedUrl } from '../adapters/contract';
+import { type AdapterName, adapterFor } from '../adapters/registry';
+import type { CellResult, Figures } from '../reports/results-schema';
+import { PHASE, SLOT, newControl, read, setPhase } from './control';
+import { describeTally, mergeHistograms, mergeTallies, scrub, summarizeLatency } from './metrics';
+import { OwnedTables, tablePrefix } from './namespace';
+import type { ProgressSink } from './progress';
+import { type LoopPlan, ThreadPool, type WorkerReport, startPooledWorkers } from './workers';
+import type { CellContext, Verification } from './workloads/contract';
+import { type WorkloadName, workloadFor } from './workloads/registry';
+
+/** Everything one run of the matrix needs. */
+export interface RunPlan {
+  /** Run id; every table and file the run creates carries it. */
+  runId: string;
+  /** Profiles to run (each names its adapter). */
+  profiles: Profile[];
+  /** Workloads to run against every profile. */
+  workloads: WorkloadName[];
+  /** Servers for the server adapters. */
+  servers: Partial<Record<AdapterName, ServerAddress>>;
+  /** Directory for this run's SQLite files (created by the caller, removed by the caller). */
+  sqliteDir: string;
+  /** Measured operations per cell; null when bounded by duration. */
+  ops: number | null;
+  /** Measured duration per cell in ms; null when bounded by operations. */
+  durationMs: number | null;
+  /** Warm-up operations per cell; null for the default (a tenth of ops, at least one per worker). */
+  warmupOps: number | null;
+  /** Share of failed operations a cell may have and still pass (0 = none). */
+  maxErrorRate: number;
+  /** Where progress goes. */
+  progress: ProgressSink;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+/** Warm-up operations for a cell when the user gave none. */
+export function defaultWarmupOps(plan: Pick<RunPlan, 'ops' | 'warmupOps'>, workers: number): number {
+  if (plan.warmupOps !== null) return plan.warmupOps;
+  return Math.max(workers, Math.ceil((plan.ops ?? 1000) / 10));
+}
+
+/** Runs the cells of a plan one after another (cells in parallel would measure each other). */
+export class MatrixRun {
+  private readonly controls = new Set<Int32Array>();
+  private readonly threads = new ThreadPool();
+  private aborted = false;
+
+  constructor(private readonly plan: RunPlan) {}
+
+  /** Stop as soon as possible: running workers finish their current operation, remaining cells are skipped. */
+  abort(): void {
+    this.aborted = true;
+    for (const c of this.controls) setPhase(c, PHASE.stop);
+  }
+
+  /** Whether abort() was called. */
+  get interrupted(): boolean {
+    return this.aborted;
+  }
+
+  /** Run every cell; never throws for a cell's failure, which becomes a failed result. */
+  async run(): Promise<CellResult[]> {
+    const results: CellResult[] = [];
+    try {
+      for (const profile of this.plan.profiles) {
+        for (const workload of this.plan.workloads) {
+          const cell = { adapter: profile.adapter, profile: profile.name, workload };
+          if (this.aborted) results.push({ state: 'skipped', cell, reason: 'run interrupted' });
+          else results.push(await this.runCell(profile, workload));
+        }
+      }
+    } finally {
+      await this.close();
+    }
+    return results;
+  }
+
+  /** Stop the worker threads; runCell() callers outside run() must call it when done. */
+  async close(): Promise<void> {
+    await this.threads.close();
+  }
+
+  /** Where a cell's database lives. */
+  private serverFor(profile: Profile, workload: WorkloadName): ServerAddress {
+    const adapter = adapterFor(profile.adapter as AdapterName);
+    if (adapter.capabilities.threadedWorkers) {
+      return { url: join(this.plan.sqliteDir, `${profile.name}-${workload}.db`), provider: 'file' };
+    }
+    const server = this.plan.servers[profile.adapter as AdapterName];
+    if (!server) throw new Error(`no server resolved for ${profile.adapter}`);
+    return server;
+  }
+
+  /** One cell: connect, load, warm up, measure, verify, and always clean up. */
+  async runCell(profile: Profile, workloadName: WorkloadName): Promise<CellResult> {
+    const cell = { adapter: profile.adapter, profile: profile.name, workload: workloadName };
+    const adapter = adapterFor(profile.adapter as AdapterName);
+    const workload = workloadFor(workloadName);
+    const server = this.serverFor(profile, workloadName);
+    const knex = knexFactory(adapter.knexConfig(server, profile));
+    const owned = new OwnedTables(tablePrefix(this.plan.runId));
+    const ctx: CellContext = {
+      knex,
+      adapter,
+      profile,
+      table: (suffix) => owned.name(suffix),
+      createTable: (name, build) => owned.create(knex, name, build),
+    };
+    const control = newControl();
+    this.controls.add(control);
+    const label = `${profile.name} × ${workloadName}`;
+    const reasons: string[] = [];
+    let target: Extract<CellResult, { state: 'completed' }>['target'] | undefined;
+    let figures: Figures | undefined;
+    let verification: Verification | undefined;
+    let stage = 'connect';
+    try {
+      target = {
+        provider: server.provider,
+        address: server.provider === 'file' ? server.url : redactedUrl(server.url),
+        serverVersion: await adapter.serverVersion(knex),
+        settings: await adapter.readSettings(knex),
+      };
+      stage = 'setup';
+      const loadStart = now();
+      const state = await workload.setup(ctx);
+      const loadMs = now() - loadStart;
+
+      stage = 'run';
+      const workers = workload.concurrency === 'single' ? 1 : profile.workers;
+      const loopPlan: LoopPlan = { warmupOps: defaultWarmupOps(this.plan, workers), measuredOps: this.plan.ops };
+      const measured = await this.measure(knex, profile, workloadName, server, state, control, workers, loopPlan, label);
+
+      stage = 'verify';
+      const verifyStart = now();
+      verification = await workload.verify(ctx, state, measured.reports.map((r) => r.ledger));
+      figures = buildFigures(measured.reports, measured.durationMs, workers, loadMs, now() - verifyStart);
+
+      if (!verification.ok) reasons.push(`data did not verify: ${verification.problems.join('; ')}`);
+      const { total, failed } = figures.operations;
+      if (total === 0) reasons.push('no operation was measured');
+      else if (failed / total > this.plan.maxErrorRate) {
+        reasons.push(`${failed} of ${total} operations failed (${describeTally(figures.errors)})`);
+      }
+      if (this.aborted) reasons.push('interrupted before the cell finished');
+    } catch (err) {
+      reasons.push(`${stage} failed: ${scrub(errorMessage(err))}`);
+    } finally {
+      this.controls.delete(control);
+      const leftovers = await owned.dropAll(knex);
+      if (leftovers.length) reasons.push(`could not drop own tables: ${leftovers.join('; ')}`);
+      await knex.destroy();
+      if (server.provider === 'file') for (const ext of ['', '-wal', '-shm', '-journal']) rmSync(`${server.url}${ext}`, { force: true });
+    }
+    const result: CellResult =
+      reasons.length === 0 && target && figures && verification
+        ? { state: 'completed', cell, target, figures, verification }
+        : { state: 'failed', cell, reasons, target, figures, verification };
+    this.plan.progress.cellFinished(label, result);
+    return result;
+  }
+
+  /** Start the workers, hold them at the warm-up barrier, then run the measured phase. */
+  private async measure(
+    knex: Knex,
+    profile: Profile,
+    workload: WorkloadName,
+    server: ServerAddress,
+    state: unknown,
+    control: Int32Array,
+    workers: number,
+    plan: LoopPlan,
+    label: string,
+  ): Promise<{ reports: WorkerReport[]; durationMs: number }> {
+    const adapter = adapterFor(profile.adapter as AdapterName);
+    if (this.aborted) setPhase(control, PHASE.stop);
+    let pending: Promise<WorkerReport>[];
+    if (adapter.capabilities.threadedWorkers) {
+      pending = this.threads.run(workers, { adapter: profile.adapter as AdapterName, profile, server, workload, state, control, plan });
+    } else {
+      pending = startPooledWorkers(workers, knex, adapter, workloadFor(workload), { profile, state, control, plan });
+    }
+    let crashed = false;
+    pending.forEach((p) => p.catch(() => (crashed = true)));
+
+    this.plan.progress.cellStarted(label, this.plan.ops, this.plan.durationMs);
+    while (read(control, SLOT.warmed) < workers && !crashed && read(control, SLOT.phase) === PHASE.warmup) await sleep(2);
+    const start = now();
+    if (crashed) setPhase(control, PHASE.stop);
+    else if (read(control, SLOT.phase) === PHASE.warmup) setPhase(control, PHASE.measure);
+
+    const timer = this.plan.durationMs !== null ? setTimeout(() => setPhase(control, PHASE.stop), this.plan.durationMs) : undefined;
+    const ticker = setInterval(() => this.plan.progress.update(read(control, SLOT.completed), read(control, SLOT.failed)), 200);
+    try {
+      const settled = await Promise.allSettled(pending);
+      const failedWorker = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failedWorker) throw failedWorker.reason;
+      const reports = settled.map((s) => (s as PromiseFulfilledResult<WorkerReport>).value);
+      const end = Math.max(start, ...reports.map((r) => r.endedAt));
+      return { reports, durationMs: end - start };
+    } finally {
+      clearTimeout(timer);
+      clearInterval(ticker);
+      setPhase(control, PHASE.stop);
+    }
+  }
+}
+
+/** Figures of a cell from its workers' reports. */
+function buildFigures(reports: WorkerReport[], durationMs: number, workers: number, loadMs: number, verifyMs: number): Figures {
+  const succeeded = reports.reduce((n, r) => n + r.succeeded, 0);
+  const failed = reports.reduce((n, r) => n + r.failed, 0);
+  const rows = reports.reduce((n, r) => n + r.rows, 0);
+  const seconds = durationMs / 1000;
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return {
+    workers,
+    operations: { total: succeeded + failed, succeeded, failed },
+    rows,
+    durationMs: round(durationMs),
+    opsPerSec: seconds > 0 ? round(succeeded / seconds) : 0,
+    rowsPerSec: seconds > 0 ? round(rows / seconds) : 0,
+    latencyMs: summarizeLatency(mergeHistograms(reports.map((r) => r.latency))),
+    failedLatencyMs: summarizeLatency(mergeHistograms(reports.map((r) => r.failedLatency))),
+    errors: mergeTallies(reports.map((r) => r.errors)),
+    warmup: {
+      operations: reports.reduce((n, r) => n + r.warmup.operations, 0),
+      failed: reports.reduce((n, r) => n + r.warmup.failed, 0),
+    },
+    loadMs: round(loadMs),
+    verifyMs: round(verifyMs),
+  };
+}

@@ -1,0 +1,93 @@
+import type { Knex } from 'knex';
+import type { Adapter, Profile } from '../../adapters/contract';
+
+/** What setup and verify get: the cell's connection and the run's table namespace. */
+export interface CellContext {
+  /** A knex instance built from the adapter and profile (the pool shared with in-process workers). */
+  knex: Knex;
+  /** The adapter under test. */
+  adapter: Adapter;
+  /** The profile in force. */
+  profile: Profile;
+  /** The run-specific name for a table of this workload; never a name the user chose. */
+  table(suffix: string): string;
+  /** Create a table this run owns (plain CREATE TABLE: fails rather than reuse an existing one). */
+  createTable(name: string, build: (t: Knex.CreateTableBuilder) => void): Promise<void>;
+}
+
+/** What one worker gets. */
+export interface WorkerContext {
+  /** This worker's connection: its own knex in a thread, or the cell's shared pool. */
+  knex: Knex;
+  /** The adapter under test. */
+  adapter: Adapter;
+  /** The profile in force. */
+  profile: Profile;
+  /** 0-based worker number, unique within the cell; part of every key it writes. */
+  workerId: number;
+}
+
+/** What one operation reports back on success. */
+export interface OpOutcome {
+  /** Rows written or read by the operation (defaults to 1). */
+  rows?: number;
+}
+
+/** One worker's operations and its record of what the database acknowledged. */
+export interface WorkerSession<Ledger> {
+  /** Perform one operation; throw the driver's error on failure (the transaction must be rolled back). */
+  op(): Promise<OpOutcome | void>;
+  /** The worker's ledger: plain data (it crosses thread boundaries), read once the worker stops. */
+  ledger(): Ledger;
+}
+
+/** The result of checking the data, not the counters. */
+export interface Verification {
+  /** Every check held. */
+  ok: boolean;
+  /** Rows (or increments) the ledger says were acknowledged. */
+  acknowledged: number;
+  /** Acknowledged but absent from the database. */
+  lost: number;
+  /** Present in the database but never acknowledged (from failed operations, or deleted rows still there). */
+  phantom: number;
+  /** Keys present more than once. */
+  duplicated: number;
+  /** Values that differ from what the ledger expects (wrong payload, wrong counter, wrong read). */
+  mismatched: number;
+  /** One line per failed check; empty when ok. */
+  problems: string[];
+}
+
+/** One workload: setup, per-worker operations and verification, the same code for every adapter. */
+export interface Workload<State = unknown, Ledger = unknown> {
+  /** Registry key, also the `--workload` name. */
+  name: string;
+  /** One line on what it measures. */
+  measures: string;
+  /** One line on what verify() checks. */
+  verifies: string;
+  /** 'single' runs one worker whatever the profile says; 'profile' runs `profile.workers`. */
+  concurrency: 'single' | 'profile';
+  /** Create tables and load data; the state must be plain data (it is sent to worker threads). */
+  setup(ctx: CellContext): Promise<State>;
+  /** Start one worker's session. */
+  worker(ctx: WorkerContext, state: State): WorkerSession<Ledger>;
+  /** Check the database against all workers' ledgers. */
+  verify(ctx: CellContext, state: State, ledgers: Ledger[]): Promise<Verification>;
+}
+
+/** A verification with nothing wrong yet, to fill in. */
+export function emptyVerification(): Verification {
+  return { ok: true, acknowledged: 0, lost: 0, phantom: 0, duplicated: 0, mismatched: 0, problems: [] };
+}
+
+/** Set `ok` from the counts and add the matching problem lines. */
+export function finishVerification(v: Verification, what: string): Verification {
+  if (v.lost) v.problems.push(`${v.lost} acknowledged ${what} missing`);
+  if (v.phantom) v.problems.push(`${v.phantom} unacknowledged ${what} present`);
+  if (v.duplicated) v.problems.push(`${v.duplicated} ${what} present more than once`);
+  if (v.mismatched) v.problems.push(`${v.mismatched} ${what} with unexpected values`);
+  v.ok = v.problems.length === 0;
+  return v;
+}

@@ -1,0 +1,159 @@
+import type { CrudWeights } from '../../adapters/contract';
+import { type Workload, type WorkerContext, emptyVerification, finishVerification } from './contract';
+import { createKeyedTable, keyedRow, payloadFor } from './keyed-rows';
+
+/** Table name shared by setup and the workers. */
+interface State {
+  table: string;
+}
+
+/** One worker's view of its own rows; other workers' rows are never written by it, so expectations are exact. */
+interface CrudLedger {
+  /** The worker. */
+  workerId: number;
+  /** Rows that should exist: [seq, id, value]. */
+  live: [number, number, number][];
+  /** Sequence numbers whose delete committed: must be absent. */
+  deleted: number[];
+  /** Sequence numbers whose insert failed: must be absent. */
+  failedInserts: number[];
+  /** Reads, updates or deletes that saw something other than the expected row. */
+  mismatches: number;
+  /** Operations performed, by kind. */
+  counts: Record<keyof CrudWeights, number>;
+}
+
+/** The id of an inserted row, from RETURNING rows or the driver's insert id. */
+function insertedId(result: unknown[]): number {
+  const first = result[0];
+  return Number(first && typeof first === 'object' ? (first as { id: unknown }).id : first);
+}
+
+/** Pick an operation kind by weight. */
+function pick(weights: CrudWeights): keyof CrudWeights {
+  const kinds = Object.keys(weights) as (keyof CrudWeights)[];
+  const total = kinds.reduce((n, k) => n + weights[k], 0);
+  let r = Math.random() * total;
+  for (const k of kinds) {
+    r -= weights[k];
+    if (r < 0) return k;
+  }
+  return 'insert';
+}
+
+/** A crud-mix worker: its live rows as key → [id, value], and a list for random picks. */
+function crudWorker(ctx: WorkerContext, table: string) {
+  const ledger: CrudLedger = {
+    workerId: ctx.workerId,
+    live: [],
+    deleted: [],
+    failedInserts: [],
+    mismatches: 0,
+    counts: { insert: 0, read: 0, update: 0, delete: 0 },
+  };
+  const live = new Map<number, { id: number; value: number }>();
+  const liveSeqs: number[] = [];
+  let nextSeq = 0;
+
+  const randomLive = (): number => {
+    const i = Math.floor(Math.random() * liveSeqs.length);
+    return i;
+  };
+  const forget = (index: number): number => {
+    const seq = liveSeqs[index]!;
+    liveSeqs[index] = liveSeqs[liveSeqs.length - 1]!;
+    liveSeqs.pop();
+    live.delete(seq);
+    return seq;
+  };
+
+  const ops = {
+    async insert() {
+      const seq = nextSeq++;
+      const q = ctx.knex(table).insert(keyedRow(ctx.workerId, seq));
+      let result: unknown[];
+      try {
+        result = ctx.adapter.capabilities.returning ? await q.returning('id') : await q;
+      } catch (err) {
+        ledger.failedInserts.push(seq);
+        throw err;
+      }
+      live.set(seq, { id: insertedId(result), value: 0 });
+      liveSeqs.push(seq);
+    },
+    async read() {
+      const seq = liveSeqs[randomLive()]!;
+      const expect = live.get(seq)!;
+      const row = await ctx.knex(table).first('value', 'payload').where({ id: expect.id });
+      if (!row || Number(row.value) !== expect.value || row.payload !== payloadFor(ctx.workerId, seq)) ledger.mismatches++;
+    },
+    async update() {
+      const seq = liveSeqs[randomLive()]!;
+      const expect = live.get(seq)!;
+      const changed = await ctx.knex(table).where({ id: expect.id }).update({ value: expect.value + 1 });
+      if (Number(changed) !== 1) ledger.mismatches++;
+      expect.value += 1;
+    },
+    async delete() {
+      const index = randomLive();
+      const expect = live.get(liveSeqs[index]!)!;
+      const removed = await ctx.knex(table).where({ id: expect.id }).del();
+      if (Number(removed) !== 1) ledger.mismatches++;
+      ledger.deleted.push(forget(index));
+    },
+  };
+
+  return {
+    async op() {
+      let kind = pick(ctx.profile.crudWeights);
+      if (kind !== 'insert' && liveSeqs.length === 0) kind = 'insert';
+      ledger.counts[kind]++;
+      await ops[kind]();
+    },
+    ledger(): CrudLedger {
+      ledger.live = [...live.entries()].map(([seq, r]) => [seq, r.id, r.value]);
+      return ledger;
+    },
+  };
+}
+
+/** `workers` concurrent workers doing inserts, point reads, updates and deletes on their own rows, by weight. */
+export const crudMix: Workload<State, CrudLedger> = {
+  name: 'crud-mix',
+  measures: 'workers concurrent workers, insert / read / update / delete by crudWeights on their own rows',
+  verifies: 'live rows present once with the last committed value, deleted and failed rows absent, every read saw what was written',
+  concurrency: 'profile',
+  async setup(ctx) {
+    const table = ctx.table('crud');
+    await createKeyedTable(ctx, table);
+    return { table };
+  },
+  worker: (ctx, state) => crudWorker(ctx, state.table),
+  async verify(ctx, state, ledgers) {
+    const v = emptyVerification();
+    const rows = (await ctx.knex(state.table).select('worker_id', 'seq', 'value', 'payload')) as Record<string, string | number>[];
+    const present = new Map<string, { n: number; value: number; payloadOk: boolean }>();
+    for (const r of rows) {
+      const key = `${r.worker_id}:${r.seq}`;
+      const seen = present.get(key);
+      if (seen) seen.n++;
+      else present.set(key, { n: 1, value: Number(r.value), payloadOk: r.payload === payloadFor(Number(r.worker_id), Number(r.seq)) });
+    }
+    for (const l of ledgers) {
+      v.mismatched += l.mismatches;
+      for (const [seq, , value] of l.live) {
+        v.acknowledged++;
+        const p = present.get(`${l.workerId}:${seq}`);
+        present.delete(`${l.workerId}:${seq}`);
+        if (!p) v.lost++;
+        else {
+          if (p.n > 1) v.duplicated++;
+          if (p.value !== value || !p.payloadOk) v.mismatched++;
+        }
+      }
+    }
+    // Deleted rows, failed inserts and anything unexpected are all rows that should not be there.
+    for (const p of present.values()) v.phantom += p.n;
+    return finishVerification(v, 'rows');
+  },
+};

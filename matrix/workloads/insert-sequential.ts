@@ -1,0 +1,12 @@
+import { defineInsertWorkload } from './keyed-rows';
+
+/** One writer, one row per autocommit INSERT: the cost of a commit per row. */
+export const insertSequential = defineInsertWorkload({
+  name: 'insert-sequential',
+  measures: 'one writer, one row per autocommit INSERT (a commit, and on SQLite a sync, per row)',
+  verifies: 'every acknowledged row present exactly once with its payload; no other rows',
+  concurrency: 'single',
+  tableSuffix: 'seq',
+  rowsPerOp: () => 1,
+  write: (ctx, table, rows) => ctx.knex(table).insert(rows[0]!),
+});

@@ -1,0 +1,15 @@
+import { defineInsertWorkload } from './keyed-rows';
+
+/** One writer, single-row INSERTs committed transactionBatchSize at a time: one commit per batch. */
+export const insertTransactionBatch = defineInsertWorkload({
+  name: 'insert-transaction-batch',
+  measures: 'one writer, transactionBatchSize single-row INSERTs per transaction (one commit per batch)',
+  verifies: 'every row of every committed transaction present exactly once; rows of failed transactions absent',
+  concurrency: 'single',
+  tableSuffix: 'txb',
+  rowsPerOp: (profile) => profile.transactionBatchSize,
+  write: (ctx, table, rows) =>
+    ctx.knex.transaction(async (trx) => {
+      for (const row of rows) await trx(table).insert(row);
+    }),
+});

@@ -1,0 +1,202 @@
+import type { Knex } from 'knex';
+import type { Adapter, Profile } from '../../adapters/contract';
+import { type CellContext, type Verification, type WorkerContext, type Workload, emptyVerification, finishVerification } from './contract';
+
+/** A row every insert workload writes: (worker_id, seq) is its key in the ledger. */
+export interface KeyedRow {
+  /** Writer that produced the row. */
+  worker_id: number;
+  /** The writer's sequence number for the row. */
+  seq: number;
+  /** Deterministic text derived from the key, so verify can check content too. */
+  payload: string;
+  /** A counter that crud-mix updates. */
+  value: number;
+}
+
+/** Ranges of sequence numbers as [start, count] pairs, merged when adjacent. */
+export type SeqRanges = [number, number][];
+
+/** One writer's record of its rows: which the database acknowledged and which failed. */
+export interface InsertLedger {
+  /** The writer. */
+  workerId: number;
+  /** Sequence numbers whose insert committed. */
+  acknowledged: SeqRanges;
+  /** Sequence numbers whose insert failed (rolled back: must be absent). */
+  failed: SeqRanges;
+}
+
+/** Append a range, merging with the last one when contiguous. */
+export function addRange(ranges: SeqRanges, start: number, count: number): void {
+  const last = ranges[ranges.length - 1];
+  if (last && last[0] + last[1] === start) last[1] += count;
+  else ranges.push([start, count]);
+}
+
+/** Total length of some ranges. */
+export function rangeTotal(ranges: SeqRanges): number {
+  return ranges.reduce((n, [, c]) => n + c, 0);
+}
+
+/** The payload for a key; 64 characters so rows have a realistic width. */
+export function payloadFor(workerId: number, seq: number): string {
+  return `w${workerId}-s${seq}-`.padEnd(64, 'x');
+}
+
+/** A fresh row for a key. */
+export function keyedRow(workerId: number, seq: number): KeyedRow {
+  return { worker_id: workerId, seq, payload: payloadFor(workerId, seq), value: 0 };
+}
+
+/** Create the keyed table. The (worker_id, seq) index is deliberately not unique, so verify can see duplicates. */
+export async function createKeyedTable(ctx: CellContext, name: string): Promise<void> {
+  await ctx.createTable(name, (t) => {
+    t.increments('id').primary();
+    t.integer('worker_id').notNullable();
+    t.integer('seq').notNullable();
+    t.string('payload', 128).notNullable();
+    t.integer('value').notNullable().defaultTo(0);
+    t.index(['worker_id', 'seq'], `${name}_key`);
+  });
+}
+
+/** Most rows one INSERT may carry on this adapter for rows of `columns` values. */
+export function rowsPerStatement(adapter: Adapter, columns: number): number {
+  const caps = adapter.capabilities;
+  return Math.max(1, Math.min(caps.maxRowsPerInsert, Math.floor(caps.maxBindParams / columns)));
+}
+
+/** Insert rows as multi-row INSERTs chunked to the adapter's limits. */
+export async function insertChunked(db: Knex | Knex.Transaction, adapter: Adapter, table: string, rows: object[]): Promise<void> {
+  if (rows.length === 0) return;
+  const per = rowsPerStatement(adapter, Object.keys(rows[0]!).length);
+  for (let i = 0; i < rows.length; i += per) await db(table).insert(rows.slice(i, i + per));
+}
+
+/** Insert rows atomically: one statement when they fit, else one transaction around the chunks. */
+export async function insertBatch(knex: Knex, adapter: Adapter, table: string, rows: object[]): Promise<void> {
+  const per = rows.length > 0 ? rowsPerStatement(adapter, Object.keys(rows[0]!).length) : 1;
+  if (rows.length <= per) await knex(table).insert(rows);
+  else await knex.transaction((trx) => insertChunked(trx, adapter, table, rows));
+}
+
+/** Occurrences of each key in the table, as worker → seq → count, and how many rows carry the wrong payload. */
+async function countKeys(knex: Knex, table: string, withPayload: boolean): Promise<{ byWorker: Map<number, Map<number, number>>; badPayloads: number }> {
+  const columns = withPayload ? ['worker_id', 'seq', 'payload'] : ['worker_id', 'seq'];
+  const rows = (await knex(table).select(columns)) as { worker_id: number | string; seq: number | string; payload?: string }[];
+  const byWorker = new Map<number, Map<number, number>>();
+  let badPayloads = 0;
+  for (const r of rows) {
+    const w = Number(r.worker_id);
+    if (withPayload && r.payload !== payloadFor(w, Number(r.seq))) badPayloads++;
+    let seqs = byWorker.get(w);
+    if (!seqs) byWorker.set(w, (seqs = new Map()));
+    const s = Number(r.seq);
+    seqs.set(s, (seqs.get(s) ?? 0) + 1);
+  }
+  return { byWorker, badPayloads };
+}
+
+/** Check a keyed table against the writers' ledgers: every acknowledged row once, every failed row absent, nothing else. */
+export async function verifyInsertLedgers(ctx: CellContext, table: string, ledgers: InsertLedger[], withPayload = true): Promise<Verification> {
+  const v = emptyVerification();
+  const { byWorker: present, badPayloads } = await countKeys(ctx.knex, table, withPayload);
+  v.mismatched += badPayloads;
+  for (const ledger of ledgers) {
+    const seqs = present.get(ledger.workerId) ?? new Map<number, number>();
+    for (const [start, count] of ledger.acknowledged) {
+      v.acknowledged += count;
+      for (let s = start; s < start + count; s++) {
+        const n = seqs.get(s) ?? 0;
+        if (n === 0) v.lost++;
+        if (n > 1) v.duplicated++;
+        seqs.delete(s);
+      }
+    }
+    // Whatever remains was never acknowledged: failed inserts that left rows, or rows from nowhere.
+    for (const n of seqs.values()) v.phantom += n;
+    present.delete(ledger.workerId);
+  }
+  for (const seqs of present.values()) for (const n of seqs.values()) v.phantom += n;
+  return finishVerification(v, 'rows');
+}
+
+/** A writer that numbers its rows and records which inserts committed. */
+export class InsertRecorder {
+  private nextSeq = 0;
+  private readonly record: InsertLedger;
+
+  constructor(workerId: number) {
+    this.record = { workerId, acknowledged: [], failed: [] };
+  }
+
+  /** Take `count` fresh rows for this writer. */
+  take(count: number): KeyedRow[] {
+    const rows: KeyedRow[] = [];
+    for (let i = 0; i < count; i++) rows.push(keyedRow(this.record.workerId, this.nextSeq + i));
+    return rows;
+  }
+
+  /** Run an insert of `count` fresh rows and record its outcome. */
+  async insert(count: number, write: (rows: KeyedRow[]) => Promise<unknown>): Promise<{ rows: number }> {
+    const rows = this.take(count);
+    const start = this.nextSeq;
+    this.nextSeq += count;
+    try {
+      await write(rows);
+    } catch (err) {
+      addRange(this.record.failed, start, count);
+      throw err;
+    }
+    addRange(this.record.acknowledged, start, count);
+    return { rows: count };
+  }
+
+  /** The ledger so far. */
+  ledger(): InsertLedger {
+    return this.record;
+  }
+}
+
+/** What distinguishes one insert workload from another. */
+export interface InsertWorkloadSpec {
+  /** Registry key. */
+  name: string;
+  /** One line on what it measures. */
+  measures: string;
+  /** One line on what verify() checks. */
+  verifies: string;
+  /** One worker, or profile.workers. */
+  concurrency: 'single' | 'profile';
+  /** Short table suffix. */
+  tableSuffix: string;
+  /** Rows one operation writes, from the profile. */
+  rowsPerOp(profile: Profile): number;
+  /** Write the rows of one operation atomically. */
+  write(ctx: WorkerContext, table: string, rows: KeyedRow[]): Promise<unknown>;
+}
+
+/** Build an insert workload: a keyed table, a recorder per writer, ledger verification. */
+export function defineInsertWorkload(spec: InsertWorkloadSpec): Workload<{ table: string }, InsertLedger> {
+  return {
+    name: spec.name,
+    measures: spec.measures,
+    verifies: spec.verifies,
+    concurrency: spec.concurrency,
+    async setup(ctx) {
+      const table = ctx.table(spec.tableSuffix);
+      await createKeyedTable(ctx, table);
+      return { table };
+    },
+    worker(ctx, state) {
+      const recorder = new InsertRecorder(ctx.workerId);
+      const count = spec.rowsPerOp(ctx.profile);
+      return {
+        op: () => recorder.insert(count, (rows) => spec.write(ctx, state.table, rows)),
+        ledger: () => recorder.ledger(),
+      };
+    },
+    verify: (ctx, state, ledgers) => verifyInsertLedgers(ctx, state.table, ledgers),
+  };
+}

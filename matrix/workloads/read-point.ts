@@ -1,0 +1,24 @@
+import type { Workload } from './contract';
+import { type ReadLedger, type ReadTableState, loadReadTable, rowsMatch, verifyReadTable } from './read-table';
+
+/** `workers` concurrent readers, one row by primary key per query. */
+export const readPoint: Workload<ReadTableState, ReadLedger> = {
+  name: 'read-point',
+  measures: 'workers concurrent readers, one primary-key lookup per query on a table of readTableRows rows',
+  verifies: 'every read returned exactly the loaded row, and the table still holds exactly the loaded rows',
+  concurrency: 'profile',
+  setup: (ctx) => loadReadTable(ctx, 'rp'),
+  worker(ctx, state) {
+    const ledger: ReadLedger = { reads: 0, mismatches: 0 };
+    return {
+      async op() {
+        const id = 1 + Math.floor(Math.random() * state.rows);
+        const rows = await ctx.knex(state.table).select('id', 'payload').where({ id });
+        ledger.reads++;
+        if (!rowsMatch(rows, id, 1)) ledger.mismatches++;
+      },
+      ledger: () => ledger,
+    };
+  },
+  verify: (ctx, state, ledgers) => verifyReadTable(ctx.knex, state, ledgers),
+};

@@ -1,0 +1,26 @@
+import type { Workload } from './contract';
+import { type ReadLedger, type ReadTableState, loadReadTable, rowsMatch, verifyReadTable } from './read-table';
+
+/** `workers` concurrent readers, rangeSize consecutive rows per query. */
+export const readRange: Workload<ReadTableState, ReadLedger> = {
+  name: 'read-range',
+  measures: 'workers concurrent readers, rangeSize consecutive rows by primary-key range per query',
+  verifies: 'every range returned exactly the loaded rows in order, and the table still holds exactly the loaded rows',
+  concurrency: 'profile',
+  setup: (ctx) => loadReadTable(ctx, 'rr'),
+  worker(ctx, state) {
+    const ledger: ReadLedger = { reads: 0, mismatches: 0 };
+    const size = Math.min(ctx.profile.rangeSize, state.rows);
+    return {
+      async op() {
+        const from = 1 + Math.floor(Math.random() * (state.rows - size + 1));
+        const rows = await ctx.knex(state.table).select('id', 'payload').where('id', '>=', from).andWhere('id', '<', from + size).orderBy('id');
+        ledger.reads++;
+        if (!rowsMatch(rows, from, size)) ledger.mismatches++;
+        return { rows: rows.length };
+      },
+      ledger: () => ledger,
+    };
+  },
+  verify: (ctx, state, ledgers) => verifyReadTable(ctx.knex, state, ledgers),
+};

@@ -1,0 +1,37 @@
+import { execFileSync } from 'node:child_process';
+import { cpus, arch, platform, release, totalmem } from 'node:os';
+import type { RunResults } from './results-schema';
+
+/** The installed version of a package, or 'missing'. */
+function packageVersion(name: string): string {
+  try {
+    return (require(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    return 'missing';
+  }
+}
+
+/** The git commit of the checkout dbmatrix runs from, when there is one. */
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: __dirname, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** The machine and software this run measures. */
+export function describeEnvironment(): RunResults['environment'] {
+  const cpu = cpus();
+  return {
+    node: process.version,
+    platform: platform(),
+    release: release(),
+    arch: arch(),
+    cpuModel: cpu[0]?.model ?? 'unknown',
+    cpuCount: cpu.length,
+    totalMemoryMiB: Math.round(totalmem() / 1024 / 1024),
+    gitCommit: gitCommit(),
+    packages: Object.fromEntries(['knex', 'better-sqlite3', 'pg', 'mysql2', 'testcontainers'].map((p) => [p, packageVersion(p)])),
+  };
+}

@@ -1,0 +1,38 @@
+import Table from 'cli-table3';
+import { describeTally } from '../matrix/metrics';
+import type { CellResult } from './results-schema';
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** The run as a terminal table: one row per cell. */
+export function summaryTable(cells: CellResult[]): string {
+  const table = new Table({
+    head: ['adapter', 'profile', 'workload', 'state', 'ops/s', 'rows/s', 'p50 ms', 'p99 ms', 'max ms', 'failed', 'errors', 'data'],
+    style: { head: [], border: [] },
+  });
+  for (const r of cells) {
+    const key = [r.cell.adapter, r.cell.profile, r.cell.workload];
+    if (r.state === 'skipped') {
+      table.push([...key, 'skipped', { colSpan: 8, content: r.reason }]);
+      continue;
+    }
+    const f = r.figures;
+    const v = r.verification;
+    const data = !v ? '-' : v.ok ? 'verified' : `lost ${v.lost}, phantom ${v.phantom}, dup ${v.duplicated}, bad ${v.mismatched}`;
+    table.push([
+      ...key,
+      r.state,
+      f ? int(f.opsPerSec) : '-',
+      f ? int(f.rowsPerSec) : '-',
+      f ? f.latencyMs.p50.toFixed(2) : '-',
+      f ? f.latencyMs.p99.toFixed(2) : '-',
+      f ? f.latencyMs.max.toFixed(2) : '-',
+      f ? `${f.operations.failed}/${f.operations.total}` : '-',
+      f ? describeTally(f.errors) || '-' : '-',
+      data,
+    ]);
+  }
+  const failed = cells.filter((c) => c.state === 'failed');
+  const notes = failed.map((c) => `FAILED ${c.cell.profile} × ${c.cell.workload}: ${c.state === 'failed' ? c.reasons.join('; ') : ''}`);
+  return [table.toString(), ...notes].join('\n');
+}
