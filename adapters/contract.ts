@@ -204,6 +204,12 @@ export function classified(errorClass: ErrorClass, code?: string): ClassifiedErr
   return { errorClass, retryable: RETRYABLE[errorClass], code };
 }
 
+/**
+ * A knex logger that drops knex's own console output ("Acquire connection error" …): every failure reaches
+ * the caller as an error, is classified and counted there, and a user sees one line, not knex's log.
+ */
+export const quietKnexLog = { warn() {}, error() {}, debug() {}, deprecate() {} };
+
 /** A URL with any password replaced, safe for logs and reports. */
 export function redactedUrl(url: string): string {
   try {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { type Adapter, type Profile, classified, classifyClientSide, errorCode } from './contract';
+import { type Adapter, type Profile, classified, classifyClientSide, errorCode, quietKnexLog } from './contract';
 
 /** Session settings applied to every MySQL / MariaDB connection (syntax both accept). */
 export const mysqlSessionSchema = z
@@ -89,6 +89,7 @@ export const mysql: Adapter<MysqlSession> = {
     const s = profile.session;
     return {
       client: 'mysql2',
+      log: quietKnexLog,
       connection: connectionFromUrl(server.url, s.connect_timeout),
       pool: {
         min: profile.pool.min,

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { type Adapter, type Profile, classified, classifyClientSide, errorCode } from './contract';
+import { type Adapter, type Profile, classified, classifyClientSide, errorCode, quietKnexLog } from './contract';
 
 /** Session settings applied to every PostgreSQL connection. */
 export const postgresSessionSchema = z
@@ -82,6 +82,7 @@ export const postgres: Adapter<PostgresSession> = {
     ].join('; ');
     return {
       client: 'pg',
+      log: quietKnexLog,
       connection: { connectionString: server.url, connectionTimeoutMillis: s.connect_timeout },
       pool: {
         min: profile.pool.min,

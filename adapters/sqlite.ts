@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { type Adapter, type Profile, classified, classifyClientSide, errorCode } from './contract';
+import { type Adapter, type Profile, classified, classifyClientSide, errorCode, quietKnexLog } from './contract';
 
 /** PRAGMAs applied to every SQLite connection. */
 export const sqliteSessionSchema = z
@@ -75,6 +75,7 @@ export const sqlite: Adapter<SqliteSession> = {
     const s = profile.session;
     return {
       client: 'better-sqlite3',
+      log: quietKnexLog,
       connection: { filename: server.url },
       useNullAsDefault: true,
       pool: {

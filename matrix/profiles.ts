@@ -13,10 +13,7 @@ export const configFileSchema = z
   .object({
     /** New named profiles, each extending an existing one. */
     profiles: z
-      .record(
-        z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'profile names use lower-case letters, digits and dashes'),
-        z.object({ extends: z.string() }).catchall(z.unknown()),
-      )
+      .record(z.string(), z.object({ extends: z.string() }).catchall(z.unknown()))
       .optional(),
     /** Overrides as in `--set`, e.g. { "postgres.workers": 50 }. */
     set: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
@@ -42,6 +39,9 @@ export function loadConfigFile(path: string): ConfigFile {
   }
   const parsed = configFileSchema.safeParse(json);
   if (!parsed.success) throw new UserError(`config file ${path} is invalid: ${formatIssues(parsed.error.issues)}`);
+  for (const name of Object.keys(parsed.data.profiles ?? {})) {
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new UserError(`config file ${path}: profile name '${name}' must use lower-case letters, digits and dashes`);
+  }
   for (const name of Object.keys(parsed.data.servers ?? {})) {
     if (!isAdapterName(name)) throw new UserError(`config file ${path}: unknown adapter '${name}' under servers; valid adapters: ${ADAPTER_NAMES.join(', ')}`);
   }

@@ -1,5 +1,5 @@
 import knexFactory, { type Knex } from 'knex';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Profile, type ServerAddress, errorMessage, redactedUrl } from '../adapters/contract';
@@ -103,6 +103,12 @@ export class MatrixRun {
     const adapter = adapterFor(profile.adapter as AdapterName);
     const workload = workloadFor(workloadName);
     const server = this.serverFor(profile, workloadName);
+    // A database file that is already there belongs to someone else: never open, write or delete it.
+    if (server.provider === 'file' && existsSync(server.url)) {
+      const result: CellResult = { state: 'failed', cell, reasons: [`database file ${server.url} already exists and was not created by this run; it was left untouched`] };
+      this.plan.progress.cellFinished(`${profile.name} × ${workloadName}`, result);
+      return result;
+    }
     const knex = knexFactory(adapter.knexConfig(server, profile));
     const owned = new OwnedTables(tablePrefix(this.plan.runId));
     const ctx: CellContext = {

@@ -1,0 +1,3 @@
+import { describeAdapterSuite } from './adapter-suite';
+
+describeAdapterSuite('mysql');

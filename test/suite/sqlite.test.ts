@@ -1,0 +1,26 @@
+import { describeAdapterSuite } from './adapter-suite';
+import { explain, runCells } from '../support/cells';
+
+describeAdapterSuite('sqlite');
+
+describe('sqlite contention', () => {
+  // The failure this project exists to expose: 20 writer threads, no busy wait, no retries.
+  test('sqlite × high-volume-insert, 20 threads, busy_timeout=0: SQLITE_BUSY failures, and the data still verifies', async () => {
+    const { results } = await runCells({ adapter: 'sqlite', profile: 'sqlite-nowait', settings: ['sqlite-nowait.workers=20'], workloads: ['high-volume-insert'], ops: 200 });
+    const r = results[0]!;
+    expect(r.state).toBe('failed');
+    if (r.state !== 'failed') return;
+    expect(r.figures!.workers).toBe(20);
+    expect(r.figures!.errors.busy?.count).toBeGreaterThan(0);
+    expect(Object.keys(r.figures!.errors.busy!.codes)).toContain('SQLITE_BUSY');
+    expect(r.figures!.operations.failed).toBe(r.figures!.errors.busy!.count);
+    expect(r.verification).toMatchObject({ ok: true, lost: 0, phantom: 0 });
+  });
+
+  test('sqlite × high-volume-insert, 20 threads, default profile (busy_timeout=5000): every batch commits', async () => {
+    const { results } = await runCells({ adapter: 'sqlite', settings: ['sqlite-wal.workers=20'], workloads: ['high-volume-insert'], ops: 200 });
+    const r = results[0]!;
+    expect(explain(r)).toBe('completed');
+    if (r.state === 'completed') expect(r.figures.operations).toEqual({ total: 200, succeeded: 200, failed: 0 });
+  });
+});

@@ -1,0 +1,94 @@
+import knexFactory, { type Knex } from 'knex';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Profile, ServerAddress } from '../../adapters/contract';
+import { type AdapterName, adapterFor } from '../../adapters/registry';
+import { resolveProfiles } from '../../matrix/profiles';
+import { silentProgress } from '../../matrix/progress';
+import { newRunId } from '../../matrix/namespace';
+import { MatrixRun } from '../../matrix/runner';
+import type { WorkloadName } from '../../matrix/workloads/registry';
+import type { CellResult } from '../../reports/results-schema';
+import { urlVariable } from '../../servers/resolve';
+
+/** Small-scale values so the whole suite runs in minutes on two cores. */
+export function smallScale(target: string): string[] {
+  return ['workers=4', 'batchSize=50', 'transactionBatchSize=20', 'readTableRows=2000', 'rangeSize=50', 'hotRows=3'].map((kv) => `${target}.${kv}`);
+}
+
+/** The server global setup resolved for an adapter (SQLite: none). */
+export function serverFor(adapter: AdapterName): ServerAddress | undefined {
+  const url = process.env[urlVariable(adapter)];
+  if (adapterFor(adapter).urlSchemes.length === 0) return undefined;
+  if (!url) throw new Error(`no ${adapter} server: global setup did not resolve one`);
+  return { url, provider: (process.env[`DBMATRIX_${adapter.toUpperCase()}_PROVIDER`] as ServerAddress['provider']) ?? 'url' };
+}
+
+/** What a test asks to run. */
+export interface CellRequest {
+  /** Adapter whose default profile runs, unless `profile` names another. */
+  adapter: AdapterName;
+  /** Profile name. */
+  profile?: string;
+  /** Extra `--set` values, after the small-scale ones. */
+  settings?: string[];
+  /** Workloads. */
+  workloads: WorkloadName[];
+  /** Measured operations per cell. */
+  ops?: number;
+  /** Run id (random by default). */
+  runId?: string;
+  /** Directory for SQLite files (a fresh temporary one by default, removed afterwards). */
+  sqliteDir?: string;
+}
+
+/** Run cells through the real runner at small scale. */
+export async function runCells(req: CellRequest): Promise<{ results: CellResult[]; profile: Profile; runId: string }> {
+  const [profile] = resolveProfiles({
+    adapters: [req.adapter],
+    profiles: req.profile ? [req.profile] : undefined,
+    settings: [...smallScale(req.adapter), ...(req.settings ?? [])],
+  });
+  const runId = req.runId ?? newRunId();
+  const sqliteDir = req.sqliteDir ?? mkdtempSync(join(tmpdir(), 'dbmatrix-test-'));
+  const server = serverFor(req.adapter);
+  const run = new MatrixRun({
+    runId,
+    profiles: [profile!],
+    workloads: req.workloads,
+    servers: server ? { [req.adapter]: server } : {},
+    sqliteDir,
+    ops: req.ops ?? 100,
+    durationMs: null,
+    warmupOps: 8,
+    maxErrorRate: 0,
+    progress: silentProgress,
+  });
+  try {
+    return { results: await run.run(), profile: profile!, runId };
+  } finally {
+    if (!req.sqliteDir) rmSync(sqliteDir, { recursive: true, force: true });
+  }
+}
+
+/** A knex instance on the adapter's test server with its default profile (server adapters only). */
+export function directKnex(adapter: AdapterName): Knex {
+  const a = adapterFor(adapter);
+  return knexFactory(a.knexConfig(serverFor(adapter)!, a.defaultProfiles[0]!));
+}
+
+/** Tables whose name starts with a prefix, as each server lists them. */
+export const LIST_TABLES: Record<Exclude<AdapterName, 'sqlite'>, (knex: Knex, prefix: string) => Promise<string[]>> = {
+  postgres: async (knex, prefix) =>
+    (await knex('pg_tables').select('tablename').where('tablename', 'like', `${prefix}%`)).map((r: { tablename: string }) => r.tablename),
+  mysql: async (knex, prefix) =>
+    (await knex('information_schema.tables').select({ name: 'table_name' }).whereRaw('table_schema = database()').andWhere('table_name', 'like', `${prefix}%`)).map(
+      (r: { name: string }) => r.name,
+    ),
+};
+
+/** A readable failure message for a cell that should have completed. */
+export function explain(result: CellResult): string {
+  return result.state === 'failed' ? result.reasons.join('; ') : result.state === 'skipped' ? result.reason : 'completed';
+}

@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, type Server, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CLI = join(__dirname, '..', '..', 'bin', 'dbmatrix.js');
+
+/** Run the CLI with no server URLs and no Docker engine in reach. */
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
+  delete env.DBMATRIX_POSTGRES_URL;
+  delete env.DBMATRIX_MYSQL_URL;
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+  });
+}
+
+/** A TCP server on loopback that accepts connections and never says a word. */
+let silent: Server;
+let silentPort: number;
+const held = new Set<import('node:net').Socket>();
+let work: string;
+beforeAll(async () => {
+  silent = createServer((socket) => held.add(socket));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  silentPort = (silent.address() as AddressInfo).port;
+  work = mkdtempSync(join(tmpdir(), 'dbmatrix-cli-'));
+  writeFileSync(join(work, 'broken.json'), '{ "profiles": ');
+});
+afterAll(async () => {
+  for (const socket of held) socket.destroy();
+  await new Promise((r) => silent.close(r));
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('bad input ends in one clear line, exit code 2, and nothing left behind', () => {
+  const cases: [string, () => string[], RegExp][] = [
+    ['unknown adapter', () => ['run', '--adapter', 'oracle'], /unknown adapter 'oracle'; valid adapters: sqlite, postgres, mysql/],
+    ['unknown workload', () => ['run', '-w', 'insert-everything'], /unknown workload 'insert-everything'; valid workloads: insert-sequential,/],
+    ['unknown profile', () => ['run', '-p', 'sqlite-turbo'], /unknown profile 'sqlite-turbo'; valid profiles:/],
+    ['unknown profile key', () => ['run', '--set', 'sqlite.journal=WAL'], /unknown sqlite profile key 'journal'; valid keys:/],
+    ['workers 0', () => ['run', '--set', 'sqlite.workers=0'], /profile sqlite-wal is invalid: workers: Too small/],
+    ['negative batch size', () => ['run', '--set', 'sqlite.batchSize=-1'], /batchSize: Too small/],
+    ['weights summing to 0', () => ['run', ...['insert', 'read', 'update', 'delete'].flatMap((k) => ['--set', `sqlite.crudWeights.${k}=0`])], /crud weights must not all be 0/],
+    ['--ops 0', () => ['run', '--ops', '0'], /--ops takes a whole number of at least 1/],
+    ['a bad duration', () => ['run', '--duration', 'soon'], /duration of at least 100ms/],
+    ['--ops with --duration', () => ['run', '--ops', '5', '--duration', '5s'], /give --ops or --duration, not both/],
+    ['an unknown option', () => ['run', '--turbo'], /unknown option '--turbo'/],
+    ['a broken config file', () => ['run', '-c', join(work, 'broken.json')], /is not valid JSON/],
+    ['a malformed URL', () => ['run', '-a', 'postgres', '--postgres-url', 'postgres://u:hunter2@[oops/db'], /malformed postgres URL .*expected postgres:\/\/user:password@127.0.0.1:5432\/test/],
+    ['a URL of the wrong database', () => ['run', '-a', 'mysql', '--mysql-url', 'postgres://root@127.0.0.1/test'], /has scheme 'postgres:'; expected mysql: or mariadb:/],
+    ['no server and no Docker', () => ['run', '-a', 'postgres'], /no postgres server: set DBMATRIX_POSTGRES_URL=postgres:\/\/user:password@host:port\/database or pass --postgres-url, or start a Docker engine/],
+    ['a refused postgres', () => ['run', '-a', 'postgres', '--postgres-url', 'postgres://u:hunter2@127.0.0.1:1/test'], /cannot reach postgres at postgres:\/\/u:\*\*\*@127.0.0.1:1\/test \(.*ECONNREFUSED/],
+    ['a refused mysql', () => ['run', '-a', 'mysql', '--mysql-url', 'mysql://root:hunter2@127.0.0.1:1/test'], /cannot reach mysql at mysql:\/\/root:\*\*\*@127.0.0.1:1\/test \(.*ECONNREFUSED/],
+    ['a silent postgres', () => ['run', '-a', 'postgres', '--postgres-url', `postgres://u:hunter2@127.0.0.1:${silentPort}/test`], /cannot reach postgres at .*:\*\*\*@127.0.0.1:\d+\/test \(.*timeout/i],
+    ['a silent mysql', () => ['run', '-a', 'mysql', '--mysql-url', `mysql://root:hunter2@127.0.0.1:${silentPort}/test`], /cannot reach mysql at .*:\*\*\*@127.0.0.1:\d+\/test \(.*(timeout|ETIMEDOUT)/i],
+    ['a bad run id', () => ['run', '--run-id', 'Bad Id'], /--run-id 'Bad Id' must be 1 to 16 lower-case letters or digits/],
+    ['an unknown list section', () => ['list', 'tables'], /cannot list 'tables'; choose adapters, workloads or profiles/],
+  ];
+
+  test.concurrent.each(cases)('%s', async (_name, args, message) => {
+    const out = join(work, `out-${Math.random().toString(36).slice(2)}`);
+    const runId = `t${Math.random().toString(36).slice(2, 10)}`;
+    const withOut = args()[0] === 'run' ? [...args(), '-o', out, '--run-id', runId] : args();
+    // A bad run id must stay the one under test.
+    const argv = args().includes('--run-id') ? [...args(), '-o', out] : withOut;
+    const r = await cli(argv);
+    expect(r.stderr).toMatch(message);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/\n\s+at |hunter2/);
+    expect(r.stdout).toBe('');
+    expect(r.ms).toBeLessThan(20_000);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith(`dbmatrix-${runId}-`))).toEqual([]);
+  });
+});
+
+test('dbmatrix list shows every adapter, workload and profile with its values', async () => {
+  const r = await cli(['list']);
+  expect(r.code).toBe(0);
+  for (const name of ['sqlite', 'postgres', 'mysql', 'insert-sequential', 'hot-row-update', 'sqlite-wal (default)', 'sqlite-delete', 'postgres-async-commit', 'busy_timeout=5000']) {
+    expect(r.stdout).toContain(name);
+  }
+});

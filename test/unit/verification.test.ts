@@ -1,0 +1,67 @@
+import knexFactory, { type Knex } from 'knex';
+import { sqlite } from '../../adapters/sqlite';
+import type { Adapter } from '../../adapters/contract';
+import { OwnedTables } from '../../matrix/namespace';
+import type { CellContext } from '../../matrix/workloads/contract';
+import { hotRowUpdate } from '../../matrix/workloads/hot-row-update';
+import { insertSequential } from '../../matrix/workloads/insert-sequential';
+import { crudMix } from '../../matrix/workloads/crud-mix';
+
+/** A real in-memory SQLite cell context; verification must catch every kind of tampering. */
+function context(knex: Knex): CellContext {
+  const owned = new OwnedTables('dbm_unit_');
+  const profile = { ...sqlite.defaultProfiles[0]!, crudWeights: { insert: 60, read: 20, update: 20, delete: 0 }, hotRows: 2 };
+  return { knex, adapter: sqlite as unknown as Adapter, profile, table: (s) => owned.name(s), createTable: (n, b) => owned.create(knex, n, b) };
+}
+
+describe('verify() checks the data, not the counters', () => {
+  let knex: Knex;
+  beforeEach(() => (knex = knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true })));
+  afterEach(() => knex.destroy());
+
+  async function insertCell() {
+    const ctx = context(knex);
+    const state = await insertSequential.setup(ctx);
+    const worker = insertSequential.worker({ ...ctx, workerId: 0 }, state);
+    for (let i = 0; i < 10; i++) await worker.op();
+    return { ctx, state, ledger: worker.ledger() };
+  }
+
+  test('an untouched table verifies', async () => {
+    const { ctx, state, ledger } = await insertCell();
+    expect(await insertSequential.verify(ctx, state, [ledger])).toMatchObject({ ok: true, acknowledged: 10 });
+  });
+
+  test.each([
+    ['a lost row', (t: string) => knex(t).where({ seq: 3 }).del(), { lost: 1 }],
+    ['a phantom row', (t: string) => knex(t).insert({ worker_id: 0, seq: 99, payload: 'x'.repeat(64), value: 0 }), { phantom: 1 }],
+    ['a duplicated row', async (t: string) => knex(t).insert({ ...(await knex(t).first('worker_id', 'seq', 'payload', 'value').where({ seq: 4 })) }), { duplicated: 1 }],
+    ['a changed payload', (t: string) => knex(t).where({ seq: 5 }).update({ payload: 'tampered' }), { mismatched: 1 }],
+  ])('%s fails verification', async (_what, tamper, counts) => {
+    const { ctx, state, ledger } = await insertCell();
+    await tamper(state.table);
+    const v = await insertSequential.verify(ctx, state, [ledger]);
+    expect(v).toMatchObject({ ok: false, ...counts });
+    expect(v.problems.length).toBeGreaterThan(0);
+  });
+
+  test('a hot row whose counter disagrees with its committed increments fails verification', async () => {
+    const ctx = context(knex);
+    const state = await hotRowUpdate.setup(ctx);
+    const worker = hotRowUpdate.worker({ ...ctx, workerId: 0 }, state);
+    for (let i = 0; i < 20; i++) await worker.op();
+    expect((await hotRowUpdate.verify(ctx, state, [worker.ledger()])).ok).toBe(true);
+    await knex(state.hot).where({ id: 1 }).increment('value', 1);
+    expect(await hotRowUpdate.verify(ctx, state, [worker.ledger()])).toMatchObject({ ok: false, mismatched: 1 });
+  });
+
+  test('a crud-mix row with a lost update fails verification', async () => {
+    const ctx = context(knex);
+    const state = await crudMix.setup(ctx);
+    const worker = crudMix.worker({ ...ctx, workerId: 0 }, state);
+    for (let i = 0; i < 50; i++) await worker.op();
+    expect((await crudMix.verify(ctx, state, [worker.ledger()])).ok).toBe(true);
+    await knex(state.table).update({ value: -1 });
+    expect((await crudMix.verify(ctx, state, [worker.ledger()])).ok).toBe(false);
+  });
+});
