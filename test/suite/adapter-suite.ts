@@ -7,6 +7,7 @@ import { type AdapterName, adapterFor } from '../../adapters/registry';
 import { newRunId, tablePrefix } from '../../matrix/namespace';
 import { WORKLOAD_NAMES } from '../../matrix/workloads/registry';
 import { LIST_TABLES, directKnex, explain, runCells } from '../support/cells';
+import { cliRun } from './cli-run';
 import { interruptRun } from './interrupt';
 import { provokeErrors } from './provoke-errors';
 
@@ -55,6 +56,20 @@ export function describeAdapterSuite(adapter: AdapterName): void {
         expect(r.figures.warmup.operations).toBe(8);
         expect(r.target.serverVersion).not.toBe('');
       });
+    });
+
+    test(`${adapter}: dbmatrix run writes a schema-valid results.json with a verified cell per workload`, async () => {
+      const { code, stdout, stderr, results } = await cliRun(adapter);
+      expect(results.cells.map((c) => [c.cell.workload, c.state])).toEqual(WORKLOAD_NAMES.map((w) => [w, 'completed']));
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/results: .*results\.json/);
+      for (const w of WORKLOAD_NAMES) expect(stdout).toContain(w);
+      expect(stderr).toContain('ok, '); // progress lines name each cell as it ends
+      expect(results.environment.packages.knex).toMatch(/^\d/);
+      expect(results.profiles[0]).toMatchObject({ adapter, workers: 4 });
+      const target = results.cells[0]!.state === 'completed' ? results.cells[0]!.target : undefined;
+      expect(target?.provider).toBe(adapter === 'sqlite' ? 'file' : process.env[`DBMATRIX_${adapter.toUpperCase()}_PROVIDER`]);
+      expect(JSON.stringify(results)).not.toMatch(/\/\/[^:@/]+:(?!\*\*\*@)[^:@/]+@/); // no password in a URL
     });
 
     test(`${adapter}: settings in force are read back and overrides reach the workers`, async () => {
