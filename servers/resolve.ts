@@ -58,15 +58,25 @@ export async function probeServer(adapter: AdapterName, server: ServerAddress): 
   }
 }
 
+/** Whether a server answers at a URL (no error: false). */
+async function answers(adapter: AdapterName, url: string): Promise<boolean> {
+  return probeServer(adapter, { url, provider: 'url' }).then(
+    () => true,
+    () => false,
+  );
+}
+
 /**
  * Find a server for every server adapter: the URL given (flag or config), then DBMATRIX_<ADAPTER>_URL,
- * then a Testcontainers container when a Docker engine answers; otherwise one line saying how to provide one.
+ * then a Testcontainers container when a Docker engine answers, then (tests only) a well-known local server that answers;
+ * otherwise one line saying how to provide one.
  */
 export async function resolveServers(
   adapters: AdapterName[],
   given: Partial<Record<AdapterName, string>>,
   env: NodeJS.ProcessEnv = process.env,
   log: (line: string) => void = () => {},
+  lastResort: Partial<Record<AdapterName, string>> = {},
 ): Promise<ResolvedServers> {
   const servers: Partial<Record<AdapterName, ServerAddress>> = {};
   const stops: (() => Promise<void>)[] = [];
@@ -86,6 +96,9 @@ export async function resolveServers(
         stops.push(started.stop);
         log(`${adapter} container ${started.image} ready in ${(started.startMs / 1000).toFixed(1)} s`);
         servers[adapter] = { url: started.url, provider: 'testcontainers' };
+      } else if (lastResort[adapter] && (await answers(adapter, lastResort[adapter]!))) {
+        log(`${adapter}: no URL and no Docker engine; using the server that answers at ${redactedUrl(lastResort[adapter]!)}`);
+        servers[adapter] = { url: lastResort[adapter]!, provider: 'url' };
       } else {
         const scheme = adapterFor(adapter).urlSchemes[0];
         throw new UserError(
