@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { type Adapter, type Profile, classified, classifyClientSide, errorCode, quietKnexLog } from './contract';
+import { SERVER_PROFILE_BASE, sessionPool } from './shared';
 
 /** Session settings applied to every MySQL / MariaDB connection (syntax both accept). */
 export const mysqlSessionSchema = z
@@ -15,17 +16,7 @@ export const mysqlSessionSchema = z
   .strict();
 export type MysqlSession = z.infer<typeof mysqlSessionSchema>;
 
-const common = {
-  adapter: 'mysql',
-  workers: 16,
-  batchSize: 500,
-  transactionBatchSize: 100,
-  pool: { min: 0, max: 16, idleTimeoutMs: 30_000, acquireTimeoutMs: 10_000 },
-  crudWeights: { insert: 40, read: 30, update: 20, delete: 10 },
-  readTableRows: 10_000,
-  rangeSize: 100,
-  hotRows: 4,
-};
+const common = { ...SERVER_PROFILE_BASE, adapter: 'mysql' };
 
 const defaultSession: MysqlSession = { isolation: 'REPEATABLE READ', innodb_lock_wait_timeout: 10, connect_timeout: 5_000 };
 
@@ -87,22 +78,12 @@ export const mysql: Adapter<MysqlSession> = {
   ],
   knexConfig(server, profile: Profile<MysqlSession>): Knex.Config {
     const s = profile.session;
+    const setup = [`SET SESSION TRANSACTION ISOLATION LEVEL ${s.isolation}`, `SET SESSION innodb_lock_wait_timeout = ${s.innodb_lock_wait_timeout}`];
     return {
       client: 'mysql2',
       log: quietKnexLog,
       connection: connectionFromUrl(server.url, s.connect_timeout),
-      pool: {
-        min: profile.pool.min,
-        max: profile.pool.max,
-        idleTimeoutMillis: profile.pool.idleTimeoutMs,
-        acquireTimeoutMillis: profile.pool.acquireTimeoutMs,
-        afterCreate(conn: { query(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
-          conn.query(`SET SESSION TRANSACTION ISOLATION LEVEL ${s.isolation}`, (err) => {
-            if (err) return done(err, conn);
-            conn.query(`SET SESSION innodb_lock_wait_timeout = ${s.innodb_lock_wait_timeout}`, (err2) => done(err2, conn));
-          });
-        },
-      },
+      pool: sessionPool(profile.pool, setup),
     };
   },
   classify(err) {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { type Adapter, type Profile, classified, classifyClientSide, errorCode, quietKnexLog } from './contract';
+import { SERVER_PROFILE_BASE, sessionPool } from './shared';
 
 /** Session settings applied to every PostgreSQL connection. */
 export const postgresSessionSchema = z
@@ -19,17 +20,7 @@ export const postgresSessionSchema = z
   .strict();
 export type PostgresSession = z.infer<typeof postgresSessionSchema>;
 
-const common = {
-  adapter: 'postgres',
-  workers: 16,
-  batchSize: 500,
-  transactionBatchSize: 100,
-  pool: { min: 0, max: 16, idleTimeoutMs: 30_000, acquireTimeoutMs: 10_000 },
-  crudWeights: { insert: 40, read: 30, update: 20, delete: 10 },
-  readTableRows: 10_000,
-  rangeSize: 100,
-  hotRows: 4,
-};
+const common = { ...SERVER_PROFILE_BASE, adapter: 'postgres' };
 
 const defaultSession: PostgresSession = {
   synchronous_commit: 'on',
@@ -79,20 +70,12 @@ export const postgres: Adapter<PostgresSession> = {
       `SET statement_timeout = ${s.statement_timeout}`,
       `SET lock_timeout = ${s.lock_timeout}`,
       `SET application_name = 'dbmatrix'`,
-    ].join('; ');
+    ];
     return {
       client: 'pg',
       log: quietKnexLog,
       connection: { connectionString: server.url, connectionTimeoutMillis: s.connect_timeout },
-      pool: {
-        min: profile.pool.min,
-        max: profile.pool.max,
-        idleTimeoutMillis: profile.pool.idleTimeoutMs,
-        acquireTimeoutMillis: profile.pool.acquireTimeoutMs,
-        afterCreate(conn: { query(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
-          conn.query(setup, (err) => done(err, conn));
-        },
-      },
+      pool: sessionPool(profile.pool, setup),
     };
   },
   classify(err) {

@@ -1,0 +1,38 @@
+import type { Knex } from 'knex';
+import type { PoolSettings, Profile } from './contract';
+
+/** Profile values the server adapters share; each adds its own name, description and session. */
+export const SERVER_PROFILE_BASE = {
+  /** Enough concurrent clients to contend without swamping two cores. */
+  workers: 16,
+  batchSize: 500,
+  transactionBatchSize: 100,
+  /** One connection per worker, so pool waits measure contention, not a short pool. */
+  pool: { min: 0, max: 16, idleTimeoutMs: 30_000, acquireTimeoutMs: 10_000 },
+  crudWeights: { insert: 40, read: 30, update: 20, delete: 10 },
+  readTableRows: 10_000,
+  rangeSize: 100,
+  hotRows: 4,
+} satisfies Omit<Profile, 'name' | 'adapter' | 'description' | 'session'>;
+
+/** A driver connection that runs a query with a callback (pg and mysql2 both do). */
+export interface CallbackConnection {
+  query(sql: string, cb: (err: Error | null) => void): void;
+}
+
+/** knex/tarn pool settings from a profile, running `statements` in order on every new connection. */
+export function sessionPool(pool: PoolSettings, statements: string[]): Knex.PoolConfig {
+  return {
+    min: pool.min,
+    max: pool.max,
+    idleTimeoutMillis: pool.idleTimeoutMs,
+    acquireTimeoutMillis: pool.acquireTimeoutMs,
+    afterCreate(conn: CallbackConnection, done: (err: Error | null, conn: unknown) => void) {
+      const next = (i: number) => {
+        if (i === statements.length) return done(null, conn);
+        conn.query(statements[i]!, (err) => (err ? done(err, conn) : next(i + 1)));
+      };
+      next(0);
+    },
+  };
+}
