@@ -64,6 +64,8 @@ interface RunOptions {
   config?: string;
   postgresUrl?: string;
   mysqlUrl?: string;
+  postgresImage?: string;
+  mysqlImage?: string;
   out?: string;
   runId?: string;
   progress: boolean;
@@ -78,6 +80,9 @@ async function runCommand(opts: RunOptions): Promise<number> {
   const urls: Partial<Record<AdapterName, string>> = {};
   if (opts.postgresUrl) urls.postgres = opts.postgresUrl;
   if (opts.mysqlUrl) urls.mysql = opts.mysqlUrl;
+  const images: Partial<Record<AdapterName, string>> = { ...(config?.images ?? {}) };
+  if (opts.postgresImage) images.postgres = opts.postgresImage;
+  if (opts.mysqlImage) images.mysql = opts.mysqlImage;
 
   let run: MatrixRun | undefined;
   let signals = 0;
@@ -104,6 +109,7 @@ async function runCommand(opts: RunOptions): Promise<number> {
       warmupOps: opts.warmup ?? null,
       maxErrorRate: opts.maxErrorRate,
       urls,
+      images,
       runId,
       outDir,
       progress: opts.progress ? streamProgress(process.stderr) : silentProgress,
@@ -145,6 +151,8 @@ export function buildProgram(): Command {
     .option('-c, --config <file>', 'JSON config file: profiles, set, servers')
     .option('--postgres-url <url>', 'PostgreSQL server (else DBMATRIX_POSTGRES_URL, else Testcontainers)')
     .option('--mysql-url <url>', 'MySQL / MariaDB server (else DBMATRIX_MYSQL_URL, else Testcontainers)')
+    .option('--postgres-image <image>', 'image for a PostgreSQL container (else DBMATRIX_POSTGRES_IMAGE, else postgres:16 or the local stand-in)')
+    .option('--mysql-image <image>', 'image for a MySQL container (else DBMATRIX_MYSQL_IMAGE, else mysql:8.4 or the local stand-in)')
     .option('-o, --out <dir>', 'directory for results.json (default: reports/runs/<time>-<run id>)')
     .option('--run-id <id>', 'run id used in table and file names (default: random)')
     .option('--no-progress', 'no progress on stderr')

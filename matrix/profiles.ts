@@ -19,6 +19,8 @@ export const configFileSchema = z
     set: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
     /** Server URLs by adapter name. */
     servers: z.record(z.string(), z.string()).optional(),
+    /** Container images by adapter name, for Testcontainers. */
+    images: z.record(z.string(), z.string()).optional(),
   })
   .strict();
 export type ConfigFile = z.infer<typeof configFileSchema>;
@@ -42,8 +44,10 @@ export function loadConfigFile(path: string): ConfigFile {
   for (const name of Object.keys(parsed.data.profiles ?? {})) {
     if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new UserError(`config file ${path}: profile name '${name}' must use lower-case letters, digits and dashes`);
   }
-  for (const name of Object.keys(parsed.data.servers ?? {})) {
-    if (!isAdapterName(name)) throw new UserError(`config file ${path}: unknown adapter '${name}' under servers; valid adapters: ${ADAPTER_NAMES.join(', ')}`);
+  for (const section of ['servers', 'images'] as const) {
+    for (const name of Object.keys(parsed.data[section] ?? {})) {
+      if (!isAdapterName(name)) throw new UserError(`config file ${path}: unknown adapter '${name}' under ${section}; valid adapters: ${ADAPTER_NAMES.join(', ')}`);
+    }
   }
   return parsed.data;
 }

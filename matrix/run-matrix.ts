@@ -32,6 +32,8 @@ export interface RunRequest {
   maxErrorRate: number;
   /** Server URLs given on the command line. */
   urls: Partial<Record<AdapterName, string>>;
+  /** Container images given on the command line or in the config file. */
+  images?: Partial<Record<AdapterName, string>>;
   /** Run id. */
   runId: string;
   /** Directory results.json goes to; created when the run ends. */
@@ -50,7 +52,7 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
   const adapters = [...new Set(profiles.map((p) => p.adapter as AdapterName))];
   const urls = { ...(request.config?.servers ?? {}), ...request.urls } as Partial<Record<AdapterName, string>>;
   const startedAt = new Date().toISOString();
-  const resolved = await resolveServers(adapters, urls, process.env, request.log);
+  const resolved = await resolveServers(adapters, urls, process.env, request.log, {}, request.images);
   const sqliteDir = mkdtempSync(join(tmpdir(), `dbmatrix-${request.runId}-`));
   try {
     const run = new MatrixRun({

@@ -1,7 +1,7 @@
 import knexFactory from 'knex';
 import { type ServerAddress, errorCode, errorMessage, redactedUrl } from '../adapters/contract';
 import { ADAPTERS, type AdapterName, adapterFor } from '../adapters/registry';
-import { DEFAULT_IMAGES, type ContainerAdapter } from '../docker/images';
+import { type ContainerAdapter } from '../docker/images';
 import { UserError } from '../matrix/user-error';
 import { dockerAnswers, startContainer } from './testcontainers';
 
@@ -77,6 +77,7 @@ export async function resolveServers(
   env: NodeJS.ProcessEnv = process.env,
   log: (line: string) => void = () => {},
   lastResort: Partial<Record<AdapterName, string>> = {},
+  images: Partial<Record<AdapterName, string>> = {},
 ): Promise<ResolvedServers> {
   const servers: Partial<Record<AdapterName, ServerAddress>> = {};
   const stops: (() => Promise<void>)[] = [];
@@ -89,12 +90,10 @@ export async function resolveServers(
       if (url) {
         servers[adapter] = { url: checkServerUrl(adapter, url), provider: 'url' };
       } else if (await dockerAnswers()) {
-        log(`starting ${adapter} in a container (${DEFAULT_IMAGES[adapter as ContainerAdapter]} unless DBMATRIX_${adapter.toUpperCase()}_IMAGE is set)…`);
-        const started = await startContainer(adapter as ContainerAdapter).catch((err: unknown) => {
-          throw new UserError(`could not start a ${adapter} container: ${errorMessage(err).split('\n')[0]}`);
-        });
+        log(`${adapter}: no URL given; starting a container with Testcontainers…`);
+        const started = await startContainer(adapter as ContainerAdapter, images[adapter]);
         stops.push(started.stop);
-        log(`${adapter} container ${started.image} ready in ${(started.startMs / 1000).toFixed(1)} s`);
+        log(`${adapter}: container ${started.image} ready in ${(started.startMs / 1000).toFixed(1)} s (Ryuk ${started.ryuk ? 'on' : 'off: its image is not on this machine'})`);
         servers[adapter] = { url: started.url, provider: 'testcontainers' };
       } else if (lastResort[adapter] && (await answers(adapter, lastResort[adapter]!))) {
         log(`${adapter}: no URL and no Docker engine; using the server that answers at ${redactedUrl(lastResort[adapter]!)}`);

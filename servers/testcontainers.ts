@@ -1,5 +1,9 @@
 import { existsSync } from 'node:fs';
-import { type ContainerAdapter, imageFor } from '../docker/images';
+import { hostname } from 'node:os';
+import type { ContainerRuntimeClient } from 'testcontainers';
+import { type ContainerAdapter, imageCandidates } from '../docker/images';
+import { errorMessage } from '../adapters/contract';
+import { UserError } from '../matrix/user-error';
 
 /** A server started in a container for this run. */
 export interface StartedServer {
@@ -9,33 +13,128 @@ export interface StartedServer {
   image: string;
   /** Milliseconds from start request to ready. */
   startMs: number;
+  /** Whether Ryuk watches the container as well as this process. */
+  ryuk: boolean;
   /** Stop and remove the container. */
   stop(): Promise<void>;
 }
 
-/** Whether a Docker engine answers, within a few seconds; false rather than an error when there is none. */
-export async function dockerAnswers(timeoutMs = 5000): Promise<boolean> {
-  if (!process.env.DOCKER_HOST && !existsSync('/var/run/docker.sock')) return false;
+/** Labels on every container dbmatrix starts: which process owns it, so leftovers of a killed run can be removed. */
+const OWNER_PID = 'org.dbmatrix.pid';
+const OWNER_HOST = 'org.dbmatrix.host';
+
+/** Seconds a container may take to become ready. */
+const STARTUP_TIMEOUT_MS = 90_000;
+
+/** The runtime client, when a Docker engine answers within the time given; undefined when there is none. */
+async function runtime(timeoutMs = 5000): Promise<ContainerRuntimeClient | undefined> {
+  if (!process.env.DOCKER_HOST && !existsSync('/var/run/docker.sock')) return undefined;
   try {
     const { getContainerRuntimeClient } = await import('testcontainers');
-    const probe = getContainerRuntimeClient().then(() => true);
-    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
+    const probe = getContainerRuntimeClient().then(async (client) => ((await client.info) ? client : undefined));
+    const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), timeoutMs).unref());
     return await Promise.race([probe, timeout]);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-/** Start the adapter's server image and wait until it accepts connections. */
-export async function startContainer(adapter: ContainerAdapter): Promise<StartedServer> {
-  const image = imageFor(adapter);
-  const started = Date.now();
-  if (adapter === 'postgres') {
-    const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
-    const c = await new PostgreSqlContainer(image).withDatabase('dbmatrix').withUsername('dbmatrix').withPassword('dbmatrix').start();
-    return { url: c.getConnectionUri(), image, startMs: Date.now() - started, stop: async () => void (await c.stop()) };
+/** Whether a Docker engine answers, within a few seconds; false rather than an error when there is none. */
+export async function dockerAnswers(timeoutMs = 5000): Promise<boolean> {
+  return (await runtime(timeoutMs)) !== undefined;
+}
+
+/** Whether a process of this host is alive. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
-  const { MySqlContainer } = await import('@testcontainers/mysql');
-  const c = await new MySqlContainer(image).withDatabase('dbmatrix').withRootPassword('dbmatrix').start();
-  return { url: c.getConnectionUri(true), image, startMs: Date.now() - started, stop: async () => void (await c.stop()) };
+}
+
+/** Remove containers left by dbmatrix processes of this host that no longer exist (a SIGKILLed run, a crashed Jest). */
+export async function removeOrphans(client: ContainerRuntimeClient): Promise<number> {
+  let removed = 0;
+  for (const info of await client.container.list()) {
+    const pid = Number(info.Labels?.[OWNER_PID]);
+    if (!pid || info.Labels?.[OWNER_HOST] !== hostname() || alive(pid)) continue;
+    await client.container.remove(client.container.getById(info.Id), { removeVolumes: true }).catch(() => {});
+    removed++;
+  }
+  return removed;
+}
+
+/**
+ * Use Ryuk (the reaper that removes containers when their owner dies) when its image is on this machine;
+ * turn it off otherwise, since a registry may be out of reach. Our own labels and removeOrphans() cover that case.
+ */
+async function decideRyuk(client: ContainerRuntimeClient): Promise<boolean> {
+  if (process.env.TESTCONTAINERS_RYUK_DISABLED !== undefined) return process.env.TESTCONTAINERS_RYUK_DISABLED !== 'true';
+  const { ImageName } = await import('testcontainers');
+  const ryukImage = process.env.RYUK_CONTAINER_IMAGE ?? 'testcontainers/ryuk:0.14.0';
+  const present = await client.image.exists(ImageName.fromString(ryukImage)).catch(() => false);
+  if (!present) process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
+  return present;
+}
+
+/** The first candidate image already on this machine, else the first candidate (Testcontainers will try to pull it). */
+async function chooseImage(client: ContainerRuntimeClient, candidates: string[]): Promise<{ image: string; local: boolean }> {
+  const { ImageName } = await import('testcontainers');
+  for (const image of candidates) {
+    if (await client.image.exists(ImageName.fromString(image)).catch(() => false)) return { image, local: true };
+  }
+  return { image: candidates[0]!, local: false };
+}
+
+/** One line naming why a container did not start. */
+function startFailure(adapter: string, image: string, local: boolean, err: unknown): UserError {
+  const message = errorMessage(err).split('\n')[0]!;
+  if (!local) {
+    return new UserError(
+      `${adapter} image ${image} is not on this machine and could not be pulled (${message}); build local stand-ins with \`bash docker/local/build-local-images.sh\` and set DBMATRIX_${adapter.toUpperCase()}_IMAGE, or give a URL`,
+    );
+  }
+  if (/timed out|timeout/i.test(message)) return new UserError(`${adapter} container from ${image} started but was not ready within ${STARTUP_TIMEOUT_MS / 1000} s (${message})`);
+  return new UserError(`${adapter} container from ${image} did not start: ${message}`);
+}
+
+/** Start the adapter's server image and wait until it accepts connections; `image` overrides the configured one. */
+export async function startContainer(adapter: ContainerAdapter, image?: string): Promise<StartedServer> {
+  const client = await runtime();
+  if (!client) throw new UserError(`no Docker engine answers: start one, or give a ${adapter} URL`);
+  await removeOrphans(client);
+  const ryuk = await decideRyuk(client);
+  const chosen = await chooseImage(client, image ? [image] : imageCandidates(adapter));
+  const labels = { [OWNER_PID]: String(process.pid), [OWNER_HOST]: hostname() };
+  const started = Date.now();
+  try {
+    const { Wait } = await import('testcontainers');
+    if (adapter === 'postgres') {
+      const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+      const c = await new PostgreSqlContainer(chosen.image)
+        .withDatabase('dbmatrix')
+        .withUsername('dbmatrix')
+        .withPassword('dbmatrix')
+        .withLabels(labels)
+        .withStartupTimeout(STARTUP_TIMEOUT_MS)
+        .start();
+      return { url: c.getConnectionUri(), image: chosen.image, startMs: Date.now() - started, ryuk, stop: async () => void (await c.stop()) };
+    }
+    const { MySqlContainer } = await import('@testcontainers/mysql');
+    // Ready means the real server answers on TCP (the images initialise with networking off), whichever admin tool the image has.
+    const ping = 'mariadb-admin ping -h 127.0.0.1 -uroot -pdbmatrix --silent || mysqladmin ping -h 127.0.0.1 -uroot -pdbmatrix --silent';
+    const c = await new MySqlContainer(chosen.image)
+      .withDatabase('dbmatrix')
+      .withRootPassword('dbmatrix')
+      .withLabels(labels)
+      .withHealthCheck({ test: ['CMD-SHELL', ping], interval: 250, timeout: 2000, retries: 400 })
+      .withWaitStrategy(Wait.forAll([Wait.forHealthCheck(), Wait.forListeningPorts()]))
+      .withStartupTimeout(STARTUP_TIMEOUT_MS)
+      .start();
+    return { url: c.getConnectionUri(true), image: chosen.image, startMs: Date.now() - started, ryuk, stop: async () => void (await c.stop()) };
+  } catch (err) {
+    throw startFailure(adapter, chosen.image, chosen.local, err);
+  }
 }

@@ -55,6 +55,8 @@ export function describeAdapterSuite(adapter: AdapterName): void {
         expect(r.figures.opsPerSec).toBeGreaterThan(0);
         expect(r.figures.warmup.operations).toBe(8);
         expect(r.target.serverVersion).not.toBe('');
+        // Which path served the cell (file, url, testcontainers), as global setup resolved it.
+        expect(r.target.provider).toBe(adapter === 'sqlite' ? 'file' : process.env[`DBMATRIX_${adapter.toUpperCase()}_PROVIDER`]);
       });
     });
 
@@ -68,7 +70,7 @@ export function describeAdapterSuite(adapter: AdapterName): void {
       expect(results.environment.packages.knex).toMatch(/^\d/);
       expect(results.profiles[0]).toMatchObject({ adapter, workers: 4 });
       const target = results.cells[0]!.state === 'completed' ? results.cells[0]!.target : undefined;
-      expect(target?.provider).toBe(adapter === 'sqlite' ? 'file' : process.env[`DBMATRIX_${adapter.toUpperCase()}_PROVIDER`]);
+      expect(target?.provider).toBe(adapter === 'sqlite' ? 'file' : 'url'); // the child was handed the suite's server as a URL
       expect(JSON.stringify(results)).not.toMatch(/\/\/[^:@/]+:(?!\*\*\*@)[^:@/]+@/); // no password in a URL
     });
 
@@ -145,7 +147,7 @@ export function describeAdapterSuite(adapter: AdapterName): void {
     test(`${adapter}: Ctrl-C stops a run within seconds and removes what it created`, async () => {
       const r = await interruptRun(adapter);
       expect(r.tracesDuring.length).toBeGreaterThan(0);
-      expect({ code: r.code, interrupted: r.interrupted, left: r.tracesAfter }).toEqual({ code: 130, interrupted: true, left: [] });
+      expect({ code: r.code, interrupted: r.interrupted, left: r.tracesAfter, containers: r.containersLeft }).toEqual({ code: 130, interrupted: true, left: [], containers: [] });
       expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     });
 

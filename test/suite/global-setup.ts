@@ -1,3 +1,5 @@
+import knexFactory from 'knex';
+import { type AdapterName, adapterFor } from '../../adapters/registry';
 import { resolveServers, urlVariable } from '../../servers/resolve';
 import { selectedAdapters } from '../support/selection';
 
@@ -7,13 +9,25 @@ const LOCAL_SERVERS = { postgres: 'postgres://postgres@127.0.0.1:5432/test', mys
 /**
  * Find each selected server adapter's server once per test run (URL, else Testcontainers, else the local servers), and hand its URL
  * to the test files through the environment. No server for a selected adapter fails the run: a skipped suite is not a pass.
+ * The log names the provider and server version of each, so a CI log shows which path ran; DBMATRIX_EXPECT_PROVIDER
+ * makes a different provider a failure.
  */
 export default async function globalSetup(): Promise<void> {
   const adapters = selectedAdapters();
-  const resolved = await resolveServers(adapters, {}, process.env, (line) => process.stderr.write(`${line}\n`), LOCAL_SERVERS);
-  for (const [adapter, server] of Object.entries(resolved.servers)) {
-    process.env[urlVariable(adapter as never)] = server.url;
-    process.env[`DBMATRIX_${adapter.toUpperCase()}_PROVIDER`] = server.provider;
-  }
+  const log = (line: string) => process.stderr.write(`dbmatrix suite: ${line}\n`);
+  const resolved = await resolveServers(adapters, {}, process.env, log, LOCAL_SERVERS);
   (globalThis as { __dbmatrixRelease?: () => Promise<void> }).__dbmatrixRelease = resolved.release;
+  for (const [name, server] of Object.entries(resolved.servers)) {
+    const adapter = adapterFor(name as AdapterName);
+    const knex = knexFactory(adapter.knexConfig(server, adapter.defaultProfiles[0]!));
+    const version = await adapter.serverVersion(knex).finally(() => knex.destroy());
+    log(`${name} via ${server.provider}: ${version}`);
+    const expected = process.env.DBMATRIX_EXPECT_PROVIDER;
+    if (expected && expected !== server.provider) {
+      await resolved.release();
+      throw new Error(`${name} was served by ${server.provider}, but DBMATRIX_EXPECT_PROVIDER=${expected}`);
+    }
+    process.env[urlVariable(name as AdapterName)] = server.url;
+    process.env[`DBMATRIX_${name.toUpperCase()}_PROVIDER`] = server.provider;
+  }
 }
