@@ -28,6 +28,8 @@ const STARTUP_TIMEOUT_MS = 90_000;
 
 /** The runtime client, when a Docker engine answers within the time given; undefined when there is none. */
 async function runtime(timeoutMs = 5000): Promise<ContainerRuntimeClient | undefined> {
+  // DBMATRIX_DOCKER=off: never start containers, even where an engine answers.
+  if (process.env.DBMATRIX_DOCKER === 'off') return undefined;
   if (!process.env.DOCKER_HOST && !existsSync('/var/run/docker.sock')) return undefined;
   try {
     const { getContainerRuntimeClient } = await import('testcontainers');

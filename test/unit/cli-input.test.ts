@@ -6,9 +6,9 @@ import { join } from 'node:path';
 
 const CLI = join(__dirname, '..', '..', 'bin', 'dbmatrix.js');
 
-/** Run the CLI with no server URLs and no Docker engine in reach. */
+/** Run the CLI with no server URLs and the Testcontainers path turned off (an engine may run on this machine). */
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DBMATRIX_DOCKER: 'off' };
   delete env.DBMATRIX_POSTGRES_URL;
   delete env.DBMATRIX_MYSQL_URL;
   const started = Date.now();
