@@ -86,6 +86,21 @@ export const crudWeightsSchema = z
   .refine((w) => w.insert + w.read + w.update + w.delete > 0, { message: 'crud weights must not all be 0' });
 export type CrudWeights = z.infer<typeof crudWeightsSchema>;
 
+/** How failed operations are retried: exponential backoff with full jitter, capped in attempts and in time. */
+export const retrySchema = z
+  .object({
+    /** Attempts per operation, the first included (1 = no retries). */
+    maxAttempts: z.number().int().min(1).max(1000),
+    /** Delay before the first retry, ms; doubles with each retry (full jitter). */
+    baseDelayMs: z.number().int().min(0).max(60_000),
+    /** Longest delay between two attempts, ms. */
+    maxDelayMs: z.number().int().min(0).max(600_000),
+    /** No retry starts once this much time has passed since the first attempt, ms. */
+    maxElapsedMs: z.number().int().min(0).max(3_600_000),
+  })
+  .strict();
+export type RetryPolicy = z.infer<typeof retrySchema>;
+
 /** The adapter-independent part of a tuning profile. */
 export const baseProfileShape = {
   /** Concurrent workers for the concurrent workloads (threads on SQLite, pooled connections elsewhere). */
@@ -104,6 +119,8 @@ export const baseProfileShape = {
   rangeSize: z.number().int().min(1).max(100_000),
   /** Rows contended for by hot-row-update. */
   hotRows: z.number().int().min(1).max(10_000),
+  /** Retry policy for retryable errors. */
+  retry: retrySchema,
 };
 
 /** A tuning profile: data, overridable from a config file or `--set`, validated by the adapter's schema. */
@@ -130,6 +147,8 @@ export interface Profile<Session = Record<string, unknown>> {
   rangeSize: number;
   /** Rows contended for by hot-row-update. */
   hotRows: number;
+  /** Retry policy for retryable errors. */
+  retry: RetryPolicy;
   /** Session settings applied to every new connection (PRAGMAs, SET …). */
   session: Session;
 }

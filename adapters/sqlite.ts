@@ -32,6 +32,7 @@ const common = {
   readTableRows: 10_000,
   rangeSize: 100,
   hotRows: 4,
+  retry: { maxAttempts: 10, baseDelayMs: 2, maxDelayMs: 200, maxElapsedMs: 30_000 },
 };
 
 const walSession: SqliteSession = {
@@ -67,8 +68,9 @@ export const sqlite: Adapter<SqliteSession> = {
     {
       ...common,
       name: 'sqlite-nowait',
-      description: 'WAL with busy_timeout=0: contended writers fail with SQLITE_BUSY instead of waiting',
+      description: 'WAL with busy_timeout=0 and no retries: contended writers fail with SQLITE_BUSY',
       session: { ...walSession, busy_timeout: 0 },
+      retry: { ...common.retry, maxAttempts: 1 },
     },
   ],
   knexConfig(server: { url: string }, profile: Profile<SqliteSession>): Knex.Config {

@@ -97,8 +97,13 @@ export function mergeTallies(tallies: ErrorTally[]): ErrorTally {
 }
 
 /** "busy 812, deadlock 3" */
-export function describeTally(tally: ErrorTally): string {
-  return Object.entries(tally)
-    .map(([cls, g]) => `${cls} ${g!.count}`)
+export function describeCounts(counts: Partial<Record<string, number>>): string {
+  return Object.entries(counts)
+    .map(([cls, n]) => `${cls} ${n}`)
     .join(', ');
+}
+
+/** Failures of a tally, as describeCounts. */
+export function describeTally(tally: ErrorTally): string {
+  return describeCounts(Object.fromEntries(Object.entries(tally).map(([cls, g]) => [cls, g!.count])));
 }

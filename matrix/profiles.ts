@@ -6,7 +6,11 @@ import { UserError, formatIssues } from './user-error';
 
 /** Top-level profile keys a user may set, besides pool.*, crudWeights.* and session keys. */
 const SCALAR_KEYS = ['workers', 'batchSize', 'transactionBatchSize', 'readTableRows', 'rangeSize', 'hotRows'] as const;
-const NESTED_KEYS = { pool: ['min', 'max', 'idleTimeoutMs', 'acquireTimeoutMs'], crudWeights: ['insert', 'read', 'update', 'delete'] } as const;
+const NESTED_KEYS = {
+  pool: ['min', 'max', 'idleTimeoutMs', 'acquireTimeoutMs'],
+  crudWeights: ['insert', 'read', 'update', 'delete'],
+  retry: ['maxAttempts', 'baseDelayMs', 'maxDelayMs', 'maxElapsedMs'],
+} as const;
 
 /** The config file: new profiles, overrides and server URLs. */
 export const configFileSchema = z

@@ -140,7 +140,7 @@ export class MatrixRun {
 
       stage = 'run';
       const workers = workload.concurrency === 'single' ? 1 : profile.workers;
-      const loopPlan: LoopPlan = { warmupOps: defaultWarmupOps(this.plan, workers), measuredOps: this.plan.ops };
+      const loopPlan: LoopPlan = { warmupOps: defaultWarmupOps(this.plan, workers), measuredOps: this.plan.ops, retry: profile.retry };
       const measured = await this.measure(knex, profile, workloadName, server, state, control, workers, loopPlan, label);
 
       stage = 'verify';
@@ -218,6 +218,13 @@ export class MatrixRun {
   }
 }
 
+/** Sum per-key counts. */
+function mergeCounts<K extends string>(counts: Partial<Record<K, number>>[]): Partial<Record<K, number>> {
+  const out: Partial<Record<K, number>> = {};
+  for (const c of counts) for (const [k, n] of Object.entries(c) as [K, number][]) out[k] = (out[k] ?? 0) + n;
+  return out;
+}
+
 /** Figures of a cell from its workers' reports. */
 function buildFigures(reports: WorkerReport[], durationMs: number, workers: number, loadMs: number, verifyMs: number): Figures {
   const succeeded = reports.reduce((n, r) => n + r.succeeded, 0);
@@ -234,6 +241,9 @@ function buildFigures(reports: WorkerReport[], durationMs: number, workers: numb
     rowsPerSec: seconds > 0 ? round(rows / seconds) : 0,
     latencyMs: summarizeLatency(mergeHistograms(reports.map((r) => r.latency))),
     failedLatencyMs: summarizeLatency(mergeHistograms(reports.map((r) => r.failedLatency))),
+    attemptLatencyMs: summarizeLatency(mergeHistograms(reports.map((r) => r.attemptLatency))),
+    retries: mergeCounts(reports.map((r) => r.retries)),
+    retriedOps: reports.reduce((n, r) => n + r.retriedOps, 0),
     errors: mergeTallies(reports.map((r) => r.errors)),
     warmup: {
       operations: reports.reduce((n, r) => n + r.warmup.operations, 0),

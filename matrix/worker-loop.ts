@@ -1,9 +1,10 @@
+import { backOff } from 'exponential-backoff';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ClassifiedError } from '../adapters/contract';
+import type { ClassifiedError, ErrorClass, RetryPolicy } from '../adapters/contract';
 import { errorMessage } from '../adapters/contract';
 import { PHASE, SLOT, claim, read } from './control';
 import { type ErrorTally, encodeHistogram, newLatencyHistogram, tallyError } from './metrics';
-import type { WorkerSession } from './workloads/contract';
+import type { OpOutcome, WorkerSession } from './workloads/contract';
 
 /** How many operations to run; the measured phase ends at its quota or when the runner says stop. */
 export interface LoopPlan {
@@ -11,7 +12,12 @@ export interface LoopPlan {
   warmupOps: number;
   /** Measured operations shared by all workers; null when the run is bounded by duration. */
   measuredOps: number | null;
+  /** How failed operations are retried. */
+  retry: RetryPolicy;
 }
+
+/** Retries by the class of the error that caused them. */
+export type RetryTally = Partial<Record<ErrorClass, number>>;
 
 /** What one worker reports when it stops. */
 export interface WorkerReport {
@@ -21,6 +27,12 @@ export interface WorkerReport {
   latency: string;
   /** Latency of failed measured operations, µs, encoded HDR histogram. */
   failedLatency: string;
+  /** Latency of every single attempt of a measured operation, µs, encoded HDR histogram. */
+  attemptLatency: string;
+  /** Measured retries by the error class that caused them. */
+  retries: RetryTally;
+  /** Measured operations that succeeded only after at least one retry. */
+  retriedOps: number;
   /** Measured operations that succeeded. */
   succeeded: number;
   /** Measured operations that failed. */
@@ -38,6 +50,46 @@ export interface WorkerReport {
 }
 
 const now = () => performance.timeOrigin + performance.now();
+const micros = (since: number) => Math.max(1, Math.round((performance.now() - since) * 1000));
+
+/**
+ * One operation with retries: the whole operation (statement or transaction) is repeated, never part of one.
+ * Only retryable classes are retried, within the attempt and time caps, and not once the cell is stopping.
+ */
+async function withRetries(
+  op: () => Promise<OpOutcome | void>,
+  classify: (err: unknown) => ClassifiedError,
+  policy: RetryPolicy,
+  stopping: () => boolean,
+  onAttempt: (us: number) => void,
+  onRetry: (cls: ErrorClass) => void,
+): Promise<OpOutcome | void> {
+  const started = performance.now();
+  return backOff(
+    async () => {
+      const t = performance.now();
+      try {
+        return await op();
+      } finally {
+        onAttempt(micros(t));
+      }
+    },
+    {
+      numOfAttempts: policy.maxAttempts,
+      startingDelay: policy.baseDelayMs,
+      maxDelay: policy.maxDelayMs,
+      timeMultiple: 2,
+      jitter: 'full',
+      retry: (err: unknown, attempts: number) => {
+        const c = classify(err);
+        if (!c.retryable || attempts >= policy.maxAttempts || stopping()) return false;
+        if (performance.now() - started > policy.maxElapsedMs) return false;
+        onRetry(c.errorClass);
+        return true;
+      },
+    },
+  );
+}
 
 /** Run one worker through warm-up and the measured phase, as coordinated through the control block. */
 export async function runWorkerLoop(
@@ -48,10 +100,12 @@ export async function runWorkerLoop(
   plan: LoopPlan,
 ): Promise<WorkerReport> {
   const warmup = { operations: 0, failed: 0 };
+  const stopping = () => read(control, SLOT.phase) === PHASE.stop;
+  const op = () => session.op();
   while (read(control, SLOT.phase) === PHASE.warmup && claim(control, SLOT.warmupClaimed, plan.warmupOps)) {
     warmup.operations++;
     try {
-      await session.op();
+      await withRetries(op, classify, plan.retry, stopping, () => {}, () => {});
     } catch {
       warmup.failed++;
     }
@@ -61,6 +115,9 @@ export async function runWorkerLoop(
 
   const latency = newLatencyHistogram();
   const failedLatency = newLatencyHistogram();
+  const attemptLatency = newLatencyHistogram();
+  const retries: RetryTally = {};
+  let retriedOps = 0;
   const errors: ErrorTally = {};
   let succeeded = 0;
   let failed = 0;
@@ -69,13 +126,19 @@ export async function runWorkerLoop(
   while (read(control, SLOT.phase) === PHASE.measure) {
     if (plan.measuredOps !== null && !claim(control, SLOT.measuredClaimed, plan.measuredOps)) break;
     const start = performance.now();
+    let retried = false;
     try {
-      const outcome = await session.op();
-      latency.recordValue(Math.max(1, Math.round((performance.now() - start) * 1000)));
+      // End-to-end latency, retries and backoff included, is the primary figure.
+      const outcome = await withRetries(op, classify, plan.retry, stopping, (us) => attemptLatency.recordValue(us), (cls) => {
+        retries[cls] = (retries[cls] ?? 0) + 1;
+        retried = true;
+      });
+      latency.recordValue(micros(start));
       succeeded++;
+      if (retried) retriedOps++;
       rows += outcome?.rows ?? 1;
     } catch (err) {
-      failedLatency.recordValue(Math.max(1, Math.round((performance.now() - start) * 1000)));
+      failedLatency.recordValue(micros(start));
       failed++;
       tallyError(errors, classify(err), errorMessage(err));
       Atomics.add(control, SLOT.failed, 1);
@@ -87,6 +150,9 @@ export async function runWorkerLoop(
     workerId,
     latency: encodeHistogram(latency),
     failedLatency: encodeHistogram(failedLatency),
+    attemptLatency: encodeHistogram(attemptLatency),
+    retries,
+    retriedOps,
     succeeded,
     failed,
     rows,

@@ -46,11 +46,17 @@ export const figuresSchema = z.object({
   opsPerSec: z.number(),
   /** Rows per second of measured wall time. */
   rowsPerSec: z.number(),
-  /** Latency of successful operations, ms. */
+  /** Latency of successful operations end to end, retries and backoff included, ms. */
   latencyMs: latencySchema,
   /** Latency of failed operations, ms (how long a failure took to surface). */
   failedLatencyMs: latencySchema,
-  /** Failures by error class. */
+  /** Latency of each single attempt, ms (retries make end-to-end latency larger than this). */
+  attemptLatencyMs: latencySchema,
+  /** Retries by the error class that caused them. */
+  retries: z.partialRecord(z.enum(ERROR_CLASSES), z.number()),
+  /** Operations that succeeded only after at least one retry. */
+  retriedOps: z.number(),
+  /** Failures (after retries) by error class. */
   errors: z.partialRecord(z.enum(ERROR_CLASSES), errorGroupSchema),
   /** Warm-up operations, excluded from the figures. */
   warmup: z.object({ operations: z.number(), failed: z.number() }),
@@ -67,6 +73,12 @@ export const verificationSchema = z.object({
   ok: z.boolean(),
   /** Rows or increments the ledger says were acknowledged. */
   acknowledged: z.number(),
+  /** Writes that failed cleanly (rolled back). */
+  failed: z.number(),
+  /** Writes whose outcome was unknown (connection lost mid-operation), resolved by reading the database. */
+  ambiguous: z.number(),
+  /** Of those, how many had committed. */
+  ambiguousCommitted: z.number(),
   /** Acknowledged but absent. */
   lost: z.number(),
   /** Present but never acknowledged. */

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { describeTally } from '../matrix/metrics';
+import { describeCounts, describeTally } from '../matrix/metrics';
 import type { CellResult } from './results-schema';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -7,13 +7,13 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 /** The run as a terminal table: one row per cell. */
 export function summaryTable(cells: CellResult[]): string {
   const table = new Table({
-    head: ['adapter', 'profile', 'workload', 'state', 'ops/s', 'rows/s', 'p50 ms', 'p99 ms', 'max ms', 'failed', 'errors', 'data'],
+    head: ['adapter', 'profile', 'workload', 'state', 'ops/s', 'rows/s', 'p50 ms', 'p99 ms', 'max ms', 'failed', 'errors', 'retries', 'data'],
     style: { head: [], border: [] },
   });
   for (const r of cells) {
     const key = [r.cell.adapter, r.cell.profile, r.cell.workload];
     if (r.state === 'skipped') {
-      table.push([...key, 'skipped', { colSpan: 8, content: r.reason }]);
+      table.push([...key, 'skipped', { colSpan: 9, content: r.reason }]);
       continue;
     }
     const f = r.figures;
@@ -29,6 +29,7 @@ export function summaryTable(cells: CellResult[]): string {
       f ? f.latencyMs.max.toFixed(2) : '-',
       f ? `${f.operations.failed}/${f.operations.total}` : '-',
       f ? describeTally(f.errors) || '-' : '-',
+      f ? describeCounts(f.retries) || '-' : '-',
       data,
     ]);
   }

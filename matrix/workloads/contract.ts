@@ -47,6 +47,12 @@ export interface Verification {
   ok: boolean;
   /** Rows (or increments) the ledger says were acknowledged. */
   acknowledged: number;
+  /** Writes that failed cleanly (rolled back), all confirmed absent unless counted as phantom. */
+  failed: number;
+  /** Writes whose outcome was unknown (the connection died mid-operation), resolved by reading the database. */
+  ambiguous: number;
+  /** Of the ambiguous writes, how many turned out to have committed. */
+  ambiguousCommitted: number;
   /** Acknowledged but absent from the database. */
   lost: number;
   /** Present in the database but never acknowledged (from failed operations, or deleted rows still there). */
@@ -77,9 +83,17 @@ export interface Workload<State = unknown, Ledger = unknown> {
   verify(ctx: CellContext, state: State, ledgers: Ledger[]): Promise<Verification>;
 }
 
+/**
+ * Whether a failed write's outcome is unknown: the connection died, possibly during COMMIT, so the write may or may not
+ * have committed. Everything else that fails was rolled back by the server.
+ */
+export function isAmbiguous(ctx: Pick<WorkerContext, 'adapter'>, err: unknown): boolean {
+  return ctx.adapter.classify(err).errorClass === 'connection';
+}
+
 /** A verification with nothing wrong yet, to fill in. */
 export function emptyVerification(): Verification {
-  return { ok: true, acknowledged: 0, lost: 0, phantom: 0, duplicated: 0, mismatched: 0, problems: [] };
+  return { ok: true, acknowledged: 0, failed: 0, ambiguous: 0, ambiguousCommitted: 0, lost: 0, phantom: 0, duplicated: 0, mismatched: 0, problems: [] };
 }
 
 /** Set `ok` from the counts and add the matching problem lines. */

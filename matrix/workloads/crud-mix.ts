@@ -1,5 +1,5 @@
 import type { CrudWeights } from '../../adapters/contract';
-import { type Workload, type WorkerContext, emptyVerification, finishVerification } from './contract';
+import { type Workload, type WorkerContext, emptyVerification, finishVerification, isAmbiguous } from './contract';
 import { createKeyedTable, keyedRow, payloadFor } from './keyed-rows';
 
 /** Table name shared by setup and the workers. */
@@ -17,6 +17,8 @@ interface CrudLedger {
   deleted: number[];
   /** Sequence numbers whose insert failed: must be absent. */
   failedInserts: number[];
+  /** Rows whose last write has an unknown outcome (connection lost): the values they may hold, and whether they may be gone. */
+  uncertain: { seq: number; kind: 'insert' | 'update' | 'delete'; values: number[] }[];
   /** Reads, updates or deletes that saw something other than the expected row. */
   mismatches: number;
   /** Operations performed, by kind. */
@@ -48,6 +50,7 @@ function crudWorker(ctx: WorkerContext, table: string) {
     live: [],
     deleted: [],
     failedInserts: [],
+    uncertain: [],
     mismatches: 0,
     counts: { insert: 0, read: 0, update: 0, delete: 0 },
   };
@@ -55,16 +58,28 @@ function crudWorker(ctx: WorkerContext, table: string) {
   const liveSeqs: number[] = [];
   let nextSeq = 0;
 
-  const randomLive = (): number => {
-    const i = Math.floor(Math.random() * liveSeqs.length);
-    return i;
-  };
+  const randomLive = (): number => Math.floor(Math.random() * liveSeqs.length);
   const forget = (index: number): number => {
     const seq = liveSeqs[index]!;
     liveSeqs[index] = liveSeqs[liveSeqs.length - 1]!;
     liveSeqs.pop();
     live.delete(seq);
     return seq;
+  };
+
+  /** Run a write on a live row; when its outcome is unknown, stop using the row and let verify accept either outcome. */
+  const write = async (index: number, kind: 'update' | 'delete', run: (row: { id: number; value: number }) => Promise<unknown>) => {
+    const seq = liveSeqs[index]!;
+    const row = live.get(seq)!;
+    try {
+      return await run(row);
+    } catch (err) {
+      if (isAmbiguous(ctx, err)) {
+        forget(index);
+        ledger.uncertain.push({ seq, kind, values: kind === 'update' ? [row.value, row.value + 1] : [row.value] });
+      }
+      throw err;
+    }
   };
 
   const ops = {
@@ -75,7 +90,8 @@ function crudWorker(ctx: WorkerContext, table: string) {
       try {
         result = ctx.adapter.capabilities.returning ? await q.returning('id') : await q;
       } catch (err) {
-        ledger.failedInserts.push(seq);
+        if (isAmbiguous(ctx, err)) ledger.uncertain.push({ seq, kind: 'insert', values: [0] });
+        else ledger.failedInserts.push(seq);
         throw err;
       }
       live.set(seq, { id: insertedId(result), value: 0 });
@@ -88,18 +104,19 @@ function crudWorker(ctx: WorkerContext, table: string) {
       if (!row || Number(row.value) !== expect.value || row.payload !== payloadFor(ctx.workerId, seq)) ledger.mismatches++;
     },
     async update() {
-      const seq = liveSeqs[randomLive()]!;
-      const expect = live.get(seq)!;
-      const changed = await ctx.knex(table).where({ id: expect.id }).update({ value: expect.value + 1 });
-      if (Number(changed) !== 1) ledger.mismatches++;
-      expect.value += 1;
+      await write(randomLive(), 'update', async (row) => {
+          const changed = await ctx.knex(table).where({ id: row.id }).update({ value: row.value + 1 });
+          if (Number(changed) !== 1) ledger.mismatches++;
+          row.value += 1;
+      });
     },
     async delete() {
       const index = randomLive();
-      const expect = live.get(liveSeqs[index]!)!;
-      const removed = await ctx.knex(table).where({ id: expect.id }).del();
-      if (Number(removed) !== 1) ledger.mismatches++;
-      ledger.deleted.push(forget(index));
+      await write(index, 'delete', async (row) => {
+          const removed = await ctx.knex(table).where({ id: row.id }).del();
+          if (Number(removed) !== 1) ledger.mismatches++;
+          ledger.deleted.push(forget(index));
+      });
     },
   };
 
@@ -141,6 +158,20 @@ export const crudMix: Workload<State, CrudLedger> = {
     }
     for (const l of ledgers) {
       v.mismatched += l.mismatches;
+      v.failed += l.failedInserts.length;
+      for (const u of l.uncertain) {
+        v.ambiguous++;
+        const p = present.get(`${l.workerId}:${u.seq}`);
+        present.delete(`${l.workerId}:${u.seq}`);
+        if (!p) {
+          if (u.kind === 'update') v.lost++;
+          else if (u.kind === 'delete') v.ambiguousCommitted++;
+          continue;
+        }
+        if (p.n > 1) v.duplicated++;
+        if (!u.values.includes(p.value) || !p.payloadOk) v.mismatched++;
+        if (u.kind === 'insert' || (u.kind === 'update' && p.value === u.values[1])) v.ambiguousCommitted++;
+      }
       for (const [seq, , value] of l.live) {
         v.acknowledged++;
         const p = present.get(`${l.workerId}:${seq}`);

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Adapter, Profile } from '../../adapters/contract';
-import { type CellContext, type Verification, type WorkerContext, type Workload, emptyVerification, finishVerification } from './contract';
+import { type CellContext, type Verification, type WorkerContext, type Workload, emptyVerification, finishVerification, isAmbiguous } from './contract';
 
 /** A row every insert workload writes: (worker_id, seq) is its key in the ledger. */
 export interface KeyedRow {
@@ -25,6 +25,8 @@ export interface InsertLedger {
   acknowledged: SeqRanges;
   /** Sequence numbers whose insert failed (rolled back: must be absent). */
   failed: SeqRanges;
+  /** Sequence numbers whose insert outcome is unknown (connection lost): present at most once. */
+  ambiguous: SeqRanges;
 }
 
 /** Append a range, merging with the last one when contiguous. */
@@ -114,6 +116,17 @@ export async function verifyInsertLedgers(ctx: CellContext, table: string, ledge
         seqs.delete(s);
       }
     }
+    // Unknown outcomes are resolved by what the database holds: committed once, or not at all.
+    for (const [start, count] of ledger.ambiguous ?? []) {
+      v.ambiguous += count;
+      for (let s = start; s < start + count; s++) {
+        const n = seqs.get(s) ?? 0;
+        if (n >= 1) v.ambiguousCommitted++;
+        if (n > 1) v.duplicated++;
+        seqs.delete(s);
+      }
+    }
+    v.failed += rangeTotal(ledger.failed);
     // Whatever remains was never acknowledged: failed inserts that left rows, or rows from nowhere.
     for (const n of seqs.values()) v.phantom += n;
     present.delete(ledger.workerId);
@@ -127,8 +140,11 @@ export class InsertRecorder {
   private nextSeq = 0;
   private readonly record: InsertLedger;
 
-  constructor(workerId: number) {
-    this.record = { workerId, acknowledged: [], failed: [] };
+  constructor(
+    workerId: number,
+    private readonly ambiguous: (err: unknown) => boolean,
+  ) {
+    this.record = { workerId, acknowledged: [], failed: [], ambiguous: [] };
   }
 
   /** Take `count` fresh rows for this writer. */
@@ -146,7 +162,7 @@ export class InsertRecorder {
     try {
       await write(rows);
     } catch (err) {
-      addRange(this.record.failed, start, count);
+      addRange(this.ambiguous(err) ? this.record.ambiguous : this.record.failed, start, count);
       throw err;
     }
     addRange(this.record.acknowledged, start, count);
@@ -190,7 +206,7 @@ export function defineInsertWorkload(spec: InsertWorkloadSpec): Workload<{ table
       return { table };
     },
     worker(ctx, state) {
-      const recorder = new InsertRecorder(ctx.workerId);
+      const recorder = new InsertRecorder(ctx.workerId, (err) => isAmbiguous(ctx, err));
       const count = spec.rowsPerOp(ctx.profile);
       return {
         op: () => recorder.insert(count, (rows) => spec.write(ctx, state.table, rows)),

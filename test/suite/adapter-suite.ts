@@ -10,6 +10,7 @@ import { LIST_TABLES, directKnex, explain, runCells } from '../support/cells';
 import { cliRun } from './cli-run';
 import { interruptRun } from './interrupt';
 import { provokeErrors } from './provoke-errors';
+import { describeResilience } from './resilience';
 
 /** The second profile of each adapter and what reading its settings back must show. */
 const READBACK: Record<AdapterName, { profile: string; check: (s: Record<string, string>) => void }> = {
@@ -169,5 +170,7 @@ export function describeAdapterSuite(adapter: AdapterName): void {
       expect(explain(results[0]!)).toBe('completed');
       if (results[0]!.state === 'completed') expect(results[0]!.figures.rows).toBe(3 * rows);
     });
+
+    describeResilience(adapter);
   });
 }

@@ -37,6 +37,10 @@ export interface CellRequest {
   workloads: WorkloadName[];
   /** Measured operations per cell. */
   ops?: number;
+  /** Measure for this long instead of a number of operations, ms. */
+  durationMs?: number;
+  /** A server other than the suite's (a throwaway one for restarts). */
+  server?: ServerAddress;
   /** Run id (random by default). */
   runId?: string;
   /** Directory for SQLite files (a fresh temporary one by default, removed afterwards). */
@@ -52,15 +56,15 @@ export async function runCells(req: CellRequest): Promise<{ results: CellResult[
   });
   const runId = req.runId ?? newRunId();
   const sqliteDir = req.sqliteDir ?? mkdtempSync(join(tmpdir(), 'dbmatrix-test-'));
-  const server = serverFor(req.adapter);
+  const server = req.server ?? serverFor(req.adapter);
   const run = new MatrixRun({
     runId,
     profiles: [profile!],
     workloads: req.workloads,
     servers: server ? { [req.adapter]: server } : {},
     sqliteDir,
-    ops: req.ops ?? 100,
-    durationMs: null,
+    ops: req.durationMs ? null : (req.ops ?? 100),
+    durationMs: req.durationMs ?? null,
     warmupOps: 8,
     maxErrorRate: 0,
     progress: silentProgress,

@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AdapterName } from '../../adapters/registry';
+import { tablePrefix } from '../../matrix/namespace';
+import { newRunId } from '../../matrix/namespace';
+import type { WorkloadName } from '../../matrix/workloads/registry';
+import type { CellResult } from '../../reports/results-schema';
+import { directKnex, explain, runCells } from '../support/cells';
+import { throwawayMariadb, throwawayPostgres } from '../support/throwaway-server';
+
+/** Concurrency of the load test: 50 workers against a server, 20 writer threads on SQLite. */
+const LOAD_WORKERS: Record<AdapterName, number> = { sqlite: 20, postgres: 50, mysql: 50 };
+
+/** Workloads that write concurrently: the ones a fault can make lose or duplicate data. */
+const WRITERS: WorkloadName[] = ['high-volume-insert', 'crud-mix', 'hot-row-update'];
+
+/** Retries generous enough to ride out a server restart of a few seconds. */
+const PATIENT = (adapter: AdapterName) => [`${adapter}.retry.maxAttempts=40`, `${adapter}.retry.maxDelayMs=300`];
+
+/** Every measured operation succeeded (after retries) and the ledger verified exactly. */
+function expectExact(r: CellResult): void {
+  expect(explain(r)).toBe('completed');
+  if (r.state !== 'completed') return;
+  expect(r.figures.operations.failed).toBe(0);
+  expect(r.verification).toMatchObject({ ok: true, lost: 0, phantom: 0, duplicated: 0, mismatched: 0 });
+}
+
+/** Total retries of a cell for some error classes. */
+function retries(r: CellResult, ...classes: string[]): number {
+  if (r.state === 'skipped' || !r.figures) return 0;
+  return classes.reduce((n, c) => n + (r.figures!.retries[c as keyof typeof r.figures.retries] ?? 0), 0);
+}
+
+/** Kill, from another connection, every connection of a run while its cell is running (only the run's, found by its table prefix). */
+const KILL_CONNECTIONS: Record<Exclude<AdapterName, 'sqlite'>, (runId: string) => Promise<number>> = {
+  async postgres(runId) {
+    const knex = directKnex('postgres');
+    try {
+      const r = await knex.raw("select count(pg_terminate_backend(pid)) as n from pg_stat_activity where query like ? and pid <> pg_backend_pid()", [
+        `%${tablePrefix(runId)}%`,
+      ]);
+      return Number(r.rows[0].n);
+    } finally {
+      await knex.destroy();
+    }
+  },
+  async mysql(runId) {
+    // The processlist shows a statement only while it runs (writers spend most time in COMMIT): sample it for a
+    // second, collect the connections seen running the run's statements, then kill those.
+    const knex = directKnex('mysql');
+    const ids = new Set<number>();
+    try {
+      for (let i = 0; i < 50; i++) {
+        const [rows] = await knex.raw('select id from information_schema.processlist where info like ? and id <> connection_id()', [`%${tablePrefix(runId)}%`]);
+        for (const row of rows as { id: number }[]) ids.add(Number(row.id));
+        await sleep(20);
+      }
+      for (const id of ids) await knex.raw(`kill ${id}`).catch(() => {});
+      return ids.size;
+    } finally {
+      await knex.destroy();
+    }
+  },
+};
+
+/** Run cells while `fault` strikes `delayMs` into the run. */
+async function withFault<T>(run: Promise<T>, delayMs: number, fault: () => Promise<unknown>): Promise<T> {
+  const strike = sleep(delayMs).then(fault);
+  const [result] = await Promise.all([run, strike]);
+  return result;
+}
+
+/** Load and fault tests: bounded in time, against servers on this machine only, exact ledgers afterwards. */
+export function describeResilience(adapter: AdapterName): void {
+  describe(`${adapter} resilience`, () => {
+    test(`${adapter} × ${WRITERS.join(', ')} under ${LOAD_WORKERS[adapter]} workers: every operation succeeds after retries, nothing lost`, async () => {
+      const workers = LOAD_WORKERS[adapter];
+      const settings = [`${adapter}.workers=${workers}`, ...(adapter === 'sqlite' ? [] : [`${adapter}.pool.max=${workers}`])];
+      const { results } = await runCells({ adapter, workloads: WRITERS, settings, ops: 400 });
+      expect(results.map((r) => r.cell.workload)).toEqual(WRITERS);
+      for (const r of results) {
+        expectExact(r);
+        if (r.state === 'completed') expect(r.figures.workers).toBe(workers);
+      }
+    });
+
+    if (adapter === 'sqlite') {
+      test('sqlite: another process holds the write lock for 3 s mid-run; writers retry on SQLITE_BUSY and the ledger verifies', async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'dbmatrix-lock-'));
+        const file = join(dir, 'sqlite-wal-high-volume-insert.db');
+        const holder = async () => {
+          while (!existsSync(file)) await sleep(20);
+          await sleep(300);
+          // A separate OS process, as another application would be: BEGIN IMMEDIATE takes the write lock.
+          const script = `const D=require(${JSON.stringify(require.resolve('better-sqlite3'))});const d=new D(${JSON.stringify(file)},{timeout:10000});d.exec('BEGIN IMMEDIATE');Atomics.wait(new Int32Array(new SharedArrayBuffer(4)),0,0,3000);d.exec('COMMIT');d.close();`;
+          const child = spawn(process.execPath, ['-e', script], { stdio: 'inherit' });
+          await new Promise((r) => child.on('exit', r));
+        };
+        try {
+          const run = runCells({ adapter, workloads: ['high-volume-insert'], sqliteDir: dir, durationMs: 6000, settings: ['sqlite.busy_timeout=200', 'sqlite.workers=8', ...PATIENT(adapter)] });
+          const { results } = await withFault(run, 0, holder);
+          expectExact(results[0]!);
+          expect(retries(results[0]!, 'busy')).toBeGreaterThan(0);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+      return;
+    }
+
+    const server = adapter;
+    test(`${server}: the run's connections are killed mid-run; operations retry and the ledger verifies`, async () => {
+      const runId = newRunId();
+      let killed = 0;
+      const run = runCells({ adapter, workloads: ['high-volume-insert'], runId, durationMs: 5000, settings: PATIENT(adapter) });
+      const { results } = await withFault(run, 1500, async () => {
+        for (let i = 0; i < 5 && killed === 0; i++, await sleep(200)) killed += await KILL_CONNECTIONS[server](runId);
+      });
+      expect(killed).toBeGreaterThan(0);
+      expectExact(results[0]!);
+      expect(retries(results[0]!, 'connection')).toBeGreaterThan(0);
+    });
+
+    test(`${server}: a throwaway server crashes and restarts mid-run; operations retry and the ledger verifies`, async () => {
+      const throwaway = server === 'postgres' ? await throwawayPostgres() : await throwawayMariadb();
+      try {
+        const run = runCells({ adapter, workloads: ['crud-mix'], durationMs: 5000, server: { url: throwaway.url, provider: 'url' }, settings: PATIENT(adapter) });
+        const { results } = await withFault(run, 1500, () => throwaway.restart());
+        expectExact(results[0]!);
+        expect(retries(results[0]!, 'connection')).toBeGreaterThan(0);
+      } finally {
+        await throwaway.stop();
+      }
+    });
+  });
+}
