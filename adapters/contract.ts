@@ -101,6 +101,22 @@ export const retrySchema = z
   .strict();
 export type RetryPolicy = z.infer<typeof retrySchema>;
 
+/** Adaptive batch sizing (AIMD) for the batch workloads. */
+export const adaptiveSchema = z
+  .object({
+    /** Whether batch sizes adapt; off, they stay at batchSize / transactionBatchSize. */
+    enabled: z.boolean(),
+    /** Smallest batch, rows. */
+    minRows: z.number().int().min(1).max(100_000),
+    /** Largest batch, rows. */
+    maxRows: z.number().int().min(1).max(100_000),
+    /** An attempt slower than this shrinks the batch, ms. */
+    targetLatencyMs: z.number().min(0.1).max(600_000),
+  })
+  .strict()
+  .refine((a) => a.minRows <= a.maxRows, { message: 'adaptive.minRows must not exceed adaptive.maxRows' });
+export type AdaptiveBatching = z.infer<typeof adaptiveSchema>;
+
 /** The adapter-independent part of a tuning profile. */
 export const baseProfileShape = {
   /** Concurrent workers for the concurrent workloads (threads on SQLite, pooled connections elsewhere). */
@@ -121,6 +137,10 @@ export const baseProfileShape = {
   hotRows: z.number().int().min(1).max(10_000),
   /** Retry policy for retryable errors. */
   retry: retrySchema,
+  /** Share of failed operations in a second that halves the running workers (1 = no backpressure). */
+  backpressureErrorRate: z.number().min(0).max(1),
+  /** Adaptive batch sizing. */
+  adaptive: adaptiveSchema,
 };
 
 /** A tuning profile: data, overridable from a config file or `--set`, validated by the adapter's schema. */
@@ -149,6 +169,10 @@ export interface Profile<Session = Record<string, unknown>> {
   hotRows: number;
   /** Retry policy for retryable errors. */
   retry: RetryPolicy;
+  /** Share of failed operations in a second that halves the running workers (1 = no backpressure). */
+  backpressureErrorRate: number;
+  /** Adaptive batch sizing. */
+  adaptive: AdaptiveBatching;
   /** Session settings applied to every new connection (PRAGMAs, SET …). */
   session: Session;
 }

@@ -15,6 +15,8 @@ export const SERVER_PROFILE_BASE = {
   hotRows: 4,
   /** Deadlocks and serialization failures are normal under contention: retry them like a careful client. */
   retry: { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 500, maxElapsedMs: 30_000 },
+  backpressureErrorRate: 0.5,
+  adaptive: { enabled: false, minRows: 10, maxRows: 10_000, targetLatencyMs: 50 },
 } satisfies Omit<Profile, 'name' | 'adapter' | 'description' | 'session'>;
 
 /** A driver connection that runs a query with a callback (pg and mysql2 both do). */

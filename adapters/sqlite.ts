@@ -33,6 +33,8 @@ const common = {
   rangeSize: 100,
   hotRows: 4,
   retry: { maxAttempts: 10, baseDelayMs: 2, maxDelayMs: 200, maxElapsedMs: 30_000 },
+  backpressureErrorRate: 0.5,
+  adaptive: { enabled: false, minRows: 10, maxRows: 10_000, targetLatencyMs: 50 },
 };
 
 const walSession: SqliteSession = {
@@ -68,9 +70,10 @@ export const sqlite: Adapter<SqliteSession> = {
     {
       ...common,
       name: 'sqlite-nowait',
-      description: 'WAL with busy_timeout=0 and no retries: contended writers fail with SQLITE_BUSY',
+      description: 'WAL with busy_timeout=0, no retries, no backpressure: contended writers fail with SQLITE_BUSY',
       session: { ...walSession, busy_timeout: 0 },
       retry: { ...common.retry, maxAttempts: 1 },
+      backpressureErrorRate: 1,
     },
   ],
   knexConfig(server: { url: string }, profile: Profile<SqliteSession>): Knex.Config {

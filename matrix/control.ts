@@ -12,6 +12,8 @@ export const SLOT = {
   failed: 4,
   /** Workers that finished warming up. */
   warmed: 5,
+  /** Workers allowed to run: those numbered at or above it wait (backpressure). */
+  active: 6,
 } as const;
 
 /** Cell phases; workers wait in WARMUP until every worker is warm, then run until STOP or their quota is used. */

@@ -5,11 +5,12 @@ import { ADAPTERS, ADAPTER_NAMES, type AdapterName, adapterFor, isAdapterName } 
 import { UserError, formatIssues } from './user-error';
 
 /** Top-level profile keys a user may set, besides pool.*, crudWeights.* and session keys. */
-const SCALAR_KEYS = ['workers', 'batchSize', 'transactionBatchSize', 'readTableRows', 'rangeSize', 'hotRows'] as const;
+const SCALAR_KEYS = ['workers', 'batchSize', 'transactionBatchSize', 'readTableRows', 'rangeSize', 'hotRows', 'backpressureErrorRate'] as const;
 const NESTED_KEYS = {
   pool: ['min', 'max', 'idleTimeoutMs', 'acquireTimeoutMs'],
   crudWeights: ['insert', 'read', 'update', 'delete'],
   retry: ['maxAttempts', 'baseDelayMs', 'maxDelayMs', 'maxElapsedMs'],
+  adaptive: ['enabled', 'minRows', 'maxRows', 'targetLatencyMs'],
 } as const;
 
 /** The config file: new profiles, overrides and server URLs. */
@@ -108,6 +109,14 @@ function coerce(adapter: AdapterName, key: string, raw: string | number, where: 
   return n;
 }
 
+/** true/false, on/off, yes/no or 1/0. */
+function toBoolean(raw: string | number | boolean, where: string): boolean {
+  const text = String(raw).toLowerCase();
+  if (['true', 'on', 'yes', '1'].includes(text)) return true;
+  if (['false', 'off', 'no', '0'].includes(text)) return false;
+  throw new UserError(`${where} takes true or false, not '${raw}'`);
+}
+
 /** Apply one `key=value` to a profile, in place. */
 function applySetting(profile: Profile, key: string, raw: string | number, where: string): void {
   const adapter = profile.adapter as AdapterName;
@@ -118,7 +127,8 @@ function applySetting(profile: Profile, key: string, raw: string | number, where
   }
   const [group, sub] = path.split('.', 2);
   if (group && sub && group in NESTED_KEYS && (NESTED_KEYS[group as keyof typeof NESTED_KEYS] as readonly string[]).includes(sub)) {
-    (profile[group as keyof typeof NESTED_KEYS] as Record<string, unknown>)[sub] = coerce(adapter, sub, raw, where);
+    const target = profile[group as keyof typeof NESTED_KEYS] as Record<string, unknown>;
+    target[sub] = typeof target[sub] === 'boolean' ? toBoolean(raw, `${where}: ${key}`) : coerce(adapter, sub, raw, where);
     return;
   }
   if (path in sessionKeys(adapter)) {

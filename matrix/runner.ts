@@ -8,6 +8,7 @@ import type { CellResult, Figures } from '../reports/results-schema';
 import { PHASE, SLOT, newControl, read, setPhase } from './control';
 import { describeTally, mergeHistograms, mergeTallies, scrub, summarizeLatency } from './metrics';
 import { OwnedTables, tablePrefix } from './namespace';
+import { type PoolHealth, PoolMonitor } from './pool-health';
 import type { ProgressSink } from './progress';
 import { type LoopPlan, ThreadPool, type WorkerReport, startPooledWorkers } from './workers';
 import type { CellContext, Verification } from './workloads/contract';
@@ -35,6 +36,8 @@ export interface RunPlan {
   maxErrorRate: number;
   /** Where progress goes. */
   progress: ProgressSink;
+  /** Worker threads to reuse across runs (the caller closes them); by default the run starts and closes its own. */
+  threads?: ThreadPool;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -48,10 +51,14 @@ export function defaultWarmupOps(plan: Pick<RunPlan, 'ops' | 'warmupOps'>, worke
 /** Runs the cells of a plan one after another (cells in parallel would measure each other). */
 export class MatrixRun {
   private readonly controls = new Set<Int32Array>();
-  private readonly threads = new ThreadPool();
+  private readonly threads: ThreadPool;
+  private readonly ownThreads: boolean;
   private aborted = false;
 
-  constructor(private readonly plan: RunPlan) {}
+  constructor(private readonly plan: RunPlan) {
+    this.ownThreads = !plan.threads;
+    this.threads = plan.threads ?? new ThreadPool();
+  }
 
   /** Stop as soon as possible: running workers finish their current operation, remaining cells are skipped. */
   abort(): void {
@@ -83,7 +90,7 @@ export class MatrixRun {
 
   /** Stop the worker threads; runCell() callers outside run() must call it when done. */
   async close(): Promise<void> {
-    await this.threads.close();
+    if (this.ownThreads) await this.threads.close();
   }
 
   /** Where a cell's database lives. */
@@ -146,7 +153,7 @@ export class MatrixRun {
       stage = 'verify';
       const verifyStart = now();
       verification = await workload.verify(ctx, state, measured.reports.map((r) => r.ledger));
-      figures = buildFigures(measured.reports, measured.durationMs, workers, loadMs, now() - verifyStart);
+      figures = buildFigures(measured.reports, measured.durationMs, workers, loadMs, now() - verifyStart, measured.health);
 
       if (!verification.ok) reasons.push(`data did not verify: ${verification.problems.join('; ')}`);
       const { total, failed } = figures.operations;
@@ -183,7 +190,7 @@ export class MatrixRun {
     workers: number,
     plan: LoopPlan,
     label: string,
-  ): Promise<{ reports: WorkerReport[]; durationMs: number }> {
+  ): Promise<{ reports: WorkerReport[]; durationMs: number; health: PoolHealth }> {
     const adapter = adapterFor(profile.adapter as AdapterName);
     if (this.aborted) setPhase(control, PHASE.stop);
     let pending: Promise<WorkerReport>[];
@@ -197,6 +204,11 @@ export class MatrixRun {
 
     this.plan.progress.cellStarted(label, this.plan.ops, this.plan.durationMs);
     while (read(control, SLOT.warmed) < workers && !crashed && read(control, SLOT.phase) === PHASE.warmup) await sleep(2);
+    const monitor = new PoolMonitor(adapter.capabilities.threadedWorkers ? undefined : knex, control, {
+      backpressureErrorRate: profile.backpressureErrorRate,
+      workers,
+      poolMax: profile.pool.max,
+    });
     const start = now();
     if (crashed) setPhase(control, PHASE.stop);
     else if (read(control, SLOT.phase) === PHASE.warmup) setPhase(control, PHASE.measure);
@@ -209,8 +221,10 @@ export class MatrixRun {
       if (failedWorker) throw failedWorker.reason;
       const reports = settled.map((s) => (s as PromiseFulfilledResult<WorkerReport>).value);
       const end = Math.max(start, ...reports.map((r) => r.endedAt));
-      return { reports, durationMs: end - start };
+      const health = monitor.stop(summarizeLatency(mergeHistograms(reports.map((r) => r.attemptLatency))).mean);
+      return { reports, durationMs: end - start, health };
     } finally {
+      monitor.stop(0);
       clearTimeout(timer);
       clearInterval(ticker);
       setPhase(control, PHASE.stop);
@@ -226,7 +240,7 @@ function mergeCounts<K extends string>(counts: Partial<Record<K, number>>[]): Pa
 }
 
 /** Figures of a cell from its workers' reports. */
-function buildFigures(reports: WorkerReport[], durationMs: number, workers: number, loadMs: number, verifyMs: number): Figures {
+function buildFigures(reports: WorkerReport[], durationMs: number, workers: number, loadMs: number, verifyMs: number, health: PoolHealth): Figures {
   const succeeded = reports.reduce((n, r) => n + r.succeeded, 0);
   const failed = reports.reduce((n, r) => n + r.failed, 0);
   const rows = reports.reduce((n, r) => n + r.rows, 0);
@@ -244,6 +258,7 @@ function buildFigures(reports: WorkerReport[], durationMs: number, workers: numb
     attemptLatencyMs: summarizeLatency(mergeHistograms(reports.map((r) => r.attemptLatency))),
     retries: mergeCounts(reports.map((r) => r.retries)),
     retriedOps: reports.reduce((n, r) => n + r.retriedOps, 0),
+    batchTrajectory: reports.filter((r) => r.trajectory.length > 1).map((r) => ({ workerId: r.workerId, points: r.trajectory })),
     errors: mergeTallies(reports.map((r) => r.errors)),
     warmup: {
       operations: reports.reduce((n, r) => n + r.warmup.operations, 0),
@@ -251,5 +266,6 @@ function buildFigures(reports: WorkerReport[], durationMs: number, workers: numb
     },
     loadMs: round(loadMs),
     verifyMs: round(verifyMs),
+    health,
   };
 }

@@ -4,7 +4,10 @@ import type { ClassifiedError, ErrorClass, RetryPolicy } from '../adapters/contr
 import { errorMessage } from '../adapters/contract';
 import { PHASE, SLOT, claim, read } from './control';
 import { type ErrorTally, encodeHistogram, newLatencyHistogram, tallyError } from './metrics';
-import type { OpOutcome, WorkerSession } from './workloads/contract';
+import type { Knex } from 'knex';
+import type { Adapter, Profile } from '../adapters/contract';
+import { BatchSizer, type TrajectoryPoint } from './adaptive-batch';
+import type { OpOutcome, WorkerSession, Workload } from './workloads/contract';
 
 /** How many operations to run; the measured phase ends at its quota or when the runner says stop. */
 export interface LoopPlan {
@@ -33,6 +36,8 @@ export interface WorkerReport {
   retries: RetryTally;
   /** Measured operations that succeeded only after at least one retry. */
   retriedOps: number;
+  /** How this worker's rows per operation moved (one point when fixed). */
+  trajectory: TrajectoryPoint[];
   /** Measured operations that succeeded. */
   succeeded: number;
   /** Measured operations that failed. */
@@ -61,17 +66,20 @@ async function withRetries(
   classify: (err: unknown) => ClassifiedError,
   policy: RetryPolicy,
   stopping: () => boolean,
-  onAttempt: (us: number) => void,
+  onAttempt: (us: number, ok: boolean) => void,
   onRetry: (cls: ErrorClass) => void,
 ): Promise<OpOutcome | void> {
   const started = performance.now();
   return backOff(
     async () => {
       const t = performance.now();
+      let ok = false;
       try {
-        return await op();
+        const outcome = await op();
+        ok = true;
+        return outcome;
       } finally {
-        onAttempt(micros(t));
+        onAttempt(micros(t), ok);
       }
     },
     {
@@ -98,6 +106,7 @@ export async function runWorkerLoop(
   classify: (err: unknown) => ClassifiedError,
   control: Int32Array,
   plan: LoopPlan,
+  sizer: BatchSizer,
 ): Promise<WorkerReport> {
   const warmup = { operations: 0, failed: 0 };
   const stopping = () => read(control, SLOT.phase) === PHASE.stop;
@@ -105,7 +114,7 @@ export async function runWorkerLoop(
   while (read(control, SLOT.phase) === PHASE.warmup && claim(control, SLOT.warmupClaimed, plan.warmupOps)) {
     warmup.operations++;
     try {
-      await withRetries(op, classify, plan.retry, stopping, () => {}, () => {});
+      await withRetries(op, classify, plan.retry, stopping, (us, ok) => sizer.onAttempt(ok, us / 1000), () => {});
     } catch {
       warmup.failed++;
     }
@@ -124,12 +133,20 @@ export async function runWorkerLoop(
   let rows = 0;
   let endedAt = now();
   while (read(control, SLOT.phase) === PHASE.measure) {
+    if (workerId >= read(control, SLOT.active)) {
+      await sleep(5); // held back by backpressure
+      continue;
+    }
     if (plan.measuredOps !== null && !claim(control, SLOT.measuredClaimed, plan.measuredOps)) break;
     const start = performance.now();
     let retried = false;
     try {
       // End-to-end latency, retries and backoff included, is the primary figure.
-      const outcome = await withRetries(op, classify, plan.retry, stopping, (us) => attemptLatency.recordValue(us), (cls) => {
+      const onAttempt = (us: number, ok: boolean) => {
+        attemptLatency.recordValue(us);
+        sizer.onAttempt(ok, us / 1000);
+      };
+      const outcome = await withRetries(op, classify, plan.retry, stopping, onAttempt, (cls) => {
         retries[cls] = (retries[cls] ?? 0) + 1;
         retried = true;
       });
@@ -153,6 +170,7 @@ export async function runWorkerLoop(
     attemptLatency: encodeHistogram(attemptLatency),
     retries,
     retriedOps,
+    trajectory: sizer.trajectory(),
     succeeded,
     failed,
     rows,
@@ -161,4 +179,20 @@ export async function runWorkerLoop(
     endedAt,
     ledger: session.ledger(),
   };
+}
+
+/** Build one worker (its batch sizer, context and session) and run it; the same for threads and pooled workers. */
+export function runWorker(
+  knex: Knex,
+  adapter: Adapter,
+  profile: Profile,
+  workload: Workload,
+  workerId: number,
+  state: unknown,
+  control: Int32Array,
+  plan: LoopPlan,
+): Promise<WorkerReport> {
+  const sizer = new BatchSizer(workload.sizedBy ? profile[workload.sizedBy] : 1, workload.sizedBy && profile.adaptive.enabled ? profile.adaptive : undefined);
+  const session = workload.worker({ knex, adapter, profile, workerId, batchRows: () => sizer.size() }, state);
+  return runWorkerLoop(workerId, session, (err) => adapter.classify(err), control, plan, sizer);
 }

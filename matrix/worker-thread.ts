@@ -2,7 +2,7 @@ import knexFactory from 'knex';
 import { parentPort } from 'node:worker_threads';
 import type { Profile, ServerAddress } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
-import { type LoopPlan, runWorkerLoop } from './worker-loop';
+import { type LoopPlan, runWorker } from './worker-loop';
 import { type WorkloadName, workloadFor } from './workloads/registry';
 
 /** What the runner sends a worker thread for one cell. */
@@ -33,8 +33,7 @@ async function runCell(data: ThreadWorkerData): Promise<ThreadMessage> {
   const adapter = adapterFor(data.adapter);
   const knex = knexFactory(adapter.knexConfig(data.server, data.profile));
   try {
-    const session = workloadFor(data.workload).worker({ knex, adapter, profile: data.profile, workerId: data.workerId }, data.state);
-    const report = await runWorkerLoop(data.workerId, session, (err) => adapter.classify(err), data.control, data.plan);
+    const report = await runWorker(knex, adapter, data.profile, workloadFor(data.workload), data.workerId, data.state, data.control, data.plan);
     return { type: 'done', report };
   } catch (err) {
     return { type: 'error', message: err instanceof Error ? err.message : String(err) };

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { Adapter } from '../adapters/contract';
 import type { LoopPlan, WorkerReport } from './worker-loop';
-import { runWorkerLoop } from './worker-loop';
+import { runWorker } from './worker-loop';
 import type { ThreadMessage, ThreadWorkerData } from './worker-thread';
 import type { Workload } from './workloads/contract';
 
@@ -15,10 +15,7 @@ export function startPooledWorkers(
   workload: Workload,
   data: Pick<ThreadWorkerData, 'profile' | 'state' | 'control' | 'plan'>,
 ): Promise<WorkerReport>[] {
-  return Array.from({ length: count }, (_, workerId) => {
-    const session = workload.worker({ knex, adapter, profile: data.profile, workerId }, data.state);
-    return runWorkerLoop(workerId, session, (err) => adapter.classify(err), data.control, data.plan);
-  });
+  return Array.from({ length: count }, (_, workerId) => runWorker(knex, adapter, data.profile, workload, workerId, data.state, data.control, data.plan));
 }
 
 /** The worker entry, run through tsx so a thread can load the TypeScript sources (also under Jest). */

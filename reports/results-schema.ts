@@ -32,6 +32,19 @@ const errorGroupSchema = z.object({
   sample: z.string(),
 });
 
+/** Pool, event loop, error windows and backpressure during the measured phase (see matrix/pool-health.ts). */
+const healthSchema = z.object({
+  sampled: z.boolean(),
+  samples: z.array(z.object({ atMs: z.number(), used: z.number(), free: z.number(), pendingAcquires: z.number(), pendingCreates: z.number() })),
+  maxUsed: z.number(),
+  maxPendingAcquires: z.number(),
+  acquireWaitMs: latencySchema,
+  windows: z.array(z.object({ atMs: z.number(), completed: z.number(), failed: z.number() })),
+  eventLoopLagMs: z.object({ p50: z.number(), p99: z.number(), max: z.number() }),
+  backpressure: z.array(z.object({ atMs: z.number(), activeWorkers: z.number(), reason: z.string() })),
+  clientBound: z.object({ flagged: z.boolean(), reasons: z.array(z.string()) }),
+});
+
 /** Measured figures of one cell; warm-up is excluded from all of them. */
 export const figuresSchema = z.object({
   /** Concurrent workers that ran. */
@@ -56,6 +69,8 @@ export const figuresSchema = z.object({
   retries: z.partialRecord(z.enum(ERROR_CLASSES), z.number()),
   /** Operations that succeeded only after at least one retry. */
   retriedOps: z.number(),
+  /** With adaptive batching: each worker's rows per operation over time, [ms, rows] (empty when sizes stayed fixed). */
+  batchTrajectory: z.array(z.object({ workerId: z.number(), points: z.array(z.tuple([z.number(), z.number()])) })),
   /** Failures (after retries) by error class. */
   errors: z.partialRecord(z.enum(ERROR_CLASSES), errorGroupSchema),
   /** Warm-up operations, excluded from the figures. */
@@ -64,6 +79,8 @@ export const figuresSchema = z.object({
   loadMs: z.number(),
   /** Time verify() took, ms. */
   verifyMs: z.number(),
+  /** Pool health, error windows, event-loop lag and backpressure. */
+  health: healthSchema,
 });
 export type Figures = z.infer<typeof figuresSchema>;
 

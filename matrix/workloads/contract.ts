@@ -25,6 +25,8 @@ export interface WorkerContext {
   profile: Profile;
   /** 0-based worker number, unique within the cell; part of every key it writes. */
   workerId: number;
+  /** Rows the next operation should carry: the profile's size, or the adaptive controller's when enabled. */
+  batchRows(): number;
 }
 
 /** What one operation reports back on success. */
@@ -75,6 +77,8 @@ export interface Workload<State = unknown, Ledger = unknown> {
   verifies: string;
   /** 'single' runs one worker whatever the profile says; 'profile' runs `profile.workers`. */
   concurrency: 'single' | 'profile';
+  /** The profile size that sets rows per operation (and that adaptive batching adjusts); none for one-row workloads. */
+  sizedBy?: 'batchSize' | 'transactionBatchSize';
   /** Create tables and load data; the state must be plain data (it is sent to worker threads). */
   setup(ctx: CellContext): Promise<State>;
   /** Start one worker's session. */

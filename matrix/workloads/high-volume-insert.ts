@@ -7,6 +7,6 @@ export const highVolumeInsert = defineInsertWorkload({
   verifies: "every row of every writer's committed batches present exactly once; rows of failed batches absent",
   concurrency: 'profile',
   tableSuffix: 'hvi',
-  rowsPerOp: (profile) => profile.batchSize,
+  sizedBy: 'batchSize',
   write: (ctx, table, rows) => ctx.knex.transaction((trx) => insertChunked(trx, ctx.adapter, table, rows)),
 });

@@ -7,6 +7,6 @@ export const insertBulk = defineInsertWorkload({
   verifies: 'every row of every acknowledged batch present exactly once; rows of failed batches absent',
   concurrency: 'single',
   tableSuffix: 'bulk',
-  rowsPerOp: (profile) => profile.batchSize,
+  sizedBy: 'batchSize',
   write: (ctx, table, rows) => insertBatch(ctx.knex, ctx.adapter, table, rows),
 });

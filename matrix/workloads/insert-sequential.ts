@@ -7,6 +7,5 @@ export const insertSequential = defineInsertWorkload({
   verifies: 'every acknowledged row present exactly once with its payload; no other rows',
   concurrency: 'single',
   tableSuffix: 'seq',
-  rowsPerOp: () => 1,
   write: (ctx, table, rows) => ctx.knex(table).insert(rows[0]!),
 });

@@ -7,7 +7,7 @@ export const insertTransactionBatch = defineInsertWorkload({
   verifies: 'every row of every committed transaction present exactly once; rows of failed transactions absent',
   concurrency: 'single',
   tableSuffix: 'txb',
-  rowsPerOp: (profile) => profile.transactionBatchSize,
+  sizedBy: 'transactionBatchSize',
   write: (ctx, table, rows) =>
     ctx.knex.transaction(async (trx) => {
       for (const row of rows) await trx(table).insert(row);

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Adapter, Profile } from '../../adapters/contract';
+import type { Adapter } from '../../adapters/contract';
 import { type CellContext, type Verification, type WorkerContext, type Workload, emptyVerification, finishVerification, isAmbiguous } from './contract';
 
 /** A row every insert workload writes: (worker_id, seq) is its key in the ledger. */
@@ -187,8 +187,8 @@ export interface InsertWorkloadSpec {
   concurrency: 'single' | 'profile';
   /** Short table suffix. */
   tableSuffix: string;
-  /** Rows one operation writes, from the profile. */
-  rowsPerOp(profile: Profile): number;
+  /** The profile size that sets rows per operation; none: one row. */
+  sizedBy?: 'batchSize' | 'transactionBatchSize';
   /** Write the rows of one operation atomically. */
   write(ctx: WorkerContext, table: string, rows: KeyedRow[]): Promise<unknown>;
 }
@@ -200,6 +200,7 @@ export function defineInsertWorkload(spec: InsertWorkloadSpec): Workload<{ table
     measures: spec.measures,
     verifies: spec.verifies,
     concurrency: spec.concurrency,
+    sizedBy: spec.sizedBy,
     async setup(ctx) {
       const table = ctx.table(spec.tableSuffix);
       await createKeyedTable(ctx, table);
@@ -207,9 +208,8 @@ export function defineInsertWorkload(spec: InsertWorkloadSpec): Workload<{ table
     },
     worker(ctx, state) {
       const recorder = new InsertRecorder(ctx.workerId, (err) => isAmbiguous(ctx, err));
-      const count = spec.rowsPerOp(ctx.profile);
       return {
-        op: () => recorder.insert(count, (rows) => spec.write(ctx, state.table, rows)),
+        op: () => recorder.insert(spec.sizedBy ? ctx.batchRows() : 1, (rows) => spec.write(ctx, state.table, rows)),
         ledger: () => recorder.ledger(),
       };
     },

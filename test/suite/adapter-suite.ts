@@ -6,7 +6,7 @@ import type { ClassifiedError, ErrorClass } from '../../adapters/contract';
 import { type AdapterName, adapterFor } from '../../adapters/registry';
 import { newRunId, tablePrefix } from '../../matrix/namespace';
 import { WORKLOAD_NAMES } from '../../matrix/workloads/registry';
-import { LIST_TABLES, directKnex, explain, runCells } from '../support/cells';
+import { LIST_TABLES, closeSharedThreads, directKnex, explain, runCells } from '../support/cells';
 import { cliRun } from './cli-run';
 import { interruptRun } from './interrupt';
 import { provokeErrors } from './provoke-errors';
@@ -40,6 +40,7 @@ const UNCHUNKED_FAILS: Record<AdapterName, boolean> = { sqlite: true, postgres: 
 
 /** Every test an adapter must pass, named `<adapter> › …` so a CI log says which cell failed. */
 export function describeAdapterSuite(adapter: AdapterName): void {
+  afterAll(closeSharedThreads);
   describe(adapter, () => {
     describe.each(WORKLOAD_NAMES.map((w) => [w]))('%s', (workload) => {
       test(`${adapter} × ${workload}: runs, measures and verifies`, async () => {

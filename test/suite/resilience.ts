@@ -88,6 +88,32 @@ export function describeResilience(adapter: AdapterName): void {
     });
 
     if (adapter === 'sqlite') {
+      test('sqlite × high-volume-insert under contention: adaptive batch sizes fail less often than fixed ones', async () => {
+        // 8 writer threads, short busy wait, no retries, no backpressure: a big transaction makes the others give up.
+        const contention = ['sqlite.workers=8', 'sqlite.busy_timeout=30', 'sqlite.retry.maxAttempts=1', 'sqlite.backpressureErrorRate=1', 'sqlite.batchSize=4000'];
+        const adaptive = ['sqlite.adaptive.enabled=true', 'sqlite.adaptive.minRows=10', 'sqlite.adaptive.maxRows=4000', 'sqlite.adaptive.targetLatencyMs=20'];
+        const fixed = (await runCells({ adapter, workloads: ['high-volume-insert'], durationMs: 4000, settings: contention })).results[0]!;
+        const tuned = (await runCells({ adapter, workloads: ['high-volume-insert'], durationMs: 4000, settings: [...contention, ...adaptive] })).results[0]!;
+        const failureRate = (r: CellResult) => (r.state === 'skipped' || !r.figures ? 1 : r.figures.operations.failed / Math.max(1, r.figures.operations.total));
+        for (const r of [fixed, tuned]) if (r.state !== 'skipped') expect(r.verification).toMatchObject({ ok: true, lost: 0, phantom: 0 });
+        expect(fixed.state !== 'skipped' && fixed.figures!.batchTrajectory).toEqual([]);
+        const trajectory = tuned.state !== 'skipped' ? tuned.figures!.batchTrajectory : [];
+        expect(trajectory.length).toBeGreaterThan(0);
+        expect(Math.min(...trajectory.flatMap((t) => t.points.map(([, rows]) => rows)))).toBeLessThan(4000);
+        expect(failureRate(tuned)).toBeLessThan(failureRate(fixed));
+      });
+
+      test('sqlite: a failure rate past the threshold halves the running writers, and the results say when and why', async () => {
+        const settings = ['sqlite.workers=8', 'sqlite.busy_timeout=0', 'sqlite.retry.maxAttempts=1', 'sqlite.backpressureErrorRate=0.2'];
+        const r = (await runCells({ adapter, workloads: ['high-volume-insert'], durationMs: 3000, settings })).results[0]!;
+        if (r.state === 'skipped') throw new Error('skipped');
+        const health = r.figures!.health;
+        expect(health.sampled).toBe(false); // one connection per thread: no shared pool to sample
+        expect(health.windows.reduce((n, w) => n + w.failed, 0)).toBe(r.figures!.operations.failed);
+        expect(health.backpressure[0]).toMatchObject({ activeWorkers: 4, reason: expect.stringMatching(/operations failed in the last second/) });
+        expect(r.verification).toMatchObject({ ok: true, lost: 0, phantom: 0 });
+      });
+
       test('sqlite: another process holds the write lock for 3 s mid-run; writers retry on SQLITE_BUSY and the ledger verifies', async () => {
         const dir = mkdtempSync(join(tmpdir(), 'dbmatrix-lock-'));
         const file = join(dir, 'sqlite-wal-high-volume-insert.db');
@@ -112,6 +138,21 @@ export function describeResilience(adapter: AdapterName): void {
     }
 
     const server = adapter;
+    test(`${server}: 20 workers on a pool of 2: pool waits are timed apart from queries, the cell is flagged client-bound, backpressure trims the workers`, async () => {
+      const settings = [`${server}.workers=20`, `${server}.pool.max=2`];
+      const r = (await runCells({ adapter, workloads: ['crud-mix'], durationMs: 3000, settings })).results[0]!;
+      expectExact(r);
+      if (r.state !== 'completed') return;
+      const health = r.figures.health;
+      expect(health.sampled).toBe(true);
+      expect(health.maxUsed).toBe(2);
+      expect(health.maxPendingAcquires).toBeGreaterThan(0);
+      expect(health.acquireWaitMs.count).toBeGreaterThan(0);
+      expect(health.clientBound.flagged).toBe(true);
+      expect(health.clientBound.reasons.join(' ')).toMatch(/waited .* for a connection/);
+      expect(health.backpressure[0]).toMatchObject({ activeWorkers: 2, reason: expect.stringMatching(/pool exhausted/) });
+    });
+
     test(`${server}: the run's connections are killed mid-run; operations retry and the ledger verifies`, async () => {
       const runId = newRunId();
       let killed = 0;

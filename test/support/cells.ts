@@ -8,6 +8,7 @@ import { resolveProfiles } from '../../matrix/profiles';
 import { silentProgress } from '../../matrix/progress';
 import { newRunId } from '../../matrix/namespace';
 import { MatrixRun } from '../../matrix/runner';
+import { ThreadPool } from '../../matrix/workers';
 import type { WorkloadName } from '../../matrix/workloads/registry';
 import type { CellResult } from '../../reports/results-schema';
 import { urlVariable } from '../../servers/resolve';
@@ -47,6 +48,15 @@ export interface CellRequest {
   sqliteDir?: string;
 }
 
+/** Worker threads shared by every run of a test file: starting them costs far more than a small cell. */
+let sharedThreads: ThreadPool | undefined;
+
+/** Stop the shared worker threads (afterAll of a test file). */
+export async function closeSharedThreads(): Promise<void> {
+  await sharedThreads?.close();
+  sharedThreads = undefined;
+}
+
 /** Run cells through the real runner at small scale. */
 export async function runCells(req: CellRequest): Promise<{ results: CellResult[]; profile: Profile; runId: string }> {
   const [profile] = resolveProfiles({
@@ -68,6 +78,7 @@ export async function runCells(req: CellRequest): Promise<{ results: CellResult[
     warmupOps: 8,
     maxErrorRate: 0,
     progress: silentProgress,
+    threads: (sharedThreads ??= new ThreadPool()),
   });
   try {
     return { results: await run.run(), profile: profile!, runId };

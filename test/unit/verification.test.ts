@@ -22,7 +22,7 @@ describe('verify() checks the data, not the counters', () => {
   async function insertCell() {
     const ctx = context(knex);
     const state = await insertSequential.setup(ctx);
-    const worker = insertSequential.worker({ ...ctx, workerId: 0 }, state);
+    const worker = insertSequential.worker({ ...ctx, workerId: 0, batchRows: () => 1 }, state);
     for (let i = 0; i < 10; i++) await worker.op();
     return { ctx, state, ledger: worker.ledger() };
   }
@@ -48,7 +48,7 @@ describe('verify() checks the data, not the counters', () => {
   test('a hot row whose counter disagrees with its committed increments fails verification', async () => {
     const ctx = context(knex);
     const state = await hotRowUpdate.setup(ctx);
-    const worker = hotRowUpdate.worker({ ...ctx, workerId: 0 }, state);
+    const worker = hotRowUpdate.worker({ ...ctx, workerId: 0, batchRows: () => 1 }, state);
     for (let i = 0; i < 20; i++) await worker.op();
     expect((await hotRowUpdate.verify(ctx, state, [worker.ledger()])).ok).toBe(true);
     await knex(state.hot).where({ id: 1 }).increment('value', 1);
@@ -58,7 +58,7 @@ describe('verify() checks the data, not the counters', () => {
   test('a crud-mix row with a lost update fails verification', async () => {
     const ctx = context(knex);
     const state = await crudMix.setup(ctx);
-    const worker = crudMix.worker({ ...ctx, workerId: 0 }, state);
+    const worker = crudMix.worker({ ...ctx, workerId: 0, batchRows: () => 1 }, state);
     for (let i = 0; i < 50; i++) await worker.op();
     expect((await crudMix.verify(ctx, state, [worker.ledger()])).ok).toBe(true);
     await knex(state.table).update({ value: -1 });

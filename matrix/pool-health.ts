@@ -1,0 +1,194 @@
+import type { Knex } from 'knex';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { SLOT, read } from './control';
+import { type LatencySummary, newLatencyHistogram, summarizeLatency } from './metrics';
+
+/** One look at the connection pool. */
+export interface PoolSample {
+  /** Milliseconds since the measured phase began. */
+  atMs: number;
+  /** Connections handed out. */
+  used: number;
+  /** Connections open and idle. */
+  free: number;
+  /** Queries waiting for a connection. */
+  pendingAcquires: number;
+  /** Connections being opened. */
+  pendingCreates: number;
+}
+
+/** Operations finished in one window of the measured phase. */
+export interface ErrorWindow {
+  /** Window start, ms since the measured phase began. */
+  atMs: number;
+  /** Operations finished in the window. */
+  completed: number;
+  /** Of those, failed. */
+  failed: number;
+}
+
+/** A change of how many workers may run, and why. */
+export interface BackpressureEvent {
+  /** Milliseconds since the measured phase began. */
+  atMs: number;
+  /** Workers allowed to run from then on. */
+  activeWorkers: number;
+  /** What triggered it. */
+  reason: string;
+}
+
+/** What the pool and the client did during a cell. */
+export interface PoolHealth {
+  /** Whether the pool was sampled (false for threaded adapters: one connection per thread). */
+  sampled: boolean;
+  /** Pool samples, at most ~120, evenly spread. */
+  samples: PoolSample[];
+  /** Most connections in use at once. */
+  maxUsed: number;
+  /** Most queries waiting for a connection at once. */
+  maxPendingAcquires: number;
+  /** Time queries waited for a connection, separately from the time they ran. */
+  acquireWaitMs: LatencySummary;
+  /** Completed and failed operations per one-second window. */
+  windows: ErrorWindow[];
+  /** Delay of this process's event loop (the client side), ms. */
+  eventLoopLagMs: { p50: number; p99: number; max: number };
+  /** When and why the number of running workers changed. */
+  backpressure: BackpressureEvent[];
+  /** Whether the client, not the database, limited the cell, and why. */
+  clientBound: { flagged: boolean; reasons: string[] };
+}
+
+/** Thresholds for backpressure and the client-bound flag. */
+export interface HealthPolicy {
+  /** Share of failed operations in a window that halves the running workers (1 = never). */
+  backpressureErrorRate: number;
+  /** Most workers; backpressure releases back up to this. */
+  workers: number;
+  /** Pool size: with more workers than connections the surplus only queues. */
+  poolMax: number;
+}
+
+/** Event-loop lag above this p99 means the harness, not the database, set the pace. */
+const CLIENT_LAG_P99_MS = 50;
+
+/**
+ * Samples pool and event loop while a cell measures, counts errors per window, and lowers the number of
+ * running workers (SLOT.active) when the pool is exhausted or the error rate passes the threshold.
+ */
+export class PoolMonitor {
+  private readonly samples: PoolSample[] = [];
+  private readonly windows: ErrorWindow[] = [];
+  private readonly backpressure: BackpressureEvent[] = [];
+  private readonly acquire = newLatencyHistogram();
+  private readonly pendingAcquireStarts = new Map<number, number>();
+  private readonly lag = monitorEventLoopDelay({ resolution: 10 });
+  private readonly start = performance.now();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private lastCompleted = 0;
+  private lastFailed = 0;
+  private healthyWindows = 0;
+  private exhaustedSamples = 0;
+  private readonly pool: TarnPool | undefined;
+  private result: PoolHealth | undefined;
+
+  constructor(
+    knex: Knex | undefined,
+    private readonly control: Int32Array,
+    private readonly policy: HealthPolicy,
+  ) {
+    this.pool = knex ? ((knex.client as { pool?: TarnPool }).pool ?? undefined) : undefined;
+    Atomics.store(control, SLOT.active, policy.workers);
+    this.pool?.on('acquireRequest', this.onRequest);
+    this.pool?.on('acquireSuccess', this.onSuccess);
+    this.lag.enable();
+    if (this.pool) this.timers.push(setInterval(() => this.sample(), 100));
+    this.timers.push(setInterval(() => this.window(), 1000));
+  }
+
+  private readonly onRequest = (eventId: number) => this.pendingAcquireStarts.set(eventId, performance.now());
+  private readonly onSuccess = (eventId: number) => {
+    const t = this.pendingAcquireStarts.get(eventId);
+    if (t === undefined) return;
+    this.pendingAcquireStarts.delete(eventId);
+    this.acquire.recordValue(Math.max(1, Math.round((performance.now() - t) * 1000)));
+  };
+
+  private now(): number {
+    return Math.round(performance.now() - this.start);
+  }
+
+  private sample(): void {
+    const p = this.pool!;
+    const s = { atMs: this.now(), used: p.numUsed(), free: p.numFree(), pendingAcquires: p.numPendingAcquires(), pendingCreates: p.numPendingCreates() };
+    this.samples.push(s);
+    if (s.used >= this.policy.poolMax && s.pendingAcquires > 0) this.exhaustedSamples++;
+  }
+
+  private setActive(active: number, reason: string): void {
+    if (active === read(this.control, SLOT.active)) return;
+    Atomics.store(this.control, SLOT.active, active);
+    this.backpressure.push({ atMs: this.now(), activeWorkers: active, reason });
+  }
+
+  private window(): void {
+    const completed = read(this.control, SLOT.completed);
+    const failed = read(this.control, SLOT.failed);
+    const w = { atMs: this.now() - 1000, completed: completed - this.lastCompleted, failed: failed - this.lastFailed };
+    this.lastCompleted = completed;
+    this.lastFailed = failed;
+    this.windows.push(w);
+    const active = read(this.control, SLOT.active);
+    const exhausted = this.exhaustedSamples >= 8; // most of the window's ten samples
+    this.exhaustedSamples = 0;
+    if (w.completed > 0 && w.failed / w.completed > this.policy.backpressureErrorRate && active > 1) {
+      this.healthyWindows = 0;
+      this.setActive(Math.max(1, Math.ceil(active / 2)), `${w.failed} of ${w.completed} operations failed in the last second`);
+    } else if (exhausted && active > this.policy.poolMax) {
+      this.healthyWindows = 0;
+      this.setActive(this.policy.poolMax, `pool exhausted: ${active} workers for ${this.policy.poolMax} connections`);
+    } else if (++this.healthyWindows >= 3 && active < this.policy.workers) {
+      this.healthyWindows = 0;
+      this.setActive(Math.min(this.policy.workers, active + Math.max(1, Math.ceil(this.policy.workers / 8))), 'three healthy seconds');
+    }
+  }
+
+  /** Stop sampling and summarise; `attemptMeanMs` is the mean time of one attempt, to weigh pool waits against. */
+  stop(attemptMeanMs: number): PoolHealth {
+    if (this.result) return this.result;
+    for (const t of this.timers) clearInterval(t);
+    this.lag.disable();
+    this.pool?.removeListener('acquireRequest', this.onRequest);
+    this.pool?.removeListener('acquireSuccess', this.onSuccess);
+    const acquireWaitMs = summarizeLatency(this.acquire);
+    const lag = { p50: this.lag.percentile(50) / 1e6, p99: this.lag.percentile(99) / 1e6, max: this.lag.max / 1e6 };
+    const round = (x: number) => Math.round(x * 100) / 100;
+    const reasons: string[] = [];
+    if (lag.p99 > CLIENT_LAG_P99_MS) reasons.push(`event-loop lag p99 ${round(lag.p99)} ms: the harness process was busy`);
+    if (acquireWaitMs.count > 0 && attemptMeanMs > 0 && acquireWaitMs.mean > attemptMeanMs / 2) {
+      reasons.push(`queries waited ${acquireWaitMs.mean} ms on average for a connection, against ${round(attemptMeanMs)} ms per attempt: the pool is too small`);
+    }
+    const step = Math.max(1, Math.ceil(this.samples.length / 120));
+    return (this.result = {
+      sampled: this.pool !== undefined,
+      samples: this.samples.filter((_, i) => i % step === 0),
+      maxUsed: Math.max(0, ...this.samples.map((s) => s.used)),
+      maxPendingAcquires: Math.max(0, ...this.samples.map((s) => s.pendingAcquires)),
+      acquireWaitMs,
+      windows: this.windows,
+      eventLoopLagMs: { p50: round(lag.p50), p99: round(lag.p99), max: round(lag.max) },
+      backpressure: this.backpressure,
+      clientBound: { flagged: reasons.length > 0, reasons },
+    });
+  }
+}
+
+/** The part of tarn's Pool this monitor reads. */
+interface TarnPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  numPendingCreates(): number;
+  on(event: string, handler: (eventId: number) => void): void;
+  removeListener(event: string, handler: (eventId: number) => void): void;
+}
