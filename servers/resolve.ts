@@ -91,7 +91,7 @@ export async function resolveServers(
         servers[adapter] = { url: checkServerUrl(adapter, url), provider: 'url' };
       } else if (await dockerAnswers()) {
         log(`${adapter}: no URL given; starting a container with Testcontainers…`);
-        const started = await startContainer(adapter as ContainerAdapter, images[adapter]);
+        const started = await startContainer(adapter as ContainerAdapter, { image: images[adapter] });
         stops.push(started.stop);
         log(`${adapter}: container ${started.image} ready in ${(started.startMs / 1000).toFixed(1)} s (Ryuk ${started.ryuk ? 'on' : 'off: its image is not on this machine'})`);
         servers[adapter] = { url: started.url, provider: 'testcontainers' };

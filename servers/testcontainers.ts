@@ -15,8 +15,18 @@ export interface StartedServer {
   startMs: number;
   /** Whether Ryuk watches the container as well as this process. */
   ryuk: boolean;
+  /** Kill the container and start it again (same port when started with a fixed host port), waiting until ready. */
+  restart(): Promise<void>;
   /** Stop and remove the container. */
   stop(): Promise<void>;
+}
+
+/** Options for one container. */
+export interface ContainerOptions {
+  /** Image instead of the configured one. */
+  image?: string;
+  /** Publish the server on this host port instead of a random one, so the URL survives a restart. */
+  hostPort?: number;
 }
 
 /** Labels on every container dbmatrix starts: which process owns it, so leftovers of a killed run can be removed. */
@@ -103,7 +113,8 @@ function startFailure(adapter: string, image: string, local: boolean, err: unkno
 }
 
 /** Start the adapter's server image and wait until it accepts connections; `image` overrides the configured one. */
-export async function startContainer(adapter: ContainerAdapter, image?: string): Promise<StartedServer> {
+export async function startContainer(adapter: ContainerAdapter, options: ContainerOptions = {}): Promise<StartedServer> {
+  const { image, hostPort } = options;
   const client = await runtime();
   if (!client) throw new UserError(`no Docker engine answers: start one, or give a ${adapter} URL`);
   await removeOrphans(client);
@@ -120,9 +131,10 @@ export async function startContainer(adapter: ContainerAdapter, image?: string):
         .withUsername('dbmatrix')
         .withPassword('dbmatrix')
         .withLabels(labels)
+        .withExposedPorts(hostPort ? { container: 5432, host: hostPort } : 5432)
         .withStartupTimeout(STARTUP_TIMEOUT_MS)
         .start();
-      return { url: c.getConnectionUri(), image: chosen.image, startMs: Date.now() - started, ryuk, stop: async () => void (await c.stop()) };
+      return { url: c.getConnectionUri(), image: chosen.image, startMs: Date.now() - started, ryuk, restart: () => c.restart(), stop: async () => void (await c.stop()) };
     }
     const { MySqlContainer } = await import('@testcontainers/mysql');
     // Ready means the real server answers on TCP (the images initialise with networking off), whichever admin tool the image has.
@@ -133,9 +145,10 @@ export async function startContainer(adapter: ContainerAdapter, image?: string):
       .withLabels(labels)
       .withHealthCheck({ test: ['CMD-SHELL', ping], interval: 250, timeout: 2000, retries: 400 })
       .withWaitStrategy(Wait.forAll([Wait.forHealthCheck(), Wait.forListeningPorts()]))
+      .withExposedPorts(hostPort ? { container: 3306, host: hostPort } : 3306)
       .withStartupTimeout(STARTUP_TIMEOUT_MS)
       .start();
-    return { url: c.getConnectionUri(true), image: chosen.image, startMs: Date.now() - started, ryuk, stop: async () => void (await c.stop()) };
+    return { url: c.getConnectionUri(true), image: chosen.image, startMs: Date.now() - started, ryuk, restart: () => c.restart(), stop: async () => void (await c.stop()) };
   } catch (err) {
     throw startFailure(adapter, chosen.image, chosen.local, err);
   }

@@ -9,7 +9,7 @@ import { newRunId } from '../../matrix/namespace';
 import type { WorkloadName } from '../../matrix/workloads/registry';
 import type { CellResult } from '../../reports/results-schema';
 import { directKnex, explain, runCells } from '../support/cells';
-import { throwawayMariadb, throwawayPostgres } from '../support/throwaway-server';
+import { restartableServer } from '../support/throwaway-server';
 
 /** Concurrency of the load test: 50 workers against a server, 20 writer threads on SQLite. */
 const LOAD_WORKERS: Record<AdapterName, number> = { sqlite: 20, postgres: 50, mysql: 50 };
@@ -165,8 +165,9 @@ export function describeResilience(adapter: AdapterName): void {
       expect(retries(results[0]!, 'connection')).toBeGreaterThan(0);
     });
 
-    test(`${server}: a throwaway server crashes and restarts mid-run; operations retry and the ledger verifies`, async () => {
-      const throwaway = server === 'postgres' ? await throwawayPostgres() : await throwawayMariadb();
+    const restartKind = process.env[`DBMATRIX_${server.toUpperCase()}_PROVIDER`] === 'testcontainers' ? 'its container' : 'a throwaway server';
+    test(`${server}: ${restartKind} crashes and restarts mid-run; operations retry and the ledger verifies`, async () => {
+      const throwaway = await restartableServer(server);
       try {
         const run = runCells({ adapter, workloads: ['crud-mix'], durationMs: 5000, server: { url: throwaway.url, provider: 'url' }, settings: PATIENT(adapter) });
         const { results } = await withFault(run, 1500, () => throwaway.restart());

@@ -17,7 +17,7 @@ export interface ThrowawayServer {
 }
 
 /** A free TCP port on loopback. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
@@ -116,4 +116,18 @@ export async function throwawayMariadb(): Promise<ThrowawayServer> {
       }
     },
   };
+}
+
+/**
+ * A server a test may crash and restart: a container of its own with a fixed host port when the suite's servers come
+ * from Testcontainers (the most realistic restart available here), otherwise one started from the installed binaries.
+ */
+export async function restartableServer(adapter: 'postgres' | 'mysql'): Promise<ThrowawayServer & { kind: string }> {
+  if (process.env[`DBMATRIX_${adapter.toUpperCase()}_PROVIDER`] === 'testcontainers') {
+    const { startContainer } = await import('../../servers/testcontainers');
+    const c = await startContainer(adapter, { hostPort: await freePort() });
+    return { kind: `container ${c.image}`, url: c.url, restart: c.restart, stop: c.stop };
+  }
+  const server = adapter === 'postgres' ? await throwawayPostgres() : await throwawayMariadb();
+  return { kind: 'throwaway server from the installed binaries', ...server };
 }
