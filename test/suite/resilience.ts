@@ -119,7 +119,7 @@ export function describeResilience(adapter: AdapterName): void {
         const file = join(dir, 'sqlite-wal-high-volume-insert.db');
         const holder = async () => {
           while (!existsSync(file)) await sleep(20);
-          await sleep(300);
+          await sleep(1500); // past thread start-up and warm-up, into the measured phase
           // A separate OS process, as another application would be: BEGIN IMMEDIATE takes the write lock.
           const script = `const D=require(${JSON.stringify(require.resolve('better-sqlite3'))});const d=new D(${JSON.stringify(file)},{timeout:10000});d.exec('BEGIN IMMEDIATE');Atomics.wait(new Int32Array(new SharedArrayBuffer(4)),0,0,3000);d.exec('COMMIT');d.close();`;
           const child = spawn(process.execPath, ['-e', script], { stdio: 'inherit' });
