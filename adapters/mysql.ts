@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { type Adapter, type Profile, classified, classifyClientSide, errorCode, quietKnexLog } from './contract';
-import { SERVER_PROFILE_BASE, sessionPool } from './shared';
+import { PROFILE_BASE, sessionPool } from './shared';
 
 /** Session settings applied to every MySQL / MariaDB connection (syntax both accept). */
 export const mysqlSessionSchema = z
@@ -16,7 +16,7 @@ export const mysqlSessionSchema = z
   .strict();
 export type MysqlSession = z.infer<typeof mysqlSessionSchema>;
 
-const common = { ...SERVER_PROFILE_BASE, adapter: 'mysql' };
+const common = { ...PROFILE_BASE, adapter: 'mysql' };
 
 const defaultSession: MysqlSession = { isolation: 'REPEATABLE READ', innodb_lock_wait_timeout: 10, connect_timeout: 5_000 };
 

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { type Adapter, type Profile, classified, classifyClientSide, errorCode, quietKnexLog } from './contract';
-import { SERVER_PROFILE_BASE, sessionPool } from './shared';
+import { PROFILE_BASE, sessionPool } from './shared';
 
 /** Session settings applied to every PostgreSQL connection. */
 export const postgresSessionSchema = z
@@ -20,7 +20,7 @@ export const postgresSessionSchema = z
   .strict();
 export type PostgresSession = z.infer<typeof postgresSessionSchema>;
 
-const common = { ...SERVER_PROFILE_BASE, adapter: 'postgres' };
+const common = { ...PROFILE_BASE, adapter: 'postgres' };
 
 const defaultSession: PostgresSession = {
   synchronous_commit: 'on',

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { PoolSettings, Profile } from './contract';
 
-/** Profile values the server adapters share; each adds its own name, description and session. */
-export const SERVER_PROFILE_BASE = {
+/** Profile values every adapter starts from; each adds its name, description and session, and overrides what differs. */
+export const PROFILE_BASE = {
   /** Enough concurrent clients to contend without swamping two cores. */
   workers: 16,
   batchSize: 500,

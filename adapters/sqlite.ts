@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { type Adapter, type Profile, classified, classifyClientSide, errorCode, quietKnexLog } from './contract';
+import { PROFILE_BASE } from './shared';
 
 /** PRAGMAs applied to every SQLite connection. */
 export const sqliteSessionSchema = z
@@ -22,19 +23,14 @@ export const sqliteSessionSchema = z
 export type SqliteSession = z.infer<typeof sqliteSessionSchema>;
 
 const common = {
+  ...PROFILE_BASE,
   adapter: 'sqlite',
+  // One writer at a time: more threads add contention, not throughput.
   workers: 8,
-  batchSize: 500,
-  transactionBatchSize: 100,
   // better-sqlite3 is synchronous: one connection per knex instance; concurrency comes from threads.
   pool: { min: 1, max: 1, idleTimeoutMs: 30_000, acquireTimeoutMs: 10_000 },
-  crudWeights: { insert: 40, read: 30, update: 20, delete: 10 },
-  readTableRows: 10_000,
-  rangeSize: 100,
-  hotRows: 4,
+  // A busy file lock clears in milliseconds: retry sooner and wait less than against a server.
   retry: { maxAttempts: 10, baseDelayMs: 2, maxDelayMs: 200, maxElapsedMs: 30_000 },
-  backpressureErrorRate: 0.5,
-  adaptive: { enabled: false, minRows: 10, maxRows: 10_000, targetLatencyMs: 50 },
 };
 
 const walSession: SqliteSession = {
