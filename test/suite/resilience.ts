@@ -156,9 +156,9 @@ export function describeResilience(adapter: AdapterName): void {
     test(`${server}: the run's connections are killed mid-run; operations retry and the ledger verifies`, async () => {
       const runId = newRunId();
       let killed = 0;
-      const run = runCells({ adapter, workloads: ['high-volume-insert'], runId, durationMs: 5000, settings: PATIENT(adapter) });
+      const run = runCells({ adapter, workloads: ['high-volume-insert'], runId, durationMs: 6000, settings: PATIENT(adapter) });
       const { results } = await withFault(run, 1500, async () => {
-        for (let i = 0; i < 5 && killed === 0; i++, await sleep(200)) killed += await KILL_CONNECTIONS[server](runId);
+        for (let i = 0; i < 15 && killed === 0; i++, await sleep(200)) killed += await KILL_CONNECTIONS[server](runId);
       });
       expect(killed).toBeGreaterThan(0);
       expectExact(results[0]!);
