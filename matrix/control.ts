@@ -16,8 +16,12 @@ export const SLOT = {
   active: 6,
 } as const;
 
-/** Cell phases; workers wait in WARMUP until every worker is warm, then run until STOP or their quota is used. */
-export const PHASE = { warmup: 0, measure: 1, stop: 2 } as const;
+/**
+ * Cell phases; workers wait in WARMUP until every worker is warm, then run until STOP or their quota is used.
+ * STOP ends the measured phase normally: operations in flight finish, retries included. ABORT (Ctrl-C, a crashed
+ * worker) also gives up on pending retries.
+ */
+export const PHASE = { warmup: 0, measure: 1, stop: 2, abort: 3 } as const;
 
 /** A control block shared between the runner and its workers (threads see the same memory). */
 export function newControl(): Int32Array {

@@ -63,7 +63,7 @@ export class MatrixRun {
   /** Stop as soon as possible: running workers finish their current operation, remaining cells are skipped. */
   abort(): void {
     this.aborted = true;
-    for (const c of this.controls) setPhase(c, PHASE.stop);
+    for (const c of this.controls) setPhase(c, PHASE.abort);
   }
 
   /** Whether abort() was called. */
@@ -192,7 +192,7 @@ export class MatrixRun {
     label: string,
   ): Promise<{ reports: WorkerReport[]; durationMs: number; health: PoolHealth }> {
     const adapter = adapterFor(profile.adapter as AdapterName);
-    if (this.aborted) setPhase(control, PHASE.stop);
+    if (this.aborted) setPhase(control, PHASE.abort);
     let pending: Promise<WorkerReport>[];
     if (adapter.capabilities.threadedWorkers) {
       pending = this.threads.run(workers, { adapter: profile.adapter as AdapterName, profile, server, workload, state, control, plan });
@@ -210,10 +210,12 @@ export class MatrixRun {
       poolMax: profile.pool.max,
     });
     const start = now();
-    if (crashed) setPhase(control, PHASE.stop);
+    if (crashed) setPhase(control, PHASE.abort);
     else if (read(control, SLOT.phase) === PHASE.warmup) setPhase(control, PHASE.measure);
 
-    const timer = this.plan.durationMs !== null ? setTimeout(() => setPhase(control, PHASE.stop), this.plan.durationMs) : undefined;
+    // The duration ends the measured phase, unless an abort already has.
+    const endMeasuring = () => void Atomics.compareExchange(control, SLOT.phase, PHASE.measure, PHASE.stop);
+    const timer = this.plan.durationMs !== null ? setTimeout(endMeasuring, this.plan.durationMs) : undefined;
     const ticker = setInterval(() => this.plan.progress.update(read(control, SLOT.completed), read(control, SLOT.failed)), 200);
     try {
       const settled = await Promise.allSettled(pending);
@@ -227,7 +229,7 @@ export class MatrixRun {
       monitor.stop(0);
       clearTimeout(timer);
       clearInterval(ticker);
-      setPhase(control, PHASE.stop);
+      endMeasuring();
     }
   }
 }

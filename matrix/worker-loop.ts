@@ -59,7 +59,7 @@ const micros = (since: number) => Math.max(1, Math.round((performance.now() - si
 
 /**
  * One operation with retries: the whole operation (statement or transaction) is repeated, never part of one.
- * Only retryable classes are retried, within the attempt and time caps, and not once the cell is stopping.
+ * Only retryable classes are retried, within the attempt and time caps, and not once the run is aborted.
  */
 async function withRetries(
   op: () => Promise<OpOutcome | void>,
@@ -109,7 +109,7 @@ export async function runWorkerLoop(
   sizer: BatchSizer,
 ): Promise<WorkerReport> {
   const warmup = { operations: 0, failed: 0 };
-  const stopping = () => read(control, SLOT.phase) === PHASE.stop;
+  const stopping = () => read(control, SLOT.phase) === PHASE.abort;
   const op = () => session.op();
   while (read(control, SLOT.phase) === PHASE.warmup && claim(control, SLOT.warmupClaimed, plan.warmupOps)) {
     warmup.operations++;
