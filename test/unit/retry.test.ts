@@ -10,8 +10,8 @@ import { runWorkerLoop } from '../../matrix/worker-loop';
 
 const policy = { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 2, maxElapsedMs: 10_000 };
 
-/** Run a worker loop over a real SQLite table with `op`, for `ops` measured operations. */
-async function loop(knex: Knex, ops: number, op: () => Promise<unknown>) {
+/** Run one worker's loop with `op` for `ops` measured operations (op talks to a real SQLite database). */
+async function loop(ops: number, op: () => Promise<unknown>) {
   const control = newControl();
   setPhase(control, PHASE.measure);
   Atomics.store(control, SLOT.active, 1); // one active worker
@@ -29,7 +29,7 @@ describe('retries', () => {
 
   test('a non-retryable error (constraint) fails at once: one attempt per operation, no retries', async () => {
     await knex('t').insert({ id: 1 });
-    const report = await loop(knex, 4, () => knex('t').insert({ id: 1 }));
+    const report = await loop(4, () => knex('t').insert({ id: 1 }));
     expect(report.failed).toBe(4);
     expect(report.retries).toEqual({});
     expect(mergeHistograms([report.attemptLatency]).totalCount).toBe(4);
@@ -46,7 +46,7 @@ describe('retries', () => {
       const lock = await holder.transaction();
       await lock('t').insert({ id: 100 }); // holds the write lock
       let attempts = 0;
-      const report = await loop(writer, 1, async () => {
+      const report = await loop(1, async () => {
         if (++attempts === 3) await lock.commit(); // released before the third attempt
         return writer('t').insert({ id: 1 });
       });
@@ -55,7 +55,7 @@ describe('retries', () => {
 
       const stuck = await holder.transaction();
       await stuck('t').insert({ id: 101 });
-      const failing = await loop(writer, 1, () => writer('t').insert({ id: 2 }));
+      const failing = await loop(1, () => writer('t').insert({ id: 2 }));
       await stuck.rollback();
       expect(failing).toMatchObject({ succeeded: 0, failed: 1, retries: { busy: policy.maxAttempts - 1 } });
       expect(Object.keys(failing.errors.busy!.codes)).toEqual(['SQLITE_BUSY']);
