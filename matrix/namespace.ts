@@ -46,11 +46,6 @@ export class OwnedTables {
     this.created.push(name);
   }
 
-  /** Tables created so far. */
-  list(): readonly string[] {
-    return this.created;
-  }
-
   /** Drop every table this run created, newest first; report what could not be dropped. */
   async dropAll(knex: Knex): Promise<string[]> {
     const failures: string[] = [];

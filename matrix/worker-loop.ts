@@ -111,10 +111,12 @@ export async function runWorkerLoop(
   const warmup = { operations: 0, failed: 0 };
   const stopping = () => read(control, SLOT.phase) === PHASE.abort;
   const op = () => session.op();
+  const learn = (us: number, ok: boolean) => sizer.onAttempt(ok, us / 1000);
+  const ignore = () => {};
   while (read(control, SLOT.phase) === PHASE.warmup && claim(control, SLOT.warmupClaimed, plan.warmupOps)) {
     warmup.operations++;
     try {
-      await withRetries(op, classify, plan.retry, stopping, (us, ok) => sizer.onAttempt(ok, us / 1000), () => {});
+      await withRetries(op, classify, plan.retry, stopping, learn, ignore);
     } catch {
       warmup.failed++;
     }
@@ -132,6 +134,16 @@ export async function runWorkerLoop(
   let failed = 0;
   let rows = 0;
   let endedAt = now();
+  // Built once, not per operation: the measured loop is the hot path.
+  let retriedThisOp = false;
+  const onAttempt = (us: number, ok: boolean) => {
+    attemptLatency.recordValue(us);
+    sizer.onAttempt(ok, us / 1000);
+  };
+  const onRetry = (cls: ErrorClass) => {
+    retries[cls] = (retries[cls] ?? 0) + 1;
+    retriedThisOp = true;
+  };
   while (read(control, SLOT.phase) === PHASE.measure) {
     if (workerId >= read(control, SLOT.active)) {
       await sleep(5); // held back by backpressure
@@ -139,20 +151,13 @@ export async function runWorkerLoop(
     }
     if (plan.measuredOps !== null && !claim(control, SLOT.measuredClaimed, plan.measuredOps)) break;
     const start = performance.now();
-    let retried = false;
+    retriedThisOp = false;
     try {
       // End-to-end latency, retries and backoff included, is the primary figure.
-      const onAttempt = (us: number, ok: boolean) => {
-        attemptLatency.recordValue(us);
-        sizer.onAttempt(ok, us / 1000);
-      };
-      const outcome = await withRetries(op, classify, plan.retry, stopping, onAttempt, (cls) => {
-        retries[cls] = (retries[cls] ?? 0) + 1;
-        retried = true;
-      });
+      const outcome = await withRetries(op, classify, plan.retry, stopping, onAttempt, onRetry);
       latency.recordValue(micros(start));
       succeeded++;
-      if (retried) retriedOps++;
+      if (retriedThisOp) retriedOps++;
       rows += outcome?.rows ?? 1;
     } catch (err) {
       failedLatency.recordValue(micros(start));

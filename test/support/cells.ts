@@ -11,7 +11,7 @@ import { MatrixRun } from '../../matrix/runner';
 import { ThreadPool } from '../../matrix/workers';
 import type { WorkloadName } from '../../matrix/workloads/registry';
 import type { CellResult } from '../../reports/results-schema';
-import { urlVariable } from '../../servers/resolve';
+import { needsServer, urlVariable } from '../../servers/resolve';
 
 /** Small-scale values so the whole suite runs in minutes on two cores. */
 export function smallScale(target: string): string[] {
@@ -21,7 +21,7 @@ export function smallScale(target: string): string[] {
 /** The server global setup resolved for an adapter (SQLite: none). */
 export function serverFor(adapter: AdapterName): ServerAddress | undefined {
   const url = process.env[urlVariable(adapter)];
-  if (adapterFor(adapter).urlSchemes.length === 0) return undefined;
+  if (!needsServer(adapter)) return undefined;
   if (!url) throw new Error(`no ${adapter} server: global setup did not resolve one`);
   return { url, provider: (process.env[`DBMATRIX_${adapter.toUpperCase()}_PROVIDER`] as ServerAddress['provider']) ?? 'url' };
 }

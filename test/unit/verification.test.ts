@@ -2,7 +2,7 @@ import knexFactory, { type Knex } from 'knex';
 import { sqlite } from '../../adapters/sqlite';
 import type { Adapter } from '../../adapters/contract';
 import { OwnedTables } from '../../matrix/namespace';
-import type { CellContext } from '../../matrix/workloads/contract';
+import type { CellContext, Workload } from '../../matrix/workloads/contract';
 import { hotRowUpdate } from '../../matrix/workloads/hot-row-update';
 import { insertSequential } from '../../matrix/workloads/insert-sequential';
 import { crudMix } from '../../matrix/workloads/crud-mix';
@@ -19,13 +19,15 @@ describe('verify() checks the data, not the counters', () => {
   beforeEach(() => (knex = knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true })));
   afterEach(() => knex.destroy());
 
-  async function insertCell() {
+  /** Set a workload up and run `ops` operations of one worker; verify then gets what it would get from the runner. */
+  async function ran<S, L>(workload: Workload<S, L>, ops: number) {
     const ctx = context(knex);
-    const state = await insertSequential.setup(ctx);
-    const worker = insertSequential.worker({ ...ctx, workerId: 0, batchRows: () => 1 }, state);
-    for (let i = 0; i < 10; i++) await worker.op();
-    return { ctx, state, ledger: worker.ledger() };
+    const state = await workload.setup(ctx);
+    const worker = workload.worker({ ...ctx, workerId: 0, batchRows: () => 1 }, state);
+    for (let i = 0; i < ops; i++) await worker.op();
+    return { ctx, state, ledger: worker.ledger(), verify: () => workload.verify(ctx, state, [worker.ledger()]) };
   }
+  const insertCell = () => ran(insertSequential, 10);
 
   test('an untouched table verifies', async () => {
     const { ctx, state, ledger } = await insertCell();
@@ -46,22 +48,16 @@ describe('verify() checks the data, not the counters', () => {
   });
 
   test('a hot row whose counter disagrees with its committed increments fails verification', async () => {
-    const ctx = context(knex);
-    const state = await hotRowUpdate.setup(ctx);
-    const worker = hotRowUpdate.worker({ ...ctx, workerId: 0, batchRows: () => 1 }, state);
-    for (let i = 0; i < 20; i++) await worker.op();
-    expect((await hotRowUpdate.verify(ctx, state, [worker.ledger()])).ok).toBe(true);
+    const { state, verify } = await ran(hotRowUpdate, 20);
+    expect((await verify()).ok).toBe(true);
     await knex(state.hot).where({ id: 1 }).increment('value', 1);
-    expect(await hotRowUpdate.verify(ctx, state, [worker.ledger()])).toMatchObject({ ok: false, mismatched: 1 });
+    expect(await verify()).toMatchObject({ ok: false, mismatched: 1 });
   });
 
   test('a crud-mix row with a lost update fails verification', async () => {
-    const ctx = context(knex);
-    const state = await crudMix.setup(ctx);
-    const worker = crudMix.worker({ ...ctx, workerId: 0, batchRows: () => 1 }, state);
-    for (let i = 0; i < 50; i++) await worker.op();
-    expect((await crudMix.verify(ctx, state, [worker.ledger()])).ok).toBe(true);
+    const { state, verify } = await ran(crudMix, 50);
+    expect((await verify()).ok).toBe(true);
     await knex(state.table).update({ value: -1 });
-    expect((await crudMix.verify(ctx, state, [worker.ledger()])).ok).toBe(false);
+    expect((await verify()).ok).toBe(false);
   });
 });
