@@ -19,6 +19,15 @@ const config: Config = {
       globalSetup: '<rootDir>/test/suite/global-setup.ts',
       globalTeardown: '<rootDir>/test/suite/global-teardown.ts',
     },
+    {
+      // Reports made from real runs of the selected adapters, on the servers the suite's setup resolves.
+      displayName: 'reports',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/reports/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/suite/global-setup.ts',
+      globalTeardown: '<rootDir>/test/suite/global-teardown.ts',
+    },
   ],
   testTimeout: 120_000,
 };

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test [-- --adapter=postgres[,mysql]] [--suite-only] [jest options]`: type-check, the unit tests, then the
-// workload suite for the chosen adapters (all by default; --suite-only skips the first two). Ends with one line `N passed, N failed, N skipped`.
+// workload suite for the chosen adapters (all by default), then the report tests on real runs of those adapters
+// (--suite-only runs the workload suite alone). Ends with one line `N passed, N failed, N skipped`.
 require('tsx/cjs');
 const { spawnSync } = require('node:child_process');
 const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
@@ -73,6 +74,9 @@ if (!suiteOnly) {
 jestStep(`workload suite: ${adapters.join(', ')}`, 'suite', [`--testPathPatterns=test/suite/(${adapters.join('|')})\\.test\\.ts$`], {
   DBMATRIX_TEST_ADAPTERS: adapters.join(','),
 });
+if (!suiteOnly) {
+  jestStep(`reports: ${adapters.join(', ')}`, 'reports', [], { DBMATRIX_TEST_ADAPTERS: adapters.join(',') });
+}
 rmSync(reports, { recursive: true, force: true });
 process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
 process.exit(ok && totals.failed === 0 ? 0 : 1);

@@ -96,6 +96,13 @@ export function mergeTallies(tallies: ErrorTally[]): ErrorTally {
   return out;
 }
 
+/** Sum per-key counts. */
+export function mergeCounts<K extends string>(counts: Partial<Record<K, number>>[]): Partial<Record<K, number>> {
+  const out: Partial<Record<K, number>> = {};
+  for (const c of counts) for (const [k, n] of Object.entries(c) as [K, number][]) out[k] = (out[k] ?? 0) + n;
+  return out;
+}
+
 /** "busy 812, deadlock 3" */
 export function describeCounts(counts: Partial<Record<string, number>>): string {
   return Object.entries(counts)

@@ -27,6 +27,16 @@ export interface ErrorWindow {
   failed: number;
 }
 
+/** Operations finished since measuring began, at one moment. */
+export interface TimelinePoint {
+  /** Milliseconds since the measured phase began. */
+  atMs: number;
+  /** Operations finished so far. */
+  completed: number;
+  /** Of those, failed. */
+  failed: number;
+}
+
 /** A change of how many workers may run, and why. */
 export interface BackpressureEvent {
   /** Milliseconds since the measured phase began. */
@@ -57,6 +67,8 @@ export interface PoolHealth {
   backpressure: BackpressureEvent[];
   /** Whether the client, not the database, limited the cell, and why. */
   clientBound: { flagged: boolean; reasons: string[] };
+  /** Cumulative operations every 100 ms, thinned to at most ~200 points: throughput over time. */
+  timeline: TimelinePoint[];
 }
 
 /** Thresholds for backpressure and the client-bound flag. */
@@ -79,6 +91,7 @@ const CLIENT_LAG_P99_MS = 50;
 export class PoolMonitor {
   private readonly samples: PoolSample[] = [];
   private readonly windows: ErrorWindow[] = [];
+  private readonly timeline: TimelinePoint[] = [{ atMs: 0, completed: 0, failed: 0 }];
   private readonly backpressure: BackpressureEvent[] = [];
   private readonly acquire = newLatencyHistogram();
   private readonly pendingAcquireStarts = new Map<number, number>();
@@ -104,6 +117,11 @@ export class PoolMonitor {
     this.lag.enable();
     if (this.pool) this.timers.push(setInterval(() => this.sample(), 100));
     this.timers.push(setInterval(() => this.window(), 1000));
+    this.timers.push(setInterval(() => this.mark(), 100));
+  }
+
+  private mark(): void {
+    this.timeline.push({ atMs: this.now(), completed: read(this.control, SLOT.completed), failed: read(this.control, SLOT.failed) });
   }
 
   private readonly onRequest = (eventId: number) => this.pendingAcquireStarts.set(eventId, performance.now());
@@ -157,6 +175,7 @@ export class PoolMonitor {
   stop(attemptMeanMs: number): PoolHealth {
     if (this.result) return this.result;
     for (const t of this.timers) clearInterval(t);
+    this.mark();
     this.lag.disable();
     this.pool?.removeListener('acquireRequest', this.onRequest);
     this.pool?.removeListener('acquireSuccess', this.onSuccess);
@@ -169,6 +188,9 @@ export class PoolMonitor {
       reasons.push(`queries waited ${acquireWaitMs.mean} ms on average for a connection, against ${round(attemptMeanMs)} ms per attempt: the pool is too small`);
     }
     const step = Math.max(1, Math.ceil(this.samples.length / 120));
+    // Cumulative counts thin without losing operations: a later point still counts everything before it.
+    const timelineStep = Math.max(1, Math.ceil(this.timeline.length / 200));
+    const last = this.timeline.length - 1;
     return (this.result = {
       sampled: this.pool !== undefined,
       samples: this.samples.filter((_, i) => i % step === 0),
@@ -179,6 +201,7 @@ export class PoolMonitor {
       eventLoopLagMs: { p50: round(lag.p50), p99: round(lag.p99), max: round(lag.max) },
       backpressure: this.backpressure,
       clientBound: { flagged: reasons.length > 0, reasons },
+      timeline: this.timeline.filter((_, i) => i % timelineStep === 0 || i === last),
     });
   }
 }

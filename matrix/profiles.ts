@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { type Profile, baseProfileShape } from '../adapters/contract';
 import { ADAPTERS, ADAPTER_NAMES, type AdapterName, adapterFor, isAdapterName } from '../adapters/registry';
+import { readJsonFile } from './json-file';
 import { UserError, formatIssues } from './user-error';
 
 /** Top-level profile keys a user may set, besides pool.*, crudWeights.* and session keys. */
@@ -32,18 +32,7 @@ export type ConfigFile = z.infer<typeof configFileSchema>;
 
 /** Read and validate a JSON config file. */
 export function loadConfigFile(path: string): ConfigFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UserError(`cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? err}; check the path`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new UserError(`config file ${path} is not valid JSON (${(err as Error).message}); fix its syntax`);
-  }
+  const json = readJsonFile(path, 'config file');
   const parsed = configFileSchema.safeParse(json);
   if (!parsed.success) throw new UserError(`config file ${path} is invalid: ${formatIssues(parsed.error.issues)}`);
   for (const name of Object.keys(parsed.data.profiles ?? {})) {

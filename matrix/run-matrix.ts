@@ -30,6 +30,8 @@ export interface RunRequest {
   warmupOps: number | null;
   /** Share of failed operations a cell may have and still pass. */
   maxErrorRate: number;
+  /** Times each cell runs (default 1). */
+  repeats?: number;
   /** Server URLs given on the command line. */
   urls: Partial<Record<AdapterName, string>>;
   /** Container images given on the command line or in the config file. */
@@ -65,6 +67,7 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
       durationMs: request.durationMs,
       warmupOps: request.warmupOps,
       maxErrorRate: request.maxErrorRate,
+      repeats: request.repeats ?? 1,
       progress: request.progress,
     });
     request.onStarted?.(run);
@@ -76,6 +79,7 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
       finishedAt: new Date().toISOString(),
       environment: describeEnvironment(),
       options: {
+        repeats: request.repeats ?? 1,
         ops: request.ops,
         durationMs: request.durationMs,
         warmupOps: request.warmupOps,

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Profile, type ServerAddress, errorMessage, redactedUrl } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
+import { combineRepeats } from '../reports/combine';
 import type { CellResult, Figures } from '../reports/results-schema';
 import { PHASE, SLOT, newControl, read, setPhase } from './control';
-import { describeTally, mergeHistograms, mergeTallies, scrub, summarizeLatency } from './metrics';
+import { describeTally, encodeHistogram, mergeCounts, mergeHistograms, mergeTallies, scrub, summarizeLatency } from './metrics';
 import { OwnedTables, tablePrefix } from './namespace';
 import { type PoolHealth, PoolMonitor } from './pool-health';
 import type { ProgressSink } from './progress';
@@ -34,6 +35,8 @@ export interface RunPlan {
   warmupOps: number | null;
   /** Share of failed operations a cell may have and still pass (0 = none). */
   maxErrorRate: number;
+  /** Times each cell runs, each time on fresh tables; the result pools them and keeps each repeat's figures as a sample (default 1). */
+  repeats?: number;
   /** Where progress goes. */
   progress: ProgressSink;
   /** Worker threads to reuse across runs (the caller closes them); by default the run starts and closes its own. */
@@ -78,8 +81,13 @@ export class MatrixRun {
       for (const profile of this.plan.profiles) {
         for (const workload of this.plan.workloads) {
           const cell = { adapter: profile.adapter, profile: profile.name, workload };
-          if (this.aborted) results.push({ state: 'skipped', cell, reason: 'run interrupted' });
-          else results.push(await this.runCell(profile, workload));
+          const repeats = this.plan.repeats ?? 1;
+          const runs: CellResult[] = [];
+          for (let i = 1; i <= repeats; i++) {
+            if (this.aborted) runs.push({ state: 'skipped', cell, reason: 'run interrupted' });
+            else runs.push(await this.runCell(profile, workload, repeats > 1 ? ` (${i}/${repeats})` : ''));
+          }
+          results.push(combineRepeats(runs));
         }
       }
     } finally {
@@ -105,7 +113,7 @@ export class MatrixRun {
   }
 
   /** One cell: connect, load, warm up, measure, verify, and always clean up. */
-  async runCell(profile: Profile, workloadName: WorkloadName): Promise<CellResult> {
+  async runCell(profile: Profile, workloadName: WorkloadName, repeatLabel = ''): Promise<CellResult> {
     const cell = { adapter: profile.adapter, profile: profile.name, workload: workloadName };
     const adapter = adapterFor(profile.adapter as AdapterName);
     const workload = workloadFor(workloadName);
@@ -127,7 +135,7 @@ export class MatrixRun {
     };
     const control = newControl();
     this.controls.add(control);
-    const label = `${profile.name} × ${workloadName}`;
+    const label = `${profile.name} × ${workloadName}${repeatLabel}`;
     const reasons: string[] = [];
     let target: Extract<CellResult, { state: 'completed' }>['target'] | undefined;
     let figures: Figures | undefined;
@@ -234,13 +242,6 @@ export class MatrixRun {
   }
 }
 
-/** Sum per-key counts. */
-function mergeCounts<K extends string>(counts: Partial<Record<K, number>>[]): Partial<Record<K, number>> {
-  const out: Partial<Record<K, number>> = {};
-  for (const c of counts) for (const [k, n] of Object.entries(c) as [K, number][]) out[k] = (out[k] ?? 0) + n;
-  return out;
-}
-
 /** Figures of a cell from its workers' reports. */
 function buildFigures(reports: WorkerReport[], durationMs: number, workers: number, loadMs: number, verifyMs: number, health: PoolHealth): Figures {
   const succeeded = reports.reduce((n, r) => n + r.succeeded, 0);
@@ -248,16 +249,22 @@ function buildFigures(reports: WorkerReport[], durationMs: number, workers: numb
   const rows = reports.reduce((n, r) => n + r.rows, 0);
   const seconds = durationMs / 1000;
   const round = (x: number) => Math.round(x * 10) / 10;
+  const latency = mergeHistograms(reports.map((r) => r.latency));
+  const failedLatency = mergeHistograms(reports.map((r) => r.failedLatency));
+  const attemptLatency = mergeHistograms(reports.map((r) => r.attemptLatency));
+  const latencyMs = summarizeLatency(latency);
+  const opsPerSec = seconds > 0 ? round(succeeded / seconds) : 0;
+  const rowsPerSec = seconds > 0 ? round(rows / seconds) : 0;
   return {
     workers,
     operations: { total: succeeded + failed, succeeded, failed },
     rows,
     durationMs: round(durationMs),
-    opsPerSec: seconds > 0 ? round(succeeded / seconds) : 0,
-    rowsPerSec: seconds > 0 ? round(rows / seconds) : 0,
-    latencyMs: summarizeLatency(mergeHistograms(reports.map((r) => r.latency))),
-    failedLatencyMs: summarizeLatency(mergeHistograms(reports.map((r) => r.failedLatency))),
-    attemptLatencyMs: summarizeLatency(mergeHistograms(reports.map((r) => r.attemptLatency))),
+    opsPerSec,
+    rowsPerSec,
+    latencyMs,
+    failedLatencyMs: summarizeLatency(failedLatency),
+    attemptLatencyMs: summarizeLatency(attemptLatency),
     retries: mergeCounts(reports.map((r) => r.retries)),
     retriedOps: reports.reduce((n, r) => n + r.retriedOps, 0),
     batchTrajectory: reports.filter((r) => r.trajectory.length > 1).map((r) => ({ workerId: r.workerId, points: r.trajectory })),
@@ -269,5 +276,7 @@ function buildFigures(reports: WorkerReport[], durationMs: number, workers: numb
     loadMs: round(loadMs),
     verifyMs: round(verifyMs),
     health,
+    histograms: { latency: encodeHistogram(latency), failedLatency: encodeHistogram(failedLatency), attemptLatency: encodeHistogram(attemptLatency) },
+    samples: [{ opsPerSec, rowsPerSec, p50: latencyMs.p50, p99: latencyMs.p99, durationMs: round(durationMs), failed }],
   };
 }

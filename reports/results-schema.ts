@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ERROR_CLASSES } from '../adapters/contract';
 
 /** Bumped whenever a field changes meaning or disappears; readers refuse versions they do not know. */
-export const RESULTS_SCHEMA_VERSION = 1;
+export const RESULTS_SCHEMA_VERSION = 2;
 
 const latencySchema = z.object({
   /** Operations measured. */
@@ -34,16 +34,54 @@ const errorGroupSchema = z.object({
 
 /** Pool, event loop, error windows and backpressure during the measured phase (see matrix/pool-health.ts). */
 const healthSchema = z.object({
+  /** Whether the pool was sampled (not for SQLite: one connection per thread). */
   sampled: z.boolean(),
+  /** Pool samples every 100 ms, thinned to ~120: ms since measuring began, connections used and free, queries waiting, connections opening. */
   samples: z.array(z.object({ atMs: z.number(), used: z.number(), free: z.number(), pendingAcquires: z.number(), pendingCreates: z.number() })),
+  /** Most connections in use at once. */
   maxUsed: z.number(),
+  /** Most queries waiting for a connection at once. */
   maxPendingAcquires: z.number(),
+  /** Time queries waited for a connection, ms. */
   acquireWaitMs: latencySchema,
+  /** Completed and failed operations per one-second window. */
   windows: z.array(z.object({ atMs: z.number(), completed: z.number(), failed: z.number() })),
+  /** Delay of the harness's event loop, ms. */
   eventLoopLagMs: z.object({ p50: z.number(), p99: z.number(), max: z.number() }),
+  /** When and why the number of running workers changed. */
   backpressure: z.array(z.object({ atMs: z.number(), activeWorkers: z.number(), reason: z.string() })),
+  /** Whether the client, not the database, limited the cell, and why. */
   clientBound: z.object({ flagged: z.boolean(), reasons: z.array(z.string()) }),
+  /** Operations finished so far, sampled every 100 ms (thinned to at most ~200 points): throughput over time. */
+  timeline: z.array(z.object({ atMs: z.number(), completed: z.number(), failed: z.number() })),
 });
+
+/** HDR histograms in microseconds, compressed and base64-encoded (hdr-histogram-js), so runs merge exactly. */
+const histogramsSchema = z.object({
+  /** Successful operations, end to end. */
+  latency: z.string(),
+  /** Failed operations. */
+  failedLatency: z.string(),
+  /** Single attempts. */
+  attemptLatency: z.string(),
+});
+
+/** The figures of one repeat of a cell; compare uses their spread as the noise of the measurement. */
+const sampleSchema = z.object({
+  /** Successful operations per second. */
+  opsPerSec: z.number(),
+  /** Rows per second. */
+  rowsPerSec: z.number(),
+  /** Median latency, ms. */
+  p50: z.number(),
+  /** 99th percentile latency, ms. */
+  p99: z.number(),
+  /** Measured wall time, ms. */
+  durationMs: z.number(),
+  /** Failed operations. */
+  failed: z.number(),
+});
+export type Sample = z.infer<typeof sampleSchema>;
 
 /** Measured figures of one cell; warm-up is excluded from all of them. */
 export const figuresSchema = z.object({
@@ -79,8 +117,12 @@ export const figuresSchema = z.object({
   loadMs: z.number(),
   /** Time verify() took, ms. */
   verifyMs: z.number(),
-  /** Pool health, error windows, event-loop lag and backpressure. */
+  /** Pool health, error windows, event-loop lag and backpressure (of the first repeat when there were several). */
   health: healthSchema,
+  /** The latency histograms the summaries above come from. */
+  histograms: histogramsSchema,
+  /** One entry per repeat of the cell, in the order they ran. */
+  samples: z.array(sampleSchema).min(1),
 });
 export type Figures = z.infer<typeof figuresSchema>;
 
@@ -160,12 +202,19 @@ export type CellResult = z.infer<typeof cellResultSchema>;
 
 /** The machine and software a run measured. */
 export const environmentSchema = z.object({
+  /** Node.js version. */
   node: z.string(),
+  /** Operating system. */
   platform: z.string(),
+  /** Kernel release. */
   release: z.string(),
+  /** CPU architecture. */
   arch: z.string(),
+  /** CPU model. */
   cpuModel: z.string(),
+  /** Logical CPUs. */
   cpuCount: z.number(),
+  /** Memory, MiB. */
   totalMemoryMiB: z.number(),
   /** Git commit of the dbmatrix checkout, when known. */
   gitCommit: z.string().nullable(),
@@ -175,17 +224,29 @@ export const environmentSchema = z.object({
 
 /** One results.json. */
 export const runResultsSchema = z.object({
+  /** Version of this layout. */
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+  /** Run id (for a merged file: the ids joined with '+'). */
   runId: z.string(),
+  /** When the run began, ISO 8601. */
   startedAt: z.string(),
+  /** When it ended, ISO 8601. */
   finishedAt: z.string(),
+  /** The machine and software measured. */
   environment: environmentSchema,
+  /** For a merged file: the runs it was made from. */
+  mergedFrom: z.array(z.object({ runId: z.string(), file: z.string(), adapters: z.array(z.string()) })).optional(),
   /** How the run was bounded. */
   options: z.object({
+    /** Times each cell ran; the figures pool all repeats. */
+    repeats: z.number().int().min(1),
+    /** Measured operations per cell and repeat; null when bounded by time. */
     ops: z.number().nullable(),
+    /** Measured time per cell and repeat, ms; null when bounded by operations. */
     durationMs: z.number().nullable(),
     /** Warm-up operations per cell; null: a tenth of ops, at least one per worker. */
     warmupOps: z.number().nullable(),
+    /** Share of failed operations a cell could have and still pass. */
     maxErrorRate: z.number(),
   }),
   /** Every profile that ran, with all values in force. */

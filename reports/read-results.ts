@@ -1,0 +1,22 @@
+import { readJsonFile } from '../matrix/json-file';
+import { UserError, formatIssues } from '../matrix/user-error';
+import { RESULTS_SCHEMA_VERSION, type RunResults, runResultsSchema } from './results-schema';
+
+/** Read and validate a results.json; anything else is refused with one line that names the file and the problem. */
+export function readResults(path: string): RunResults {
+  const json = readJsonFile(path, 'results file');
+  const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof json !== 'object' || json === null || Array.isArray(json) || version === undefined) {
+    throw new UserError(`${path} is not a dbmatrix results file (no schemaVersion); give the results.json a run wrote`);
+  }
+  if (version !== RESULTS_SCHEMA_VERSION) {
+    throw new UserError(`${path} has results schema version ${String(version)}; this dbmatrix reads version ${RESULTS_SCHEMA_VERSION}: produce it again with this version`);
+  }
+  const parsed = runResultsSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues;
+    const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
+    throw new UserError(`${path} does not match the results schema: ${formatIssues(issues.slice(0, 3))}${more}; see reports/results.schema.json`);
+  }
+  return parsed.data;
+}
