@@ -9,7 +9,9 @@ import type { MatrixRun } from '../matrix/runner';
 import { UserError } from '../matrix/user-error';
 import { WORKLOAD_NAMES, type WorkloadName, isWorkloadName } from '../matrix/workloads/registry';
 import { summaryTable } from '../reports/summary-table';
+import { painterFor } from '../reports/colour';
 import { listAdapters, listProfiles, listWorkloads } from './list';
+import { addReportCommands } from './report-commands';
 
 /** Where run output goes by default: a git-ignored folder under reports/. */
 const RUNS_DIR = join(__dirname, '..', 'reports', 'runs');
@@ -69,6 +71,7 @@ interface RunOptions {
   out?: string;
   runId?: string;
   progress: boolean;
+  repeat: number;
 }
 
 async function runCommand(opts: RunOptions): Promise<number> {
@@ -108,6 +111,7 @@ async function runCommand(opts: RunOptions): Promise<number> {
       durationMs: opts.duration ?? null,
       warmupOps: opts.warmup ?? null,
       maxErrorRate: opts.maxErrorRate,
+      repeats: opts.repeat,
       urls,
       images,
       runId,
@@ -119,7 +123,7 @@ async function runCommand(opts: RunOptions): Promise<number> {
         if (signals > 0) r.abort();
       },
     });
-    process.stdout.write(`${summaryTable(results.cells)}\n`);
+    process.stdout.write(`${summaryTable(results.cells, painterFor(process.stdout))}\n`);
     process.stdout.write(`results: ${file}\n`);
     if (results.interrupted) return 130;
     return results.cells.some((c) => c.state === 'failed') ? 1 : 0;
@@ -145,6 +149,7 @@ export function buildProgram(): Command {
     .option('-w, --workload <names>', `workloads (default: all: ${WORKLOAD_NAMES.join(', ')})`)
     .addOption(new Option('--ops <n>', 'measured operations per cell (default 1000)').argParser(positiveInt('--ops')))
     .addOption(new Option('--duration <time>', 'measure each cell for a time instead, e.g. 30s').argParser(parseDuration))
+    .addOption(new Option('--repeat <n>', 'run each cell n times on fresh tables; compare needs 2 or more to tell a change from noise').argParser(positiveInt('--repeat')).default(1))
     .addOption(new Option('--warmup <n>', 'warm-up operations per cell, not measured (default: a tenth of --ops)').argParser(nonNegativeInt))
     .addOption(new Option('--max-error-rate <share>', 'share of failed operations a cell may have and still pass').argParser(rate).default(0))
     .option('-s, --set <target.key=value>', 'override a profile value, e.g. sqlite.journal_mode=DELETE, postgres.workers=50 (repeatable)', collect, [])
@@ -159,6 +164,8 @@ export function buildProgram(): Command {
     .action(async (opts: RunOptions) => {
       process.exitCode = await runCommand(opts);
     });
+
+  addReportCommands(program);
 
   program
     .command('list')

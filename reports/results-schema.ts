@@ -5,175 +5,101 @@ import { ERROR_CLASSES } from '../adapters/contract';
 export const RESULTS_SCHEMA_VERSION = 2;
 
 const latencySchema = z.object({
-  /** Operations measured. */
-  count: z.number(),
-  /** Mean, ms. */
-  mean: z.number(),
-  /** Median, ms. */
-  p50: z.number(),
-  /** 90th percentile, ms. */
-  p90: z.number(),
-  /** 99th percentile, ms. */
-  p99: z.number(),
-  /** 99.9th percentile, ms. */
-  p999: z.number(),
-  /** Slowest, ms. */
-  max: z.number(),
-});
+  count: z.number().describe('Operations measured.'),
+  mean: z.number().describe('Mean, ms.'),
+  p50: z.number().describe('Median, ms.'),
+  p90: z.number().describe('90th percentile, ms.'),
+  p99: z.number().describe('99th percentile, ms.'),
+  p999: z.number().describe('99.9th percentile, ms.'),
+  max: z.number().describe('Slowest, ms.'),
+}).describe('Latency percentiles of one set of operations, ms.').meta({ id: 'LatencySummary' });
 
 const errorGroupSchema = z.object({
-  /** Failed operations in this class. */
-  count: z.number(),
-  /** Whether a retry could cure this class. */
-  retryable: z.boolean(),
-  /** Counts by driver code. */
-  codes: z.record(z.string(), z.number()),
-  /** One message, credentials removed. */
-  sample: z.string(),
-});
+  count: z.number().describe('Failed operations in this class.'),
+  retryable: z.boolean().describe('Whether a retry could cure this class.'),
+  codes: z.record(z.string(), z.number()).describe('Counts by driver code.'),
+  sample: z.string().describe('One message, credentials removed.'),
+}).describe('Failed operations of one error class.').meta({ id: 'ErrorGroup' });
 
-/** Pool, event loop, error windows and backpressure during the measured phase (see matrix/pool-health.ts). */
 const healthSchema = z.object({
-  /** Whether the pool was sampled (not for SQLite: one connection per thread). */
-  sampled: z.boolean(),
-  /** Pool samples every 100 ms, thinned to ~120: ms since measuring began, connections used and free, queries waiting, connections opening. */
-  samples: z.array(z.object({ atMs: z.number(), used: z.number(), free: z.number(), pendingAcquires: z.number(), pendingCreates: z.number() })),
-  /** Most connections in use at once. */
-  maxUsed: z.number(),
-  /** Most queries waiting for a connection at once. */
-  maxPendingAcquires: z.number(),
-  /** Time queries waited for a connection, ms. */
-  acquireWaitMs: latencySchema,
-  /** Completed and failed operations per one-second window. */
-  windows: z.array(z.object({ atMs: z.number(), completed: z.number(), failed: z.number() })),
-  /** Delay of the harness's event loop, ms. */
-  eventLoopLagMs: z.object({ p50: z.number(), p99: z.number(), max: z.number() }),
-  /** When and why the number of running workers changed. */
-  backpressure: z.array(z.object({ atMs: z.number(), activeWorkers: z.number(), reason: z.string() })),
-  /** Whether the client, not the database, limited the cell, and why. */
-  clientBound: z.object({ flagged: z.boolean(), reasons: z.array(z.string()) }),
-  /** Operations finished so far, sampled every 100 ms (thinned to at most ~200 points): throughput over time. */
-  timeline: z.array(z.object({ atMs: z.number(), completed: z.number(), failed: z.number() })),
-});
+  sampled: z.boolean().describe('Whether the pool was sampled (not for SQLite: one connection per thread).'),
+  samples: z.array(z.object({ atMs: z.number(), used: z.number(), free: z.number(), pendingAcquires: z.number(), pendingCreates: z.number() })).describe('Pool samples every 100 ms, thinned to ~120: ms since measuring began, connections used and free, queries waiting, connections opening.'),
+  maxUsed: z.number().describe('Most connections in use at once.'),
+  maxPendingAcquires: z.number().describe('Most queries waiting for a connection at once.'),
+  acquireWaitMs: latencySchema.describe('Time queries waited for a connection, ms.'),
+  windows: z.array(z.object({ atMs: z.number(), completed: z.number(), failed: z.number() })).describe('Completed and failed operations per one-second window.'),
+  eventLoopLagMs: z.object({ p50: z.number(), p99: z.number(), max: z.number() }).describe('Delay of the harness\'s event loop, ms.'),
+  backpressure: z.array(z.object({ atMs: z.number(), activeWorkers: z.number(), reason: z.string() })).describe('When and why the number of running workers changed.'),
+  clientBound: z.object({ flagged: z.boolean(), reasons: z.array(z.string()) }).describe('Whether the client, not the database, limited the cell, and why.'),
+  timeline: z.array(z.object({ atMs: z.number(), completed: z.number(), failed: z.number() })).describe('Operations finished so far, sampled every 100 ms (thinned to at most ~200 points): throughput over time.'),
+}).describe('Pool, event loop, error windows and backpressure during the measured phase (see matrix/pool-health.ts).').meta({ id: 'PoolHealth' });
 
-/** HDR histograms in microseconds, compressed and base64-encoded (hdr-histogram-js), so runs merge exactly. */
 const histogramsSchema = z.object({
-  /** Successful operations, end to end. */
-  latency: z.string(),
-  /** Failed operations. */
-  failedLatency: z.string(),
-  /** Single attempts. */
-  attemptLatency: z.string(),
-});
+  latency: z.string().describe('Successful operations, end to end.'),
+  failedLatency: z.string().describe('Failed operations.'),
+  attemptLatency: z.string().describe('Single attempts.'),
+}).describe('HDR histograms in microseconds, compressed and base64-encoded (hdr-histogram-js), so runs merge exactly.').meta({ id: 'Histograms' });
 
-/** The figures of one repeat of a cell; compare uses their spread as the noise of the measurement. */
 const sampleSchema = z.object({
-  /** Successful operations per second. */
-  opsPerSec: z.number(),
-  /** Rows per second. */
-  rowsPerSec: z.number(),
-  /** Median latency, ms. */
-  p50: z.number(),
-  /** 99th percentile latency, ms. */
-  p99: z.number(),
-  /** Measured wall time, ms. */
-  durationMs: z.number(),
-  /** Failed operations. */
-  failed: z.number(),
-});
+  opsPerSec: z.number().describe('Successful operations per second.'),
+  rowsPerSec: z.number().describe('Rows per second.'),
+  p50: z.number().describe('Median latency, ms.'),
+  p99: z.number().describe('99th percentile latency, ms.'),
+  durationMs: z.number().describe('Measured wall time, ms.'),
+  failed: z.number().describe('Failed operations.'),
+}).describe('The figures of one repeat of a cell; compare uses their spread as the noise of the measurement.').meta({ id: 'RepeatSample' });
 export type Sample = z.infer<typeof sampleSchema>;
 
-/** Measured figures of one cell; warm-up is excluded from all of them. */
 export const figuresSchema = z.object({
-  /** Concurrent workers that ran. */
-  workers: z.number(),
-  /** Measured operations by outcome. */
-  operations: z.object({ total: z.number(), succeeded: z.number(), failed: z.number() }),
-  /** Rows written or read by successful measured operations. */
-  rows: z.number(),
-  /** Wall time of the measured phase, ms. */
-  durationMs: z.number(),
-  /** Successful operations per second of measured wall time. */
-  opsPerSec: z.number(),
-  /** Rows per second of measured wall time. */
-  rowsPerSec: z.number(),
-  /** Latency of successful operations end to end, retries and backoff included, ms. */
-  latencyMs: latencySchema,
-  /** Latency of failed operations, ms (how long a failure took to surface). */
-  failedLatencyMs: latencySchema,
-  /** Latency of each single attempt, ms (retries make end-to-end latency larger than this). */
-  attemptLatencyMs: latencySchema,
-  /** Retries by the error class that caused them. */
-  retries: z.partialRecord(z.enum(ERROR_CLASSES), z.number()),
-  /** Operations that succeeded only after at least one retry. */
-  retriedOps: z.number(),
-  /** With adaptive batching: each worker's rows per operation over time, [ms, rows] (empty when sizes stayed fixed). */
-  batchTrajectory: z.array(z.object({ workerId: z.number(), points: z.array(z.tuple([z.number(), z.number()])) })),
-  /** Failures (after retries) by error class. */
-  errors: z.partialRecord(z.enum(ERROR_CLASSES), errorGroupSchema),
-  /** Warm-up operations, excluded from the figures. */
-  warmup: z.object({ operations: z.number(), failed: z.number() }),
-  /** Time to create tables and load data, ms. */
-  loadMs: z.number(),
-  /** Time verify() took, ms. */
-  verifyMs: z.number(),
-  /** Pool health, error windows, event-loop lag and backpressure (of the first repeat when there were several). */
-  health: healthSchema,
-  /** The latency histograms the summaries above come from. */
-  histograms: histogramsSchema,
-  /** One entry per repeat of the cell, in the order they ran. */
-  samples: z.array(sampleSchema).min(1),
-});
+  workers: z.number().describe('Concurrent workers that ran.'),
+  operations: z.object({ total: z.number(), succeeded: z.number(), failed: z.number() }).describe('Measured operations by outcome.'),
+  rows: z.number().describe('Rows written or read by successful measured operations.'),
+  durationMs: z.number().describe('Wall time of the measured phase, ms.'),
+  opsPerSec: z.number().describe('Successful operations per second of measured wall time.'),
+  rowsPerSec: z.number().describe('Rows per second of measured wall time.'),
+  latencyMs: latencySchema.describe('Latency of successful operations end to end, retries and backoff included, ms.'),
+  failedLatencyMs: latencySchema.describe('Latency of failed operations, ms (how long a failure took to surface).'),
+  attemptLatencyMs: latencySchema.describe('Latency of each single attempt, ms (retries make end-to-end latency larger than this).'),
+  retries: z.partialRecord(z.enum(ERROR_CLASSES), z.number()).describe('Retries by the error class that caused them.'),
+  retriedOps: z.number().describe('Operations that succeeded only after at least one retry.'),
+  batchTrajectory: z.array(z.object({ workerId: z.number(), points: z.array(z.tuple([z.number(), z.number()])) })).describe('With adaptive batching: each worker\'s rows per operation over time, [ms, rows] (empty when sizes stayed fixed).'),
+  errors: z.partialRecord(z.enum(ERROR_CLASSES), errorGroupSchema).describe('Failures (after retries) by error class.'),
+  warmup: z.object({ operations: z.number(), failed: z.number() }).describe('Warm-up operations, excluded from the figures.'),
+  loadMs: z.number().describe('Time to create tables and load data, ms.'),
+  verifyMs: z.number().describe('Time verify() took, ms.'),
+  health: healthSchema.describe('Pool health, error windows, event-loop lag and backpressure (of the first repeat when there were several).'),
+  histograms: histogramsSchema.describe('The latency histograms the summaries above come from.'),
+  samples: z.array(sampleSchema).min(1).describe('One entry per repeat of the cell, in the order they ran.'),
+}).describe('Measured figures of one cell; warm-up is excluded from all of them.').meta({ id: 'Figures' });
 export type Figures = z.infer<typeof figuresSchema>;
 
-/** What verify() found in the data. */
 export const verificationSchema = z.object({
-  /** Every check held. */
-  ok: z.boolean(),
-  /** Rows or increments the ledger says were acknowledged. */
-  acknowledged: z.number(),
-  /** Writes that failed cleanly (rolled back). */
-  failed: z.number(),
-  /** Writes whose outcome was unknown (connection lost mid-operation), resolved by reading the database. */
-  ambiguous: z.number(),
-  /** Of those, how many had committed. */
-  ambiguousCommitted: z.number(),
-  /** Acknowledged but absent. */
-  lost: z.number(),
-  /** Present but never acknowledged. */
-  phantom: z.number(),
-  /** Present more than once. */
-  duplicated: z.number(),
-  /** Present with unexpected values, or reads that saw them. */
-  mismatched: z.number(),
-  /** One line per failed check. */
-  problems: z.array(z.string()),
-});
+  ok: z.boolean().describe('Every check held.'),
+  acknowledged: z.number().describe('Rows or increments the ledger says were acknowledged.'),
+  failed: z.number().describe('Writes that failed cleanly (rolled back).'),
+  ambiguous: z.number().describe('Writes whose outcome was unknown (connection lost mid-operation), resolved by reading the database.'),
+  ambiguousCommitted: z.number().describe('Of those, how many had committed.'),
+  lost: z.number().describe('Acknowledged but absent.'),
+  phantom: z.number().describe('Present but never acknowledged.'),
+  duplicated: z.number().describe('Present more than once.'),
+  mismatched: z.number().describe('Present with unexpected values, or reads that saw them.'),
+  problems: z.array(z.string()).describe('One line per failed check.'),
+}).describe('What verify() found in the data.').meta({ id: 'Verification' });
 
-/** Which cell of the matrix a result belongs to. */
 export const cellKeySchema = z.object({
-  /** Adapter name. */
-  adapter: z.string(),
-  /** Profile name. */
-  profile: z.string(),
-  /** Workload name. */
-  workload: z.string(),
-});
+  adapter: z.string().describe('Adapter name.'),
+  profile: z.string().describe('Profile name.'),
+  workload: z.string().describe('Workload name.'),
+}).describe('Which cell of the matrix a result belongs to.').meta({ id: 'CellKey' });
 export type CellKey = z.infer<typeof cellKeySchema>;
 
-/** The database side of a cell: where it ran and what was in force. */
 const targetSchema = z.object({
-  /** How the server was obtained. */
-  provider: z.enum(['file', 'url', 'testcontainers']),
-  /** Server URL with any password removed, or the SQLite file. */
-  address: z.string(),
-  /** Server or library version. */
-  serverVersion: z.string(),
-  /** Settings read back from the connection after the session settings were applied. */
-  settings: z.record(z.string(), z.string()),
-});
+  provider: z.enum(['file', 'url', 'testcontainers']).describe('How the server was obtained.'),
+  address: z.string().describe('Server URL with any password removed, or the SQLite file.'),
+  serverVersion: z.string().describe('Server or library version.'),
+  settings: z.record(z.string(), z.string()).describe('Settings read back from the connection after the session settings were applied.'),
+}).describe('The database side of a cell: where it ran and what was in force.').meta({ id: 'Target' });
 
-/** One cell's outcome, discriminated on state. */
 export const cellResultSchema = z.discriminatedUnion('state', [
   z.object({
     state: z.literal('completed'),
@@ -185,8 +111,7 @@ export const cellResultSchema = z.discriminatedUnion('state', [
   z.object({
     state: z.literal('failed'),
     cell: cellKeySchema,
-    /** Why the cell failed, one line each. */
-    reasons: z.array(z.string()),
+    reasons: z.array(z.string()).describe('Why the cell failed, one line each.'),
     target: targetSchema.optional(),
     figures: figuresSchema.optional(),
     verification: verificationSchema.optional(),
@@ -194,65 +119,39 @@ export const cellResultSchema = z.discriminatedUnion('state', [
   z.object({
     state: z.literal('skipped'),
     cell: cellKeySchema,
-    /** Why it did not run. */
-    reason: z.string(),
+    reason: z.string().describe('Why it did not run.'),
   }),
-]);
+]).describe('One cell\'s outcome, discriminated on state.');
 export type CellResult = z.infer<typeof cellResultSchema>;
 
-/** The machine and software a run measured. */
 export const environmentSchema = z.object({
-  /** Node.js version. */
-  node: z.string(),
-  /** Operating system. */
-  platform: z.string(),
-  /** Kernel release. */
-  release: z.string(),
-  /** CPU architecture. */
-  arch: z.string(),
-  /** CPU model. */
-  cpuModel: z.string(),
-  /** Logical CPUs. */
-  cpuCount: z.number(),
-  /** Memory, MiB. */
-  totalMemoryMiB: z.number(),
-  /** Git commit of the dbmatrix checkout, when known. */
-  gitCommit: z.string().nullable(),
-  /** Versions of knex and the drivers. */
-  packages: z.record(z.string(), z.string()),
-});
+  node: z.string().describe('Node.js version.'),
+  platform: z.string().describe('Operating system.'),
+  release: z.string().describe('Kernel release.'),
+  arch: z.string().describe('CPU architecture.'),
+  cpuModel: z.string().describe('CPU model.'),
+  cpuCount: z.number().describe('Logical CPUs.'),
+  totalMemoryMiB: z.number().describe('Memory, MiB.'),
+  gitCommit: z.string().nullable().describe('Git commit of the dbmatrix checkout, when known.'),
+  packages: z.record(z.string(), z.string()).describe('Versions of knex and the drivers.'),
+}).describe('The machine and software a run measured.').meta({ id: 'Environment' });
 
-/** One results.json. */
 export const runResultsSchema = z.object({
-  /** Version of this layout. */
-  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
-  /** Run id (for a merged file: the ids joined with '+'). */
-  runId: z.string(),
-  /** When the run began, ISO 8601. */
-  startedAt: z.string(),
-  /** When it ended, ISO 8601. */
-  finishedAt: z.string(),
-  /** The machine and software measured. */
-  environment: environmentSchema,
-  /** For a merged file: the runs it was made from. */
-  mergedFrom: z.array(z.object({ runId: z.string(), file: z.string(), adapters: z.array(z.string()) })).optional(),
-  /** How the run was bounded. */
+  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION).describe('Version of this layout.'),
+  runId: z.string().describe('Run id (for a merged file: the ids joined with \'+\').'),
+  startedAt: z.string().describe('When the run began, ISO 8601.'),
+  finishedAt: z.string().describe('When it ended, ISO 8601.'),
+  environment: environmentSchema.describe('The machine and software measured.'),
+  mergedFrom: z.array(z.object({ runId: z.string(), file: z.string(), adapters: z.array(z.string()) })).optional().describe('For a merged file: the runs it was made from.'),
   options: z.object({
-    /** Times each cell ran; the figures pool all repeats. */
-    repeats: z.number().int().min(1),
-    /** Measured operations per cell and repeat; null when bounded by time. */
-    ops: z.number().nullable(),
-    /** Measured time per cell and repeat, ms; null when bounded by operations. */
-    durationMs: z.number().nullable(),
-    /** Warm-up operations per cell; null: a tenth of ops, at least one per worker. */
-    warmupOps: z.number().nullable(),
-    /** Share of failed operations a cell could have and still pass. */
-    maxErrorRate: z.number(),
-  }),
-  /** Every profile that ran, with all values in force. */
-  profiles: z.array(z.record(z.string(), z.unknown())),
+    repeats: z.number().int().min(1).describe('Times each cell ran; the figures pool all repeats.'),
+    ops: z.number().nullable().describe('Measured operations per cell and repeat; null when bounded by time.'),
+    durationMs: z.number().nullable().describe('Measured time per cell and repeat, ms; null when bounded by operations.'),
+    warmupOps: z.number().nullable().describe('Warm-up operations per cell; null: a tenth of ops, at least one per worker.'),
+    maxErrorRate: z.number().describe('Share of failed operations a cell could have and still pass.'),
+  }).describe('How the run was bounded.'),
+  profiles: z.array(z.record(z.string(), z.unknown())).describe('Every profile that ran, with all values in force.'),
   cells: z.array(cellResultSchema),
-  /** Whether the run was stopped early (Ctrl-C). */
-  interrupted: z.boolean(),
-});
+  interrupted: z.boolean().describe('Whether the run was stopped early (Ctrl-C).'),
+}).describe('One results.json.');
 export type RunResults = z.infer<typeof runResultsSchema>;

@@ -1,11 +1,12 @@
 import Table from 'cli-table3';
 import { describeCounts, describeTally } from '../matrix/metrics';
+import { type Paint, plain } from './colour';
 import type { CellResult } from './results-schema';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** The run as a terminal table: one row per cell. */
-export function summaryTable(cells: CellResult[]): string {
+export function summaryTable(cells: CellResult[], paint: Paint = plain): string {
   const table = new Table({
     head: ['adapter', 'profile', 'workload', 'state', 'ops/s', 'rows/s', 'p50 ms', 'p99 ms', 'max ms', 'failed', 'errors', 'retries', 'data'],
     style: { head: [], border: [] },
@@ -18,10 +19,10 @@ export function summaryTable(cells: CellResult[]): string {
     }
     const f = r.figures;
     const v = r.verification;
-    const data = !v ? '-' : v.ok ? 'verified' : `lost ${v.lost}, phantom ${v.phantom}, dup ${v.duplicated}, bad ${v.mismatched}`;
+    const data = !v ? '-' : v.ok ? paint('green', 'verified') : paint('red', `lost ${v.lost}, phantom ${v.phantom}, dup ${v.duplicated}, bad ${v.mismatched}`);
     table.push([
       ...key,
-      r.state,
+      r.state === 'failed' ? paint('red', r.state) : r.state,
       f ? int(f.opsPerSec) : '-',
       f ? int(f.rowsPerSec) : '-',
       f ? f.latencyMs.p50.toFixed(2) : '-',
@@ -34,6 +35,6 @@ export function summaryTable(cells: CellResult[]): string {
     ]);
   }
   const failed = cells.filter((c) => c.state === 'failed');
-  const notes = failed.map((c) => `FAILED ${c.cell.profile} × ${c.cell.workload}: ${c.state === 'failed' ? c.reasons.join('; ') : ''}`);
+  const notes = failed.map((c) => paint('red', 'FAILED') + ` ${c.cell.profile} × ${c.cell.workload}: ${c.state === 'failed' ? c.reasons.join('; ') : ''}`);
   return [table.toString(), ...notes].join('\n');
 }

@@ -1,0 +1,104 @@
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { UserError } from '../matrix/user-error';
+import { writeBenchmarkJson } from '../reports/benchmark-json';
+import { painterFor } from '../reports/colour';
+import { DEFAULT_THRESHOLDS, compareRuns } from '../reports/compare';
+import { compareTable } from '../reports/compare-table';
+import { renderHtmlReport } from '../reports/html/render-html';
+import { compareMarkdown, summaryMarkdown } from '../reports/markdown';
+import { mergeResults } from '../reports/merge';
+import { readResults } from '../reports/read-results';
+import type { RunResults } from '../reports/results-schema';
+import { summaryTable } from '../reports/summary-table';
+
+function share(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`${flag} takes a share between 0 and 1, such as 0.1`);
+    return n;
+  };
+}
+
+/** Write a report file, creating its folder; a path that cannot be written is the user's to fix. */
+function writeOutput(path: string, text: string): void {
+  try {
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+    writeFileSync(path, text);
+  } catch (err) {
+    throw new UserError(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? err}; choose a writable path`);
+  }
+}
+
+/** The outputs `report` and `compare` share. */
+interface OutputOptions {
+  markdown?: string;
+  html?: string;
+  benchJson?: string;
+}
+
+function writeRunOutputs(results: RunResults, opts: OutputOptions, title: string): void {
+  if (opts.markdown) writeOutput(opts.markdown, summaryMarkdown(results, title));
+  if (opts.html) writeOutput(opts.html, renderHtmlReport(results, { title }));
+  if (opts.benchJson) writeBenchmarkJson(results, opts.benchJson);
+}
+
+/** Add merge, report and compare to the program. */
+export function addReportCommands(program: Command): void {
+  program
+    .command('merge')
+    .description('combine results.json files (one per CI job, or repeated runs) into one')
+    .argument('<files...>', 'results.json files')
+    .requiredOption('-o, --out <file>', 'where to write the merged results.json')
+    .option('--as-repeats', 'pool cells that appear in several files as repeats of one cell (histograms merge exactly)')
+    .action((files: string[], opts: { out: string; asRepeats?: boolean }) => {
+      const merged = mergeResults(
+        files.map((file) => ({ file, results: readResults(file) })),
+        { asRepeats: opts.asRepeats ?? false },
+      );
+      writeOutput(opts.out, `${JSON.stringify(merged, null, 2)}\n`);
+      const adapters = [...new Set(merged.cells.map((c) => c.cell.adapter))];
+      process.stdout.write(`merged ${files.length} file(s): ${merged.cells.length} cells, adapters ${adapters.join(', ')} -> ${opts.out}\n`);
+    });
+
+  program
+    .command('report')
+    .description('show a results.json as a table and write Markdown, HTML and github-action-benchmark files')
+    .argument('<file>', 'results.json')
+    .option('--markdown <file>', 'GitHub-flavoured summary, e.g. "$GITHUB_STEP_SUMMARY"')
+    .option('--html <file>', 'self-contained HTML report with charts')
+    .option('--bench-json <dir>', 'bigger-is-better.json and smaller-is-better.json for github-action-benchmark')
+    .option('--title <text>', 'title of the reports', 'dbmatrix results')
+    .action((file: string, opts: OutputOptions & { title: string }) => {
+      const results = readResults(file);
+      writeRunOutputs(results, opts, opts.title);
+      process.stdout.write(`${summaryTable(results.cells, painterFor(process.stdout))}\n`);
+      process.exitCode = results.cells.some((c) => c.state === 'failed') ? 1 : 0;
+    });
+
+  program
+    .command('compare')
+    .description('compare a run with a baseline cell by cell; exit code 1 when a cell regressed or newly failed')
+    .requiredOption('-b, --baseline <file>', 'baseline results.json (e.g. from the main branch)')
+    .requiredOption('-c, --current <file>', 'current results.json')
+    .option('--markdown <file>', 'the comparison as GitHub-flavoured Markdown, regressions first')
+    .option('--bench-json <dir>', "the current run's figures for github-action-benchmark")
+    .addOption(new Option('--throughput-threshold <share>', 'throughput loss that counts as a regression').argParser(share('--throughput-threshold')).default(DEFAULT_THRESHOLDS.throughput))
+    .addOption(new Option('--latency-threshold <share>', 'p50/p99 growth that counts as a regression').argParser(share('--latency-threshold')).default(DEFAULT_THRESHOLDS.latency))
+    .addOption(new Option('--confidence <level>', 'confidence level of the interval over repeats').argParser(share('--confidence')).default(DEFAULT_THRESHOLDS.confidence))
+    .action((opts: Omit<OutputOptions, 'html'> & { baseline: string; current: string; throughputThreshold: number; latencyThreshold: number; confidence: number }) => {
+      const baseline = readResults(opts.baseline);
+      const current = readResults(opts.current);
+      const cmp = compareRuns(
+        baseline,
+        current,
+        { throughput: opts.throughputThreshold, latency: opts.latencyThreshold, confidence: opts.confidence },
+        { baseline: opts.baseline, current: opts.current },
+      );
+      if (opts.markdown) writeOutput(opts.markdown, compareMarkdown(cmp));
+      if (opts.benchJson) writeBenchmarkJson(current, opts.benchJson);
+      process.stdout.write(`${compareTable(cmp, painterFor(process.stdout))}\n`);
+      process.exitCode = cmp.regressed ? 1 : 0;
+    });
+}

@@ -1,0 +1,148 @@
+import { describeCounts, describeTally } from '../matrix/metrics';
+import type { CellStatus, Comparison, MetricChange } from './compare';
+import type { CellResult, RunResults } from './results-schema';
+
+/** GitHub refuses a step summary over 1 MiB; stay clearly below it. */
+export const MARKDOWN_LIMIT_BYTES = 1_000_000;
+
+/** Text from a database, an error or a file, made inert in GitHub-flavoured Markdown (which also renders HTML). */
+export function mdText(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|#~])/g, '\\$1')
+    .replace(/\r?\n/g, ' ');
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} %`;
+const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+const header = (cells: string[]) => [row(cells), row(cells.map(() => '---'))];
+const cellName = (c: CellResult['cell']) => `${c.adapter}/${c.profile}/${c.workload}`;
+
+/** Sections in order; when the whole is too large, the droppable ones go first, from the end. */
+interface Section {
+  /** Markdown text. */
+  text: string;
+  /** May be left out to fit the size limit. */
+  droppable: boolean;
+}
+
+function fit(sections: Section[], limit = MARKDOWN_LIMIT_BYTES): string {
+  const kept = [...sections];
+  const size = () => Buffer.byteLength(kept.map((s) => s.text).join('\n\n'));
+  let dropped = 0;
+  for (let i = kept.length - 1; i >= 0 && size() > limit; i--) {
+    if (kept[i]!.droppable) {
+      kept.splice(i, 1);
+      dropped++;
+    }
+  }
+  let text = kept.map((s) => s.text).join('\n\n');
+  if (dropped > 0) text += `\n\n_${dropped} detail section(s) left out to stay under ${int(limit / 1000)} kB; the HTML report and results.json have everything._`;
+  if (Buffer.byteLength(text) > limit) text = `${Buffer.from(text).subarray(0, limit - 200).toString('utf8')}\n\n_Truncated to stay under ${int(limit / 1000)} kB._`;
+  return `${text}\n`;
+}
+
+function describeRun(r: RunResults): string {
+  const e = r.environment;
+  const length = r.options.ops !== null ? `${int(r.options.ops)} operations` : `${(r.options.durationMs ?? 0) / 1000} s`;
+  const commit = e.gitCommit ? ` · commit \`${e.gitCommit.slice(0, 12)}\`` : '';
+  return `Run \`${mdText(r.runId)}\` · ${r.startedAt.replace('T', ' ').replace(/\..*/, '')} UTC · Node ${mdText(e.node)} · ${e.cpuCount} × ${mdText(e.cpuModel)}${commit} · ${r.options.repeats} repeat(s) × ${length} per cell${r.interrupted ? ' · **interrupted**' : ''}`;
+}
+
+function summaryCell(r: CellResult | undefined): string {
+  if (!r) return '–';
+  if (r.state === 'skipped') return `skipped: ${mdText(r.reason)}`;
+  const f = r.figures;
+  const data = !r.verification ? '⚠️ not verified' : r.verification.ok ? '✅ verified' : `❌ lost ${r.verification.lost}, phantom ${r.verification.phantom}`;
+  if (!f) return `❌ failed<br>${data}`;
+  const errors = f.operations.failed === 0 ? '0 errors' : `${int(f.operations.failed)} errors (${mdText(describeTally(f.errors))})`;
+  const state = r.state === 'failed' ? '❌ failed<br>' : '';
+  return `${state}**${int(f.opsPerSec)}** ops/s<br>p99 ${ms(f.latencyMs.p99)} ms<br>${errors} · ${data}`;
+}
+
+/** The run as a GitHub step summary: workloads × adapter profiles with ops/s, p99, errors and verification. */
+export function summaryMarkdown(results: RunResults, title = 'dbmatrix results'): string {
+  const cells = results.cells;
+  const columns = [...new Set(cells.map((c) => `${c.cell.adapter}/${c.cell.profile}`))];
+  const workloads = [...new Set(cells.map((c) => c.cell.workload))];
+  const find = (column: string, workload: string) => cells.find((c) => `${c.cell.adapter}/${c.cell.profile}` === column && c.cell.workload === workload);
+  const failed = cells.filter((c): c is Extract<CellResult, { state: 'failed' }> => c.state === 'failed');
+  const verified = cells.filter((c) => c.state === 'completed').length;
+  const head = `## ${failed.length ? '❌' : '✅'} ${mdText(title)}: ${verified} of ${cells.length} cells passed and verified${failed.length ? `, ${failed.length} failed` : ''}`;
+  const table = [...header(['workload', ...columns.map(mdText)]), ...workloads.map((w) => row([`\`${mdText(w)}\``, ...columns.map((col) => summaryCell(find(col, w)))]))].join('\n');
+  const sections: Section[] = [{ text: `${head}\n\n${describeRun(results)}`, droppable: false }, { text: table, droppable: false }];
+  if (failed.length) {
+    sections.push({ text: ['### Failed cells', '', ...failed.map((c) => `- \`${mdText(cellName(c.cell))}\`: ${mdText(c.reasons.join('; '))}`)].join('\n'), droppable: false });
+  }
+  const retried = cells.filter((c) => c.state !== 'skipped' && c.figures && c.figures.retriedOps > 0);
+  if (retried.length) {
+    const lines = retried.map((c) => (c.state === 'skipped' || !c.figures ? '' : `- \`${mdText(cellName(c.cell))}\`: ${int(c.figures.retriedOps)} operations needed retries (${mdText(describeCounts(c.figures.retries))})`));
+    sections.push({ text: ['### Retries', '', ...lines].join('\n'), droppable: true });
+  }
+  const targets = new Map<string, Extract<CellResult, { state: 'completed' }>['target']>();
+  for (const c of cells) if (c.state !== 'skipped' && c.target && !targets.has(`${c.cell.adapter}/${c.cell.profile}`)) targets.set(`${c.cell.adapter}/${c.cell.profile}`, c.target);
+  const settings = [...targets.entries()].map(([where, t]) =>
+    [`**${mdText(where)}** · ${mdText(t.serverVersion)} via ${t.provider} (${mdText(t.address)})`, '', ...header(['setting', 'value']), ...Object.entries(t.settings).map(([k, v]) => row([mdText(k), `\`${mdText(v)}\``]))].join('\n'),
+  );
+  if (settings.length) sections.push({ text: `<details><summary>Servers and effective settings</summary>\n\n${settings.join('\n\n')}\n\n</details>`, droppable: true });
+  return fit(sections);
+}
+
+const STATUS_ICON: Record<CellStatus, string> = {
+  'newly failed': '❌',
+  regressed: '🔻',
+  'still failing': '❌',
+  inconclusive: '❔',
+  missing: '➖',
+  new: '🆕',
+  fixed: '✅',
+  improved: '🔺',
+  unchanged: '▫️',
+};
+
+function metricText(m: MetricChange | undefined): string {
+  if (!m) return '–';
+  const digits = m.metric === 'ops/s' ? int : ms;
+  const interval = m.interval ? ` [${pct(m.interval[0])}, ${pct(m.interval[1])}]` : '';
+  const mark = m.verdict === 'regressed' ? ' 🔻' : m.verdict === 'improved' ? ' 🔺' : '';
+  return `${digits(m.baseline)} → ${digits(m.current)}<br>${pct(m.change)}${interval}${mark}`;
+}
+
+function comparisonTable(rows: Comparison['cells']): string {
+  const lines = header(['cell', 'status', 'ops/s', 'p50 ms', 'p99 ms', 'notes']);
+  for (const c of rows) {
+    const m = (name: MetricChange['metric']) => metricText(c.metrics.find((x) => x.metric === name));
+    lines.push(row([`\`${mdText(cellName(c.cell))}\``, `${STATUS_ICON[c.status]} ${c.status}`, m('ops/s'), m('p50 ms'), m('p99 ms'), mdText(c.notes.join('; '))]));
+  }
+  return lines.join('\n');
+}
+
+/** A comparison as Markdown: the verdict, regressions and new failures first, then every cell and what changed. */
+export function compareMarkdown(cmp: Comparison): string {
+  const bad = cmp.cells.filter((c) => c.status === 'regressed' || c.status === 'newly failed');
+  const counts = Object.entries(cmp.cells.reduce<Record<string, number>>((acc, c) => ((acc[c.status] = (acc[c.status] ?? 0) + 1), acc), {}))
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
+  const side = (s: Comparison['baseline']) => `${mdText(s.label)} \`${mdText(s.runId)}\`${s.commit ? ` (commit \`${s.commit.slice(0, 12)}\`)` : ''}`;
+  const t = cmp.thresholds;
+  const head = [
+    `## ${bad.length ? `❌ dbmatrix compare: ${bad.length} regression(s)` : '✅ dbmatrix compare: no regression'}`,
+    '',
+    `${side(cmp.baseline)} → ${side(cmp.current)}`,
+    '',
+    `Cells: ${counts}. A metric regresses when it moves more than ${Math.round(t.throughput * 100)} % (throughput) or ${Math.round(t.latency * 100)} % (p50, p99 latency) and its ${Math.round(t.confidence * 100)} % confidence interval over the repeats excludes no change. Intervals are shown in brackets.`,
+  ].join('\n');
+  const sections: Section[] = [{ text: head, droppable: false }];
+  if (bad.length) sections.push({ text: `### Regressions and new failures\n\n${comparisonTable(bad)}`, droppable: false });
+  if (cmp.settingChanges.length) {
+    const lines = [...header(['where', 'key', 'baseline', 'current']), ...cmp.settingChanges.map((s) => row([mdText(s.where), mdText(s.key), `\`${mdText(s.baseline ?? '(absent)')}\``, `\`${mdText(s.current ?? '(absent)')}\``]))];
+    sections.push({ text: `### What changed between the runs\n\n${lines.join('\n')}`, droppable: false });
+  }
+  const rest = cmp.cells.filter((c) => !bad.includes(c));
+  if (rest.length) sections.push({ text: `<details${bad.length ? '' : ' open'}><summary>All other cells (${rest.length})</summary>\n\n${comparisonTable(rest)}\n\n</details>`, droppable: true });
+  return fit(sections);
+}

@@ -1,0 +1,98 @@
+import { UserError } from '../matrix/user-error';
+import { combineRepeats } from './combine';
+import type { CellKey, CellResult, RunResults } from './results-schema';
+
+/** One results file to merge. */
+export interface MergeInput {
+  /** Where it was read from, to name it in messages. */
+  file: string;
+  /** Its validated contents. */
+  results: RunResults;
+}
+
+/** How to treat a cell that appears in more than one input. */
+export interface MergeOptions {
+  /** Pool it as repeats of one cell (runs of the same matrix); otherwise it is refused (a CI matrix ran it twice). */
+  asRepeats: boolean;
+}
+
+const keyOf = (c: CellKey) => `${c.adapter}/${c.profile}/${c.workload}`;
+const major = (node: string) => node.replace(/^v/, '').split('.')[0];
+
+/** Refuse inputs that cannot describe one measurement: other run lengths, other commits, other Node majors, or a profile that changed. */
+function checkConsistent(inputs: MergeInput[], options: MergeOptions): void {
+  const [first, ...rest] = inputs;
+  const seenRuns = new Map<string, string>();
+  for (const input of inputs) {
+    const other = seenRuns.get(input.results.runId);
+    if (other !== undefined) throw new UserError(`${other} and ${input.file} are the same run (run id ${input.results.runId}); give each results file once`);
+    seenRuns.set(input.results.runId, input.file);
+  }
+  const { repeats: firstRepeats, ...firstLength } = first!.results.options;
+  const firstProfiles = new Map(first!.results.profiles.map((p) => [String(p.name), JSON.stringify(p)]));
+  for (const input of rest) {
+    const { repeats, ...length } = input.results.options;
+    for (const [k, v] of Object.entries(length)) {
+      const want = firstLength[k as keyof typeof firstLength];
+      if (v !== want) throw new UserError(`${first!.file} and ${input.file} ran with different ${k} (${String(want)} and ${String(v)}); merge runs of the same length`);
+    }
+    if (!options.asRepeats && repeats !== firstRepeats) {
+      throw new UserError(`${first!.file} and ${input.file} ran each cell a different number of times (${firstRepeats} and ${repeats}); rerun with the same --repeat`);
+    }
+    const [a, b] = [first!.results.environment, input.results.environment];
+    if (a.gitCommit && b.gitCommit && a.gitCommit !== b.gitCommit) {
+      throw new UserError(`${first!.file} was measured at commit ${a.gitCommit.slice(0, 12)} and ${input.file} at ${b.gitCommit.slice(0, 12)}; merge runs of one commit (compare runs of two)`);
+    }
+    if (major(a.node) !== major(b.node)) {
+      throw new UserError(`${first!.file} ran on Node ${a.node} and ${input.file} on ${b.node}; merge runs of one Node version`);
+    }
+    for (const p of input.results.profiles) {
+      const theirs = firstProfiles.get(String(p.name));
+      if (theirs !== undefined && theirs !== JSON.stringify(p)) {
+        throw new UserError(`profile ${String(p.name)} has different values in ${first!.file} and ${input.file}; give changed profiles a new name, or compare the runs instead`);
+      }
+    }
+  }
+}
+
+/**
+ * Several results files as one report: cells of different adapters side by side (one CI job per adapter), or with
+ * asRepeats, runs of the same cells pooled exactly through their histograms.
+ */
+export function mergeResults(inputs: MergeInput[], options: MergeOptions): RunResults {
+  if (inputs.length === 0) throw new UserError('merge needs at least one results file');
+  checkConsistent(inputs, options);
+  const order: string[] = [];
+  const byCell = new Map<string, { files: string[]; results: CellResult[] }>();
+  for (const input of inputs) {
+    for (const cell of input.results.cells) {
+      const key = keyOf(cell.cell);
+      let entry = byCell.get(key);
+      if (!entry) {
+        entry = { files: [], results: [] };
+        byCell.set(key, entry);
+        order.push(key);
+      } else if (!options.asRepeats) {
+        throw new UserError(`cell ${key} is in both ${entry.files[0]} and ${input.file}; merge results of different adapters or profiles, or pass --as-repeats to pool repeated runs`);
+      }
+      entry.files.push(input.file);
+      entry.results.push(cell);
+    }
+  }
+  const profiles = new Map<string, Record<string, unknown>>();
+  for (const input of inputs) for (const p of input.results.profiles) if (!profiles.has(String(p.name))) profiles.set(String(p.name), p);
+  const runs = inputs.map((i) => i.results);
+  const first = runs[0]!;
+  return {
+    schemaVersion: first.schemaVersion,
+    runId: runs.map((r) => r.runId).join('+'),
+    startedAt: runs.map((r) => r.startedAt).sort()[0]!,
+    finishedAt: runs.map((r) => r.finishedAt).sort().at(-1)!,
+    environment: first.environment,
+    mergedFrom: inputs.map((i) => ({ runId: i.results.runId, file: i.file, adapters: [...new Set(i.results.cells.map((c) => c.cell.adapter))] })),
+    options: { ...first.options, repeats: options.asRepeats ? runs.reduce((n, r) => n + r.options.repeats, 0) : first.options.repeats },
+    profiles: [...profiles.values()],
+    cells: order.map((key) => combineRepeats(byCell.get(key)!.results)),
+    interrupted: runs.some((r) => r.interrupted),
+  };
+}
