@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { RunResults } from '../results-schema';
+import { buildCharts } from './chart-data';
+import { CLIENT_SCRIPT } from './client';
+import { jsonForScript, scriptSafe } from './escape';
+import { chartGrid, documentShell, header, section } from './page';
+import { errorSamples, settingsSections, summaryTable } from './tables';
+
+/** Options of the HTML report. */
+export interface HtmlReportOptions {
+  /** Page title; "dbmatrix report <run id>" by default. */
+  title?: string;
+}
+
+/**
+ * Chart.js's browser bundle, read at render time so the report carries the installed version. The package's export map
+ * does not list dist/chart.umd.js, so it is found next to the entry point `require` resolves. The source map comment goes:
+ * it names a file the report does not carry.
+ */
+function chartJsSource(): string {
+  const file = join(dirname(require.resolve('chart.js')), 'chart.umd.js');
+  const source = readFileSync(file, 'utf8').replace(/^\/\/# sourceMappingURL=.*$/m, '');
+  return scriptSafe(source, file);
+}
+
+/** One self-contained HTML page for a run: summary, charts, settings and error samples; it loads nothing from anywhere. */
+export function renderHtmlReport(results: RunResults, options: HtmlReportOptions = {}): string {
+  const title = options.title ?? `dbmatrix report ${results.runId}`;
+  const charts = buildCharts(results);
+  const body = [
+    header(results, title),
+    section('summary', 'Summary', `<div class="table-scroll">${summaryTable(results)}</div>`),
+    section('throughput', 'Throughput', chartGrid(charts, 'throughput')),
+    section('percentiles', 'Latency percentiles', chartGrid(charts, 'percentiles')),
+    section('timeline', 'Throughput over time', chartGrid(charts, 'timeline')),
+    section('errors', 'Errors', `${chartGrid(charts, 'errors')}<h3 class="subhead">Error samples</h3><div class="table-scroll">${errorSamples(results)}</div>`),
+    section('settings', 'Effective settings per adapter', settingsSections(results)),
+  ].join('\n');
+  return documentShell(title, body, jsonForScript({ charts }), [chartJsSource(), scriptSafe(CLIENT_SCRIPT, 'client script')]);
+}

@@ -1,0 +1,125 @@
+import { describeCounts, describeTally } from '../../matrix/metrics';
+import type { CellResult, RunResults } from '../results-schema';
+import { cellLabel, figuresOf, seriesOf } from './chart-data';
+import { escapeHtml as h } from './escape';
+
+/** Every function here returns markup; every value from results passes through `h` on its way in. */
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => (n < 1 ? n.toFixed(3) : n < 100 ? n.toFixed(2) : n.toFixed(0));
+const td = (text: string, cls?: string) => `<td${cls ? ` class="${h(cls)}"` : ''}>${h(text)}</td>`;
+const list = (items: string[]) => (items.length ? `<ul>${items.map((i) => `<li>${h(i)}</li>`).join('')}</ul>` : '');
+
+function verificationText(c: CellResult): string {
+  if (c.state === 'skipped' || !c.verification) return '-';
+  const v = c.verification;
+  if (v.ok) return 'verified';
+  return `lost ${v.lost}, phantom ${v.phantom}, duplicated ${v.duplicated}, mismatched ${v.mismatched}`;
+}
+
+function notesOf(c: CellResult): string[] {
+  if (c.state === 'skipped') return [c.reason];
+  const notes = c.state === 'failed' ? [...c.reasons] : [];
+  if (c.verification && !c.verification.ok) notes.push(...c.verification.problems);
+  const f = c.figures;
+  if (f?.health.clientBound.flagged) notes.push(...f.health.clientBound.reasons.map((r) => `client-bound: ${r}`));
+  return notes;
+}
+
+/** One row per cell: what ran, how fast, what failed and whether the data survived. */
+export function summaryTable(results: RunResults): string {
+  const head = ['adapter', 'profile', 'workload', 'state', 'ops/s', 'p50 ms', 'p99 ms', 'failed/total', 'errors', 'retries', 'verification', 'notes'];
+  const rows = results.cells.map((c) => {
+    const f = figuresOf(c);
+    const cells = [
+      td(c.cell.adapter),
+      td(c.cell.profile),
+      td(c.cell.workload),
+      td(c.state, `state state-${c.state}`),
+      td(f ? int(f.opsPerSec) : '-', 'num'),
+      td(f ? ms(f.latencyMs.p50) : '-', 'num'),
+      td(f ? ms(f.latencyMs.p99) : '-', 'num'),
+      td(f ? `${int(f.operations.failed)}/${int(f.operations.total)}` : '-', 'num'),
+      td(f ? describeTally(f.errors) || '-' : '-'),
+      td(f ? describeCounts(f.retries) || '-' : '-'),
+      td(verificationText(c), c.state !== 'skipped' && c.verification && !c.verification.ok ? 'bad' : undefined),
+      `<td class="notes">${list(notesOf(c))}</td>`,
+    ];
+    return `<tr data-cell="${h(cellLabel(c))}">${cells.join('')}</tr>`;
+  });
+  return `<table class="summary"><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** Nested profile values as dotted keys, so one table row holds one value. */
+function flatten(value: unknown, prefix: string, out: Map<string, string>): void {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else {
+    out.set(prefix, typeof value === 'string' ? value : JSON.stringify(value) ?? String(value));
+  }
+}
+
+/** A key × column table; columns lacking a key show a dash. */
+function keyTable(caption: string, columns: string[], values: Map<string, string>[]): string {
+  const keys = [...new Set(values.flatMap((v) => [...v.keys()]))];
+  if (keys.length === 0) return `<p class="muted">${h(caption)}: none recorded.</p>`;
+  const head = `<tr><th>setting</th>${columns.map((c) => `<th>${h(c)}</th>`).join('')}</tr>`;
+  const rows = keys.map((k) => `<tr><th scope="row"><code>${h(k)}</code></th>${values.map((v) => `<td><code>${h(v.get(k) ?? '-')}</code></td>`).join('')}</tr>`);
+  return `<table class="settings"><caption>${h(caption)}</caption><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** Per profile, the values its cells read back; a setting that differed between workloads lists each value with its workloads. */
+function readBack(results: RunResults, adapter: string, profile: string): Map<string, string> {
+  const byKey = new Map<string, Map<string, string[]>>();
+  for (const c of results.cells) {
+    if (c.cell.adapter !== adapter || c.cell.profile !== profile || c.state === 'skipped' || !c.target) continue;
+    const t = c.target;
+    const entries: [string, string][] = [['(server version)', t.serverVersion], ['(provider)', t.provider], ['(address)', t.address], ...Object.entries(t.settings)];
+    for (const [k, v] of entries) {
+      const seen = byKey.get(k) ?? new Map<string, string[]>();
+      seen.set(v, [...(seen.get(v) ?? []), c.cell.workload]);
+      byKey.set(k, seen);
+    }
+  }
+  const out = new Map<string, string>();
+  for (const [k, seen] of byKey) out.set(k, seen.size === 1 ? [...seen.keys()][0]! : [...seen].map(([v, ws]) => `${v} (${ws.join(', ')})`).join('; '));
+  return out;
+}
+
+/** For each adapter: settings read back from the database, and the profile values the run used. */
+export function settingsSections(results: RunResults): string {
+  const series = seriesOf(results);
+  const adapters = [...new Set(series.map((s) => s.adapter))];
+  return adapters
+    .map((adapter) => {
+      const profiles = series.filter((s) => s.adapter === adapter).map((s) => s.profile);
+      const profileValues = profiles.map((name) => {
+        const out = new Map<string, string>();
+        const profile = results.profiles.find((p) => p.name === name && (p.adapter === undefined || p.adapter === adapter));
+        if (profile) flatten(Object.fromEntries(Object.entries(profile).filter(([k]) => k !== 'name' && k !== 'adapter')), '', out);
+        return out;
+      });
+      return [
+        `<section class="adapter-settings"><h3>${h(adapter)}</h3><div class="side-by-side">`,
+        keyTable('Read back from the database after session settings were applied', profiles, profiles.map((p) => readBack(results, adapter, p))),
+        keyTable('Profile values in force', profiles, profileValues),
+        '</div></section>',
+      ].join('');
+    })
+    .join('');
+}
+
+/** One row per error class of each cell, with a sample message. */
+export function errorSamples(results: RunResults): string {
+  const rows = results.cells.flatMap((c) => {
+    const f = figuresOf(c);
+    if (!f) return [];
+    return Object.entries(f.errors).map(
+      ([cls, g]) =>
+        `<tr>${td(cellLabel(c))}${td(cls)}${td(int(g!.count), 'num')}${td(g!.retryable ? 'yes' : 'no')}${td(describeCounts(g!.codes) || '-')}<td><pre class="sample">${h(g!.sample)}</pre></td></tr>`,
+    );
+  });
+  if (rows.length === 0) return '<p class="muted">No operation failed after retries, so there are no error samples.</p>';
+  const head = ['cell', 'class', 'failed', 'retryable', 'driver codes', 'sample message'].map((x) => `<th>${h(x)}</th>`).join('');
+  return `<table class="errors"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}

@@ -1,0 +1,166 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import type { WorkloadName } from '../../matrix/workloads/registry';
+import { renderHtmlReport } from '../../reports/html/render-html';
+import type { RunResults } from '../../reports/results-schema';
+import { realRun } from '../support/real-runs';
+import { selectedAdapters } from '../support/selection';
+
+/** Debian's chromium package; DBMATRIX_CHROMIUM points elsewhere. */
+const CHROMIUM = process.env.DBMATRIX_CHROMIUM ?? '/usr/bin/chromium';
+const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
+const WORKLOADS: WorkloadName[] = ['insert-sequential', 'crud-mix'];
+/** Markup that runs script wherever a string reaches the page unescaped. */
+const HOSTILE = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
+/** Ends a script element early if the chart JSON is not escaped. */
+const HOSTILE_NAME = '</script><script>window.__xss=3</script>';
+
+/** What the page did while it loaded. */
+interface Opened {
+  page: Page;
+  /** Requests for anything but the page itself. */
+  foreign: string[];
+  /** Console errors (CSP violations among them) and uncaught exceptions. */
+  problems: string[];
+}
+
+/** The page's globals the test reads. */
+type ReportWindow = Window & { __xss?: number; __dbmatrixChartsDrawn?: number; Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: { label: string }[] } } | undefined } };
+
+describe('HTML report of a real run, in Chromium', () => {
+  const adapters = selectedAdapters();
+  let browser: Browser | undefined;
+  let results: RunResults;
+  let pagesDir: string;
+
+  beforeAll(async () => {
+    // Not a skip: a report test that did not run must not look like one that passed.
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed: apt-get install chromium (no browser at ${CHROMIUM}; DBMATRIX_CHROMIUM sets another path)`);
+    const run = await realRun({ adapters, workloads: WORKLOADS, ops: 200, repeats: 2 });
+    rmSync(dirname(run.file), { recursive: true, force: true });
+    results = run.results;
+    pagesDir = mkdtempSync(join(tmpdir(), 'dbmatrix-html-'));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (pagesDir) rmSync(pagesDir, { recursive: true, force: true });
+  });
+
+  /** Open HTML from a file:// URL; every other request is aborted and recorded, which is what proves the page self-contained. */
+  async function open(html: string, name: string): Promise<Opened> {
+    const file = join(pagesDir, `${name}.html`);
+    writeFileSync(file, html);
+    const url = pathToFileURL(file).href;
+    const context = await browser!.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const opened: Opened = { page, foreign: [], problems: [] };
+    await context.route('**/*', (route) => {
+      if (route.request().url() === url) return route.continue();
+      opened.foreign.push(route.request().url());
+      return route.abort();
+    });
+    page.on('console', (m) => {
+      if (m.type() === 'error') opened.problems.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => opened.problems.push(`pageerror: ${e.message}`));
+    await page.goto(url, { waitUntil: 'load' });
+    return opened;
+  }
+
+  /** Each chart's id, whether Chart.js owns its canvas, and how many pixels are not transparent. */
+  async function charts(page: Page) {
+    await page.waitForFunction(() => typeof (window as unknown as ReportWindow).__dbmatrixChartsDrawn === 'number', undefined, { timeout: 15_000 });
+    return page.evaluate(() => {
+      const w = window as unknown as ReportWindow;
+      const canvases = [...document.querySelectorAll<HTMLCanvasElement>('canvas[data-chart]')];
+      return {
+        drawn: w.__dbmatrixChartsDrawn,
+        canvases: canvases.map((c) => {
+          const chart = w.Chart.getChart(c);
+          const pixels = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          let opaque = 0;
+          for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) opaque += 1;
+          return { id: c.getAttribute('data-chart')!, hasChart: chart !== undefined, labels: chart?.data.datasets.map((d) => d.label) ?? [], opaque };
+        }),
+      };
+    });
+  }
+
+  test('draws every chart of the real results with nothing loaded from outside', async () => {
+    const html = renderHtmlReport(results);
+    const { page, foreign, problems } = await open(html, 'report');
+    expect(problems).toEqual([]);
+    expect(foreign).toEqual([]);
+
+    const { drawn, canvases } = await charts(page);
+    // One throughput chart, a percentile chart and a timeline chart per workload, one errors chart.
+    expect(canvases).toHaveLength(1 + WORKLOADS.length * 2 + 1);
+    expect(canvases).toHaveLength(6);
+    expect(drawn).toBe(canvases.length);
+    expect(canvases.map((c) => c.id).sort()).toEqual(['errors', 'throughput', ...WORKLOADS.flatMap((w) => [`percentiles:${w}`, `timeline:${w}`])].sort());
+    for (const c of canvases) {
+      expect({ id: c.id, hasChart: c.hasChart }).toEqual({ id: c.id, hasChart: true });
+      expect({ id: c.id, drawnPixels: c.opaque > 0 }).toEqual({ id: c.id, drawnPixels: true });
+    }
+    const series = [...new Set(results.cells.map((c) => `${c.cell.adapter}/${c.cell.profile}`))];
+    expect(canvases.find((c) => c.id === 'throughput')!.labels).toEqual(series);
+
+    const rows = await page.$$eval('table.summary tbody tr', (trs) => trs.map((tr) => tr.querySelector('td')!.textContent));
+    expect(rows).toHaveLength(results.cells.length);
+    expect(new Set(rows)).toEqual(new Set(adapters));
+    expect(await page.evaluate(() => document.querySelectorAll('[src], [href]').length)).toBe(0);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(join(ARTIFACTS, 'report.html'), html);
+    await page.screenshot({ path: join(ARTIFACTS, 'html-report.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  test('shows hostile strings from results as text and runs none of them', async () => {
+    const copy = structuredClone(results);
+    const cell = copy.cells.find((c) => c.state === 'completed');
+    if (!cell || cell.state !== 'completed') throw new Error('the real run completed no cell to inject into');
+    const group = Object.values(cell.figures.errors)[0];
+    if (group) group.sample = HOSTILE;
+    else cell.figures.errors.busy = { count: 1, retryable: true, codes: { SQLITE_BUSY: 1 }, sample: HOSTILE };
+    cell.target.settings[Object.keys(cell.target.settings)[0] ?? 'hostile'] = HOSTILE;
+    cell.target.serverVersion = HOSTILE;
+    // A profile name travels into attributes, table cells and the chart JSON; rename it everywhere it appears.
+    const profile = cell.cell.profile;
+    const renamed = `${profile}${HOSTILE_NAME}`;
+    for (const c of copy.cells) if (c.cell.profile === profile) c.cell.profile = renamed;
+    for (const p of copy.profiles) if (p.name === profile) p.name = renamed;
+
+    const { page, foreign, problems } = await open(renderHtmlReport(copy, { title: HOSTILE }), 'hostile');
+    expect(problems).toEqual([]);
+    expect(foreign).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as ReportWindow).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => document.querySelectorAll('img').length)).toBe(0);
+    const text = await page.evaluate(() => document.body.innerText);
+    expect(text).toContain(HOSTILE);
+    expect(text).toContain(renamed);
+
+    // The JSON block survived the name intact: all charts drawn, the legend carries the name as given.
+    const { drawn, canvases } = await charts(page);
+    expect(drawn).toBe(6);
+    expect(canvases.find((c) => c.id === 'throughput')!.labels).toContain(`${cell.cell.adapter}/${renamed}`);
+    await page.context().close();
+  });
+
+  test('the checks above catch a page that puts the same string in raw', async () => {
+    const raw = `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><pre>${HOSTILE}</pre></body></html>`;
+    const { page, foreign } = await open(raw, 'unescaped');
+    await page.waitForFunction(() => (window as unknown as ReportWindow).__xss === 1, undefined, { timeout: 10_000 });
+    expect(await page.evaluate(() => document.querySelectorAll('img').length)).toBe(1);
+    expect(foreign).toHaveLength(1);
+    await page.context().close();
+  });
+});
