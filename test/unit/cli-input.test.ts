@@ -1,25 +1,15 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, type Server, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const CLI = join(__dirname, '..', '..', 'bin', 'dbmatrix.js');
+import { type CliOutcome, runCli } from '../support/cli';
 
 /** Run the CLI with no server URLs and the Testcontainers path turned off (an engine may run on this machine). */
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+function cli(args: string[]): Promise<CliOutcome> {
   const env: NodeJS.ProcessEnv = { ...process.env, DBMATRIX_DOCKER: 'off' };
   delete env.DBMATRIX_POSTGRES_URL;
   delete env.DBMATRIX_MYSQL_URL;
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
-  });
+  return runCli(args, env);
 }
 
 /** A TCP server on loopback that accepts connections and never says a word. */
