@@ -15,6 +15,11 @@ export function mdText(s: string): string {
     .replace(/\r?\n/g, ' ');
 }
 
+/** Text shown as code: only backticks, table pipes and line breaks matter inside a code span (GitHub shows the rest literally). */
+export function mdCode(s: string): string {
+  return `\`${s.replace(/`/g, 'ˋ').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')}\``;
+}
+
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} %`;
@@ -50,7 +55,7 @@ function describeRun(r: RunResults): string {
   const e = r.environment;
   const length = r.options.ops !== null ? `${int(r.options.ops)} operations` : `${(r.options.durationMs ?? 0) / 1000} s`;
   const commit = e.gitCommit ? ` · commit \`${e.gitCommit.slice(0, 12)}\`` : '';
-  return `Run \`${mdText(r.runId)}\` · ${r.startedAt.replace('T', ' ').replace(/\..*/, '')} UTC · Node ${mdText(e.node)} · ${e.cpuCount} × ${mdText(e.cpuModel)}${commit} · ${r.options.repeats} repeat(s) × ${length} per cell${r.interrupted ? ' · **interrupted**' : ''}`;
+  return `Run ${mdCode(r.runId)} · ${r.startedAt.replace('T', ' ').replace(/\..*/, '')} UTC · Node ${mdText(e.node)} · ${e.cpuCount} × ${mdText(e.cpuModel)}${commit} · ${r.options.repeats} repeat(s) × ${length} per cell${r.interrupted ? ' · **interrupted**' : ''}`;
 }
 
 function summaryCell(r: CellResult | undefined): string {
@@ -73,20 +78,20 @@ export function summaryMarkdown(results: RunResults, title = 'dbmatrix results')
   const failed = cells.filter((c): c is Extract<CellResult, { state: 'failed' }> => c.state === 'failed');
   const verified = cells.filter((c) => c.state === 'completed').length;
   const head = `## ${failed.length ? '❌' : '✅'} ${mdText(title)}: ${verified} of ${cells.length} cells passed and verified${failed.length ? `, ${failed.length} failed` : ''}`;
-  const table = [...header(['workload', ...columns.map(mdText)]), ...workloads.map((w) => row([`\`${mdText(w)}\``, ...columns.map((col) => summaryCell(find(col, w)))]))].join('\n');
+  const table = [...header(['workload', ...columns.map(mdText)]), ...workloads.map((w) => row([`${mdCode(w)}`, ...columns.map((col) => summaryCell(find(col, w)))]))].join('\n');
   const sections: Section[] = [{ text: `${head}\n\n${describeRun(results)}`, droppable: false }, { text: table, droppable: false }];
   if (failed.length) {
-    sections.push({ text: ['### Failed cells', '', ...failed.map((c) => `- \`${mdText(cellName(c.cell))}\`: ${mdText(c.reasons.join('; '))}`)].join('\n'), droppable: false });
+    sections.push({ text: ['### Failed cells', '', ...failed.map((c) => `- ${mdCode(cellName(c.cell))}: ${mdText(c.reasons.join('; '))}`)].join('\n'), droppable: false });
   }
   const retried = cells.filter((c) => c.state !== 'skipped' && c.figures && c.figures.retriedOps > 0);
   if (retried.length) {
-    const lines = retried.map((c) => (c.state === 'skipped' || !c.figures ? '' : `- \`${mdText(cellName(c.cell))}\`: ${int(c.figures.retriedOps)} operations needed retries (${mdText(describeCounts(c.figures.retries))})`));
+    const lines = retried.map((c) => (c.state === 'skipped' || !c.figures ? '' : `- ${mdCode(cellName(c.cell))}: ${int(c.figures.retriedOps)} operations needed retries (${mdText(describeCounts(c.figures.retries))})`));
     sections.push({ text: ['### Retries', '', ...lines].join('\n'), droppable: true });
   }
   const targets = new Map<string, Extract<CellResult, { state: 'completed' }>['target']>();
   for (const c of cells) if (c.state !== 'skipped' && c.target && !targets.has(`${c.cell.adapter}/${c.cell.profile}`)) targets.set(`${c.cell.adapter}/${c.cell.profile}`, c.target);
   const settings = [...targets.entries()].map(([where, t]) =>
-    [`**${mdText(where)}** · ${mdText(t.serverVersion)} via ${t.provider} (${mdText(t.address)})`, '', ...header(['setting', 'value']), ...Object.entries(t.settings).map(([k, v]) => row([mdText(k), `\`${mdText(v)}\``]))].join('\n'),
+    [`**${mdText(where)}** · ${mdText(t.serverVersion)} via ${t.provider} (${mdText(t.address)})`, '', ...header(['setting', 'value']), ...Object.entries(t.settings).map(([k, v]) => row([mdText(k), `${mdCode(v)}`]))].join('\n'),
   );
   if (settings.length) sections.push({ text: `<details><summary>Servers and effective settings</summary>\n\n${settings.join('\n\n')}\n\n</details>`, droppable: true });
   return fit(sections);
@@ -116,7 +121,7 @@ function comparisonTable(rows: Comparison['cells']): string {
   const lines = header(['cell', 'status', 'ops/s', 'p50 ms', 'p99 ms', 'notes']);
   for (const c of rows) {
     const m = (name: MetricChange['metric']) => metricText(c.metrics.find((x) => x.metric === name));
-    lines.push(row([`\`${mdText(cellName(c.cell))}\``, `${STATUS_ICON[c.status]} ${c.status}`, m('ops/s'), m('p50 ms'), m('p99 ms'), mdText(c.notes.join('; '))]));
+    lines.push(row([`${mdCode(cellName(c.cell))}`, `${STATUS_ICON[c.status]} ${c.status}`, m('ops/s'), m('p50 ms'), m('p99 ms'), mdText(c.notes.join('; '))]));
   }
   return lines.join('\n');
 }
@@ -127,7 +132,7 @@ export function compareMarkdown(cmp: Comparison): string {
   const counts = Object.entries(cmp.cells.reduce<Record<string, number>>((acc, c) => ((acc[c.status] = (acc[c.status] ?? 0) + 1), acc), {}))
     .map(([s, n]) => `${n} ${s}`)
     .join(', ');
-  const side = (s: Comparison['baseline']) => `${mdText(s.label)} \`${mdText(s.runId)}\`${s.commit ? ` (commit \`${s.commit.slice(0, 12)}\`)` : ''}`;
+  const side = (s: Comparison['baseline']) => `${mdText(s.label)} ${mdCode(s.runId)}${s.commit ? ` (commit \`${s.commit.slice(0, 12)}\`)` : ''}`;
   const t = cmp.thresholds;
   const head = [
     `## ${bad.length ? `❌ dbmatrix compare: ${bad.length} regression(s)` : '✅ dbmatrix compare: no regression'}`,
@@ -139,7 +144,7 @@ export function compareMarkdown(cmp: Comparison): string {
   const sections: Section[] = [{ text: head, droppable: false }];
   if (bad.length) sections.push({ text: `### Regressions and new failures\n\n${comparisonTable(bad)}`, droppable: false });
   if (cmp.settingChanges.length) {
-    const lines = [...header(['where', 'key', 'baseline', 'current']), ...cmp.settingChanges.map((s) => row([mdText(s.where), mdText(s.key), `\`${mdText(s.baseline ?? '(absent)')}\``, `\`${mdText(s.current ?? '(absent)')}\``]))];
+    const lines = [...header(['where', 'key', 'baseline', 'current']), ...cmp.settingChanges.map((s) => row([mdText(s.where), mdText(s.key), `${mdCode(s.baseline ?? '(absent)')}`, `${mdCode(s.current ?? '(absent)')}`]))];
     sections.push({ text: `### What changed between the runs\n\n${lines.join('\n')}`, droppable: false });
   }
   const rest = cmp.cells.filter((c) => !bad.includes(c));
