@@ -23,6 +23,7 @@ beforeAll(async () => {
   silentPort = (silent.address() as AddressInfo).port;
   work = mkdtempSync(join(tmpdir(), 'dbmatrix-cli-'));
   writeFileSync(join(work, 'broken.json'), '{ "profiles": ');
+  writeFileSync(join(work, 'v1.json'), '{ "schemaVersion": 1, "cells": [] }');
 });
 afterAll(async () => {
   for (const socket of held) socket.destroy();
@@ -53,6 +54,11 @@ describe('bad input ends in one clear line, exit code 2, and nothing left behind
     ['a silent mysql', () => ['run', '-a', 'mysql', '--mysql-url', `mysql://root:hunter2@127.0.0.1:${silentPort}/test`], /cannot reach mysql at .*:\*\*\*@127.0.0.1:\d+\/test \(.*(timeout|ETIMEDOUT)/i],
     ['a bad run id', () => ['run', '--run-id', 'Bad Id'], /--run-id 'Bad Id' must be 1 to 16 lower-case letters or digits/],
     ['an unknown list section', () => ['list', 'tables'], /cannot list 'tables'; choose adapters, workloads or profiles/],
+    ['merge of a missing file', () => ['merge', join(work, 'absent.json'), '-o', join(work, 'never.json')], /cannot read results file .*absent\.json: ENOENT; check the path/],
+    ['merge without --out', () => ['merge', join(work, 'broken.json')], /required option '-o, --out <file>' not specified/],
+    ['report of a broken file', () => ['report', join(work, 'broken.json')], /results file .*broken\.json is not valid JSON/],
+    ['compare of an older layout', () => ['compare', '-b', join(work, 'v1.json'), '-c', join(work, 'v1.json')], /v1\.json has results schema version 1; this dbmatrix reads version 2/],
+    ['compare with a threshold of 2', () => ['compare', '-b', 'a', '-c', 'b', '--throughput-threshold', '2'], /--throughput-threshold takes a share between 0 and 1/],
   ];
 
   test.concurrent.each(cases)('%s', async (_name, args, message) => {
@@ -69,6 +75,7 @@ describe('bad input ends in one clear line, exit code 2, and nothing left behind
     expect(r.stdout).toBe('');
     expect(r.ms).toBeLessThan(20_000);
     expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(work, 'never.json'))).toBe(false);
     expect(readdirSync(tmpdir()).filter((f) => f.startsWith(`dbmatrix-${runId}-`))).toEqual([]);
   });
 });
