@@ -110,6 +110,12 @@ export const mysql: Adapter<MysqlSession> = {
     for (const row of rows as { Variable_name: string; Value: string }[]) settings[row.Variable_name] = row.Value;
     return settings;
   },
+  async readActivity(knex) {
+    // Global status counters are live; the set differs between MySQL and MariaDB (Innodb_deadlocks, Innodb_os_log_fsyncs), so ask for all and keep what answers.
+    const names = ['Innodb_os_log_fsyncs', 'Innodb_data_fsyncs', 'Innodb_row_lock_waits', 'Innodb_row_lock_time', 'Innodb_deadlocks', 'Com_commit', 'Handler_commit'];
+    const [rows] = await knex.raw(`SHOW GLOBAL STATUS WHERE Variable_name IN (${names.map(() => '?').join(',')})`, names);
+    return Object.fromEntries((rows as { Variable_name: string; Value: string }[]).map((r) => [r.Variable_name, Number(r.Value)]));
+  },
   async serverVersion(knex) {
     const [rows] = await knex.raw('select version() as v');
     const v = String(rows[0].v);

@@ -102,6 +102,12 @@ export const postgres: Adapter<PostgresSession> = {
     }
     return settings;
   },
+  async readActivity(knex) {
+    // Only the WAL position is live: pg_stat_* counters reach the statistics when a backend reports them, up to seconds
+    // later, so their change over a short cell reads as zero.
+    const result = await knex.raw(`select (pg_current_wal_lsn() - '0/0'::pg_lsn)::float8 as wal_bytes`);
+    return { wal_bytes: Number(result.rows[0].wal_bytes) };
+  },
   async serverVersion(knex) {
     const result = await knex.raw('show server_version');
     return `PostgreSQL ${result.rows[0].server_version}`;

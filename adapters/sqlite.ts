@@ -121,6 +121,10 @@ export const sqlite: Adapter<SqliteSession> = {
     }
     return settings;
   },
+  async readActivity() {
+    // SQLite keeps no server-wide counters; its diagnosis rests on errors, settings and CPU.
+    return {};
+  },
   async serverVersion(knex) {
     const rows = (await knex.raw('select sqlite_version() as v')) as { v: string }[];
     return `SQLite ${rows[0]?.v ?? '?'}`;

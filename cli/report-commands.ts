@@ -5,6 +5,7 @@ import { UserError } from '../matrix/user-error';
 import { writeBenchmarkJson } from '../reports/benchmark-json';
 import { painterFor } from '../reports/colour';
 import { DEFAULT_THRESHOLDS, compareRuns } from '../reports/compare';
+import { diagnoseRun } from '../reports/diagnosis';
 import { compareTable } from '../reports/compare-table';
 import { renderHtmlReport } from '../reports/html/render-html';
 import { compareMarkdown, summaryMarkdown } from '../reports/markdown';
@@ -73,7 +74,11 @@ export function addReportCommands(program: Command): void {
     .action((file: string, opts: OutputOptions & { title: string }) => {
       const results = readResults(file);
       writeRunOutputs(results, opts, opts.title);
-      process.stdout.write(`${summaryTable(results.cells, painterFor(process.stdout))}\n`);
+      const paint = painterFor(process.stdout);
+      process.stdout.write(`${summaryTable(results.cells, paint)}\n`);
+      for (const d of diagnoseRun(results)) {
+        process.stdout.write(`${paint('bold', `${d.cell.adapter}/${d.cell.profile}/${d.cell.workload}: ${d.bottleneck}`)}: ${d.evidence.join('; ')}\n  -> ${d.recommendation}\n`);
+      }
       process.exitCode = results.cells.some((c) => c.state === 'failed') ? 1 : 0;
     });
 

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { cpus } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SLOT, read } from './control';
 import { type LatencySummary, newLatencyHistogram, summarizeLatency } from './metrics';
@@ -69,6 +70,30 @@ export interface PoolHealth {
   clientBound: { flagged: boolean; reasons: string[] };
   /** Cumulative operations every 100 ms, thinned to at most ~200 points: throughput over time. */
   timeline: TimelinePoint[];
+  /** Where the machine's CPU went while the cell measured. */
+  cpu: CpuUse;
+}
+
+/** CPU use over the measured phase. */
+export interface CpuUse {
+  /** Logical CPUs of the machine. */
+  cores: number;
+  /** Share of all the machine's CPU time that was busy (0 to 1), whoever used it. */
+  machineBusy: number;
+  /** CPU used by this process and its worker threads, in cores (1 = one core fully busy). */
+  harnessCores: number;
+}
+
+/** Busy and total CPU time over all cores since boot, ms. */
+function machineTimes(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const c of cpus()) {
+    const t = c.times;
+    busy += t.user + t.nice + t.sys + t.irq;
+    total += t.user + t.nice + t.sys + t.irq + t.idle;
+  }
+  return { busy, total };
 }
 
 /** Thresholds for backpressure and the client-bound flag. */
@@ -97,6 +122,8 @@ export class PoolMonitor {
   private readonly pendingAcquireStarts = new Map<number, number>();
   private readonly lag = monitorEventLoopDelay({ resolution: 10 });
   private readonly start = performance.now();
+  private readonly machineStart = machineTimes();
+  private readonly processStart = process.cpuUsage();
   private readonly timers: NodeJS.Timeout[] = [];
   private lastCompleted = 0;
   private lastFailed = 0;
@@ -188,6 +215,15 @@ export class PoolMonitor {
       reasons.push(`queries waited ${acquireWaitMs.mean} ms on average for a connection, against ${round(attemptMeanMs)} ms per attempt: the pool is too small`);
     }
     const step = Math.max(1, Math.ceil(this.samples.length / 120));
+    const machine = machineTimes();
+    const spent = process.cpuUsage(this.processStart);
+    const wallMs = Math.max(1, performance.now() - this.start);
+    const machineTotal = machine.total - this.machineStart.total;
+    const cpu: CpuUse = {
+      cores: cpus().length,
+      machineBusy: machineTotal > 0 ? round((machine.busy - this.machineStart.busy) / machineTotal) : 0,
+      harnessCores: round((spent.user + spent.system) / 1000 / wallMs),
+    };
     // Cumulative counts thin without losing operations: a later point still counts everything before it.
     const timelineStep = Math.max(1, Math.ceil(this.timeline.length / 200));
     const last = this.timeline.length - 1;
@@ -202,6 +238,7 @@ export class PoolMonitor {
       backpressure: this.backpressure,
       clientBound: { flagged: reasons.length > 0, reasons },
       timeline: this.timeline.filter((_, i) => i % timelineStep === 0 || i === last),
+      cpu,
     });
   }
 }

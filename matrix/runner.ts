@@ -156,12 +156,15 @@ export class MatrixRun {
       stage = 'run';
       const workers = workload.concurrency === 'single' ? 1 : profile.workers;
       const loopPlan: LoopPlan = { warmupOps: defaultWarmupOps(this.plan, workers), measuredOps: this.plan.ops, retry: profile.retry };
+      // Counters the server cannot show this user are no reason to fail a cell: the diagnosis then has less evidence.
+      const activityBefore = await adapter.readActivity(knex).catch(() => ({}));
       const measured = await this.measure(knex, profile, workloadName, server, state, control, workers, loopPlan, label);
+      const serverActivity = activityDelta(activityBefore, await adapter.readActivity(knex).catch(() => ({})));
 
       stage = 'verify';
       const verifyStart = now();
       verification = await workload.verify(ctx, state, measured.reports.map((r) => r.ledger));
-      figures = buildFigures(measured.reports, measured.durationMs, workers, loadMs, now() - verifyStart, measured.health);
+      figures = buildFigures(measured.reports, measured.durationMs, workers, loadMs, now() - verifyStart, measured.health, serverActivity);
 
       if (!verification.ok) reasons.push(`data did not verify: ${verification.problems.join('; ')}`);
       const { total, failed } = figures.operations;
@@ -242,8 +245,21 @@ export class MatrixRun {
   }
 }
 
+/** How much each counter grew; counters missing on either side are left out. */
+function activityDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.keys(after).flatMap((k) => (k in before ? [[k, after[k]! - before[k]!]] : [])));
+}
+
 /** Figures of a cell from its workers' reports. */
-function buildFigures(reports: WorkerReport[], durationMs: number, workers: number, loadMs: number, verifyMs: number, health: PoolHealth): Figures {
+function buildFigures(
+  reports: WorkerReport[],
+  durationMs: number,
+  workers: number,
+  loadMs: number,
+  verifyMs: number,
+  health: PoolHealth,
+  serverActivity: Record<string, number>,
+): Figures {
   const succeeded = reports.reduce((n, r) => n + r.succeeded, 0);
   const failed = reports.reduce((n, r) => n + r.failed, 0);
   const rows = reports.reduce((n, r) => n + r.rows, 0);
@@ -276,6 +292,7 @@ function buildFigures(reports: WorkerReport[], durationMs: number, workers: numb
     loadMs: round(loadMs),
     verifyMs: round(verifyMs),
     health,
+    serverActivity,
     histograms: { latency: encodeHistogram(latency), failedLatency: encodeHistogram(failedLatency), attemptLatency: encodeHistogram(attemptLatency) },
     samples: [{ opsPerSec, rowsPerSec, p50: latencyMs.p50, p99: latencyMs.p99, durationMs: round(durationMs), failed }],
   };

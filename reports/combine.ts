@@ -37,6 +37,7 @@ export function combineFigures(all: Figures[]): Figures {
     loadMs: round(sum(all.map((f) => f.loadMs)) / all.length),
     verifyMs: round(sum(all.map((f) => f.verifyMs)) / all.length),
     health: first.health,
+    serverActivity: mergeCounts(all.map((f) => f.serverActivity)) as Record<string, number>,
     histograms: {
       latency: encodeHistogram(histograms.latency),
       failedLatency: encodeHistogram(histograms.failedLatency),

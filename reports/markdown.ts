@@ -1,5 +1,6 @@
 import { describeCounts, describeTally } from '../matrix/metrics';
 import type { CellStatus, Comparison, MetricChange } from './compare';
+import { diagnoseRun } from './diagnosis';
 import type { CellResult, RunResults } from './results-schema';
 
 /** GitHub refuses a step summary over 1 MiB; stay clearly below it. */
@@ -83,6 +84,13 @@ export function summaryMarkdown(results: RunResults, title = 'dbmatrix results')
   if (failed.length) {
     sections.push({ text: ['### Failed cells', '', ...failed.map((c) => `- ${mdCode(cellName(c.cell))}: ${mdText(c.reasons.join('; '))}`)].join('\n'), droppable: false });
   }
+  const diagnosis = [
+    '### Diagnosis: what limited each cell',
+    '',
+    ...header(['cell', 'bottleneck', 'evidence', 'what to change']),
+    ...diagnoseRun(results).map((d) => row([mdCode(cellName(d.cell)), `**${d.bottleneck}**`, d.evidence.map(mdText).join('<br>'), mdText(d.recommendation)])),
+  ].join('\n');
+  sections.push({ text: diagnosis, droppable: true });
   const retried = cells.filter((c) => c.state !== 'skipped' && c.figures && c.figures.retriedOps > 0);
   if (retried.length) {
     const lines = retried.map((c) => (c.state === 'skipped' || !c.figures ? '' : `- ${mdCode(cellName(c.cell))}: ${int(c.figures.retriedOps)} operations needed retries (${mdText(describeCounts(c.figures.retries))})`));

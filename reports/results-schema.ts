@@ -32,6 +32,13 @@ const healthSchema = z.object({
   backpressure: z.array(z.object({ atMs: z.number(), activeWorkers: z.number(), reason: z.string() })).describe('When and why the number of running workers changed.'),
   clientBound: z.object({ flagged: z.boolean(), reasons: z.array(z.string()) }).describe('Whether the client, not the database, limited the cell, and why.'),
   timeline: z.array(z.object({ atMs: z.number(), completed: z.number(), failed: z.number() })).describe('Operations finished so far, sampled every 100 ms (thinned to at most ~200 points): throughput over time.'),
+  cpu: z
+    .object({
+      cores: z.number().describe('Logical CPUs of the machine.'),
+      machineBusy: z.number().describe('Share of all the machine\'s CPU time that was busy (0 to 1), whoever used it.'),
+      harnessCores: z.number().describe('CPU used by the dbmatrix process and its worker threads, in cores.'),
+    })
+    .describe('Where the machine\'s CPU went while the cell measured.'),
 }).describe('Pool, event loop, error windows and backpressure during the measured phase (see matrix/pool-health.ts).').meta({ id: 'PoolHealth' });
 
 const histogramsSchema = z.object({
@@ -68,6 +75,7 @@ export const figuresSchema = z.object({
   loadMs: z.number().describe('Time to create tables and load data, ms.'),
   verifyMs: z.number().describe('Time verify() took, ms.'),
   health: healthSchema.describe('Pool health, error windows, event-loop lag and backpressure (of the first repeat when there were several).'),
+  serverActivity: z.record(z.string(), z.number()).describe('Change of the server\'s own cumulative counters over the measured phase (commits, log flushes, lock waits; server-wide, so other clients count too); empty for SQLite.'),
   histograms: histogramsSchema.describe('The latency histograms the summaries above come from.'),
   samples: z.array(sampleSchema).min(1).describe('One entry per repeat of the cell, in the order they ran.'),
 }).describe('Measured figures of one cell; warm-up is excluded from all of them.').meta({ id: 'Figures' });

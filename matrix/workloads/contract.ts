@@ -77,6 +77,8 @@ export interface Workload<State = unknown, Ledger = unknown> {
   verifies: string;
   /** 'single' runs one worker whatever the profile says; 'profile' runs `profile.workers`. */
   concurrency: 'single' | 'profile';
+  /** Which operations commit writes: the diagnosis weighs commit cost only where there are commits. */
+  writes: 'every-operation' | 'some-operations' | 'none';
   /** The profile size that sets rows per operation (and that adaptive batching adjusts); none for one-row workloads. */
   sizedBy?: 'batchSize' | 'transactionBatchSize';
   /** Create tables and load data; the state must be plain data (it is sent to worker threads). */

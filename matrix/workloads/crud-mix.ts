@@ -140,6 +140,7 @@ export const crudMix: Workload<State, CrudLedger> = {
   measures: 'workers concurrent workers, insert / read / update / delete by crudWeights on their own rows',
   verifies: 'live rows present once with the last committed value, deleted and failed rows absent, every read saw what was written',
   concurrency: 'profile',
+  writes: 'some-operations',
   async setup(ctx) {
     const table = ctx.table('crud');
     await createKeyedTable(ctx, table);

@@ -17,6 +17,7 @@ export const hotRowUpdate: Workload<State, InsertLedger> = {
   measures: 'workers concurrent transactions incrementing one of hotRows rows (row-lock or database-lock contention)',
   verifies: 'the increment log holds each committed increment exactly once, and each hot row equals its logged increments',
   concurrency: 'profile',
+  writes: 'every-operation',
   async setup(ctx) {
     const hot = ctx.table('hot');
     const log = ctx.table('hotlog');

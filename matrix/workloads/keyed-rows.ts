@@ -200,6 +200,7 @@ export function defineInsertWorkload(spec: InsertWorkloadSpec): Workload<{ table
     measures: spec.measures,
     verifies: spec.verifies,
     concurrency: spec.concurrency,
+    writes: 'every-operation',
     sizedBy: spec.sizedBy,
     async setup(ctx) {
       const table = ctx.table(spec.tableSuffix);

@@ -7,6 +7,7 @@ export const readPoint: Workload<ReadTableState, ReadLedger> = {
   measures: 'workers concurrent readers, one primary-key lookup per query on a table of readTableRows rows',
   verifies: 'every read returned exactly the loaded row, and the table still holds exactly the loaded rows',
   concurrency: 'profile',
+  writes: 'none',
   setup: (ctx) => loadReadTable(ctx, 'rp'),
   worker(ctx, state) {
     const ledger: ReadLedger = { reads: 0, mismatches: 0 };

@@ -7,6 +7,7 @@ export const readRange: Workload<ReadTableState, ReadLedger> = {
   measures: 'workers concurrent readers, rangeSize consecutive rows by primary-key range per query',
   verifies: 'every range returned exactly the loaded rows in order, and the table still holds exactly the loaded rows',
   concurrency: 'profile',
+  writes: 'none',
   setup: (ctx) => loadReadTable(ctx, 'rr'),
   worker(ctx, state) {
     const ledger: ReadLedger = { reads: 0, mismatches: 0 };

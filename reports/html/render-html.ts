@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { diagnoseRun } from '../diagnosis';
 import type { RunResults } from '../results-schema';
 import { buildCharts } from './chart-data';
 import { CLIENT_SCRIPT } from './client';
 import { jsonForScript, scriptSafe } from './escape';
 import { chartGrid, documentShell, header, section } from './page';
-import { errorSamples, settingsSections, summaryTable } from './tables';
+import { diagnosisTable, errorSamples, settingsSections, summaryTable } from './tables';
 
 /** Options of the HTML report. */
 export interface HtmlReportOptions {
@@ -31,6 +32,7 @@ export function renderHtmlReport(results: RunResults, options: HtmlReportOptions
   const body = [
     header(results, title),
     section('summary', 'Summary', `<div class="table-scroll">${summaryTable(results)}</div>`),
+    section('diagnosis', 'Diagnosis: what limited each cell', `<div class="table-scroll">${diagnosisTable(diagnoseRun(results))}</div>`),
     section('throughput', 'Throughput', chartGrid(charts, 'throughput')),
     section('percentiles', 'Latency percentiles', chartGrid(charts, 'percentiles')),
     section('timeline', 'Throughput over time', chartGrid(charts, 'timeline')),

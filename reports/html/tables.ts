@@ -1,4 +1,5 @@
 import { describeCounts, describeTally } from '../../matrix/metrics';
+import type { Diagnosis } from '../diagnosis';
 import type { CellResult, RunResults } from '../results-schema';
 import { cellLabel, figuresOf, seriesOf } from './chart-data';
 import { escapeHtml as h } from './escape';
@@ -122,4 +123,13 @@ export function errorSamples(results: RunResults): string {
   if (rows.length === 0) return '<p class="muted">No operation failed after retries, so there are no error samples.</p>';
   const head = ['cell', 'class', 'failed', 'retryable', 'driver codes', 'sample message'].map((x) => `<th>${h(x)}</th>`).join('');
   return `<table class="errors"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** The dominant bottleneck of each cell, with its evidence and the change to make. */
+export function diagnosisTable(diagnoses: Diagnosis[]): string {
+  const head = ['adapter', 'profile', 'workload', 'bottleneck', 'evidence', 'what to change'];
+  const rows = diagnoses.map(
+    (d) => `<tr>${td(d.cell.adapter)}${td(d.cell.profile)}${td(d.cell.workload)}${td(d.bottleneck, 'state')}<td>${list(d.evidence)}</td>${td(d.recommendation)}</tr>`,
+  );
+  return `<table class="diagnosis"><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

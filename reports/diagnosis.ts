@@ -1,0 +1,206 @@
+import { isWorkloadName, workloadFor } from '../matrix/workloads/registry';
+import type { CellKey, CellResult, Figures, RunResults } from './results-schema';
+
+/** What limited a cell, in the order the rules are tried: the first that holds is the dominant one. */
+export type Bottleneck = 'lock-bound' | 'pool-bound' | 'client-bound' | 'commit-bound' | 'cpu-bound' | 'round-trip-bound' | 'not measured';
+
+/** The dominant bottleneck of one cell, the measurements behind it, and what to change. */
+export interface Diagnosis {
+  /** Which cell. */
+  cell: CellKey;
+  /** The dominant bottleneck. */
+  bottleneck: Bottleneck;
+  /** Measured facts that point to it, one line each. */
+  evidence: string[];
+  /** The change most likely to help. */
+  recommendation: string;
+}
+
+type Measured = Exclude<CellResult, { state: 'skipped' }> & { figures: Figures };
+
+/** What a rule sees of a cell and its run. */
+interface Context {
+  cell: Measured;
+  figures: Figures;
+  settings: Record<string, string>;
+  profile: Record<string, unknown> | undefined;
+  /** Other cells of the same adapter and profile, for comparisons within one run. */
+  siblings: Measured[];
+}
+
+type Rule = (c: Context) => Omit<Diagnosis, 'cell'> | null;
+
+const LOCK_CLASSES = ['busy', 'deadlock', 'lock-timeout', 'serialization'] as const;
+/** Event-loop lag p99 above this means the harness set the pace (as in matrix/pool-health.ts). */
+const CLIENT_LAG_P99_MS = 50;
+/** A machine busier than this has no CPU to give to more workers. */
+const BUSY_MACHINE = 0.85;
+/** Commits of at most this many rows pay the flush for little work. */
+const SMALL_COMMIT_ROWS = 10;
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const pct = (x: number) => `${Math.round(x * 100)} %`;
+const num = (n: number) => Number(n.toPrecision(3)).toString();
+const isSqlite = (c: Context) => c.cell.target?.provider === 'file';
+const profileValue = (c: Context, key: string) => (c.profile ? c.profile[key] : undefined);
+const poolMax = (c: Context) => ((profileValue(c, 'pool') as { max?: number } | undefined)?.max ?? 0);
+
+const lockBound: Rule = (c) => {
+  const f = c.figures;
+  const ops = Math.max(1, f.operations.total);
+  const failures = LOCK_CLASSES.reduce((n, k) => n + (f.errors[k]?.count ?? 0), 0);
+  const retries = LOCK_CLASSES.reduce((n, k) => n + (f.retries[k] ?? 0), 0);
+  const rowLockWaits = f.serverActivity.Innodb_row_lock_waits ?? 0;
+  const deadlocks = f.serverActivity.Innodb_deadlocks ?? 0;
+  if ((failures + retries) / ops < 0.01 && rowLockWaits / ops < 0.05 && deadlocks === 0) return null;
+  const evidence: string[] = [];
+  const byClass = (pick: (k: (typeof LOCK_CLASSES)[number]) => number) =>
+    LOCK_CLASSES.filter((k) => pick(k) > 0)
+      .map((k) => `${k} ${int(pick(k))}`)
+      .join(', ');
+  if (failures > 0) evidence.push(`${int(failures)} of ${int(ops)} operations failed on locks (${byClass((k) => f.errors[k]?.count ?? 0)})`);
+  if (retries > 0) evidence.push(`${int(retries)} retries after lock errors (${byClass((k) => f.retries[k] ?? 0)})`);
+  if (rowLockWaits > 0) {
+    const waited = f.serverActivity.Innodb_row_lock_time;
+    evidence.push(`InnoDB row-lock waits: ${int(rowLockWaits)} (${num(rowLockWaits / ops)} per operation)${waited !== undefined ? `, ${int(waited)} ms waited in all` : ''}`);
+  }
+  if (deadlocks > 0) evidence.push(`server counted ${int(deadlocks)} deadlocks`);
+  let recommendation: string;
+  if (isSqlite(c) && c.settings.busy_timeout === '0') {
+    recommendation = 'busy_timeout is 0, so a writer fails at once instead of waiting for the lock: set busy_timeout (the default profile uses 5000 ms) and keep retries on';
+  } else if (isSqlite(c)) {
+    recommendation = `SQLite lets one writer at a time hold its lock: fewer writer threads (now ${f.workers}), or more rows per transaction so the lock is taken less often`;
+  } else {
+    recommendation = `${f.workers} workers contend for the same rows: shorter transactions, fewer workers on hot rows, and retries with backoff for deadlocks and serialization failures`;
+  }
+  return { bottleneck: 'lock-bound', evidence, recommendation };
+};
+
+const poolBound: Rule = (c) => {
+  const h = c.figures.health;
+  const attempt = c.figures.attemptLatencyMs.mean;
+  const max = poolMax(c);
+  const waited = h.acquireWaitMs.count > 0 && attempt > 0 && h.acquireWaitMs.mean > attempt / 2;
+  if (!h.sampled || !waited) return null;
+  const evidence = [
+    `queries waited ${num(h.acquireWaitMs.mean)} ms on average (p99 ${num(h.acquireWaitMs.p99)} ms) for a connection, against ${num(attempt)} ms per attempt`,
+    `up to ${h.maxPendingAcquires} queries queued for the pool; ${c.figures.workers} workers, pool max ${max}, at most ${h.maxUsed} connections in use`,
+  ];
+  const serverMax = c.settings.max_connections;
+  return {
+    bottleneck: 'pool-bound',
+    evidence,
+    recommendation: `raise pool.max towards ${c.figures.workers} (now ${max}${serverMax ? `; the server allows ${serverMax} connections` : ''}) or lower workers to ${max}: the extra workers only queue`,
+  };
+};
+
+const clientBound: Rule = (c) => {
+  const h = c.figures.health;
+  const lagged = h.eventLoopLagMs.p99 > CLIENT_LAG_P99_MS;
+  // Server adapters drive every worker from one event loop, which can use one core at most.
+  const saturated = !isSqlite(c) && h.cpu.harnessCores >= 0.9;
+  if (!lagged && !saturated) return null;
+  const evidence: string[] = [];
+  if (lagged) evidence.push(`event-loop lag p99 ${num(h.eventLoopLagMs.p99)} ms (max ${num(h.eventLoopLagMs.max)} ms): callbacks waited that long to run`);
+  if (saturated) evidence.push(`the harness used ${num(h.cpu.harnessCores)} cores; its one event loop can use one`);
+  return {
+    bottleneck: 'client-bound',
+    evidence,
+    recommendation: 'the harness set the pace, not the database, so these figures understate it: spread the workers over more threads or processes, or run the harness on another machine',
+  };
+};
+
+/** Whether every commit waits for a flush to disk, and the settings that say so. */
+function durableCommits(c: Context): string | null {
+  const s = c.settings;
+  if (isSqlite(c)) {
+    const wal = s.journal_mode === 'wal';
+    const sync = Number(s.synchronous);
+    // In WAL mode synchronous=NORMAL syncs only at checkpoints; in the rollback-journal modes it syncs every commit.
+    return (wal ? sync >= 2 : sync >= 1) ? `journal_mode=${s.journal_mode}, synchronous=${s.synchronous}` : null;
+  }
+  if (s.synchronous_commit !== undefined) return s.synchronous_commit !== 'off' && s.fsync !== 'off' ? `synchronous_commit=${s.synchronous_commit}, fsync=${s.fsync ?? '?'}` : null;
+  if (s.innodb_flush_log_at_trx_commit !== undefined) return s.innodb_flush_log_at_trx_commit === '1' ? 'innodb_flush_log_at_trx_commit=1' : null;
+  return null;
+}
+
+const RELAX: Record<string, string> = {
+  sqlite: 'journal_mode=WAL with synchronous=NORMAL',
+  postgres: 'synchronous_commit=off (the postgres-async-commit profile)',
+  mysql: 'innodb_flush_log_at_trx_commit=2 (a server setting)',
+};
+
+const commitBound: Rule = (c) => {
+  const writes = isWorkloadName(c.cell.cell.workload) ? workloadFor(c.cell.cell.workload).writes : 'some-operations';
+  const durable = durableCommits(c);
+  const f = c.figures;
+  const rowsPerOp = f.operations.succeeded > 0 ? f.rows / f.operations.succeeded : 0;
+  if (writes === 'none' || !durable || rowsPerOp > SMALL_COMMIT_ROWS) return null;
+  const ops = Math.max(1, f.operations.total);
+  const evidence = [`each operation commits about ${num(rowsPerOp)} row(s) in its own transaction, and every commit waits for a flush to disk (${durable}); median ${num(f.latencyMs.p50)} ms per operation`];
+  const fsyncs = f.serverActivity.Innodb_os_log_fsyncs ?? f.serverActivity.Innodb_data_fsyncs;
+  if (fsyncs) evidence.push(`the server called fsync ${int(fsyncs)} times while measuring (${num(fsyncs / ops)} per operation)`);
+  const wal = f.serverActivity.wal_bytes;
+  if (wal) evidence.push(`the server wrote ${int(wal / 1024)} KiB of WAL (${int(wal / ops)} bytes per operation), each commit flushing its share`);
+  const batched = c.siblings.find((s) => s.cell.workload === 'insert-transaction-batch' && s !== c.cell);
+  if (batched && batched.figures.rowsPerSec > f.rowsPerSec) {
+    evidence.push(`insert-transaction-batch in the same run wrote ${int(batched.figures.rowsPerSec)} rows/s by committing ${num(batched.figures.rows / Math.max(1, batched.figures.operations.succeeded))} rows at a time, against ${int(f.rowsPerSec)} rows/s here`);
+  }
+  return {
+    bottleneck: 'commit-bound',
+    evidence,
+    recommendation: `put many rows in each transaction; or, if losing the last commits in a crash is acceptable, relax durability: ${RELAX[c.cell.cell.adapter] ?? 'let commits return before the flush'}`,
+  };
+};
+
+const cpuBound: Rule = (c) => {
+  const cpu = c.figures.health.cpu;
+  if (cpu.machineBusy < BUSY_MACHINE) return null;
+  const others = Math.max(0, cpu.machineBusy * cpu.cores - cpu.harnessCores);
+  const evidence = [`the machine's ${cpu.cores} cores were ${pct(cpu.machineBusy)} busy while measuring`];
+  if (isSqlite(c)) evidence.push(`SQLite runs inside the harness's worker threads, which used ${num(cpu.harnessCores)} cores`);
+  else evidence.push(`the harness used ${num(cpu.harnessCores)} cores; other processes (the database server, when it runs on this machine) ${num(others)}`);
+  return {
+    bottleneck: 'cpu-bound',
+    evidence,
+    recommendation: 'the CPUs are saturated, so more workers will not help: do more per statement (batches, fewer round trips), or give the database and the harness cores of their own',
+  };
+};
+
+const roundTripBound: Rule = (c) => {
+  const f = c.figures;
+  const p50s = f.latencyMs.p50 / 1000;
+  const ceiling = p50s > 0 ? f.workers / p50s : 0;
+  return {
+    bottleneck: 'round-trip-bound',
+    evidence: [
+      `${f.workers} worker(s), each waiting for one operation at a time with a median of ${num(f.latencyMs.p50)} ms: at most about ${int(ceiling)} ops/s; measured ${int(f.opsPerSec)}`,
+      `machine CPU ${pct(f.health.cpu.machineBusy)} busy, no lock, pool or client limit found`,
+    ],
+    recommendation: 'the database had capacity to spare: more concurrent workers, or more rows per statement, raise throughput until one of the other limits appears',
+  };
+};
+
+const RULES: Rule[] = [lockBound, poolBound, clientBound, commitBound, cpuBound, roundTripBound];
+
+/** The dominant bottleneck of every cell of a run, with the evidence from what the run measured. */
+export function diagnoseRun(results: RunResults): Diagnosis[] {
+  const measured = results.cells.filter((c): c is Measured => c.state !== 'skipped' && c.figures !== undefined);
+  return results.cells.map((cell) => {
+    if (cell.state === 'skipped') return { cell: cell.cell, bottleneck: 'not measured', evidence: [cell.reason], recommendation: 'run the cell' };
+    if (!cell.figures) return { cell: cell.cell, bottleneck: 'not measured', evidence: cell.state === 'failed' ? cell.reasons : [], recommendation: 'fix the failure above first' };
+    const m = cell as Measured;
+    const context: Context = {
+      cell: m,
+      figures: m.figures,
+      settings: m.target?.settings ?? {},
+      profile: results.profiles.find((p) => p.name === m.cell.profile),
+      siblings: measured.filter((s) => s.cell.adapter === m.cell.adapter && s.cell.profile === m.cell.profile),
+    };
+    for (const rule of RULES) {
+      const found = rule(context);
+      if (found) return { cell: cell.cell, ...found };
+    }
+    throw new Error('the round-trip rule always applies');
+  });
+}

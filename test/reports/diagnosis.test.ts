@@ -1,0 +1,69 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { AdapterName } from '../../adapters/registry';
+import type { WorkloadName } from '../../matrix/workloads/registry';
+import { type Bottleneck, diagnoseRun } from '../../reports/diagnosis';
+import { summaryMarkdown } from '../../reports/markdown';
+import { type RealRunRequest, realRun } from '../support/real-runs';
+import { selectedAdapters } from '../support/selection';
+
+/** Per adapter: a run whose cells hit known limits, and the bottleneck the diagnosis must name for each of them. */
+const PROVOKED: Record<AdapterName, { run: Omit<RealRunRequest, 'adapters' | 'ops'>; expected: { profile: string; workload: WorkloadName; bottleneck: Bottleneck; evidence: RegExp }[] }> = {
+  sqlite: {
+    run: { profiles: ['sqlite-nowait', 'sqlite-delete'], workloads: ['high-volume-insert', 'insert-sequential'], settings: ['sqlite-nowait.workers=20'] },
+    expected: [
+      // 20 writer threads and no busy wait: SQLITE_BUSY failures.
+      { profile: 'sqlite-nowait', workload: 'high-volume-insert', bottleneck: 'lock-bound', evidence: /operations failed on locks \(busy \d/ },
+      // Rollback journal with synchronous=FULL: every one-row commit syncs the journal and the database.
+      { profile: 'sqlite-delete', workload: 'insert-sequential', bottleneck: 'commit-bound', evidence: /journal_mode=delete, synchronous=2/ },
+    ],
+  },
+  postgres: {
+    run: { workloads: ['read-point', 'insert-sequential'], settings: ['postgres.workers=16', 'postgres.pool.max=2'] },
+    expected: [
+      { profile: 'postgres-default', workload: 'read-point', bottleneck: 'pool-bound', evidence: /waited .* ms on average .* for a connection/ },
+      { profile: 'postgres-default', workload: 'insert-sequential', bottleneck: 'commit-bound', evidence: /KiB of WAL/ },
+    ],
+  },
+  mysql: {
+    run: { workloads: ['hot-row-update', 'insert-sequential'], settings: ['mysql.workers=16'] },
+    expected: [
+      { profile: 'mysql-default', workload: 'hot-row-update', bottleneck: 'lock-bound', evidence: /InnoDB row-lock waits: \d/ },
+      { profile: 'mysql-default', workload: 'insert-sequential', bottleneck: 'commit-bound', evidence: /called fsync \d/ },
+    ],
+  },
+};
+
+const adapters = selectedAdapters();
+
+describe('diagnosis of a real run', () => {
+  test(`every cell gets a bottleneck with evidence and a recommendation (${adapters.join(', ')})`, async () => {
+    const { results, file } = await realRun({ adapters, workloads: ['insert-sequential', 'read-point', 'hot-row-update'], ops: 150 });
+    rmSync(dirname(file), { recursive: true, force: true });
+    const found = diagnoseRun(results);
+    expect(found).toHaveLength(results.cells.length);
+    for (const d of found) {
+      expect(d.bottleneck).not.toBe('not measured');
+      expect(d.evidence.length).toBeGreaterThan(0);
+      expect(d.recommendation.length).toBeGreaterThan(10);
+    }
+    const md = summaryMarkdown(results);
+    expect(md).toContain('### Diagnosis: what limited each cell');
+    for (const d of found) expect(md).toContain(`**${d.bottleneck}**`);
+  });
+
+  describe.each(adapters)('%s: provoked limits are named', (adapter) => {
+    const { run, expected } = PROVOKED[adapter];
+    let diagnoses: ReturnType<typeof diagnoseRun>;
+    beforeAll(async () => {
+      const { results, file } = await realRun({ adapters: [adapter], ops: 200, ...run });
+      rmSync(dirname(file), { recursive: true, force: true });
+      diagnoses = diagnoseRun(results);
+    });
+
+    test.each(expected)('$profile × $workload: $bottleneck', ({ profile, workload, bottleneck, evidence }) => {
+      const d = diagnoses.find((x) => x.cell.profile === profile && x.cell.workload === workload)!;
+      expect({ bottleneck: d.bottleneck, evidence: d.evidence }).toEqual({ bottleneck, evidence: expect.arrayContaining([expect.stringMatching(evidence)]) });
+    });
+  });
+});
