@@ -12,6 +12,8 @@ import { summaryTable } from '../reports/summary-table';
 import { painterFor } from '../reports/colour';
 import { listAdapters, listProfiles, listWorkloads } from './list';
 import { addReportCommands } from './report-commands';
+import { addScenarioCommand } from './scenario-command';
+import { addTuneCommand } from './tune-command';
 
 /** Where run output goes by default: a git-ignored folder under reports/. */
 const RUNS_DIR = join(__dirname, '..', 'reports', 'runs');
@@ -166,6 +168,8 @@ export function buildProgram(): Command {
     });
 
   addReportCommands(program);
+  addTuneCommand(program);
+  addScenarioCommand(program);
 
   program
     .command('list')
