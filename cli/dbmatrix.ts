@@ -1,5 +1,6 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { join, resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { defaultRunDir, nonNegativeInt, parseDuration, parseWorkloads, positiveInt, rate } from './arguments';
+import { resolve } from 'node:path';
 import { ADAPTER_NAMES, type AdapterName } from '../adapters/registry';
 import { type ConfigFile, loadConfigFile, parseAdapterList } from '../matrix/profiles';
 import { checkRunId, newRunId } from '../matrix/namespace';
@@ -7,7 +8,7 @@ import { silentProgress, streamProgress } from '../matrix/progress';
 import { runMatrix } from '../matrix/run-matrix';
 import type { MatrixRun } from '../matrix/runner';
 import { UserError } from '../matrix/user-error';
-import { WORKLOAD_NAMES, type WorkloadName, isWorkloadName } from '../matrix/workloads/registry';
+import { WORKLOAD_NAMES } from '../matrix/workloads/registry';
 import { summaryTable } from '../reports/summary-table';
 import { painterFor } from '../reports/colour';
 import { listAdapters, listProfiles, listWorkloads } from './list';
@@ -15,43 +16,6 @@ import { addReportCommands } from './report-commands';
 import { addScenarioCommand } from './scenario-command';
 import { addTuneCommand } from './tune-command';
 
-/** Where run output goes by default: a git-ignored folder under reports/. */
-const RUNS_DIR = join(__dirname, '..', 'reports', 'runs');
-
-function positiveInt(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} takes a whole number of at least 1`);
-    return n;
-  };
-}
-
-function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('takes a whole number of at least 0');
-  return n;
-}
-
-/** "30s", "2m", "1500ms" or a number of seconds, as milliseconds. */
-export function parseDuration(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
-  const ms = m ? Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm']) : NaN;
-  if (!(ms >= 100)) throw new InvalidArgumentError('takes a duration of at least 100ms, such as 30s, 2m or 500ms');
-  return Math.round(ms);
-}
-
-function rate(value: string): number {
-  const n = Number(value);
-  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('takes a share between 0 and 1, such as 0.01');
-  return n;
-}
-
-function parseWorkloads(text: string): WorkloadName[] {
-  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const n of names) if (!isWorkloadName(n)) throw new UserError(`unknown workload '${n}'; valid workloads: ${WORKLOAD_NAMES.join(', ')}`);
-  if (names.length === 0) throw new UserError(`no workload given; valid workloads: ${WORKLOAD_NAMES.join(', ')}`);
-  return [...new Set(names)] as WorkloadName[];
-}
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -80,8 +44,7 @@ async function runCommand(opts: RunOptions): Promise<number> {
   if (opts.ops !== undefined && opts.duration !== undefined) throw new UserError('give --ops or --duration, not both');
   const config: ConfigFile | undefined = opts.config ? loadConfigFile(opts.config) : undefined;
   const runId = opts.runId ? checkRunId(opts.runId) : newRunId();
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
-  const outDir = resolve(opts.out ?? join(RUNS_DIR, `${stamp}-${runId}`));
+  const outDir = resolve(opts.out ?? defaultRunDir(runId));
   const urls: Partial<Record<AdapterName, string>> = {};
   if (opts.postgresUrl) urls.postgres = opts.postgresUrl;
   if (opts.mysqlUrl) urls.mysql = opts.mysqlUrl;

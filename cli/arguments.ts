@@ -1,0 +1,50 @@
+import { InvalidArgumentError } from 'commander';
+import { join } from 'node:path';
+import { UserError } from '../matrix/user-error';
+import { WORKLOAD_NAMES, type WorkloadName, isWorkloadName } from '../matrix/workloads/registry';
+
+/** A commander parser for a whole number of at least 1. */
+export function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} takes a whole number of at least 1`);
+    return n;
+  };
+}
+
+/** A commander parser for a whole number of at least 0. */
+export function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('takes a whole number of at least 0');
+  return n;
+}
+
+/** "30s", "2m", "1500ms" or a number of seconds, as milliseconds. */
+export function parseDuration(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
+  const ms = m ? Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm']) : NaN;
+  if (!(ms >= 100)) throw new InvalidArgumentError('takes a duration of at least 100ms, such as 30s, 2m or 500ms');
+  return Math.round(ms);
+}
+
+/** A commander parser for a share between 0 and 1. */
+export function rate(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('takes a share between 0 and 1, such as 0.01');
+  return n;
+}
+
+/** A comma-separated list of workload names, each checked. */
+export function parseWorkloads(text: string): WorkloadName[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) if (!isWorkloadName(n)) throw new UserError(`unknown workload '${n}'; valid workloads: ${WORKLOAD_NAMES.join(', ')}`);
+  if (names.length === 0) throw new UserError(`no workload given; valid workloads: ${WORKLOAD_NAMES.join(', ')}`);
+  return [...new Set(names)] as WorkloadName[];
+}
+
+
+/** Where a command's output goes by default: reports/runs/<time>-<label> (git-ignored). */
+export function defaultRunDir(label: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  return join(__dirname, '..', 'reports', 'runs', `${stamp}-${label}`);
+}
