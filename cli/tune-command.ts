@@ -1,4 +1,91 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { AdapterName } from '../adapters/registry';
+import { checkRunId, newRunId } from '../matrix/namespace';
+import { parseAdapterList } from '../matrix/profiles';
+import { tune } from '../matrix/tune/tuner';
+import type { WorkloadName } from '../matrix/workloads/registry';
+import { tuneMarkdown, tuneTable, tunedProfilesConfig } from '../reports/tune-report';
+import { resolveServers } from '../servers/resolve';
+import { defaultRunDir, parseDuration, parseWorkloads, positiveInt, rate } from './arguments';
 
-/** Add the tune command to the program (being written). */
-export function addTuneCommand(_program: Command): void {}
+/** The workloads tune searches by default: one of each shape (single writer, batched, concurrent writers, mixed). */
+const DEFAULT_TUNE_WORKLOADS: WorkloadName[] = ['insert-sequential', 'insert-transaction-batch', 'high-volume-insert', 'crud-mix'];
+
+/** Options of `dbmatrix tune`, as commander parses them. */
+interface TuneOptions {
+  adapter: string;
+  workload?: string;
+  budget: number;
+  ops: number;
+  repeat: number;
+  maxErrorRate: number;
+  allowRelaxedDurability?: boolean;
+  out?: string;
+  runId?: string;
+  postgresUrl?: string;
+  mysqlUrl?: string;
+}
+
+async function tuneCommand(opts: TuneOptions): Promise<number> {
+  const adapters = parseAdapterList(opts.adapter);
+  const workloads = opts.workload ? parseWorkloads(opts.workload) : DEFAULT_TUNE_WORKLOADS;
+  const runId = opts.runId ? checkRunId(opts.runId) : newRunId();
+  const outDir = resolve(opts.out ?? defaultRunDir(`tune-${runId}`));
+  const urls: Partial<Record<AdapterName, string>> = {};
+  if (opts.postgresUrl) urls.postgres = opts.postgresUrl;
+  if (opts.mysqlUrl) urls.mysql = opts.mysqlUrl;
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const resolved = await resolveServers(adapters, urls, process.env, log);
+  const sqliteDir = mkdtempSync(join(tmpdir(), `dbmatrix-${runId}-`));
+  try {
+    const outcomes = await tune({
+      adapters,
+      workloads,
+      servers: resolved.servers,
+      sqliteDir,
+      ops: opts.ops,
+      repeats: opts.repeat,
+      budgetMs: opts.budget,
+      maxErrorRate: opts.maxErrorRate,
+      allowRelaxedDurability: opts.allowRelaxedDurability ?? false,
+      runId,
+      log,
+    });
+    mkdirSync(outDir, { recursive: true });
+    const profilesFile = join(outDir, 'tuned-profiles.json');
+    writeFileSync(join(outDir, 'tune.json'), `${JSON.stringify({ runId, adapters, workloads, ops: opts.ops, repeats: opts.repeat, budgetMs: opts.budget, outcomes }, null, 2)}\n`);
+    writeFileSync(profilesFile, `${JSON.stringify(tunedProfilesConfig(outcomes), null, 2)}\n`);
+    writeFileSync(join(outDir, 'tune.md'), tuneMarkdown(outcomes, { ops: opts.ops, repeats: opts.repeat, budgetMs: opts.budget }));
+    process.stdout.write(`${tuneTable(outcomes)}\n`);
+    process.stdout.write(`profiles: ${profilesFile} (dbmatrix run -c ${profilesFile} -p ${outcomes[0] ? `${outcomes[0].adapter}-tuned-${outcomes[0].workload}` : '<name>'})\n`);
+    process.stdout.write(`report: ${join(outDir, 'tune.md')}\n`);
+    return 0;
+  } finally {
+    rmSync(sqliteDir, { recursive: true, force: true });
+    await resolved.release();
+  }
+}
+
+/** Add `dbmatrix tune` to the program. */
+export function addTuneCommand(program: Command): void {
+  program
+    .command('tune')
+    .description('search profile values per adapter and workload within a time budget; write the best as profiles `run` loads')
+    .option('-a, --adapter <names>', 'adapters to tune, from their default profiles', 'sqlite')
+    .option('-w, --workload <names>', `workloads (default: ${DEFAULT_TUNE_WORKLOADS.join(', ')})`)
+    .addOption(new Option('--budget <time>', 'time the whole search may take, e.g. 5m').argParser(parseDuration).default(300_000, '5m'))
+    .addOption(new Option('--ops <n>', 'measured operations per repeat of a candidate').argParser(positiveInt('--ops')).default(500))
+    .addOption(new Option('--repeat <n>', 'repeats per candidate; the median counts').argParser(positiveInt('--repeat')).default(2))
+    .addOption(new Option('--max-error-rate <share>', 'share of failed operations a candidate may have').argParser(rate).default(0))
+    .option('--allow-relaxed-durability', 'adopt values that can lose the last commits in a crash (synchronous=OFF, synchronous_commit=off)')
+    .option('-o, --out <dir>', 'directory for tune.json, tune.md and tuned-profiles.json')
+    .option('--run-id <id>', 'run id used in table and file names')
+    .option('--postgres-url <url>', 'PostgreSQL server (else DBMATRIX_POSTGRES_URL, else Testcontainers)')
+    .option('--mysql-url <url>', 'MySQL / MariaDB server (else DBMATRIX_MYSQL_URL, else Testcontainers)')
+    .action(async (opts: TuneOptions) => {
+      process.exitCode = await tuneCommand(opts);
+    });
+}

@@ -58,6 +58,8 @@ describe('bad input ends in one clear line, exit code 2, and nothing left behind
     ['merge without --out', () => ['merge', join(work, 'broken.json')], /required option '-o, --out <file>' not specified/],
     ['report of a broken file', () => ['report', join(work, 'broken.json')], /results file .*broken\.json is not valid JSON/],
     ['compare of an older layout', () => ['compare', '-b', join(work, 'v1.json'), '-c', join(work, 'v1.json')], /v1\.json has results schema version 1; this dbmatrix reads version 2/],
+    ['tune with a bad budget', () => ['tune', '--budget', 'soon'], /--budget.*duration of at least 100ms/],
+    ['tune of an unknown workload', () => ['tune', '-w', 'everything'], /unknown workload 'everything'/],
     ['compare with a threshold of 2', () => ['compare', '-b', 'a', '-c', 'b', '--throughput-threshold', '2'], /--throughput-threshold takes a share between 0 and 1/],
   ];
 

@@ -1,0 +1,73 @@
+import Table from 'cli-table3';
+import type { Profile } from '../adapters/contract';
+import { type ConfigFile, resolveProfiles } from '../matrix/profiles';
+import { profileValue } from '../matrix/tune/axes';
+import type { Trial, TuneOutcome } from '../matrix/tune/tuner';
+import { mdCode, mdText } from './markdown';
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const gain = (o: TuneOutcome) => (o.baseline.score > 0 ? o.best.score / o.baseline.score - 1 : 0);
+const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(0)} %`;
+
+/** The name `run -p` takes for a tuned profile. */
+export function tunedProfileName(o: Pick<TuneOutcome, 'adapter' | 'workload'>): string {
+  return `${o.adapter}-tuned-${o.workload}`;
+}
+
+function health(t: Trial): string {
+  return `${(t.errorRate * 100).toFixed(1)} % errors, ${t.verified ? 'verified' : 'NOT verified'}`;
+}
+
+/** Every tuned profile as a config file `dbmatrix run -c <file> -p <name>` loads: the default profile plus the winning changes. */
+export function tunedProfilesConfig(outcomes: TuneOutcome[]): ConfigFile {
+  const profiles: NonNullable<ConfigFile['profiles']> = {};
+  for (const o of outcomes) {
+    const [resolved] = resolveProfiles({ adapters: [o.adapter], settings: o.best.changes.map((c) => `${o.adapter}.${c}`) });
+    const def: Record<string, unknown> = { extends: o.baseProfile, description: `tuned by dbmatrix tune for ${o.workload}: ${o.best.changes.join(', ') || 'no change beat the default'}` };
+    for (const change of o.best.changes) {
+      const { path, value } = profileValue(resolved as Profile, change.slice(0, change.indexOf('=')));
+      let at = def;
+      for (const part of path.slice(0, -1)) at = (at[part] ??= {}) as Record<string, unknown>;
+      at[path.at(-1)!] = value;
+    }
+    profiles[tunedProfileName(o)] = def as { extends: string };
+  }
+  return { profiles };
+}
+
+/** Trials that were faster but not adoptable, as one line each: the price of durability, or of errors. */
+function passedOver(o: TuneOutcome): string[] {
+  return o.trials
+    .filter((t) => t !== o.best && t.score > o.best.score * 1.05 && (!t.eligible || t.notes.some((n) => n.includes('durability'))))
+    .map((t) => `${t.changes.join(', ')}: ${int(t.score)} ${o.unit} (${signed(o.baseline.score > 0 ? t.score / o.baseline.score - 1 : 0)}) but ${t.eligible ? t.notes.join('; ') : health(t)}`);
+}
+
+/** The search as Markdown: per adapter and workload the default, the best, the gain, and what the gain cost. */
+export function tuneMarkdown(outcomes: TuneOutcome[], settings: { ops: number; repeats: number; budgetMs: number }): string {
+  const lines = [
+    '## dbmatrix tune',
+    '',
+    `${settings.repeats} repeat(s) × ${int(settings.ops)} operations per candidate, budget ${Math.round(settings.budgetMs / 1000)} s. A candidate counts only when every repeat completed with verified data; it replaces the best so far when its median is at least 5 % higher and the 90 % confidence interval over the repeats excludes no gain. Profiles: \`dbmatrix run -c tuned-profiles.json -p <adapter>-tuned-<workload>\`.`,
+    '',
+    '| adapter | workload | default | best | gain | changes | best: errors, data | trials |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const o of outcomes) {
+    lines.push(
+      `| ${mdText(o.adapter)} | ${mdCode(o.workload)} | ${int(o.baseline.score)} ${o.unit} | ${int(o.best.score)} ${o.unit} | ${signed(gain(o))} | ${o.best.changes.map(mdCode).join(' ') || 'none'} | ${health(o.best)} | ${o.trials.length}${o.skipped ? ` (+${o.skipped} left by the budget)` : ''} |`,
+    );
+  }
+  const over = outcomes.flatMap((o) => passedOver(o).map((l) => `- ${mdCode(`${o.adapter} × ${o.workload}`)}: ${mdText(l)}`));
+  if (over.length) lines.push('', '### Faster, but not adopted', '', ...over);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The search as a terminal table. */
+export function tuneTable(outcomes: TuneOutcome[]): string {
+  const table = new Table({ head: ['adapter', 'workload', 'default', 'best', 'gain', 'changes', 'best: errors, data', 'trials'], style: { head: [], border: [] } });
+  for (const o of outcomes) {
+    table.push([o.adapter, o.workload, `${int(o.baseline.score)} ${o.unit}`, `${int(o.best.score)} ${o.unit}`, signed(gain(o)), o.best.changes.join('\n') || 'none', health(o.best), `${o.trials.length}${o.skipped ? ` (+${o.skipped} skipped)` : ''}`]);
+  }
+  const over = outcomes.flatMap((o) => passedOver(o).map((l) => `not adopted: ${o.adapter} × ${o.workload}: ${l}`));
+  return [table.toString(), ...over].join('\n');
+}
