@@ -1,4 +1,164 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { redactedUrl } from '../adapters/contract';
+import { ADAPTER_NAMES, type AdapterName } from '../adapters/registry';
+import { newRunId } from '../matrix/namespace';
+import { parseAdapterList } from '../matrix/profiles';
+import { silentProgress, streamProgress } from '../matrix/progress';
+import { runMatrix } from '../matrix/run-matrix';
+import type { MatrixRun } from '../matrix/runner';
+import { SCENARIOS, judgeSeed, seedConfig, seedRuns } from '../matrix/scenarios/seed';
+import { UserError } from '../matrix/user-error';
+import { painterFor } from '../reports/colour';
+import { type MergeInput, mergeResults } from '../reports/merge';
+import type { RunResults } from '../reports/results-schema';
+import { dataFailures, seedMarkdown, seedTable } from '../reports/seed-report';
+import { resolveServers } from '../servers/resolve';
 
-/** Add the scenario command to the program (being written). */
-export function addScenarioCommand(_program: Command): void {}
+/** Where scenario output goes by default, beside the runs of `dbmatrix run`. */
+const RUNS_DIR = join(__dirname, '..', 'reports', 'runs');
+
+function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} takes a whole number of at least 1`);
+    return n;
+  };
+}
+
+/** Options of `dbmatrix scenario`, as commander parses them. */
+interface ScenarioOptions {
+  adapter: string;
+  ops: number;
+  repeat: number;
+  out?: string;
+  postgresUrl?: string;
+  mysqlUrl?: string;
+  progress: boolean;
+}
+
+function writeOutput(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (err) {
+    throw new UserError(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? err}; choose a writable --out`);
+  }
+}
+
+/** Record the provider that really served each cell: the runs below see a container only as its URL. */
+function markProviders(results: RunResults, servers: Partial<Record<AdapterName, { url: string; provider: string }>>): void {
+  for (const c of results.cells) {
+    const server = servers[c.cell.adapter as AdapterName];
+    if (c.state !== 'skipped' && c.target && server?.provider === 'testcontainers' && c.target.address === redactedUrl(server.url)) c.target.provider = 'testcontainers';
+  }
+}
+
+async function scenarioCommand(name: string, opts: ScenarioOptions): Promise<number> {
+  if (!SCENARIOS.includes(name)) throw new UserError(`unknown scenario '${name}'; valid scenarios: ${SCENARIOS.join(', ')}`);
+  const adapters = parseAdapterList(opts.adapter);
+  const runId = newRunId();
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  const outDir = resolve(opts.out ?? join(RUNS_DIR, `${stamp}-seed-${runId}`));
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (err) {
+    throw new UserError(`cannot create ${outDir}: ${(err as NodeJS.ErrnoException).code ?? err}; choose a writable --out`);
+  }
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const given: Partial<Record<AdapterName, string>> = {};
+  if (opts.postgresUrl) given.postgres = opts.postgresUrl;
+  if (opts.mysqlUrl) given.mysql = opts.mysqlUrl;
+
+  // One server per adapter for the whole scenario; the runs below reach it by URL, so a container starts once.
+  const resolved = await resolveServers(adapters, given, process.env, log);
+  const urls = Object.fromEntries(Object.entries(resolved.servers).map(([a, s]) => [a, s!.url])) as Partial<Record<AdapterName, string>>;
+  let run: MatrixRun | undefined;
+  let signals = 0;
+  const onSignal = () => {
+    if (++signals > 1) {
+      process.stderr.write('dbmatrix: forced exit; tables of this run may be left behind\n');
+      process.exit(130);
+    }
+    process.stderr.write('dbmatrix: interrupted; finishing the current operations and removing this run\'s tables (Ctrl-C again to force)\n');
+    run?.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const parts: MergeInput[] = [];
+  try {
+    for (const [i, part] of seedRuns(adapters).entries()) {
+      if (signals > 0) break;
+      const scratch = mkdtempSync(join(tmpdir(), `dbmatrix-seed-${runId}-`));
+      try {
+        const { results } = await runMatrix({
+          adapters,
+          profiles: part.profiles,
+          workloads: part.workloads,
+          settings: [],
+          config: seedConfig(adapters),
+          ops: opts.ops,
+          durationMs: null,
+          warmupOps: null,
+          // Failing operations under the naive profiles are the finding, not a failure of the run.
+          maxErrorRate: 1,
+          repeats: opts.repeat,
+          urls,
+          // mergeResults refuses two parts with one run id; the merged file carries the scenario's.
+          runId: `${runId}${i + 1}`,
+          outDir: scratch,
+          progress: opts.progress ? streamProgress(process.stderr) : silentProgress,
+          log,
+          onStarted: (r) => {
+            run = r;
+            if (signals > 0) r.abort();
+          },
+        });
+        parts.push({ file: `seed part ${i + 1} (${part.profiles.join(', ')} × ${part.workloads.join(', ')})`, results });
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    await resolved.release();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (parts.length === 0) return 130;
+
+  const merged = mergeResults(parts, { asRepeats: false });
+  // Cells by adapter, so each database's cells read together; the sort is stable, keeping the run order within one.
+  const order = (adapter: string) => ADAPTER_NAMES.indexOf(adapter as AdapterName);
+  merged.cells.sort((a, b) => order(a.cell.adapter) - order(b.cell.adapter));
+  merged.profiles.sort((a, b) => order(String(a.adapter)) - order(String(b.adapter)));
+  const results: RunResults = { ...merged, runId, interrupted: signals > 0 };
+  markProviders(results, resolved.servers);
+  const claims = judgeSeed(results);
+  const resultsFile = join(outDir, 'results.json');
+  const reportFile = join(outDir, 'seed-report.md');
+  writeOutput(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  writeOutput(reportFile, seedMarkdown(results, claims));
+  process.stdout.write(`${seedTable(results, claims, painterFor(process.stdout))}\n`);
+  process.stdout.write(`results: ${resultsFile}\nreport: ${reportFile}\n`);
+  if (results.interrupted) return 130;
+  return dataFailures(results).length > 0 ? 1 : 0;
+}
+
+/** Add `dbmatrix scenario <name>` to the program. */
+export function addScenarioCommand(program: Command): void {
+  program
+    .command('scenario')
+    .description("reproduce a known analysis on every adapter: each of its claims beside the measured figure, with a verdict")
+    .argument('<name>', `scenario to run (${SCENARIOS.join(', ')})`)
+    .option('-a, --adapter <names>', 'adapters to run the scenario on', 'sqlite,postgres,mysql')
+    .addOption(new Option('--ops <n>', 'measured operations per cell').argParser(positiveInt('--ops')).default(1000))
+    .addOption(new Option('--repeat <n>', 'run each cell n times on fresh tables').argParser(positiveInt('--repeat')).default(1))
+    .option('-o, --out <dir>', 'directory for results.json and seed-report.md (default: reports/runs/<time>-seed-<run id>)')
+    .option('--postgres-url <url>', 'PostgreSQL server (else DBMATRIX_POSTGRES_URL, else Testcontainers)')
+    .option('--mysql-url <url>', 'MySQL / MariaDB server (else DBMATRIX_MYSQL_URL, else Testcontainers)')
+    .option('--no-progress', 'no progress on stderr')
+    .action(async (name: string, opts: ScenarioOptions) => {
+      process.exitCode = await scenarioCommand(name, opts);
+    });
+}
