@@ -8,6 +8,7 @@ import { silentProgress, streamProgress } from '../matrix/progress';
 import { runMatrix } from '../matrix/run-matrix';
 import type { MatrixRun } from '../matrix/runner';
 import { UserError } from '../matrix/user-error';
+import { abortOnSignal } from './interrupt';
 import { WORKLOAD_NAMES } from '../matrix/workloads/registry';
 import { summaryTable } from '../reports/summary-table';
 import { painterFor } from '../reports/colour';
@@ -53,18 +54,7 @@ async function runCommand(opts: RunOptions): Promise<number> {
   if (opts.mysqlImage) images.mysql = opts.mysqlImage;
 
   let run: MatrixRun | undefined;
-  let signals = 0;
-  const onSignal = () => {
-    signals++;
-    if (signals > 1) {
-      process.stderr.write('dbmatrix: forced exit; tables of this run may be left behind\n');
-      process.exit(130);
-    }
-    process.stderr.write('dbmatrix: interrupted; finishing the current operations and removing this run\'s tables (Ctrl-C again to force)\n');
-    run?.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const guard = abortOnSignal(() => run);
   try {
     const { results, file } = await runMatrix({
       adapters: opts.adapter ? parseAdapterList(opts.adapter) : ['sqlite'],
@@ -85,7 +75,7 @@ async function runCommand(opts: RunOptions): Promise<number> {
       log: (line) => process.stderr.write(`${line}\n`),
       onStarted: (r) => {
         run = r;
-        if (signals > 0) r.abort();
+        if (guard.interrupted()) r.abort();
       },
     });
     process.stdout.write(`${summaryTable(results.cells, painterFor(process.stdout))}\n`);
@@ -93,8 +83,7 @@ async function runCommand(opts: RunOptions): Promise<number> {
     if (results.interrupted) return 130;
     return results.cells.some((c) => c.state === 'failed') ? 1 : 0;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    guard.dispose();
   }
 }
 

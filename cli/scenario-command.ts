@@ -1,4 +1,4 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,22 +11,14 @@ import { runMatrix } from '../matrix/run-matrix';
 import type { MatrixRun } from '../matrix/runner';
 import { SCENARIOS, judgeSeed, seedConfig, seedRuns } from '../matrix/scenarios/seed';
 import { UserError } from '../matrix/user-error';
+import { abortOnSignal } from './interrupt';
 import { painterFor } from '../reports/colour';
 import { type MergeInput, mergeResults } from '../reports/merge';
 import type { RunResults } from '../reports/results-schema';
 import { dataFailures, seedMarkdown, seedTable } from '../reports/seed-report';
 import { resolveServers } from '../servers/resolve';
+import { defaultRunDir, positiveInt } from './arguments';
 
-/** Where scenario output goes by default, beside the runs of `dbmatrix run`. */
-const RUNS_DIR = join(__dirname, '..', 'reports', 'runs');
-
-function positiveInt(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} takes a whole number of at least 1`);
-    return n;
-  };
-}
 
 /** Options of `dbmatrix scenario`, as commander parses them. */
 interface ScenarioOptions {
@@ -59,8 +51,7 @@ async function scenarioCommand(name: string, opts: ScenarioOptions): Promise<num
   if (!SCENARIOS.includes(name)) throw new UserError(`unknown scenario '${name}'; valid scenarios: ${SCENARIOS.join(', ')}`);
   const adapters = parseAdapterList(opts.adapter);
   const runId = newRunId();
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
-  const outDir = resolve(opts.out ?? join(RUNS_DIR, `${stamp}-seed-${runId}`));
+  const outDir = resolve(opts.out ?? defaultRunDir(`seed-${runId}`));
   try {
     mkdirSync(outDir, { recursive: true });
   } catch (err) {
@@ -75,21 +66,11 @@ async function scenarioCommand(name: string, opts: ScenarioOptions): Promise<num
   const resolved = await resolveServers(adapters, given, process.env, log);
   const urls = Object.fromEntries(Object.entries(resolved.servers).map(([a, s]) => [a, s!.url])) as Partial<Record<AdapterName, string>>;
   let run: MatrixRun | undefined;
-  let signals = 0;
-  const onSignal = () => {
-    if (++signals > 1) {
-      process.stderr.write('dbmatrix: forced exit; tables of this run may be left behind\n');
-      process.exit(130);
-    }
-    process.stderr.write('dbmatrix: interrupted; finishing the current operations and removing this run\'s tables (Ctrl-C again to force)\n');
-    run?.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const guard = abortOnSignal(() => run);
   const parts: MergeInput[] = [];
   try {
     for (const [i, part] of seedRuns(adapters).entries()) {
-      if (signals > 0) break;
+      if (guard.interrupted()) break;
       const scratch = mkdtempSync(join(tmpdir(), `dbmatrix-seed-${runId}-`));
       try {
         const { results } = await runMatrix({
@@ -112,7 +93,7 @@ async function scenarioCommand(name: string, opts: ScenarioOptions): Promise<num
           log,
           onStarted: (r) => {
             run = r;
-            if (signals > 0) r.abort();
+            if (guard.interrupted()) r.abort();
           },
         });
         parts.push({ file: `seed part ${i + 1} (${part.profiles.join(', ')} × ${part.workloads.join(', ')})`, results });
@@ -122,8 +103,7 @@ async function scenarioCommand(name: string, opts: ScenarioOptions): Promise<num
     }
   } finally {
     await resolved.release();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    guard.dispose();
   }
   if (parts.length === 0) return 130;
 
@@ -132,7 +112,7 @@ async function scenarioCommand(name: string, opts: ScenarioOptions): Promise<num
   const order = (adapter: string) => ADAPTER_NAMES.indexOf(adapter as AdapterName);
   merged.cells.sort((a, b) => order(a.cell.adapter) - order(b.cell.adapter));
   merged.profiles.sort((a, b) => order(String(a.adapter)) - order(String(b.adapter)));
-  const results: RunResults = { ...merged, runId, interrupted: signals > 0 };
+  const results: RunResults = { ...merged, runId, interrupted: guard.interrupted() };
   markProviders(results, resolved.servers);
   const claims = judgeSeed(results);
   const resultsFile = join(outDir, 'results.json');

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import { ADAPTER_NAMES, type AdapterName } from '../adapters/registry';
-import { type ClaimOutcome, RATE_POINTS, RATIO_FACTOR, type Verdict, cellsFor } from '../matrix/scenarios/seed';
+import { type ClaimOutcome, cellsFor } from '../matrix/scenarios/seed';
+import { RATE_POINTS, RATIO_FACTOR, type Verdict } from '../matrix/scenarios/seed-claims';
 import { type Paint, type Style, plain } from './colour';
 import { type Diagnosis, diagnoseRun } from './diagnosis';
 import { mdCode, mdText } from './markdown';
