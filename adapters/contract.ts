@@ -199,6 +199,8 @@ export interface Adapter<Session extends Record<string, unknown> = Record<string
   readSettings(knex: Knex): Promise<Record<string, string>>;
   /** Server (or library) version string. */
   serverVersion(knex: Knex): Promise<string>;
+  /** Bring the connection back to a clean state after a failed operation, before the next one or a retry (optional). */
+  afterFailure?(knex: Knex): Promise<void>;
   /** Server-wide cumulative counters (commits, log flushes, lock waits); their change over a cell is evidence for the diagnosis. Empty where the database keeps none. */
   readActivity(knex: Knex): Promise<Record<string, number>>;
 }

@@ -68,7 +68,7 @@ export const mysql: Adapter<MysqlSession> = {
   sessionSchema: mysqlSessionSchema,
   urlSchemes: ['mysql:', 'mariadb:'],
   defaultProfiles: [
-    { ...common, name: 'mysql-default', description: 'InnoDB, REPEATABLE READ, pool of 16', session: defaultSession },
+    { ...common, name: 'mysql-default', description: 'InnoDB, REPEATABLE READ, 8 workers, pool of 8', session: defaultSession },
     {
       ...common,
       name: 'mysql-read-committed',

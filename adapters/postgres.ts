@@ -54,7 +54,7 @@ export const postgres: Adapter<PostgresSession> = {
   sessionSchema: postgresSessionSchema,
   urlSchemes: ['postgres:', 'postgresql:'],
   defaultProfiles: [
-    { ...common, name: 'postgres-default', description: 'read committed, synchronous_commit=on, pool of 16', session: defaultSession },
+    { ...common, name: 'postgres-default', description: 'read committed, synchronous_commit=on, 8 workers, pool of 8', session: defaultSession },
     {
       ...common,
       name: 'postgres-async-commit',

@@ -3,12 +3,12 @@ import type { PoolSettings, Profile } from './contract';
 
 /** Profile values every adapter starts from; each adds its name, description and session, and overrides what differs. */
 export const PROFILE_BASE = {
-  /** Enough concurrent clients to contend without swamping two cores. */
-  workers: 16,
+  /** Chosen by `dbmatrix tune` here (README, "Defaults"): crud-mix peaked at 8 workers on PostgreSQL and MariaDB, high-volume inserts were flat from 4 to 16. */
+  workers: 8,
   batchSize: 500,
   transactionBatchSize: 100,
   /** One connection per worker, so pool waits measure contention, not a short pool. */
-  pool: { min: 0, max: 16, idleTimeoutMs: 30_000, acquireTimeoutMs: 10_000 },
+  pool: { min: 0, max: 8, idleTimeoutMs: 30_000, acquireTimeoutMs: 10_000 },
   crudWeights: { insert: 40, read: 30, update: 20, delete: 10 },
   readTableRows: 10_000,
   rangeSize: 100,

@@ -1,3 +1,4 @@
+import { cpus } from 'node:os';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { type Adapter, type Profile, classified, classifyClientSide, errorCode, quietKnexLog } from './contract';
@@ -25,8 +26,9 @@ export type SqliteSession = z.infer<typeof sqliteSessionSchema>;
 const common = {
   ...PROFILE_BASE,
   adapter: 'sqlite',
-  // One writer at a time: more threads add contention, not throughput.
-  workers: 8,
+  // One writer at a time, and each thread runs SQLite itself: `dbmatrix tune` found the fastest at one thread per core
+  // (README, "Defaults"); more threads add contention, not throughput.
+  workers: Math.max(2, cpus().length),
   // better-sqlite3 is synchronous: one connection per knex instance; concurrency comes from threads.
   pool: { min: 1, max: 1, idleTimeoutMs: 30_000, acquireTimeoutMs: 10_000 },
   // A busy file lock clears in milliseconds: retry sooner and wait less than against a server.
@@ -100,6 +102,18 @@ export const sqlite: Adapter<SqliteSession> = {
         },
       },
     };
+  },
+  async afterFailure(knex) {
+    // A COMMIT that fails with SQLITE_BUSY leaves the transaction open (SQLite lets the caller retry the COMMIT), and
+    // knex hands the connection back as it is: the next BEGIN would fail with "cannot start a transaction within a
+    // transaction". Rolling it back makes the failed operation fail cleanly, as its ledger already records it.
+    const client = knex.client as { acquireConnection(): Promise<{ inTransaction: boolean; exec(sql: string): unknown }>; releaseConnection(c: unknown): Promise<void> };
+    const conn = await client.acquireConnection();
+    try {
+      if (conn.inTransaction) conn.exec('ROLLBACK');
+    } finally {
+      await client.releaseConnection(conn);
+    }
   },
   classify(err) {
     const client = classifyClientSide(err);

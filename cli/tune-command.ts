@@ -22,7 +22,7 @@ interface TuneOptions {
   ops: number;
   repeat: number;
   maxErrorRate: number;
-  allowRelaxedDurability?: boolean;
+  allowRisky?: boolean;
   out?: string;
   runId?: string;
   postgresUrl?: string;
@@ -50,7 +50,7 @@ async function tuneCommand(opts: TuneOptions): Promise<number> {
       repeats: opts.repeat,
       budgetMs: opts.budget,
       maxErrorRate: opts.maxErrorRate,
-      allowRelaxedDurability: opts.allowRelaxedDurability ?? false,
+      allowRisky: opts.allowRisky ?? false,
       runId,
       log,
     });
@@ -80,7 +80,7 @@ export function addTuneCommand(program: Command): void {
     .addOption(new Option('--ops <n>', 'measured operations per repeat of a candidate').argParser(positiveInt('--ops')).default(500))
     .addOption(new Option('--repeat <n>', 'repeats per candidate; the median counts').argParser(positiveInt('--repeat')).default(2))
     .addOption(new Option('--max-error-rate <share>', 'share of failed operations a candidate may have').argParser(rate).default(0))
-    .option('--allow-relaxed-durability', 'adopt values that can lose the last commits in a crash (synchronous=OFF, synchronous_commit=off)')
+    .option('--allow-risky', 'adopt values that trade safety for speed (synchronous=OFF, synchronous_commit=off, busy_timeout=0)')
     .option('-o, --out <dir>', 'directory for tune.json, tune.md and tuned-profiles.json')
     .option('--run-id <id>', 'run id used in table and file names')
     .option('--postgres-url <url>', 'PostgreSQL server (else DBMATRIX_POSTGRES_URL, else Testcontainers)')

@@ -198,6 +198,20 @@ export function runWorker(
   plan: LoopPlan,
 ): Promise<WorkerReport> {
   const sizer = new BatchSizer(workload.sizedBy ? profile[workload.sizedBy] : 1, workload.sizedBy && profile.adaptive.enabled ? profile.adaptive : undefined);
-  const session = workload.worker({ knex, adapter, profile, workerId, batchRows: () => sizer.size() }, state);
+  const started = workload.worker({ knex, adapter, profile, workerId, batchRows: () => sizer.size() }, state);
+  const recover = adapter.afterFailure?.bind(adapter);
+  const session: WorkerSession<unknown> = !recover
+    ? started
+    : {
+        ledger: () => started.ledger(),
+        op: async () => {
+          try {
+            return await started.op();
+          } catch (err) {
+            await recover(knex);
+            throw err;
+          }
+        },
+      };
   return runWorkerLoop(workerId, session, (err) => adapter.classify(err), control, plan, sizer);
 }

@@ -38,7 +38,7 @@ export function tunedProfilesConfig(outcomes: TuneOutcome[]): ConfigFile {
 /** Trials that were faster but not adoptable, as one line each: the price of durability, or of errors. */
 function passedOver(o: TuneOutcome): string[] {
   return o.trials
-    .filter((t) => t !== o.best && t.score > o.best.score * 1.05 && (!t.eligible || t.notes.some((n) => n.includes('durability'))))
+    .filter((t) => t !== o.best && t.score > o.best.score * 1.05 && (!t.eligible || t.notes.length > 0))
     .map((t) => `${t.changes.join(', ')}: ${int(t.score)} ${o.unit} (${signed(o.baseline.score > 0 ? t.score / o.baseline.score - 1 : 0)}) but ${t.eligible ? t.notes.join('; ') : health(t)}`);
 }
 

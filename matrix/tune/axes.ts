@@ -8,8 +8,8 @@ export interface Axis {
   key: string;
   /** Values to try, the adapter default among them. */
   values: (string | number)[];
-  /** Values that trade durability for speed: measured and reported, but adopted only when the user allows it. */
-  relaxesDurability?: (string | number)[];
+  /** Values that trade safety for speed: measured and reported, but adopted only when the user allows it. */
+  risky?: { values: (string | number)[]; why: string };
   /** Which workloads the value can matter to. */
   appliesTo: 'all' | 'concurrent' | 'batchSize' | 'transactionBatchSize' | 'writes';
 }
@@ -18,8 +18,9 @@ export interface Axis {
 export const AXES: Record<AdapterName, Axis[]> = {
   sqlite: [
     { key: 'journal_mode', values: ['WAL', 'DELETE'], appliesTo: 'all' },
-    { key: 'synchronous', values: ['NORMAL', 'FULL', 'OFF'], relaxesDurability: ['OFF'], appliesTo: 'writes' },
-    { key: 'busy_timeout', values: [5000, 0], appliesTo: 'concurrent' },
+    { key: 'synchronous', values: ['NORMAL', 'FULL', 'OFF'], risky: { values: ['OFF'], why: 'gives up durability: a crash can lose or corrupt the last commits' }, appliesTo: 'writes' },
+    // Without contention in the sample, busy_timeout=0 looks free; under contention every blocked writer fails at once.
+    { key: 'busy_timeout', values: [5000, 0], risky: { values: [0], why: 'makes every contended write fail at once instead of waiting' }, appliesTo: 'concurrent' },
     { key: 'workers', values: [8, 2, 4, 16], appliesTo: 'concurrent' },
     { key: 'transactionBatchSize', values: [100, 20, 500], appliesTo: 'transactionBatchSize' },
     { key: 'batchSize', values: [500, 100, 2000], appliesTo: 'batchSize' },
@@ -27,7 +28,7 @@ export const AXES: Record<AdapterName, Axis[]> = {
   postgres: [
     { key: 'workers', values: [16, 4, 8, 32], appliesTo: 'concurrent' },
     { key: 'pool.max', values: [16, 4, 8, 32], appliesTo: 'concurrent' },
-    { key: 'synchronous_commit', values: ['on', 'off'], relaxesDurability: ['off'], appliesTo: 'writes' },
+    { key: 'synchronous_commit', values: ['on', 'off'], risky: { values: ['off'], why: 'gives up durability: a crash can lose the last commits' }, appliesTo: 'writes' },
     { key: 'transactionBatchSize', values: [100, 20, 500], appliesTo: 'transactionBatchSize' },
     { key: 'batchSize', values: [500, 100, 2000], appliesTo: 'batchSize' },
   ],

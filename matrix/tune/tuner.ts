@@ -23,7 +23,7 @@ export interface Trial {
   errorRate: number;
   /** Whether the data verified. */
   verified: boolean;
-  /** Why it is not eligible, or which durability it gives up. */
+  /** Why it is not eligible, or what safety it trades away. */
   notes: string[];
 }
 
@@ -65,8 +65,8 @@ export interface TunePlan {
   budgetMs: number;
   /** Share of failed operations a candidate may have. */
   maxErrorRate: number;
-  /** Adopt values that give up durability (synchronous=OFF, synchronous_commit=off). */
-  allowRelaxedDurability: boolean;
+  /** Adopt values that trade safety for speed (synchronous=OFF, synchronous_commit=off, busy_timeout=0). */
+  allowRisky: boolean;
   /** Run id for table names. */
   runId: string;
   /** A line per trial for the user. */
@@ -158,10 +158,10 @@ export async function tune(plan: TunePlan): Promise<TuneOutcome[]> {
           }
           const changes = [...best.changes.filter((c) => !c.startsWith(`${axis.key}=`)), `${axis.key}=${value}`];
           const trial = await run(changes);
-          const relaxed = axis.relaxesDurability?.map(String).includes(String(value)) ?? false;
-          if (relaxed) trial.notes.push(`${axis.key}=${value} gives up durability: the last commits can be lost in a crash`);
+          const risky = axis.risky?.values.map(String).includes(String(value)) ?? false;
+          if (risky) trial.notes.push(`${axis.key}=${value} ${axis.risky!.why}`);
           trials.push(trial);
-          const adoptable = trial.eligible && (!relaxed || plan.allowRelaxedDurability);
+          const adoptable = trial.eligible && (!risky || plan.allowRisky);
           if (adoptable && beats(trial, best)) best = trial;
         }
       }

@@ -23,4 +23,17 @@ describe('sqlite contention', () => {
     expect(explain(r)).toBe('completed');
     if (r.state === 'completed') expect(r.figures.operations).toEqual({ total: 200, succeeded: 200, failed: 0 });
   });
+
+  // A COMMIT refused with SQLITE_BUSY leaves SQLite's transaction open; unless the harness rolls it back, the thread's
+  // next BEGIN fails with "cannot start a transaction within a transaction" (classed 'other').
+  test('sqlite × high-volume-insert, DELETE journal, busy_timeout=0, 20 threads: every failure is a lock error', async () => {
+    const settings = ['workers=20', 'busy_timeout=0', 'retry.maxAttempts=1', 'backpressureErrorRate=1'].map((kv) => `sqlite-delete.${kv}`);
+    const { results } = await runCells({ adapter: 'sqlite', profile: 'sqlite-delete', settings, workloads: ['high-volume-insert'], ops: 600 });
+    const r = results[0]!;
+    if (r.state === 'skipped') throw new Error(r.reason);
+    const f = r.figures!;
+    expect(f.errors.busy?.count).toBeGreaterThan(0);
+    expect({ other: f.errors.other?.sample ?? 'none', failed: f.operations.failed }).toEqual({ other: 'none', failed: f.errors.busy!.count });
+    expect(r.verification).toMatchObject({ ok: true, lost: 0, phantom: 0 });
+  });
 });
