@@ -14,6 +14,9 @@ export const ERROR_CLASSES = [
 ] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
 
+/** Classes that mean the database refused or delayed work over a lock: the evidence of lock contention. */
+export const LOCK_ERROR_CLASSES = ['busy', 'deadlock', 'lock-timeout', 'serialization'] as const satisfies readonly ErrorClass[];
+
 /** One driver error after classification. */
 export interface ClassifiedError {
   /** Where the error sits in the shared taxonomy. */

@@ -15,13 +15,14 @@ import { MatrixRun } from '../matrix/runner';
 import { UserError } from '../matrix/user-error';
 import { ThreadPool } from '../matrix/workers';
 import { BARE, type BenchWorkload, bare } from './bare-loop';
+import { int } from '../reports/format';
+import { median } from '../reports/noise';
 import { resolveServers } from '../servers/resolve';
 
 /** Operations per measurement, rounds per pair: enough for a stable median in a minute or two per adapter. */
 const OPS = Number(process.env.DBMATRIX_BENCH_OPS ?? 5000);
 const ROUNDS = 3;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** The bare loop inside a worker thread loaded as the harness loads its threads. */
 function bareInThread(profile: Profile, server: ServerAddress, workload: BenchWorkload, runId: string): Promise<number> {
@@ -80,7 +81,6 @@ async function main(): Promise<void> {
           for (const step of round % 2 === 0 ? steps : [...steps].reverse()) await step();
           log(`bench ${name} × ${workload}: round ${round + 1}/${ROUNDS}: harness ${Math.round(h.at(-1)!)} ops/s, bare ${Math.round(b.at(-1)!)} ops/s${threaded ? `, bare in a thread ${Math.round(bt.at(-1)!)} ops/s` : ''}`);
         }
-        const int = (n: number) => Math.round(n).toLocaleString('en-US');
         table.push([
           name,
           workload,

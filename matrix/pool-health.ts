@@ -107,7 +107,7 @@ export interface HealthPolicy {
 }
 
 /** Event-loop lag above this p99 means the harness, not the database, set the pace. */
-const CLIENT_LAG_P99_MS = 50;
+export const CLIENT_LAG_P99_MS = 50;
 
 /**
  * Samples pool and event loop while a cell measures, counts errors per window, and lowers the number of

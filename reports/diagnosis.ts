@@ -1,5 +1,8 @@
 import { isWorkloadName, workloadFor } from '../matrix/workloads/registry';
 import type { CellKey, CellResult, Figures, RunResults } from './results-schema';
+import { int } from './format';
+import { LOCK_ERROR_CLASSES } from '../adapters/contract';
+import { CLIENT_LAG_P99_MS } from '../matrix/pool-health';
 
 /** What limited a cell, in the order the rules are tried: the first that holds is the dominant one. */
 export type Bottleneck = 'lock-bound' | 'pool-bound' | 'client-bound' | 'commit-bound' | 'cpu-bound' | 'round-trip-bound' | 'not measured';
@@ -30,15 +33,11 @@ interface Context {
 
 type Rule = (c: Context) => Omit<Diagnosis, 'cell'> | null;
 
-const LOCK_CLASSES = ['busy', 'deadlock', 'lock-timeout', 'serialization'] as const;
-/** Event-loop lag p99 above this means the harness set the pace (as in matrix/pool-health.ts). */
-const CLIENT_LAG_P99_MS = 50;
 /** A machine busier than this has no CPU to give to more workers. */
 const BUSY_MACHINE = 0.85;
 /** Commits of at most this many rows pay the flush for little work. */
 const SMALL_COMMIT_ROWS = 10;
 
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const pct = (x: number) => `${Math.round(x * 100)} %`;
 const num = (n: number) => Number(n.toPrecision(3)).toString();
 const isSqlite = (c: Context) => c.cell.target?.provider === 'file';
@@ -48,14 +47,14 @@ const poolMax = (c: Context) => ((profileValue(c, 'pool') as { max?: number } | 
 const lockBound: Rule = (c) => {
   const f = c.figures;
   const ops = Math.max(1, f.operations.total);
-  const failures = LOCK_CLASSES.reduce((n, k) => n + (f.errors[k]?.count ?? 0), 0);
-  const retries = LOCK_CLASSES.reduce((n, k) => n + (f.retries[k] ?? 0), 0);
+  const failures = LOCK_ERROR_CLASSES.reduce((n, k) => n + (f.errors[k]?.count ?? 0), 0);
+  const retries = LOCK_ERROR_CLASSES.reduce((n, k) => n + (f.retries[k] ?? 0), 0);
   const rowLockWaits = f.serverActivity.Innodb_row_lock_waits ?? 0;
   const deadlocks = f.serverActivity.Innodb_deadlocks ?? 0;
   if ((failures + retries) / ops < 0.01 && rowLockWaits / ops < 0.05 && deadlocks === 0) return null;
   const evidence: string[] = [];
-  const byClass = (pick: (k: (typeof LOCK_CLASSES)[number]) => number) =>
-    LOCK_CLASSES.filter((k) => pick(k) > 0)
+  const byClass = (pick: (k: (typeof LOCK_ERROR_CLASSES)[number]) => number) =>
+    LOCK_ERROR_CLASSES.filter((k) => pick(k) > 0)
       .map((k) => `${k} ${int(pick(k))}`)
       .join(', ');
   if (failures > 0) evidence.push(`${int(failures)} of ${int(ops)} operations failed on locks (${byClass((k) => f.errors[k]?.count ?? 0)})`);

@@ -2,6 +2,7 @@ import { describeCounts, describeTally } from '../matrix/metrics';
 import type { CellStatus, Comparison, MetricChange } from './compare';
 import { diagnoseRun } from './diagnosis';
 import type { CellResult, RunResults } from './results-schema';
+import { int } from './format';
 
 /** GitHub refuses a step summary over 1 MiB; stay clearly below it. */
 export const MARKDOWN_LIMIT_BYTES = 1_000_000;
@@ -21,7 +22,6 @@ export function mdCode(s: string): string {
   return `\`${s.replace(/`/g, 'ˋ').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')}\``;
 }
 
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} %`;
 const row = (cells: string[]) => `| ${cells.join(' | ')} |`;

@@ -2,8 +2,8 @@ import Table from 'cli-table3';
 import { describeCounts, describeTally } from '../matrix/metrics';
 import { type Paint, plain } from './colour';
 import type { CellResult } from './results-schema';
+import { int } from './format';
 
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** The run as a terminal table: one row per cell. */
 export function summaryTable(cells: CellResult[], paint: Paint = plain): string {

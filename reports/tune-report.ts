@@ -4,8 +4,8 @@ import { type ConfigFile, resolveProfiles } from '../matrix/profiles';
 import { profileValue } from '../matrix/tune/axes';
 import type { Trial, TuneOutcome } from '../matrix/tune/tuner';
 import { mdCode, mdText } from './markdown';
+import { int } from './format';
 
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const gain = (o: TuneOutcome) => (o.baseline.score > 0 ? o.best.score / o.baseline.score - 1 : 0);
 const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(0)} %`;
 

@@ -2,6 +2,8 @@ import type { AdapterName } from '../../adapters/registry';
 import type { Figures } from '../../reports/results-schema';
 import { describeTally } from '../metrics';
 import type { WorkloadName } from '../workloads/registry';
+import { int } from '../../reports/format';
+import { LOCK_ERROR_CLASSES } from '../../adapters/contract';
 
 /** What the measurements say about one seed claim on one adapter. */
 export type Verdict = 'holds' | 'differs' | 'not applicable';
@@ -58,7 +60,6 @@ export const RATE_POINTS = 10;
 /** The workloads the seed's concurrency claims are about. */
 export const CONCURRENT: WorkloadName[] = ['high-volume-insert', 'crud-mix'];
 
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const times = (x: number) => (Number.isFinite(x) ? `×${x >= 10 ? x.toFixed(0) : x.toFixed(1)}` : '×∞');
 // One decimal unless whole, so 999 of 1,000 never reads as 100 %.
 const percent = (x: number) => `${Number.isInteger(x * 100) ? x * 100 : (x * 100).toFixed(1)} %`;
@@ -67,7 +68,6 @@ const rate = (f: Figures) => f.operations.succeeded / f.operations.total;
 const failedOf = (f: Figures) => `${int(f.operations.failed)} of ${int(f.operations.total)} failed${f.operations.failed ? `: ${describeTally(f.errors)}` : ''}`;
 const short = (w: WorkloadName) => (w === 'high-volume-insert' ? 'high-volume' : w);
 const ABSOLUTE = 'absolute: another machine, disk and ORM, so reported, not judged';
-const LOCK_CLASSES = ['busy', 'deadlock', 'lock-timeout', 'serialization'] as const;
 
 /** Judge a "~claimed" figure: it holds within RATIO_FACTOR either way. */
 function near(measured: number, claimed: number, subject: string, seed: string): Pick<Judgement, 'verdict' | 'note'> {
@@ -226,7 +226,7 @@ export const SEED_CLAIMS: SeedClaim[] = [
     judge: (get) => {
       const f = get('naive', 'high-volume-insert').figures;
       if (f.operations.failed === 0) return { measured: 'no failures', verdict: 'not applicable', note: 'nothing failed, so there is no failure to explain' };
-      const locks = LOCK_CLASSES.reduce((n, k) => n + (f.errors[k]?.count ?? 0), 0);
+      const locks = LOCK_ERROR_CLASSES.reduce((n, k) => n + (f.errors[k]?.count ?? 0), 0);
       const measured = `${int(locks)} of ${int(f.operations.failed)} failures on locks (${describeTally(f.errors)})`;
       return locks * 2 >= f.operations.failed ? { measured, verdict: 'holds', note: 'most failures are lock errors' } : { measured, verdict: 'differs', note: 'most failures are not lock errors' };
     },

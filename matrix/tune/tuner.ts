@@ -6,7 +6,7 @@ import { silentProgress } from '../progress';
 import { MatrixRun } from '../runner';
 import { ThreadPool } from '../workers';
 import { type WorkloadName, workloadFor } from '../workloads/registry';
-import { relativeShift } from '../../reports/noise';
+import { median, relativeShift } from '../../reports/noise';
 import { axesFor, profileValue } from './axes';
 
 /** One measured candidate: a set of changes from the default profile. */
@@ -85,10 +85,6 @@ function beats(trial: Trial, best: Trial): boolean {
   return shift.interval === null || shift.interval[0] > 0;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 /** A candidate's figures as a trial: eligible only with verified data and errors within the budget. */
 function scoreOf(result: CellResult, unit: TuneOutcome['unit'], maxErrorRate: number): Omit<Trial, 'changes'> {

@@ -3,10 +3,10 @@ import type { Diagnosis } from '../diagnosis';
 import type { CellResult, RunResults } from '../results-schema';
 import { cellLabel, figuresOf, seriesOf } from './chart-data';
 import { escapeHtml as h } from './escape';
+import { int } from '../format';
 
 /** Every function here returns markup; every value from results passes through `h` on its way in. */
 
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => (n < 1 ? n.toFixed(3) : n < 100 ? n.toFixed(2) : n.toFixed(0));
 const td = (text: string, cls?: string) => `<td${cls ? ` class="${h(cls)}"` : ''}>${h(text)}</td>`;
 const list = (items: string[]) => (items.length ? `<ul>${items.map((i) => `<li>${h(i)}</li>`).join('')}</ul>` : '');
