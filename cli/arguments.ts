@@ -1,4 +1,5 @@
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
+import type { AdapterName } from '../adapters/registry';
 import { join } from 'node:path';
 import { UserError } from '../matrix/user-error';
 import { WORKLOAD_NAMES, type WorkloadName, isWorkloadName } from '../matrix/workloads/registry';
@@ -47,4 +48,27 @@ export function parseWorkloads(text: string): WorkloadName[] {
 export function defaultRunDir(label: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
   return join(__dirname, '..', 'reports', 'runs', `${stamp}-${label}`);
+}
+
+/** The server flags every command that reaches a database takes. */
+export interface ServerUrlOptions {
+  /** --postgres-url. */
+  postgresUrl?: string;
+  /** --mysql-url. */
+  mysqlUrl?: string;
+}
+
+/** Add --postgres-url and --mysql-url to a command. */
+export function serverUrlOptions(command: Command): Command {
+  return command
+    .option('--postgres-url <url>', 'PostgreSQL server (else DBMATRIX_POSTGRES_URL, else Testcontainers)')
+    .option('--mysql-url <url>', 'MySQL / MariaDB server (else DBMATRIX_MYSQL_URL, else Testcontainers)');
+}
+
+/** The server URLs given as flags, by adapter. */
+export function serverUrls(opts: ServerUrlOptions): Partial<Record<AdapterName, string>> {
+  const urls: Partial<Record<AdapterName, string>> = {};
+  if (opts.postgresUrl) urls.postgres = opts.postgresUrl;
+  if (opts.mysqlUrl) urls.mysql = opts.mysqlUrl;
+  return urls;
 }

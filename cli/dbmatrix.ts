@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { defaultRunDir, nonNegativeInt, parseDuration, parseWorkloads, positiveInt, rate } from './arguments';
+import { defaultRunDir, nonNegativeInt, parseDuration, parseWorkloads, positiveInt, rate, type ServerUrlOptions, serverUrlOptions, serverUrls } from './arguments';
 import { resolve } from 'node:path';
 import { ADAPTER_NAMES, type AdapterName } from '../adapters/registry';
 import { type ConfigFile, loadConfigFile, parseAdapterList } from '../matrix/profiles';
@@ -21,7 +21,7 @@ import { addTuneCommand } from './tune-command';
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** Options of `dbmatrix run`, as commander parses them. */
-interface RunOptions {
+interface RunOptions extends ServerUrlOptions {
   adapter?: string;
   profile?: string;
   workload?: string;
@@ -31,8 +31,6 @@ interface RunOptions {
   maxErrorRate: number;
   set: string[];
   config?: string;
-  postgresUrl?: string;
-  mysqlUrl?: string;
   postgresImage?: string;
   mysqlImage?: string;
   out?: string;
@@ -46,9 +44,7 @@ async function runCommand(opts: RunOptions): Promise<number> {
   const config: ConfigFile | undefined = opts.config ? loadConfigFile(opts.config) : undefined;
   const runId = opts.runId ? checkRunId(opts.runId) : newRunId();
   const outDir = resolve(opts.out ?? defaultRunDir(runId));
-  const urls: Partial<Record<AdapterName, string>> = {};
-  if (opts.postgresUrl) urls.postgres = opts.postgresUrl;
-  if (opts.mysqlUrl) urls.mysql = opts.mysqlUrl;
+  const urls = serverUrls(opts);
   const images: Partial<Record<AdapterName, string>> = { ...(config?.images ?? {}) };
   if (opts.postgresImage) images.postgres = opts.postgresImage;
   if (opts.mysqlImage) images.mysql = opts.mysqlImage;
@@ -95,8 +91,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`dbmatrix: ${text.replace(/^error: /, '').trim()}\n`) });
 
-  program
-    .command('run')
+  serverUrlOptions(program.command('run'))
     .description('run adapters × profiles × workloads and write results.json')
     .option('-a, --adapter <names>', `adapters to run with their default profile (${ADAPTER_NAMES.join(', ')})`, undefined)
     .option('-p, --profile <names>', 'named profiles to run side by side, e.g. sqlite-wal,sqlite-delete (see `dbmatrix list profiles`)')
@@ -108,8 +103,6 @@ export function buildProgram(): Command {
     .addOption(new Option('--max-error-rate <share>', 'share of failed operations a cell may have and still pass').argParser(rate).default(0))
     .option('-s, --set <target.key=value>', 'override a profile value, e.g. sqlite.journal_mode=DELETE, postgres.workers=50 (repeatable)', collect, [])
     .option('-c, --config <file>', 'JSON config file: profiles, set, servers')
-    .option('--postgres-url <url>', 'PostgreSQL server (else DBMATRIX_POSTGRES_URL, else Testcontainers)')
-    .option('--mysql-url <url>', 'MySQL / MariaDB server (else DBMATRIX_MYSQL_URL, else Testcontainers)')
     .option('--postgres-image <image>', 'image for a PostgreSQL container (else DBMATRIX_POSTGRES_IMAGE, else postgres:16 or the local stand-in)')
     .option('--mysql-image <image>', 'image for a MySQL container (else DBMATRIX_MYSQL_IMAGE, else mysql:8.4 or the local stand-in)')
     .option('-o, --out <dir>', 'directory for results.json (default: reports/runs/<time>-<run id>)')

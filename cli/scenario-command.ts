@@ -17,17 +17,15 @@ import { type MergeInput, mergeResults } from '../reports/merge';
 import type { RunResults } from '../reports/results-schema';
 import { dataFailures, seedMarkdown, seedTable } from '../reports/seed-report';
 import { resolveServers } from '../servers/resolve';
-import { defaultRunDir, positiveInt } from './arguments';
+import { defaultRunDir, positiveInt, type ServerUrlOptions, serverUrlOptions, serverUrls } from './arguments';
 
 
 /** Options of `dbmatrix scenario`, as commander parses them. */
-interface ScenarioOptions {
+interface ScenarioOptions extends ServerUrlOptions {
   adapter: string;
   ops: number;
   repeat: number;
   out?: string;
-  postgresUrl?: string;
-  mysqlUrl?: string;
   progress: boolean;
 }
 
@@ -58,9 +56,7 @@ async function scenarioCommand(name: string, opts: ScenarioOptions): Promise<num
     throw new UserError(`cannot create ${outDir}: ${(err as NodeJS.ErrnoException).code ?? err}; choose a writable --out`);
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const given: Partial<Record<AdapterName, string>> = {};
-  if (opts.postgresUrl) given.postgres = opts.postgresUrl;
-  if (opts.mysqlUrl) given.mysql = opts.mysqlUrl;
+  const given = serverUrls(opts);
 
   // One server per adapter for the whole scenario; the runs below reach it by URL, so a container starts once.
   const resolved = await resolveServers(adapters, given, process.env, log);
@@ -127,16 +123,13 @@ async function scenarioCommand(name: string, opts: ScenarioOptions): Promise<num
 
 /** Add `dbmatrix scenario <name>` to the program. */
 export function addScenarioCommand(program: Command): void {
-  program
-    .command('scenario')
+  serverUrlOptions(program.command('scenario'))
     .description("reproduce a known analysis on every adapter: each of its claims beside the measured figure, with a verdict")
     .argument('<name>', `scenario to run (${SCENARIOS.join(', ')})`)
     .option('-a, --adapter <names>', 'adapters to run the scenario on', 'sqlite,postgres,mysql')
     .addOption(new Option('--ops <n>', 'measured operations per cell').argParser(positiveInt('--ops')).default(1000))
     .addOption(new Option('--repeat <n>', 'run each cell n times on fresh tables').argParser(positiveInt('--repeat')).default(1))
     .option('-o, --out <dir>', 'directory for results.json and seed-report.md (default: reports/runs/<time>-seed-<run id>)')
-    .option('--postgres-url <url>', 'PostgreSQL server (else DBMATRIX_POSTGRES_URL, else Testcontainers)')
-    .option('--mysql-url <url>', 'MySQL / MariaDB server (else DBMATRIX_MYSQL_URL, else Testcontainers)')
     .option('--no-progress', 'no progress on stderr')
     .action(async (name: string, opts: ScenarioOptions) => {
       process.exitCode = await scenarioCommand(name, opts);

@@ -2,20 +2,19 @@ import { type Command, Option } from 'commander';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { AdapterName } from '../adapters/registry';
 import { checkRunId, newRunId } from '../matrix/namespace';
 import { parseAdapterList } from '../matrix/profiles';
 import { tune } from '../matrix/tune/tuner';
 import type { WorkloadName } from '../matrix/workloads/registry';
 import { tuneMarkdown, tuneTable, tunedProfilesConfig } from '../reports/tune-report';
 import { resolveServers } from '../servers/resolve';
-import { defaultRunDir, parseDuration, parseWorkloads, positiveInt, rate } from './arguments';
+import { defaultRunDir, parseDuration, parseWorkloads, positiveInt, rate, type ServerUrlOptions, serverUrlOptions, serverUrls } from './arguments';
 
 /** The workloads tune searches by default: one of each shape (single writer, batched, concurrent writers, mixed). */
 const DEFAULT_TUNE_WORKLOADS: WorkloadName[] = ['insert-sequential', 'insert-transaction-batch', 'high-volume-insert', 'crud-mix'];
 
 /** Options of `dbmatrix tune`, as commander parses them. */
-interface TuneOptions {
+interface TuneOptions extends ServerUrlOptions {
   adapter: string;
   workload?: string;
   budget: number;
@@ -25,8 +24,6 @@ interface TuneOptions {
   allowRisky?: boolean;
   out?: string;
   runId?: string;
-  postgresUrl?: string;
-  mysqlUrl?: string;
 }
 
 async function tuneCommand(opts: TuneOptions): Promise<number> {
@@ -34,9 +31,7 @@ async function tuneCommand(opts: TuneOptions): Promise<number> {
   const workloads = opts.workload ? parseWorkloads(opts.workload) : DEFAULT_TUNE_WORKLOADS;
   const runId = opts.runId ? checkRunId(opts.runId) : newRunId();
   const outDir = resolve(opts.out ?? defaultRunDir(`tune-${runId}`));
-  const urls: Partial<Record<AdapterName, string>> = {};
-  if (opts.postgresUrl) urls.postgres = opts.postgresUrl;
-  if (opts.mysqlUrl) urls.mysql = opts.mysqlUrl;
+  const urls = serverUrls(opts);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const resolved = await resolveServers(adapters, urls, process.env, log);
   const sqliteDir = mkdtempSync(join(tmpdir(), `dbmatrix-${runId}-`));
@@ -71,8 +66,7 @@ async function tuneCommand(opts: TuneOptions): Promise<number> {
 
 /** Add `dbmatrix tune` to the program. */
 export function addTuneCommand(program: Command): void {
-  program
-    .command('tune')
+  serverUrlOptions(program.command('tune'))
     .description('search profile values per adapter and workload within a time budget; write the best as profiles `run` loads')
     .option('-a, --adapter <names>', 'adapters to tune, from their default profiles', 'sqlite')
     .option('-w, --workload <names>', `workloads (default: ${DEFAULT_TUNE_WORKLOADS.join(', ')})`)
@@ -83,8 +77,6 @@ export function addTuneCommand(program: Command): void {
     .option('--allow-risky', 'adopt values that trade safety for speed (synchronous=OFF, synchronous_commit=off, busy_timeout=0)')
     .option('-o, --out <dir>', 'directory for tune.json, tune.md and tuned-profiles.json')
     .option('--run-id <id>', 'run id used in table and file names')
-    .option('--postgres-url <url>', 'PostgreSQL server (else DBMATRIX_POSTGRES_URL, else Testcontainers)')
-    .option('--mysql-url <url>', 'MySQL / MariaDB server (else DBMATRIX_MYSQL_URL, else Testcontainers)')
     .action(async (opts: TuneOptions) => {
       process.exitCode = await tuneCommand(opts);
     });
