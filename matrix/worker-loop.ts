@@ -68,6 +68,7 @@ async function withRetries(
   stopping: () => boolean,
   onAttempt: (us: number, ok: boolean) => void,
   onRetry: (cls: ErrorClass) => void,
+  recover: (() => Promise<void>) | undefined,
 ): Promise<OpOutcome | void> {
   const started = performance.now();
   return backOff(
@@ -78,6 +79,10 @@ async function withRetries(
         const outcome = await op();
         ok = true;
         return outcome;
+      } catch (err) {
+        // Only failed attempts pay for it: the connection is made clean before a retry or the next operation.
+        if (recover) await recover();
+        throw err;
       } finally {
         onAttempt(micros(t), ok);
       }
@@ -107,6 +112,7 @@ export async function runWorkerLoop(
   control: Int32Array,
   plan: LoopPlan,
   sizer: BatchSizer,
+  recover?: () => Promise<void>,
 ): Promise<WorkerReport> {
   const warmup = { operations: 0, failed: 0 };
   const stopping = () => read(control, SLOT.phase) === PHASE.abort;
@@ -116,7 +122,7 @@ export async function runWorkerLoop(
   while (read(control, SLOT.phase) === PHASE.warmup && claim(control, SLOT.warmupClaimed, plan.warmupOps)) {
     warmup.operations++;
     try {
-      await withRetries(op, classify, plan.retry, stopping, learn, ignore);
+      await withRetries(op, classify, plan.retry, stopping, learn, ignore, recover);
     } catch {
       warmup.failed++;
     }
@@ -154,7 +160,7 @@ export async function runWorkerLoop(
     retriedThisOp = false;
     try {
       // End-to-end latency, retries and backoff included, is the primary figure.
-      const outcome = await withRetries(op, classify, plan.retry, stopping, onAttempt, onRetry);
+      const outcome = await withRetries(op, classify, plan.retry, stopping, onAttempt, onRetry, recover);
       latency.recordValue(micros(start));
       succeeded++;
       if (retriedThisOp) retriedOps++;
@@ -198,20 +204,7 @@ export function runWorker(
   plan: LoopPlan,
 ): Promise<WorkerReport> {
   const sizer = new BatchSizer(workload.sizedBy ? profile[workload.sizedBy] : 1, workload.sizedBy && profile.adaptive.enabled ? profile.adaptive : undefined);
-  const started = workload.worker({ knex, adapter, profile, workerId, batchRows: () => sizer.size() }, state);
-  const recover = adapter.afterFailure?.bind(adapter);
-  const session: WorkerSession<unknown> = !recover
-    ? started
-    : {
-        ledger: () => started.ledger(),
-        op: async () => {
-          try {
-            return await started.op();
-          } catch (err) {
-            await recover(knex);
-            throw err;
-          }
-        },
-      };
-  return runWorkerLoop(workerId, session, (err) => adapter.classify(err), control, plan, sizer);
+  const session = workload.worker({ knex, adapter, profile, workerId, batchRows: () => sizer.size() }, state);
+  const recover = adapter.afterFailure ? () => adapter.afterFailure!(knex) : undefined;
+  return runWorkerLoop(workerId, session, (err) => adapter.classify(err), control, plan, sizer, recover);
 }
