@@ -152,7 +152,9 @@ export async function runWorkerLoop(
   };
   while (read(control, SLOT.phase) === PHASE.measure) {
     if (workerId >= read(control, SLOT.active)) {
-      await sleep(5); // held back by backpressure
+      // Held back by backpressure; once the others have used up the quota there is nothing left to wait for.
+      if (plan.measuredOps !== null && read(control, SLOT.measuredClaimed) >= plan.measuredOps) break;
+      await sleep(5);
       continue;
     }
     if (plan.measuredOps !== null && !claim(control, SLOT.measuredClaimed, plan.measuredOps)) break;

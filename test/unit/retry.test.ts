@@ -66,3 +66,23 @@ describe('retries', () => {
     }
   });
 });
+
+describe('backpressure', () => {
+  // A worker held back by backpressure used to wait for the monitor to let it run again, seconds after the others had
+  // used up the quota, and the whole cell waited with it.
+  test('a held-back worker stops as soon as the quota is used up, while the cell is still measuring', async () => {
+    const control = newControl();
+    setPhase(control, PHASE.measure);
+    Atomics.store(control, SLOT.active, 1); // worker 1 is held back
+    Atomics.store(control, SLOT.measuredClaimed, 10); // the running worker took the whole quota
+    let ops = 0;
+    const session = { op: async () => void ops++, ledger: () => null };
+    const held = runWorkerLoop(1, session, (err) => sqlite.classify(err), control, { warmupOps: 0, measuredOps: 10, retry: policy }, new BatchSizer(1, undefined));
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([held.then(() => 'stopped'), new Promise((r) => (timer = setTimeout(() => r('still waiting after 2 s'), 2000)))]);
+    clearTimeout(timer);
+    setPhase(control, PHASE.stop); // lets the loop end in any case, so a failure does not hang the suite
+    await held;
+    expect({ outcome, ops }).toEqual({ outcome: 'stopped', ops: 0 });
+  });
+});
