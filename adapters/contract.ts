@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
+import { DRIVER_PATHS, type DriverPath, type PreparedDriver } from '../driver-paths/contract';
 
 /** The shared taxonomy every adapter maps its driver errors onto. */
 export const ERROR_CLASSES = [
@@ -144,6 +145,10 @@ export const baseProfileShape = {
   backpressureErrorRate: z.number().min(0).max(1),
   /** Adaptive batch sizing. */
   adaptive: adaptiveSchema,
+  /** How statements reach the driver: knex's query builder per operation, or prepared statements compiled once. */
+  driverPath: z.enum(DRIVER_PATHS),
+  /** Worker threads a server adapter's workers are spread over (1: one event loop); SQLite always runs a thread per worker. */
+  clientThreads: z.number().int().min(1).max(64),
 };
 
 /** A tuning profile: data, overridable from a config file or `--set`, validated by the adapter's schema. */
@@ -176,6 +181,10 @@ export interface Profile<Session = Record<string, unknown>> {
   backpressureErrorRate: number;
   /** Adaptive batch sizing. */
   adaptive: AdaptiveBatching;
+  /** How statements reach the driver: knex's query builder per operation, or prepared statements compiled once. */
+  driverPath: DriverPath;
+  /** Worker threads a server adapter's workers are spread over (1: one event loop). */
+  clientThreads: number;
   /** Session settings applied to every new connection (PRAGMAs, SET …). */
   session: Session;
 }
@@ -194,6 +203,8 @@ export interface Adapter<Session extends Record<string, unknown> = Record<string
   defaultProfiles: Profile<Session>[];
   /** URL schemes accepted for a server (empty for file databases). */
   urlSchemes: string[];
+  /** The driver used directly for the prepared path, on connections from knex's pool. */
+  prepared: PreparedDriver;
   /** Knex configuration for one server and profile; session settings go in pool.afterCreate. */
   knexConfig(server: ServerAddress, profile: Profile<Session>): Knex.Config;
   /** Map a driver error onto the shared taxonomy. */

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Connection, ExecuteValues } from 'mysql2';
 import { z } from 'zod';
 import { type Adapter, type Profile, classified, classifyClientSide, errorCode, quietKnexLog } from './contract';
 import { PROFILE_BASE, sessionPool } from './shared';
@@ -76,6 +77,14 @@ export const mysql: Adapter<MysqlSession> = {
       session: { ...defaultSession, isolation: 'READ COMMITTED' },
     },
   ],
+  prepared: {
+    // knex holds mysql2's callback connections; execute() prepares once per connection and caches the statement.
+    execute: (connection, sql, bindings) =>
+      new Promise((resolve, reject) =>
+        (connection as Connection).execute(sql, bindings as ExecuteValues[], (err, rows) => (err ? reject(err) : resolve(Array.isArray(rows) ? (rows as Record<string, unknown>[]) : []))),
+      ),
+    control: (connection, sql) => new Promise((resolve, reject) => (connection as Connection).query(sql, (err) => (err ? reject(err) : resolve()))),
+  },
   knexConfig(server, profile: Profile<MysqlSession>): Knex.Config {
     const s = profile.session;
     const setup = [`SET SESSION TRANSACTION ISOLATION LEVEL ${s.isolation}`, `SET SESSION innodb_lock_wait_timeout = ${s.innodb_lock_wait_timeout}`];

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Client } from 'pg';
 import { z } from 'zod';
 import { type Adapter, type Profile, classified, classifyClientSide, errorCode, quietKnexLog } from './contract';
 import { PROFILE_BASE, sessionPool } from './shared';
@@ -29,6 +30,9 @@ const defaultSession: PostgresSession = {
   lock_timeout: 10_000,
   connect_timeout: 5_000,
 };
+
+/** Names of named statements by SQL text: pg parses a named statement once per connection and reuses it. */
+const statementNames = new Map<string, string>();
 
 /** Class-level SQLSTATE prefixes and exact codes, mapped onto the shared taxonomy. */
 function classifySqlState(code: string) {
@@ -62,6 +66,17 @@ export const postgres: Adapter<PostgresSession> = {
       session: { ...defaultSession, synchronous_commit: 'off' },
     },
   ],
+  prepared: {
+    async execute(connection, sql, bindings) {
+      let name = statementNames.get(sql);
+      if (!name) statementNames.set(sql, (name = `dbmatrix_${statementNames.size + 1}`));
+      const result = await (connection as Client).query({ name, text: sql, values: bindings as unknown[] });
+      return result.rows;
+    },
+    async control(connection, sql) {
+      await (connection as Client).query(sql);
+    },
+  },
   knexConfig(server, profile: Profile<PostgresSession>): Knex.Config {
     const s = profile.session;
     const setup = [

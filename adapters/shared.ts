@@ -17,6 +17,10 @@ export const PROFILE_BASE = {
   retry: { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 500, maxElapsedMs: 30_000 },
   backpressureErrorRate: 0.5,
   adaptive: { enabled: false, minRows: 10, maxRows: 10_000, targetLatencyMs: 50 },
+  /** The query builder, as most applications run; `prepared` measures the driver without it. */
+  driverPath: 'knex',
+  /** One event loop; the diagnosis says when it saturates and how many threads to try. */
+  clientThreads: 1,
 } satisfies Omit<Profile, 'name' | 'adapter' | 'description' | 'session'>;
 
 /** A driver connection that runs a query with a callback (pg and mysql2 both do). */

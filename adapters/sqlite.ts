@@ -1,8 +1,12 @@
+import type { Database, Statement } from 'better-sqlite3';
 import { cpus } from 'node:os';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { type Adapter, type Profile, classified, classifyClientSide, errorCode, quietKnexLog } from './contract';
 import { PROFILE_BASE } from './shared';
+
+/** Prepared statements by connection: better-sqlite3 compiles a statement once and runs it many times. */
+const preparedByConnection = new WeakMap<Database, Map<string, Statement>>();
 
 /** PRAGMAs applied to every SQLite connection. */
 export const sqliteSessionSchema = z
@@ -74,6 +78,21 @@ export const sqlite: Adapter<SqliteSession> = {
       backpressureErrorRate: 1,
     },
   ],
+  prepared: {
+    async execute(connection, sql, bindings) {
+      const db = connection as Database;
+      let statements = preparedByConnection.get(db);
+      if (!statements) preparedByConnection.set(db, (statements = new Map()));
+      let stmt = statements.get(sql);
+      if (!stmt) statements.set(sql, (stmt = db.prepare(sql)));
+      if (stmt.reader) return stmt.all(bindings) as Record<string, unknown>[];
+      stmt.run(bindings);
+      return [];
+    },
+    async control(connection, sql) {
+      (connection as Database).exec(sql);
+    },
+  },
   knexConfig(server: { url: string }, profile: Profile<SqliteSession>): Knex.Config {
     const s = profile.session;
     return {

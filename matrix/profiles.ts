@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { type Profile, baseProfileShape } from '../adapters/contract';
+import { DRIVER_PATHS } from '../driver-paths/contract';
 import { ADAPTERS, ADAPTER_NAMES, type AdapterName, adapterFor, isAdapterName } from '../adapters/registry';
 import { readJsonFile } from './json-file';
 import { UserError, formatIssues } from './user-error';
 
 /** Top-level profile keys a user may set, besides pool.*, crudWeights.* and session keys. */
-const SCALAR_KEYS = ['workers', 'batchSize', 'transactionBatchSize', 'readTableRows', 'rangeSize', 'hotRows', 'backpressureErrorRate'] as const;
+const SCALAR_KEYS = ['workers', 'batchSize', 'transactionBatchSize', 'readTableRows', 'rangeSize', 'hotRows', 'backpressureErrorRate', 'clientThreads'] as const;
+/** Top-level keys that take one of a few words. */
+const CHOICE_KEYS: Record<string, readonly string[]> = { driverPath: DRIVER_PATHS };
 const NESTED_KEYS = {
   pool: ['min', 'max', 'idleTimeoutMs', 'acquireTimeoutMs'],
   crudWeights: ['insert', 'read', 'update', 'delete'],
@@ -73,6 +76,7 @@ function sessionKeys(adapter: AdapterName): Record<string, readonly string[]> {
 export function settableKeys(adapter: AdapterName): string[] {
   return [
     ...SCALAR_KEYS,
+    ...Object.keys(CHOICE_KEYS),
     ...Object.entries(NESTED_KEYS).flatMap(([group, keys]) => keys.map((k) => `${group}.${k}`)),
     ...Object.keys(sessionKeys(adapter)),
   ];
@@ -87,7 +91,7 @@ export function builtInProfiles(): Map<string, Profile> {
 
 /** Convert a textual value to what the key expects (number or case-matched enum member). */
 function coerce(adapter: AdapterName, key: string, raw: string | number, where: string): string | number {
-  const options = sessionKeys(adapter)[key];
+  const options = CHOICE_KEYS[key] ?? sessionKeys(adapter)[key];
   if (options && options.length > 0) {
     const match = options.find((o) => o.toLowerCase() === String(raw).toLowerCase());
     if (!match) throw new UserError(`${where}: ${adapter} ${key} must be one of ${options.join(', ')}, not '${raw}'`);
@@ -110,7 +114,7 @@ function toBoolean(raw: string | number | boolean, where: string): boolean {
 function applySetting(profile: Profile, key: string, raw: string | number, where: string): void {
   const adapter = profile.adapter as AdapterName;
   const path = key.startsWith('session.') ? key.slice('session.'.length) : key;
-  if ((SCALAR_KEYS as readonly string[]).includes(path)) {
+  if ((SCALAR_KEYS as readonly string[]).includes(path) || path in CHOICE_KEYS) {
     (profile as unknown as Record<string, unknown>)[path] = coerce(adapter, path, raw, where);
     return;
   }

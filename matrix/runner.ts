@@ -2,7 +2,7 @@ import knexFactory, { type Knex } from 'knex';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Profile, type ServerAddress, errorMessage, redactedUrl } from '../adapters/contract';
+import { type Adapter, type Profile, type ServerAddress, errorMessage, redactedUrl } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
 import { combineRepeats } from '../reports/combine';
 import type { CellResult, Figures } from '../reports/results-schema';
@@ -11,8 +11,8 @@ import { describeTally, encodeHistogram, mergeCounts, mergeHistograms, mergeTall
 import { OwnedTables, tablePrefix } from './namespace';
 import { type PoolHealth, PoolMonitor } from './pool-health';
 import type { ProgressSink } from './progress';
-import { type LoopPlan, ThreadPool, type WorkerReport, startPooledWorkers } from './workers';
-import type { CellContext, Verification } from './workloads/contract';
+import { type LoopPlan, ThreadPool, type WorkerReport, profileForThread, spreadWorkers, startPooledWorkers } from './workers';
+import { type CellContext, type Verification, driverPathOf } from './workloads/contract';
 import { type WorkloadName, workloadFor } from './workloads/registry';
 
 /** Everything one run of the matrix needs. */
@@ -49,6 +49,12 @@ const now = () => performance.timeOrigin + performance.now();
 export function defaultWarmupOps(plan: Pick<RunPlan, 'ops' | 'warmupOps'>, workers: number): number {
   if (plan.warmupOps !== null) return plan.warmupOps;
   return Math.max(workers, Math.ceil((plan.ops ?? 1000) / 10));
+}
+
+/** Worker threads a cell runs on: one per worker on SQLite, profile.clientThreads on a server when above 1, else none (this event loop). */
+export function threadsFor(adapter: Adapter, profile: Profile, workers: number): number {
+  if (adapter.capabilities.threadedWorkers) return workers;
+  return profile.clientThreads > 1 ? Math.min(profile.clientThreads, workers) : 0;
 }
 
 /** Runs the cells of a plan one after another (cells in parallel would measure each other). */
@@ -164,7 +170,8 @@ export class MatrixRun {
       stage = 'verify';
       const verifyStart = now();
       verification = await workload.verify(ctx, state, measured.reports.map((r) => r.ledger));
-      figures = buildFigures(measured.reports, measured.durationMs, workers, loadMs, now() - verifyStart, measured.health, serverActivity);
+      const ran = { workers, driverPath: driverPathOf(workload, profile), clientThreads: Math.max(1, threadsFor(adapter, profile, workers)) };
+      figures = buildFigures(measured.reports, measured.durationMs, ran, loadMs, now() - verifyStart, measured.health, serverActivity);
 
       if (!verification.ok) reasons.push(`data did not verify: ${verification.problems.join('; ')}`);
       const { total, failed } = figures.operations;
@@ -204,18 +211,22 @@ export class MatrixRun {
   ): Promise<{ reports: WorkerReport[]; durationMs: number; health: PoolHealth }> {
     const adapter = adapterFor(profile.adapter as AdapterName);
     if (this.aborted) setPhase(control, PHASE.abort);
-    let pending: Promise<WorkerReport>[];
-    if (adapter.capabilities.threadedWorkers) {
-      pending = this.threads.run(workers, { adapter: profile.adapter as AdapterName, profile, server, workload, state, control, plan });
+    let pending: Promise<WorkerReport[]>[];
+    const threads = threadsFor(adapter, profile, workers);
+    if (threads > 0) {
+      const groups = adapter.capabilities.threadedWorkers ? spreadWorkers(workers, workers) : spreadWorkers(workers, threads);
+      const threadProfile = adapter.capabilities.threadedWorkers ? profile : profileForThread(profile, groups.length);
+      pending = this.threads.run(groups, { adapter: profile.adapter as AdapterName, profile: threadProfile, server, workload, state, control, plan });
     } else {
-      pending = startPooledWorkers(workers, knex, adapter, workloadFor(workload), { profile, state, control, plan });
+      pending = startPooledWorkers(workers, knex, adapter, workloadFor(workload), { profile, state, control, plan }).map((p) => p.then((r) => [r]));
     }
     let crashed = false;
     pending.forEach((p) => p.catch(() => (crashed = true)));
 
     this.plan.progress.cellStarted(label, this.plan.ops, this.plan.durationMs);
     while (read(control, SLOT.warmed) < workers && !crashed && read(control, SLOT.phase) === PHASE.warmup) await sleep(2);
-    const monitor = new PoolMonitor(adapter.capabilities.threadedWorkers ? undefined : knex, control, {
+    // Pools inside threads are out of this thread's sight: pool waits are then not sampled.
+    const monitor = new PoolMonitor(threads > 0 ? undefined : knex, control, {
       backpressureErrorRate: profile.backpressureErrorRate,
       workers,
       poolMax: profile.pool.max,
@@ -232,7 +243,7 @@ export class MatrixRun {
       const settled = await Promise.allSettled(pending);
       const failedWorker = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
       if (failedWorker) throw failedWorker.reason;
-      const reports = settled.map((s) => (s as PromiseFulfilledResult<WorkerReport>).value);
+      const reports = settled.flatMap((s) => (s as PromiseFulfilledResult<WorkerReport[]>).value);
       const end = Math.max(start, ...reports.map((r) => r.endedAt));
       const health = monitor.stop(summarizeLatency(mergeHistograms(reports.map((r) => r.attemptLatency))).mean);
       return { reports, durationMs: end - start, health };
@@ -254,7 +265,7 @@ function activityDelta(before: Record<string, number>, after: Record<string, num
 function buildFigures(
   reports: WorkerReport[],
   durationMs: number,
-  workers: number,
+  ran: Pick<Figures, 'workers' | 'driverPath' | 'clientThreads'>,
   loadMs: number,
   verifyMs: number,
   health: PoolHealth,
@@ -272,7 +283,7 @@ function buildFigures(
   const opsPerSec = seconds > 0 ? round(succeeded / seconds) : 0;
   const rowsPerSec = seconds > 0 ? round(rows / seconds) : 0;
   return {
-    workers,
+    ...ran,
     operations: { total: succeeded + failed, succeeded, failed },
     rows,
     durationMs: round(durationMs),

@@ -7,7 +7,9 @@ import { type ErrorTally, encodeHistogram, newLatencyHistogram, tallyError } fro
 import type { Knex } from 'knex';
 import type { Adapter, Profile } from '../adapters/contract';
 import { BatchSizer, type TrajectoryPoint } from './adaptive-batch';
-import type { OpOutcome, WorkerSession, Workload } from './workloads/contract';
+import { knexPath } from '../driver-paths/knex-path';
+import { preparedPath } from '../driver-paths/prepared-path';
+import { type OpOutcome, type WorkerSession, type Workload, driverPathOf } from './workloads/contract';
 
 /** How many operations to run; the measured phase ends at its quota or when the runner says stop. */
 export interface LoopPlan {
@@ -195,7 +197,7 @@ export async function runWorkerLoop(
 }
 
 /** Build one worker (its batch sizer, context and session) and run it; the same for threads and pooled workers. */
-export function runWorker(
+export async function runWorker(
   knex: Knex,
   adapter: Adapter,
   profile: Profile,
@@ -204,9 +206,16 @@ export function runWorker(
   state: unknown,
   control: Int32Array,
   plan: LoopPlan,
+  workersOnPool: number,
 ): Promise<WorkerReport> {
   const sizer = new BatchSizer(workload.sizedBy ? profile[workload.sizedBy] : 1, workload.sizedBy && profile.adaptive.enabled ? profile.adaptive : undefined);
-  const session = workload.worker({ knex, adapter, profile, workerId, batchRows: () => sizer.size() }, state);
+  // A worker keeps a connection only when the pool has one for every worker: otherwise the others would starve.
+  const statements = driverPathOf(workload, profile) === 'prepared' ? preparedPath(knex, adapter.prepared, workersOnPool <= profile.pool.max) : knexPath(knex);
+  const session = workload.worker({ knex, adapter, profile, statements, workerId, batchRows: () => sizer.size() }, state);
   const recover = adapter.afterFailure ? () => adapter.afterFailure!(knex) : undefined;
-  return runWorkerLoop(workerId, session, (err) => adapter.classify(err), control, plan, sizer, recover);
+  try {
+    return await runWorkerLoop(workerId, session, (err) => adapter.classify(err), control, plan, sizer, recover);
+  } finally {
+    await statements.close();
+  }
 }

@@ -17,8 +17,8 @@ export interface ThreadWorkerData {
   workload: WorkloadName;
   /** The workload's setup state. */
   state: unknown;
-  /** This worker's number. */
-  workerId: number;
+  /** The workers this thread runs, sharing its own knex pool: one on SQLite, a share of the cell's on a server. */
+  workerIds: number[];
   /** The shared control block. */
   control: Int32Array;
   /** Operation quotas. */
@@ -26,15 +26,16 @@ export interface ThreadWorkerData {
 }
 
 /** Messages a worker thread sends back. */
-export type ThreadMessage = { type: 'done'; report: import('./worker-loop').WorkerReport } | { type: 'error'; message: string };
+export type ThreadMessage = { type: 'done'; reports: import('./worker-loop').WorkerReport[] } | { type: 'error'; message: string };
 
-/** One worker for one cell, with its own connection, so SQLite writers really contend for the file lock. */
+/** This thread's workers for one cell, on a knex of its own: SQLite writers really contend for the file lock, server workers get an event loop of their own. */
 async function runCell(data: ThreadWorkerData): Promise<ThreadMessage> {
   const adapter = adapterFor(data.adapter);
   const knex = knexFactory(adapter.knexConfig(data.server, data.profile));
   try {
-    const report = await runWorker(knex, adapter, data.profile, workloadFor(data.workload), data.workerId, data.state, data.control, data.plan);
-    return { type: 'done', report };
+    const workload = workloadFor(data.workload);
+    const reports = await Promise.all(data.workerIds.map((id) => runWorker(knex, adapter, data.profile, workload, id, data.state, data.control, data.plan, data.workerIds.length)));
+    return { type: 'done', reports };
   } catch (err) {
     return { type: 'error', message: err instanceof Error ? err.message : String(err) };
   } finally {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import type { Adapter } from '../adapters/contract';
+import type { Adapter, Profile } from '../adapters/contract';
 import type { LoopPlan, WorkerReport } from './worker-loop';
 import { runWorker } from './worker-loop';
 import type { ThreadMessage, ThreadWorkerData } from './worker-thread';
@@ -15,16 +15,32 @@ export function startPooledWorkers(
   workload: Workload,
   data: Pick<ThreadWorkerData, 'profile' | 'state' | 'control' | 'plan'>,
 ): Promise<WorkerReport>[] {
-  return Array.from({ length: count }, (_, workerId) => runWorker(knex, adapter, data.profile, workload, workerId, data.state, data.control, data.plan));
+  return Array.from({ length: count }, (_, workerId) => runWorker(knex, adapter, data.profile, workload, workerId, data.state, data.control, data.plan, count));
 }
 
 /** The worker entry, run through tsx so a thread can load the TypeScript sources (also under Jest). */
 const THREAD_ENTRY = join(__dirname, 'worker-thread.ts');
 
+/**
+ * Worker ids split over `threads` event loops, round robin, so backpressure (which holds back the highest ids) thins
+ * every thread evenly.
+ */
+export function spreadWorkers(workers: number, threads: number): number[][] {
+  const groups: number[][] = Array.from({ length: Math.min(workers, threads) }, () => []);
+  for (let id = 0; id < workers; id++) groups[id % groups.length]!.push(id);
+  return groups;
+}
+
+/** A profile for one of `threads` threads: the cell's connections shared out, so the server sees the pool the profile asked for. */
+export function profileForThread(profile: Profile, threads: number): Profile {
+  const max = Math.max(1, Math.ceil(profile.pool.max / threads));
+  return { ...profile, pool: { ...profile.pool, max, min: Math.min(profile.pool.min, max) } };
+}
+
 /** One live thread and the cell it is working on. */
 interface PooledThread {
   thread: Worker;
-  pending?: { resolve(r: WorkerReport): void; reject(e: Error): void };
+  pending?: { resolve(r: WorkerReport[]): void; reject(e: Error): void };
 }
 
 /**
@@ -39,7 +55,7 @@ export class ThreadPool {
     entry.thread.on('message', (m: ThreadMessage) => {
       const p = entry.pending;
       entry.pending = undefined;
-      if (m.type === 'done') p?.resolve(m.report);
+      if (m.type === 'done') p?.resolve(m.reports);
       else p?.reject(new Error(`worker thread failed: ${m.message}`));
     });
     const lost = (why: string) => {
@@ -53,14 +69,14 @@ export class ThreadPool {
     return entry;
   }
 
-  /** Run one cell on `count` threads; one report per thread. */
-  run(count: number, data: Omit<ThreadWorkerData, 'workerId'>): Promise<WorkerReport>[] {
-    while (this.threads.length < count) this.spawn();
-    return this.threads.slice(0, count).map(
-      (entry, workerId) =>
-        new Promise<WorkerReport>((resolve, reject) => {
+  /** Run one cell on one thread per group of worker ids; one report per worker, per thread. */
+  run(groups: number[][], data: Omit<ThreadWorkerData, 'workerIds'>): Promise<WorkerReport[]>[] {
+    while (this.threads.length < groups.length) this.spawn();
+    return this.threads.slice(0, groups.length).map(
+      (entry, i) =>
+        new Promise<WorkerReport[]>((resolve, reject) => {
           entry.pending = { resolve, reject };
-          entry.thread.postMessage({ ...data, workerId } satisfies ThreadWorkerData);
+          entry.thread.postMessage({ ...data, workerIds: groups[i]! } satisfies ThreadWorkerData);
         }),
     );
   }

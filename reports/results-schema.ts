@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DRIVER_PATHS } from '../driver-paths/contract';
 import { ERROR_CLASSES } from '../adapters/contract';
 
 /** Bumped whenever a field changes meaning or disappears; readers refuse versions they do not know. */
@@ -59,6 +60,11 @@ export type Sample = z.infer<typeof sampleSchema>;
 
 export const figuresSchema = z.object({
   workers: z.number().describe('Concurrent workers that ran.'),
+  driverPath: z
+    .enum(DRIVER_PATHS)
+    .optional()
+    .describe("How the statements reached the driver: 'knex' (query builder per operation) or 'prepared' (compiled once, prepared statements on knex's connections); absent in files written before the field existed (knex)."),
+  clientThreads: z.number().int().min(1).optional().describe('Event loops the workers ran on: worker threads for a server adapter, or 1; SQLite runs one thread per worker. Absent in older files (1).'),
   operations: z.object({ total: z.number(), succeeded: z.number(), failed: z.number() }).describe('Measured operations by outcome.'),
   rows: z.number().describe('Rows written or read by successful measured operations.'),
   durationMs: z.number().describe('Wall time of the measured phase, ms.'),

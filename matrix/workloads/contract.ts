@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Adapter, Profile } from '../../adapters/contract';
+import type { DriverPath, StatementPath } from '../../driver-paths/contract';
 
 /** What setup and verify get: the cell's connection and the run's table namespace. */
 export interface CellContext {
@@ -23,6 +24,8 @@ export interface WorkerContext {
   adapter: Adapter;
   /** The profile in force. */
   profile: Profile;
+  /** Statements through the cell's driver path (knex, or prepared statements on knex's connections). */
+  statements: StatementPath;
   /** 0-based worker number, unique within the cell; part of every key it writes. */
   workerId: number;
   /** Rows the next operation should carry: the profile's size, or the adaptive controller's when enabled. */
@@ -81,6 +84,8 @@ export interface Workload<State = unknown, Ledger = unknown> {
   writes: 'every-operation' | 'some-operations' | 'none';
   /** The profile size that sets rows per operation (and that adaptive batching adjusts); none for one-row workloads. */
   sizedBy?: 'batchSize' | 'transactionBatchSize';
+  /** Every operation goes through ctx.statements, so the profile's driverPath applies; otherwise knex runs it whatever the profile says. */
+  preparable?: boolean;
   /** Create tables and load data; the state must be plain data (it is sent to worker threads). */
   setup(ctx: CellContext): Promise<State>;
   /** Start one worker's session. */
@@ -110,4 +115,9 @@ export function finishVerification(v: Verification, what: string): Verification 
   if (v.mismatched) v.problems.push(`${v.mismatched} ${what} with unexpected values`);
   v.ok = v.problems.length === 0;
   return v;
+}
+
+/** The driver path a cell of this workload runs on under a profile. */
+export function driverPathOf(workload: Pick<Workload, 'preparable'>, profile: Pick<Profile, 'driverPath'>): DriverPath {
+  return workload.preparable ? profile.driverPath : 'knex';
 }

@@ -1,4 +1,4 @@
-import { defineInsertWorkload, insertChunked } from './keyed-rows';
+import { defineInsertWorkload } from './keyed-rows';
 
 /** `workers` concurrent writers, each committing batchSize rows per transaction into one table. */
 export const highVolumeInsert = defineInsertWorkload({
@@ -8,5 +8,5 @@ export const highVolumeInsert = defineInsertWorkload({
   concurrency: 'profile',
   tableSuffix: 'hvi',
   sizedBy: 'batchSize',
-  write: (ctx, table, rows) => ctx.knex.transaction((trx) => insertChunked(trx, ctx.adapter, table, rows)),
+  write: (ctx, inserts, rows) => ctx.statements.transaction((tx) => inserts.chunked(tx, rows)),
 });

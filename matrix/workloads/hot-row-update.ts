@@ -1,3 +1,4 @@
+import { statement } from '../../driver-paths/contract';
 import { type Workload, isAmbiguous } from './contract';
 import { type InsertLedger, InsertRecorder, verifyInsertLedgers } from './keyed-rows';
 
@@ -18,6 +19,7 @@ export const hotRowUpdate: Workload<State, InsertLedger> = {
   verifies: 'the increment log holds each committed increment exactly once, and each hot row equals its logged increments',
   concurrency: 'profile',
   writes: 'every-operation',
+  preparable: true,
   async setup(ctx) {
     const hot = ctx.table('hot');
     const log = ctx.table('hotlog');
@@ -37,14 +39,16 @@ export const hotRowUpdate: Workload<State, InsertLedger> = {
   },
   worker(ctx, state) {
     const recorder = new InsertRecorder(ctx.workerId, (err) => isAmbiguous(ctx, err));
+    const increment = statement(1, (db, [id]) => db(state.hot).where({ id }).increment('value', 1));
+    const logEntry = statement(3, (db, [worker_id, seq, row_id]) => db(state.log).insert({ worker_id, seq, row_id }));
     return {
       op: () =>
         recorder.insert(1, ([entry]) => {
           const row = 1 + Math.floor(Math.random() * state.rows);
           // The UPDATE comes first so SQLite takes the write lock at once (a read first would make the lock upgrade fail without waiting).
-          return ctx.knex.transaction(async (trx) => {
-            await trx(state.hot).where({ id: row }).increment('value', 1);
-            await trx(state.log).insert({ worker_id: entry!.worker_id, seq: entry!.seq, row_id: row });
+          return ctx.statements.transaction(async (tx) => {
+            await tx.run(increment, [row]);
+            await tx.run(logEntry, [entry!.worker_id, entry!.seq, row]);
           });
         }),
       ledger: () => recorder.ledger(),

@@ -1,4 +1,4 @@
-import { defineInsertWorkload, insertBatch } from './keyed-rows';
+import { defineInsertWorkload } from './keyed-rows';
 
 /** One writer, multi-row INSERTs of batchSize rows, chunked to the adapter's statement limits. */
 export const insertBulk = defineInsertWorkload({
@@ -8,5 +8,5 @@ export const insertBulk = defineInsertWorkload({
   concurrency: 'single',
   tableSuffix: 'bulk',
   sizedBy: 'batchSize',
-  write: (ctx, table, rows) => insertBatch(ctx.knex, ctx.adapter, table, rows),
+  write: (ctx, inserts, rows) => inserts.atomically(ctx.statements, rows),
 });

@@ -1,4 +1,4 @@
-import { defineInsertWorkload } from './keyed-rows';
+import { defineInsertWorkload, keyedParams } from './keyed-rows';
 
 /** One writer, one row per autocommit INSERT: the cost of a commit per row. */
 export const insertSequential = defineInsertWorkload({
@@ -7,5 +7,5 @@ export const insertSequential = defineInsertWorkload({
   verifies: 'every acknowledged row present exactly once with its payload; no other rows',
   concurrency: 'single',
   tableSuffix: 'seq',
-  write: (ctx, table, rows) => ctx.knex(table).insert(rows[0]!),
+  write: (ctx, inserts, rows) => ctx.statements.run(inserts.rows(1), keyedParams(rows)),
 });

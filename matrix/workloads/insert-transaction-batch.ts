@@ -1,4 +1,4 @@
-import { defineInsertWorkload } from './keyed-rows';
+import { defineInsertWorkload, keyedParams } from './keyed-rows';
 
 /** One writer, single-row INSERTs committed transactionBatchSize at a time: one commit per batch. */
 export const insertTransactionBatch = defineInsertWorkload({
@@ -8,8 +8,8 @@ export const insertTransactionBatch = defineInsertWorkload({
   concurrency: 'single',
   tableSuffix: 'txb',
   sizedBy: 'transactionBatchSize',
-  write: (ctx, table, rows) =>
-    ctx.knex.transaction(async (trx) => {
-      for (const row of rows) await trx(table).insert(row);
+  write: (ctx, inserts, rows) =>
+    ctx.statements.transaction(async (tx) => {
+      for (const row of rows) await tx.run(inserts.rows(1), keyedParams([row]));
     }),
 });

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Adapter } from '../../adapters/contract';
+import { type Statement, type StatementPath, type StatementRunner, statement } from '../../driver-paths/contract';
 import { type CellContext, type Verification, type WorkerContext, type Workload, emptyVerification, finishVerification, isAmbiguous } from './contract';
 
 /** A row every insert workload writes: (worker_id, seq) is its key in the ledger. */
@@ -69,18 +70,64 @@ export function rowsPerStatement(adapter: Adapter, columns: number): number {
   return Math.max(1, Math.min(caps.maxRowsPerInsert, Math.floor(caps.maxBindParams / columns)));
 }
 
-/** Insert rows as multi-row INSERTs chunked to the adapter's limits. */
+/** Load rows as multi-row INSERTs chunked to the adapter's limits (setup, not measured: always through knex). */
 export async function insertChunked(db: Knex | Knex.Transaction, adapter: Adapter, table: string, rows: object[]): Promise<void> {
   if (rows.length === 0) return;
   const per = rowsPerStatement(adapter, Object.keys(rows[0]!).length);
   for (let i = 0; i < rows.length; i += per) await db(table).insert(rows.slice(i, i + per));
 }
 
-/** Insert rows atomically: one statement when they fit, else one transaction around the chunks. */
-export async function insertBatch(knex: Knex, adapter: Adapter, table: string, rows: object[]): Promise<void> {
-  const per = rows.length > 0 ? rowsPerStatement(adapter, Object.keys(rows[0]!).length) : 1;
-  if (rows.length <= per) await knex(table).insert(rows);
-  else await knex.transaction((trx) => insertChunked(trx, adapter, table, rows));
+/** Values per keyed row, in the order `KeyedInserts` takes them. */
+const KEYED_COLUMNS = 4;
+
+/** INSERT statements of keyed rows into one table, one per row count, built on first use. */
+export class KeyedInserts {
+  private readonly byCount = new Map<number, Statement>();
+
+  constructor(
+    private readonly table: string,
+    private readonly adapter: Adapter,
+  ) {}
+
+  /** The INSERT of `count` rows; its parameters are each row's worker_id, seq, payload and value, row after row. */
+  rows(count: number): Statement {
+    let stmt = this.byCount.get(count);
+    if (!stmt) {
+      const table = this.table;
+      stmt = statement(count * KEYED_COLUMNS, (db, p) =>
+        db(table).insert(Array.from({ length: count }, (_, i) => ({ worker_id: p[4 * i], seq: p[4 * i + 1], payload: p[4 * i + 2], value: p[4 * i + 3] }))),
+      );
+      this.byCount.set(count, stmt);
+    }
+    return stmt;
+  }
+
+  /** Insert rows as multi-row INSERTs chunked to the adapter's limits. */
+  async chunked(db: StatementRunner, rows: KeyedRow[]): Promise<void> {
+    const per = rowsPerStatement(this.adapter, KEYED_COLUMNS);
+    for (let i = 0; i < rows.length; i += per) {
+      const chunk = rows.slice(i, i + per);
+      await db.run(this.rows(chunk.length), keyedParams(chunk));
+    }
+  }
+
+  /** Insert rows atomically: one statement when they fit, else one transaction around the chunks. */
+  async atomically(statements: StatementPath, rows: KeyedRow[]): Promise<void> {
+    if (rows.length <= rowsPerStatement(this.adapter, KEYED_COLUMNS)) await statements.run(this.rows(rows.length), keyedParams(rows));
+    else await statements.transaction((tx) => this.chunked(tx, rows));
+  }
+}
+
+/** The parameters of keyed rows for a `KeyedInserts` statement. */
+export function keyedParams(rows: KeyedRow[]): Knex.Value[] {
+  const params = new Array<Knex.Value>(rows.length * KEYED_COLUMNS);
+  rows.forEach((r, i) => {
+    params[4 * i] = r.worker_id;
+    params[4 * i + 1] = r.seq;
+    params[4 * i + 2] = r.payload;
+    params[4 * i + 3] = r.value;
+  });
+  return params;
 }
 
 /** Occurrences of each key in the table, as worker → seq → count, and how many rows carry the wrong payload. */
@@ -189,8 +236,8 @@ export interface InsertWorkloadSpec {
   tableSuffix: string;
   /** The profile size that sets rows per operation; none: one row. */
   sizedBy?: 'batchSize' | 'transactionBatchSize';
-  /** Write the rows of one operation atomically. */
-  write(ctx: WorkerContext, table: string, rows: KeyedRow[]): Promise<unknown>;
+  /** Write the rows of one operation atomically, through the worker's statement path. */
+  write(ctx: WorkerContext, inserts: KeyedInserts, rows: KeyedRow[]): Promise<unknown>;
 }
 
 /** Build an insert workload: a keyed table, a recorder per writer, ledger verification. */
@@ -202,6 +249,7 @@ export function defineInsertWorkload(spec: InsertWorkloadSpec): Workload<{ table
     concurrency: spec.concurrency,
     writes: 'every-operation',
     sizedBy: spec.sizedBy,
+    preparable: true,
     async setup(ctx) {
       const table = ctx.table(spec.tableSuffix);
       await createKeyedTable(ctx, table);
@@ -209,8 +257,9 @@ export function defineInsertWorkload(spec: InsertWorkloadSpec): Workload<{ table
     },
     worker(ctx, state) {
       const recorder = new InsertRecorder(ctx.workerId, (err) => isAmbiguous(ctx, err));
+      const inserts = new KeyedInserts(state.table, ctx.adapter);
       return {
-        op: () => recorder.insert(spec.sizedBy ? ctx.batchRows() : 1, (rows) => spec.write(ctx, state.table, rows)),
+        op: () => recorder.insert(spec.sizedBy ? ctx.batchRows() : 1, (rows) => spec.write(ctx, inserts, rows)),
         ledger: () => recorder.ledger(),
       };
     },

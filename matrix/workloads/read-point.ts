@@ -1,3 +1,4 @@
+import { statement } from '../../driver-paths/contract';
 import type { Workload } from './contract';
 import { type ReadLedger, type ReadTableState, loadReadTable, rowsMatch, verifyReadTable } from './read-table';
 
@@ -8,13 +9,15 @@ export const readPoint: Workload<ReadTableState, ReadLedger> = {
   verifies: 'every read returned exactly the loaded row, and the table still holds exactly the loaded rows',
   concurrency: 'profile',
   writes: 'none',
+  preparable: true,
   setup: (ctx) => loadReadTable(ctx, 'rp'),
   worker(ctx, state) {
     const ledger: ReadLedger = { reads: 0, mismatches: 0 };
+    const byId = statement(1, (db, [id]) => db(state.table).select('id', 'payload').where({ id }));
     return {
       async op() {
         const id = 1 + Math.floor(Math.random() * state.rows);
-        const rows = await ctx.knex(state.table).select('id', 'payload').where({ id });
+        const rows = (await ctx.statements.run(byId, [id])) as { id: number; payload: string }[];
         ledger.reads++;
         if (!rowsMatch(rows, id, 1)) ledger.mismatches++;
       },

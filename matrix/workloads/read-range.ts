@@ -1,3 +1,4 @@
+import { statement } from '../../driver-paths/contract';
 import type { Workload } from './contract';
 import { type ReadLedger, type ReadTableState, loadReadTable, rowsMatch, verifyReadTable } from './read-table';
 
@@ -8,14 +9,16 @@ export const readRange: Workload<ReadTableState, ReadLedger> = {
   verifies: 'every range returned exactly the loaded rows in order, and the table still holds exactly the loaded rows',
   concurrency: 'profile',
   writes: 'none',
+  preparable: true,
   setup: (ctx) => loadReadTable(ctx, 'rr'),
   worker(ctx, state) {
     const ledger: ReadLedger = { reads: 0, mismatches: 0 };
     const size = Math.min(ctx.profile.rangeSize, state.rows);
+    const range = statement(2, (db, [from, to]) => db(state.table).select('id', 'payload').where('id', '>=', from).andWhere('id', '<', to).orderBy('id'));
     return {
       async op() {
         const from = 1 + Math.floor(Math.random() * (state.rows - size + 1));
-        const rows = await ctx.knex(state.table).select('id', 'payload').where('id', '>=', from).andWhere('id', '<', from + size).orderBy('id');
+        const rows = (await ctx.statements.run(range, [from, from + size])) as { id: number; payload: string }[];
         ledger.reads++;
         if (!rowsMatch(rows, from, size)) ledger.mismatches++;
         return { rows: rows.length };

@@ -1,3 +1,4 @@
+import { knexPath } from '../../driver-paths/knex-path';
 import knexFactory, { type Knex } from 'knex';
 import { sqlite } from '../../adapters/sqlite';
 import type { Adapter } from '../../adapters/contract';
@@ -23,7 +24,7 @@ describe('verify() checks the data, not the counters', () => {
   async function ran<S, L>(workload: Workload<S, L>, ops: number) {
     const ctx = context(knex);
     const state = await workload.setup(ctx);
-    const worker = workload.worker({ ...ctx, workerId: 0, batchRows: () => 1 }, state);
+    const worker = workload.worker({ ...ctx, statements: knexPath(ctx.knex), workerId: 0, batchRows: () => 1 }, state);
     for (let i = 0; i < ops; i++) await worker.op();
     return { ctx, state, ledger: worker.ledger(), verify: () => workload.verify(ctx, state, [worker.ledger()]) };
   }
