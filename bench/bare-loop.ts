@@ -1,52 +1,67 @@
 import knexFactory, { type Knex } from 'knex';
 import type { Profile, ServerAddress } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
+import { bindingsFor, compileStatement } from '../driver-paths/compile';
+import { type DriverPath, type Statement, statement } from '../driver-paths/contract';
 import { OwnedTables, tablePrefix } from '../matrix/namespace';
 import type { CellContext } from '../matrix/workloads/contract';
-import { createKeyedTable, keyedRow } from '../matrix/workloads/keyed-rows';
+import { createKeyedTable, keyedParams, keyedRow } from '../matrix/workloads/keyed-rows';
 import { loadReadTable } from '../matrix/workloads/read-table';
 
-/** What a bare loop keeps between calls: its table, the rows loaded, the next key to insert. */
-interface BareState {
-  table: string;
-  rows: number;
-  next?: number;
+/** One statement and the parameters of its next run: what a bare loop repeats. */
+interface BareStatement {
+  /** The statement the workload issues. */
+  statement: Statement;
+  /** Parameters for the next operation. */
+  next(): Knex.Value[];
 }
 
-/** A bare loop over the same statements a workload issues, with nothing of the harness around it; setup is not timed. */
-export const BARE: Record<'insert-sequential' | 'read-point', { setup(ctx: CellContext): Promise<BareState>; loop(ctx: CellContext, state: BareState, ops: number): Promise<void> }> = {
-  'insert-sequential': {
-    async setup(ctx) {
-      const table = ctx.table('bseq');
-      await createKeyedTable(ctx, table);
-      return { table, rows: 0, next: 1 };
-    },
-    async loop(ctx, state, ops) {
-      for (let i = 0; i < ops; i++) await ctx.knex(state.table).insert(keyedRow(0, state.next!++));
-    },
+/** The statement each compared workload issues, on a table set up as the workload sets it up (setup is not timed). */
+export const BARE: Record<'insert-sequential' | 'read-point', (ctx: CellContext) => Promise<BareStatement>> = {
+  async 'insert-sequential'(ctx) {
+    const table = ctx.table('bseq');
+    await createKeyedTable(ctx, table);
+    let seq = 0;
+    const insert = statement(4, (db, p) => db(table).insert({ worker_id: p[0], seq: p[1], payload: p[2], value: p[3] }));
+    return { statement: insert, next: () => keyedParams([keyedRow(0, seq++)]) };
   },
-  'read-point': {
-    setup: (ctx) => loadReadTable(ctx, 'brp'),
-    async loop(ctx, { table, rows }, ops) {
-      for (let i = 0; i < ops; i++) await ctx.knex(table).select('id', 'payload').where({ id: 1 + Math.floor(Math.random() * rows) });
-    },
+  async 'read-point'(ctx) {
+    const { table, rows } = await loadReadTable(ctx, 'brp');
+    const byId = statement(1, (db, [id]) => db(table).select('id', 'payload').where({ id }));
+    return { statement: byId, next: () => [1 + Math.floor(Math.random() * rows)] };
   },
 };
 /** The workloads the bench compares. */
 export type BenchWorkload = keyof typeof BARE;
 
-/** Ops/s of the bare loop; setup is outside the timing, as the runner's load phase is. */
-export async function bare(profile: Profile, server: ServerAddress, workload: BenchWorkload, runId: string, ops: number): Promise<number> {
+/** A loop of `ops` runs with nothing of the harness around it: through knex's builder, or the driver on one pooled connection. */
+async function loop(ctx: CellContext, path: DriverPath, bare: BareStatement, ops: number): Promise<void> {
+  if (path === 'knex') {
+    for (let i = 0; i < ops; i++) await bare.statement.build(ctx.knex, bare.next());
+    return;
+  }
+  const compiled = compileStatement(ctx.knex, bare.statement);
+  const pool = ctx.knex.client as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<unknown> };
+  const connection = await pool.acquireConnection();
+  try {
+    for (let i = 0; i < ops; i++) await ctx.adapter.prepared.execute(connection, compiled.sql, bindingsFor(compiled, bare.next()));
+  } finally {
+    await pool.releaseConnection(connection);
+  }
+}
+
+/** Ops/s of the bare loop on one path; setup is outside the timing, as the runner's load phase is. */
+export async function bare(profile: Profile, server: ServerAddress, workload: BenchWorkload, path: DriverPath, runId: string, ops: number): Promise<number> {
   const adapter = adapterFor(profile.adapter as AdapterName);
   const knex: Knex = knexFactory(adapter.knexConfig(server, profile));
   const owned = new OwnedTables(tablePrefix(runId));
   const ctx: CellContext = { knex, adapter, profile, table: (s) => owned.name(s), createTable: (name, build) => owned.create(knex, name, build) };
   try {
-    const state = await BARE[workload].setup(ctx);
+    const statement = await BARE[workload](ctx);
     // The runner's warm-up, so both sides measure a warm connection and warm code.
-    await BARE[workload].loop(ctx, state, 200);
+    await loop(ctx, path, statement, 200);
     const t = performance.now();
-    await BARE[workload].loop(ctx, state, ops);
+    await loop(ctx, path, statement, ops);
     return ops / ((performance.now() - t) / 1000);
   } finally {
     await owned.dropAll(knex);

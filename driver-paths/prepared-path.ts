@@ -22,16 +22,20 @@ export function preparedPath(knex: Knex, driver: PreparedDriver, pin: boolean): 
     if (!c) compiled.set(stmt, (c = compileStatement(knex, stmt)));
     return driver.execute(connection, c.sql, bindingsFor(c, params));
   };
+  // After a failure the connection goes back to the pool, which validates it before anyone gets it again: a broken one
+  // is replaced, not reused.
+  const unpin = async () => {
+    const held = pinned;
+    pinned = undefined;
+    if (held !== undefined) await pool.releaseConnection(held);
+  };
   const withConnection = async <T>(body: (connection: unknown) => Promise<T>): Promise<T> => {
     if (pin) {
       pinned ??= await pool.acquireConnection();
       try {
         return await body(pinned);
       } catch (err) {
-        // Back to the pool, which validates it before anyone gets it again: a broken connection is replaced, not reused.
-        const broken = pinned;
-        pinned = undefined;
-        await pool.releaseConnection(broken);
+        await unpin();
         throw err;
       }
     }
@@ -44,7 +48,14 @@ export function preparedPath(knex: Knex, driver: PreparedDriver, pin: boolean): 
   };
   return {
     path: 'prepared',
-    run: (stmt, params) => withConnection((connection) => execute(connection, stmt, params)),
+    run(stmt, params) {
+      // A held connection needs no checkout: straight to the driver, the path's whole point.
+      if (pinned !== undefined) return execute(pinned, stmt, params).catch(async (err: unknown) => {
+        await unpin();
+        throw err;
+      });
+      return withConnection((connection) => execute(connection, stmt, params));
+    },
     transaction: (body) =>
       withConnection(async (connection) => {
         const tx: StatementRunner = { run: (stmt, params) => execute(connection, stmt, params) };
@@ -66,9 +77,6 @@ export function preparedPath(knex: Knex, driver: PreparedDriver, pin: boolean): 
         }
         return result;
       }),
-    async close() {
-      if (pinned !== undefined) await pool.releaseConnection(pinned);
-      pinned = undefined;
-    },
+    close: unpin,
   };
 }

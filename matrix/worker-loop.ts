@@ -59,51 +59,73 @@ export interface WorkerReport {
 const now = () => performance.timeOrigin + performance.now();
 const micros = (since: number) => Math.max(1, Math.round((performance.now() - since) * 1000));
 
+/** What a retried operation reports as it goes. */
+interface RetryHooks {
+  /** After every attempt: its latency in µs and whether it succeeded. */
+  onAttempt(us: number, ok: boolean): void;
+  /** Before every retry, with the class of the error that caused it. */
+  onRetry(cls: ErrorClass): void;
+}
+
 /**
  * One operation with retries: the whole operation (statement or transaction) is repeated, never part of one.
- * Only retryable classes are retried, within the attempt and time caps, and not once the run is aborted.
+ * Only retryable classes are retried, within the attempt and time caps, and not once the run is aborted. Built once
+ * per worker: the first attempt runs without the backoff machinery or any new closure, since most operations succeed at
+ * once and the measured loop is the hot path.
  */
-async function withRetries(
-  op: () => Promise<OpOutcome | void>,
-  classify: (err: unknown) => ClassifiedError,
-  policy: RetryPolicy,
-  stopping: () => boolean,
-  onAttempt: (us: number, ok: boolean) => void,
-  onRetry: (cls: ErrorClass) => void,
-  recover: (() => Promise<void>) | undefined,
-): Promise<OpOutcome | void> {
-  const started = performance.now();
-  return backOff(
-    async () => {
-      const t = performance.now();
-      let ok = false;
-      try {
-        const outcome = await op();
-        ok = true;
-        return outcome;
-      } catch (err) {
-        // Only failed attempts pay for it: the connection is made clean before a retry or the next operation.
-        if (recover) await recover();
-        throw err;
-      } finally {
-        onAttempt(micros(t), ok);
-      }
-    },
-    {
-      numOfAttempts: policy.maxAttempts,
-      startingDelay: policy.baseDelayMs,
-      maxDelay: policy.maxDelayMs,
+class RetriedOperation {
+  constructor(
+    private readonly op: () => Promise<OpOutcome | void>,
+    private readonly classify: (err: unknown) => ClassifiedError,
+    private readonly policy: RetryPolicy,
+    private readonly stopping: () => boolean,
+    private readonly recover: (() => Promise<void>) | undefined,
+  ) {}
+
+  /** Run the operation until it succeeds or may not be retried; throws the last error. */
+  async run(hooks: RetryHooks): Promise<OpOutcome | void> {
+    const started = performance.now();
+    try {
+      return await this.attempt(hooks);
+    } catch (err) {
+      if (!this.retryable(err, 1, started, hooks)) throw err;
+    }
+    return backOff(() => this.attempt(hooks), {
+      numOfAttempts: this.policy.maxAttempts - 1,
+      startingDelay: this.policy.baseDelayMs,
+      maxDelay: this.policy.maxDelayMs,
       timeMultiple: 2,
       jitter: 'full',
-      retry: (err: unknown, attempts: number) => {
-        const c = classify(err);
-        if (!c.retryable || attempts >= policy.maxAttempts || stopping()) return false;
-        if (performance.now() - started > policy.maxElapsedMs) return false;
-        onRetry(c.errorClass);
-        return true;
-      },
-    },
-  );
+      // The first retry waits too, as the second attempt of one backoff sequence would.
+      delayFirstAttempt: true,
+      retry: (err: unknown, retried: number) => this.retryable(err, 1 + retried, started, hooks),
+    });
+  }
+
+  private async attempt(hooks: RetryHooks): Promise<OpOutcome | void> {
+    const t = performance.now();
+    let ok = false;
+    try {
+      const outcome = await this.op();
+      ok = true;
+      return outcome;
+    } catch (err) {
+      // Only failed attempts pay for it: the connection is made clean before a retry or the next operation.
+      if (this.recover) await this.recover();
+      throw err;
+    } finally {
+      hooks.onAttempt(micros(t), ok);
+    }
+  }
+
+  /** Whether a failure after `attempts` attempts gets another one; counts the retry when it does. */
+  private retryable(err: unknown, attempts: number, started: number, hooks: RetryHooks): boolean {
+    const c = this.classify(err);
+    if (!c.retryable || attempts >= this.policy.maxAttempts || this.stopping()) return false;
+    if (performance.now() - started > this.policy.maxElapsedMs) return false;
+    hooks.onRetry(c.errorClass);
+    return true;
+  }
 }
 
 /** Run one worker through warm-up and the measured phase, as coordinated through the control block. */
@@ -118,13 +140,12 @@ export async function runWorkerLoop(
 ): Promise<WorkerReport> {
   const warmup = { operations: 0, failed: 0 };
   const stopping = () => read(control, SLOT.phase) === PHASE.abort;
-  const op = () => session.op();
-  const learn = (us: number, ok: boolean) => sizer.onAttempt(ok, us / 1000);
-  const ignore = () => {};
+  const operation = new RetriedOperation(() => session.op(), classify, plan.retry, stopping, recover);
+  const warmupHooks: RetryHooks = { onAttempt: (us, ok) => sizer.onAttempt(ok, us / 1000), onRetry: () => {} };
   while (read(control, SLOT.phase) === PHASE.warmup && claim(control, SLOT.warmupClaimed, plan.warmupOps)) {
     warmup.operations++;
     try {
-      await withRetries(op, classify, plan.retry, stopping, learn, ignore, recover);
+      await operation.run(warmupHooks);
     } catch {
       warmup.failed++;
     }
@@ -144,13 +165,15 @@ export async function runWorkerLoop(
   let endedAt = now();
   // Built once, not per operation: the measured loop is the hot path.
   let retriedThisOp = false;
-  const onAttempt = (us: number, ok: boolean) => {
-    attemptLatency.recordValue(us);
-    sizer.onAttempt(ok, us / 1000);
-  };
-  const onRetry = (cls: ErrorClass) => {
-    retries[cls] = (retries[cls] ?? 0) + 1;
-    retriedThisOp = true;
+  const hooks: RetryHooks = {
+    onAttempt(us, ok) {
+      attemptLatency.recordValue(us);
+      sizer.onAttempt(ok, us / 1000);
+    },
+    onRetry(cls) {
+      retries[cls] = (retries[cls] ?? 0) + 1;
+      retriedThisOp = true;
+    },
   };
   while (read(control, SLOT.phase) === PHASE.measure) {
     if (workerId >= read(control, SLOT.active)) {
@@ -164,7 +187,7 @@ export async function runWorkerLoop(
     retriedThisOp = false;
     try {
       // End-to-end latency, retries and backoff included, is the primary figure.
-      const outcome = await withRetries(op, classify, plan.retry, stopping, onAttempt, onRetry, recover);
+      const outcome = await operation.run(hooks);
       latency.recordValue(micros(start));
       succeeded++;
       if (retriedThisOp) retriedOps++;

@@ -1,0 +1,87 @@
+import knexFactory from 'knex';
+import type { ServerAddress } from '../adapters/contract';
+import { type AdapterName, adapterFor } from '../adapters/registry';
+import { newRunId, OwnedTables, tablePrefix } from '../matrix/namespace';
+import type { CellContext } from '../matrix/workloads/contract';
+import { createKeyedTable } from '../matrix/workloads/keyed-rows';
+import { loadReadTable } from '../matrix/workloads/read-table';
+import { median } from '../reports/noise';
+import { bare } from './bare-loop';
+import { type BenchSetting, alternating, benchProfile, harness } from './measure';
+import { type PeerResult, type PeerStatement, pgbench, sysbench } from './peers';
+
+/** One comparison with a peer: the same statement at the same concurrency. */
+export interface PeerCase {
+  /** The dbmatrix workload whose statement the peer runs. */
+  workload: 'insert-sequential' | 'read-point';
+  /** Connections on both sides (insert-sequential is one writer by definition). */
+  clients: number;
+}
+
+/** The cases every server adapter is compared on: one writer, one reader, and readers at the default profile's workers. */
+export const PEER_CASES: PeerCase[] = [
+  { workload: 'insert-sequential', clients: 1 },
+  { workload: 'read-point', clients: 1 },
+  { workload: 'read-point', clients: 8 },
+];
+
+/** A measured comparison. */
+export interface PeerRow extends PeerCase {
+  /** The adapter compared. */
+  adapter: AdapterName;
+  /** The peer tool as it named itself. */
+  tool: string;
+  /** Median ops/s of the peer. */
+  peer: number;
+  /** Median ops/s of dbmatrix on the prepared path. */
+  prepared: number;
+  /** Median ops/s of dbmatrix on the knex path. */
+  knex: number;
+  /** The last peer command, to reproduce it. */
+  command?: string;
+}
+
+const STATEMENT: Record<PeerCase['workload'], PeerStatement> = { 'insert-sequential': 'insert', 'read-point': 'point-select' };
+
+/** The peer of a server adapter, on a table made here as the workload makes its own, dropped afterwards. */
+async function peerOnce(adapter: AdapterName, server: ServerAddress, c: PeerCase, ops: number): Promise<PeerResult> {
+  const profile = benchProfile(adapter, c.clients, 'prepared');
+  const a = adapterFor(adapter);
+  const knex = knexFactory(a.knexConfig(server, profile));
+  const owned = new OwnedTables(tablePrefix(newRunId()));
+  const ctx: CellContext = { knex, adapter: a, profile, table: (s) => owned.name(s), createTable: (name, build) => owned.create(knex, name, build) };
+  try {
+    let table: string;
+    let rows = 0;
+    if (c.workload === 'insert-sequential') await createKeyedTable(ctx, (table = ctx.table('pseq')));
+    else ({ table, rows } = await loadReadTable(ctx, 'prp'));
+    const run = adapter === 'postgres' ? pgbench : sysbench;
+    return await run({ table, statement: STATEMENT[c.workload], rows, clients: c.clients, ops, url: server.url });
+  } finally {
+    await owned.dropAll(knex);
+    await knex.destroy();
+  }
+}
+
+/** Compare dbmatrix's two paths with the adapter's peer on one case; SQLite's peer is better-sqlite3 alone, in a bare loop. */
+export async function peerRow(adapter: AdapterName, server: ServerAddress, c: PeerCase, setting: BenchSetting, rounds: number, log: (line: string) => void): Promise<PeerRow> {
+  let tool = 'better-sqlite3 alone (bare prepared loop)';
+  let command: string | undefined;
+  const sqliteFile = (round: number) => ({ url: `${setting.sqliteDir}/peer-${c.workload}-${round}-${Date.now()}.db`, provider: 'file' as const });
+  let round = 0;
+  const steps = {
+    peer: async () => {
+      if (adapter === 'sqlite') return bare(benchProfile(adapter, 1, 'prepared'), sqliteFile(round++), c.workload, 'prepared', newRunId(), setting.ops);
+      const r = await peerOnce(adapter, server, c, setting.ops);
+      tool = r.tool;
+      command = `${r.command}   # script ${r.scriptName}: see bench/peer-scripts.md`;
+      return r.opsPerSec;
+    },
+    prepared: () => harness(benchProfile(adapter, c.clients, 'prepared'), adapter === 'sqlite' ? undefined : server, c.workload, setting),
+    knex: () => harness(benchProfile(adapter, c.clients, 'knex'), adapter === 'sqlite' ? undefined : server, c.workload, setting),
+  };
+  const m = await alternating(rounds, steps, (i, last) =>
+    log(`bench ${adapter} × ${c.workload} × ${c.clients} client(s) against ${tool}: round ${i + 1}/${rounds}: peer ${Math.round(last.peer)}, prepared ${Math.round(last.prepared)}, knex ${Math.round(last.knex)} ops/s`),
+  );
+  return { ...c, adapter, tool, peer: median(m.peer), prepared: median(m.prepared), knex: median(m.knex), command };
+}
