@@ -75,6 +75,12 @@ export const mysql: Adapter<MysqlSession> = {
       name: 'mysql-read-committed',
       description: 'READ COMMITTED: fewer gap locks under concurrent inserts',
       session: { ...defaultSession, isolation: 'READ COMMITTED' },
+    },    {
+      ...common,
+      name: 'mysql-prepared',
+      description: 'mysql-default settings, statements compiled once and run as prepared statements (mysql2 execute()) instead of through the query builder',
+      session: defaultSession,
+      driverPath: 'prepared',
     },
   ],
   prepared: {

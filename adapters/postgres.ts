@@ -64,6 +64,12 @@ export const postgres: Adapter<PostgresSession> = {
       name: 'postgres-async-commit',
       description: 'synchronous_commit=off: commits return before the WAL reaches disk',
       session: { ...defaultSession, synchronous_commit: 'off' },
+    },    {
+      ...common,
+      name: 'postgres-prepared',
+      description: 'postgres-default settings, statements compiled once and run as prepared statements (pg named statements) instead of through the query builder',
+      session: defaultSession,
+      driverPath: 'prepared',
     },
   ],
   prepared: {

@@ -76,6 +76,12 @@ export const sqlite: Adapter<SqliteSession> = {
       session: { ...walSession, busy_timeout: 0 },
       retry: { ...common.retry, maxAttempts: 1 },
       backpressureErrorRate: 1,
+    },    {
+      ...common,
+      name: 'sqlite-prepared',
+      description: 'sqlite-wal settings, statements compiled once and run as better-sqlite3 prepared statements instead of through the query builder',
+      session: walSession,
+      driverPath: 'prepared',
     },
   ],
   prepared: {

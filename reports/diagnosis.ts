@@ -94,18 +94,26 @@ const poolBound: Rule = (c) => {
 };
 
 const clientBound: Rule = (c) => {
-  const h = c.figures.health;
+  const f = c.figures;
+  const h = f.health;
+  const loops = f.clientThreads ?? 1;
   const lagged = h.eventLoopLagMs.p99 > CLIENT_LAG_P99_MS;
-  // Server adapters drive every worker from one event loop, which can use one core at most.
-  const saturated = !isSqlite(c) && h.cpu.harnessCores >= 0.9;
+  // A server adapter's workers share `loops` event loops, each of which can use one core at most.
+  const saturated = !isSqlite(c) && h.cpu.harnessCores >= 0.9 * loops;
   if (!lagged && !saturated) return null;
   const evidence: string[] = [];
   if (lagged) evidence.push(`event-loop lag p99 ${num(h.eventLoopLagMs.p99)} ms (max ${num(h.eventLoopLagMs.max)} ms): callbacks waited that long to run`);
-  if (saturated) evidence.push(`the harness used ${num(h.cpu.harnessCores)} cores; its one event loop can use one`);
+  if (saturated) evidence.push(`the harness used ${num(h.cpu.harnessCores)} cores; its ${loops === 1 ? 'one event loop' : `${loops} event loops`} can use ${loops}`);
+  const fixes: string[] = [];
+  const spare = Math.min(f.workers, h.cpu.cores);
+  if (!isSqlite(c) && loops < spare) fixes.push(`spread the workers over worker threads (--set ${c.cell.cell.adapter}.clientThreads=${spare})`);
+  const preparable = isWorkloadName(c.cell.cell.workload) && workloadFor(c.cell.cell.workload).preparable;
+  if (f.driverPath !== 'prepared' && preparable) fixes.push(`drop the query builder's cost per statement (--set ${c.cell.cell.adapter}.driverPath=prepared)`);
+  fixes.push('run the harness on another machine than the database');
   return {
     bottleneck: 'client-bound',
     evidence,
-    recommendation: 'the harness set the pace, not the database, so these figures understate it: spread the workers over more threads or processes, or run the harness on another machine',
+    recommendation: `the harness set the pace, not the database, so these figures understate it: ${fixes.join('; or ')}`,
   };
 };
 

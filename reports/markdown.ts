@@ -1,6 +1,7 @@
 import { describeCounts, describeTally } from '../matrix/metrics';
 import type { CellStatus, Comparison, MetricChange } from './compare';
 import { diagnoseRun } from './diagnosis';
+import { driverLayerPairs } from './driver-layers';
 import type { CellResult, RunResults } from './results-schema';
 import { int } from './format';
 
@@ -67,7 +68,8 @@ function summaryCell(r: CellResult | undefined): string {
   if (!f) return `❌ failed<br>${data}`;
   const errors = f.operations.failed === 0 ? '0 errors' : `${int(f.operations.failed)} errors (${mdText(describeTally(f.errors))})`;
   const state = r.state === 'failed' ? '❌ failed<br>' : '';
-  return `${state}**${int(f.opsPerSec)}** ops/s<br>p99 ${ms(f.latencyMs.p99)} ms<br>${errors} · ${data}`;
+  const path = f.driverPath === 'prepared' ? ' (prepared)' : '';
+  return `${state}**${int(f.opsPerSec)}** ops/s${path}<br>p99 ${ms(f.latencyMs.p99)} ms<br>${errors} · ${data}`;
 }
 
 /** The run as a GitHub step summary: workloads × adapter profiles with ops/s, p99, errors and verification. */
@@ -91,6 +93,13 @@ export function summaryMarkdown(results: RunResults, title = 'dbmatrix results')
     ...diagnoseRun(results).map((d) => row([mdCode(cellName(d.cell)), `**${d.bottleneck}**`, d.evidence.map(mdText).join('<br>'), mdText(d.recommendation)])),
   ].join('\n');
   sections.push({ text: diagnosis, droppable: true });
+  const layers = driverLayerPairs(results);
+  if (layers.length) {
+    const lines = layers.map((p) =>
+      row([mdCode(`${p.adapter}/${p.workload}`), `${mdText(p.knex.cell.profile)}: ${int(p.knex.figures.opsPerSec)} ops/s, p50 ${ms(p.knex.figures.latencyMs.p50)} ms`, `${mdText(p.prepared.cell.profile)}: ${int(p.prepared.figures.opsPerSec)} ops/s, p50 ${ms(p.prepared.figures.latencyMs.p50)} ms`, `**${p.ratio.toFixed(2)}**`]),
+    );
+    sections.push({ text: ['### Query builder cost: knex against prepared statements on the same driver', '', ...header(['adapter/workload', 'through knex', 'prepared statements', 'knex ÷ prepared']), ...lines].join('\n'), droppable: true });
+  }
   const retried = cells.filter((c) => c.state !== 'skipped' && c.figures && c.figures.retriedOps > 0);
   if (retried.length) {
     const lines = retried.map((c) => (c.state === 'skipped' || !c.figures ? '' : `- ${mdCode(cellName(c.cell))}: ${int(c.figures.retriedOps)} operations needed retries (${mdText(describeCounts(c.figures.retries))})`));

@@ -12,7 +12,8 @@ export function summaryTable(cells: CellResult[], paint: Paint = plain): string 
     style: { head: [], border: [] },
   });
   for (const r of cells) {
-    const key = [r.cell.adapter, r.cell.profile, r.cell.workload];
+    const path = r.state !== 'skipped' && r.figures?.driverPath === 'prepared' ? ' (prepared)' : '';
+    const key = [r.cell.adapter, `${r.cell.profile}${path}`, r.cell.workload];
     if (r.state === 'skipped') {
       table.push([...key, 'skipped', { colSpan: 9, content: r.reason }]);
       continue;

@@ -1,4 +1,5 @@
 import { describeCounts, describeTally } from '../../matrix/metrics';
+import type { DriverLayerPair } from '../driver-layers';
 import type { Diagnosis } from '../diagnosis';
 import type { CellResult, RunResults } from '../results-schema';
 import { cellLabel, figuresOf, seriesOf } from './chart-data';
@@ -29,13 +30,14 @@ function notesOf(c: CellResult): string[] {
 
 /** One row per cell: what ran, how fast, what failed and whether the data survived. */
 export function summaryTable(results: RunResults): string {
-  const head = ['adapter', 'profile', 'workload', 'state', 'ops/s', 'p50 ms', 'p99 ms', 'failed/total', 'errors', 'retries', 'verification', 'notes'];
+  const head = ['adapter', 'profile', 'workload', 'path', 'state', 'ops/s', 'p50 ms', 'p99 ms', 'failed/total', 'errors', 'retries', 'verification', 'notes'];
   const rows = results.cells.map((c) => {
     const f = figuresOf(c);
     const cells = [
       td(c.cell.adapter),
       td(c.cell.profile),
       td(c.cell.workload),
+      td(f ? `${f.driverPath ?? 'knex'}${(f.clientThreads ?? 1) > 1 ? ` · ${f.clientThreads} threads` : ''}` : '-'),
       td(c.state, `state state-${c.state}`),
       td(f ? int(f.opsPerSec) : '-', 'num'),
       td(f ? ms(f.latencyMs.p50) : '-', 'num'),
@@ -132,4 +134,15 @@ export function diagnosisTable(diagnoses: Diagnosis[]): string {
     (d) => `<tr>${td(d.cell.adapter)}${td(d.cell.profile)}${td(d.cell.workload)}${td(d.bottleneck, 'state')}<td>${list(d.evidence)}</td>${td(d.recommendation)}</tr>`,
   );
   return `<table class="diagnosis"><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** Cells that ran the same workload through knex and as prepared statements, side by side. */
+export function driverLayersTable(pairs: DriverLayerPair[]): string {
+  if (pairs.length === 0) return '<p class="muted">No workload ran through both driver paths in this run; run a profile with driverPath=prepared beside one without (e.g. postgres-default and postgres-prepared) to see the cost of the query builder.</p>';
+  const head = ['adapter', 'workload', 'knex ops/s', 'knex p50 ms', 'prepared ops/s', 'prepared p50 ms', 'knex ÷ prepared'];
+  const rows = pairs.map(
+    (p) =>
+      `<tr>${td(p.adapter)}${td(p.workload)}${td(int(p.knex.figures.opsPerSec), 'num')}${td(p.knex.figures.latencyMs.p50.toFixed(2), 'num')}${td(int(p.prepared.figures.opsPerSec), 'num')}${td(p.prepared.figures.latencyMs.p50.toFixed(2), 'num')}${td(p.ratio.toFixed(2), 'num')}</tr>`,
+  );
+  return `<table class="driver-layers"><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
