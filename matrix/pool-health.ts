@@ -176,13 +176,19 @@ export class PoolMonitor {
     this.backpressure.push({ atMs: this.now(), activeWorkers: active, reason });
   }
 
-  private window(): void {
+  /** Record the operations since the last window, which started `lengthMs` ago. */
+  private closeWindow(lengthMs: number): { completed: number; failed: number } {
     const completed = read(this.control, SLOT.completed);
     const failed = read(this.control, SLOT.failed);
-    const w = { atMs: this.now() - 1000, completed: completed - this.lastCompleted, failed: failed - this.lastFailed };
+    const w = { atMs: this.now() - lengthMs, completed: completed - this.lastCompleted, failed: failed - this.lastFailed };
     this.lastCompleted = completed;
     this.lastFailed = failed;
     this.windows.push(w);
+    return w;
+  }
+
+  private window(): void {
+    const w = this.closeWindow(1000);
     const active = read(this.control, SLOT.active);
     const exhausted = this.exhaustedSamples >= 8; // most of the window's ten samples
     this.exhaustedSamples = 0;
@@ -203,6 +209,9 @@ export class PoolMonitor {
     if (this.result) return this.result;
     for (const t of this.timers) clearInterval(t);
     this.mark();
+    // The last, shorter window too: the windows account for every operation of the measured phase.
+    const lastEnd = (this.windows.at(-1)?.atMs ?? -1000) + 1000;
+    this.closeWindow(Math.max(0, this.now() - lastEnd));
     this.lag.disable();
     this.pool?.removeListener('acquireRequest', this.onRequest);
     this.pool?.removeListener('acquireSuccess', this.onSuccess);

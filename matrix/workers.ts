@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { Worker } from 'node:worker_threads';
-import { join } from 'node:path';
+import { threadEntry } from './thread-entry';
 import type { Adapter, Profile } from '../adapters/contract';
 import type { LoopPlan, WorkerReport } from './worker-loop';
 import { runWorker } from './worker-loop';
@@ -17,9 +17,6 @@ export function startPooledWorkers(
 ): Promise<WorkerReport>[] {
   return Array.from({ length: count }, (_, workerId) => runWorker(knex, adapter, data.profile, workload, workerId, data.state, data.control, data.plan, count));
 }
-
-/** The worker entry, run through tsx so a thread can load the TypeScript sources (also under Jest). */
-const THREAD_ENTRY = join(__dirname, 'worker-thread.ts');
 
 /**
  * Worker ids split over `threads` event loops, round robin, so backpressure (which holds back the highest ids) thins
@@ -51,7 +48,8 @@ export class ThreadPool {
   private readonly threads: PooledThread[] = [];
 
   private spawn(): PooledThread {
-    const entry: PooledThread = { thread: new Worker(THREAD_ENTRY, { execArgv: ['--require', 'tsx/cjs'] }) };
+    const { file, execArgv } = threadEntry();
+    const entry: PooledThread = { thread: new Worker(file, { execArgv }) };
     entry.thread.on('message', (m: ThreadMessage) => {
       const p = entry.pending;
       entry.pending = undefined;

@@ -11,6 +11,7 @@ import { cliRun } from './cli-run';
 import { interruptRun } from './interrupt';
 import { provokeErrors } from './provoke-errors';
 import { describeResilience } from './resilience';
+import { describeDriverPaths } from './driver-paths';
 
 /** The second profile of each adapter and what reading its settings back must show. */
 const READBACK: Record<AdapterName, { profile: string; check: (s: Record<string, string>) => void }> = {
@@ -173,5 +174,6 @@ export function describeAdapterSuite(adapter: AdapterName): void {
     });
 
     describeResilience(adapter);
+    describeDriverPaths(adapter);
   });
 }
