@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// `npm test [-- --adapter=postgres[,mysql]] [--suite-only] [jest options]`: type-check, the unit tests, then the
-// workload suite for the chosen adapters (all by default), then the report tests on real runs of those adapters
-// (--suite-only runs the workload suite alone). Ends with one line `N passed, N failed, N skipped`.
+// `npm test [-- --adapter=postgres[,mysql]] [--suite-only] [jest options]`: the type-check, the unit tests, the workload
+// suite for the chosen adapters (all by default) and the report tests on real runs of those adapters, in one jest run
+// beside the type-check (--suite-only runs the workload suite alone). Ends with one line `N passed, N failed, N skipped`.
 require('tsx/cjs');
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
@@ -37,15 +37,33 @@ const reports = mkdtempSync(join(tmpdir(), 'dbmatrix-jest-'));
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let ok = true;
 
-function step(title, command, argv, env = {}) {
-  process.stderr.write(`\n== ${title}\n`);
-  const r = spawnSync(command, argv, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
-  return r.status === 0;
+/**
+ * The type-check runs beside the tests, in a child of its own: it needs a core for ten seconds, the tests mostly wait on
+ * databases. Its output is held back and printed after theirs, so the two never interleave.
+ */
+function startTypeCheck() {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', root], { cwd: root });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', (code) => resolve({ passed: code === 0, output }));
+  });
 }
 
-function jestStep(title, project, extra, env) {
-  const out = join(reports, `${project}.json`);
-  const passed = step(title, process.execPath, [jest, `--selectProjects=${project}`, '--json', `--outputFile=${out}`, ...extra, ...passThrough], env);
+/**
+ * One jest run over every selected project. Test files run three at a time: on two cores that is faster than one at a
+ * time, since most of a database test is spent waiting for the database (commits, lock waits, restarts).
+ */
+function runJest(projects, pattern, env) {
+  const out = join(reports, 'jest.json');
+  const workers = process.env.DBMATRIX_TEST_WORKERS ?? '3';
+  process.stderr.write(`\n== jest: ${projects.join(', ')} (${adapters.join(', ')}), ${workers} test files at a time\n`);
+  const r = spawnSync(
+    process.execPath,
+    [jest, ...projects.map((p) => `--selectProjects=${p}`), `--testPathPatterns=${pattern}`, `--maxWorkers=${workers}`, '--json', `--outputFile=${out}`, ...passThrough],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } },
+  );
   let counts;
   try {
     const json = JSON.parse(readFileSync(out, 'utf8'));
@@ -56,27 +74,30 @@ function jestStep(title, project, extra, env) {
   totals.passed += counts.passed;
   totals.failed += counts.failed;
   totals.skipped += counts.skipped;
-  if (!passed) ok = false;
+  if (r.status !== 0) ok = false;
   // In CI a skipped or empty suite hides a missing server: that is a failure, not a pass.
   if (process.env.CI && (counts.skipped > 0 || counts.total === 0)) {
-    process.stderr.write(`dbmatrix test: ${project} tests skipped ${counts.skipped} of ${counts.total}; in CI every selected test must run\n`);
+    process.stderr.write(`dbmatrix test: ${counts.skipped} of ${counts.total} tests skipped; in CI every selected test must run\n`);
     ok = false;
   }
 }
 
-if (!suiteOnly) {
-  if (!step('type-check', process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', root])) {
-    ok = false;
-    totals.failed += 1;
+async function main() {
+  const typeCheck = suiteOnly ? undefined : startTypeCheck();
+  const suiteFiles = `test/suite/(${adapters.join('|')})\\.test\\.ts$`;
+  const projects = suiteOnly ? ['suite'] : ['unit', 'suite', 'reports'];
+  runJest(projects, suiteOnly ? suiteFiles : `(test/(unit|reports)/|${suiteFiles})`, { DBMATRIX_TEST_ADAPTERS: adapters.join(',') });
+  if (typeCheck) {
+    const { passed, output } = await typeCheck;
+    process.stderr.write(`\n== type-check: ${passed ? 'passed' : 'FAILED'}\n${output}`);
+    if (!passed) {
+      ok = false;
+      totals.failed += 1;
+    }
   }
-  jestStep('unit tests', 'unit', []);
+  rmSync(reports, { recursive: true, force: true });
+  process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
+  process.exit(ok && totals.failed === 0 ? 0 : 1);
 }
-jestStep(`workload suite: ${adapters.join(', ')}`, 'suite', [`--testPathPatterns=test/suite/(${adapters.join('|')})\\.test\\.ts$`], {
-  DBMATRIX_TEST_ADAPTERS: adapters.join(','),
-});
-if (!suiteOnly) {
-  jestStep(`reports: ${adapters.join(', ')}`, 'reports', [], { DBMATRIX_TEST_ADAPTERS: adapters.join(',') });
-}
-rmSync(reports, { recursive: true, force: true });
-process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
-process.exit(ok && totals.failed === 0 ? 0 : 1);
+
+void main();

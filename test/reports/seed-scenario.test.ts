@@ -24,7 +24,7 @@ describe(`dbmatrix scenario seed (${adapters.join(', ')})`, () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dbmatrix-seed-test-'));
-    outcome = await runCli(['scenario', 'seed', '-a', adapters.join(','), '--ops', '200', '-o', dir, '--no-progress', ...urls]);
+    outcome = await runCli(['scenario', 'seed', '-a', adapters.join(','), '--ops', '60', '-o', dir, '--no-progress', ...urls]);
   }, 120_000 * adapters.length);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -64,7 +64,7 @@ describe(`dbmatrix scenario seed (${adapters.join(', ')})`, () => {
     const tuned = hvi('tuned');
     expect(naive?.state === 'completed' && naive.figures.operations.failed).toBeGreaterThan(0);
     expect(naive?.state === 'completed' && naive.figures.errors.busy?.count).toBeGreaterThan(0);
-    expect(tuned?.state === 'completed' && tuned.figures.operations).toEqual({ total: 200, succeeded: 200, failed: 0 });
+    expect(tuned?.state === 'completed' && tuned.figures.operations).toEqual({ total: 60, succeeded: 60, failed: 0 });
   });
 });
 

@@ -162,8 +162,10 @@ export function describeAdapterSuite(adapter: AdapterName): void {
       try {
         await knex.schema.createTable(table, (t) => ['a', 'b', 'c', 'd'].forEach((c) => t.integer(c)));
         const unchunked = knex(table).insert(Array.from({ length: rows }, (_, i) => ({ a: i, b: i, c: i, d: i })));
-        if (UNCHUNKED_FAILS[adapter]) await expect(unchunked).rejects.toThrow();
-        else await unchunked;
+        // Settled to a word, not matched with rejects.toThrow: an error from a native driver loaded by an earlier test
+        // file in the same jest worker belongs to another realm, and jest does not take it for an Error.
+        const outcome = await unchunked.then(() => 'succeeded', () => 'failed');
+        expect(outcome).toBe(UNCHUNKED_FAILS[adapter] ? 'failed' : 'succeeded');
       } finally {
         await knex.schema.dropTableIfExists(table);
         await knex.destroy();

@@ -48,17 +48,20 @@ const KILL_CONNECTIONS: Record<Exclude<AdapterName, 'sqlite'>, (runId: string) =
     }
   },
   async mysql(runId) {
-    // The processlist shows a statement only while it runs (writers spend most time in COMMIT): sample it for a
-    // second, collect the connections seen running the run's statements, then kill those.
+    // The processlist shows a statement only while it runs: sample it, and kill a connection the moment it is seen
+    // running one of the run's statements, so the kill lands mid-operation even when a loaded machine samples slowly.
     const knex = directKnex('mysql');
     const ids = new Set<number>();
     try {
       for (let i = 0; i < 50; i++) {
         const [rows] = await knex.raw('select id from information_schema.processlist where info like ? and id <> connection_id()', [`%${tablePrefix(runId)}%`]);
-        for (const row of rows as { id: number }[]) ids.add(Number(row.id));
+        for (const { id } of rows as { id: number }[]) {
+          if (ids.has(Number(id))) continue;
+          ids.add(Number(id));
+          await knex.raw(`kill ${Number(id)}`).catch(() => {});
+        }
         await sleep(20);
       }
-      for (const id of ids) await knex.raw(`kill ${id}`).catch(() => {});
       return ids.size;
     } finally {
       await knex.destroy();
