@@ -7,7 +7,7 @@ import { createKeyedTable } from '../matrix/workloads/keyed-rows';
 import { loadReadTable } from '../matrix/workloads/read-table';
 import { median } from '../reports/noise';
 import { bare } from './bare-loop';
-import { type BenchSetting, alternating, benchProfile, harness } from './measure';
+import { type BenchSetting, alternating, benchProfile, harness, opsFor } from './measure';
 import { type PeerResult, type PeerStatement, pgbench, sysbench } from './peers';
 
 /** One comparison with a peer: the same statement at the same concurrency. */
@@ -69,10 +69,21 @@ export async function peerRow(adapter: AdapterName, server: ServerAddress, c: Pe
   let command: string | undefined;
   const sqliteFile = (round: number) => ({ url: `${setting.sqliteDir}/peer-${c.workload}-${round}-${Date.now()}.db`, provider: 'file' as const });
   let round = 0;
+  let missing = false;
   const steps = {
     peer: async () => {
-      if (adapter === 'sqlite') return bare(benchProfile(adapter, 1, 'prepared'), sqliteFile(round++), c.workload, 'prepared', newRunId(), setting.ops);
-      const r = await peerOnce(adapter, server, c, setting.ops);
+      if (adapter === 'sqlite') return bare(benchProfile(adapter, 1, 'prepared'), sqliteFile(round++), c.workload, 'prepared', newRunId(), opsFor(setting, c.workload));
+      if (missing) return 0;
+      let r: PeerResult;
+      try {
+        r = await peerOnce(adapter, server, c, opsFor(setting, c.workload));
+      } catch (err) {
+        // A missing tool costs its column, not the bench: the row says what to install.
+        if (!/is not installed/.test(String(err))) throw err;
+        missing = true;
+        tool = `${adapter === 'postgres' ? 'pgbench' : 'sysbench'} not installed (Debian: apt-get install ${adapter === 'postgres' ? 'postgresql-client' : 'sysbench'})`;
+        return 0;
+      }
       tool = r.tool;
       command = `${r.command}   # script ${r.scriptName}: see bench/peer-scripts.md`;
       return r.opsPerSec;

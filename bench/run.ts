@@ -15,7 +15,7 @@ import { int } from '../reports/format';
 import { median } from '../reports/noise';
 import { resolveServers } from '../servers/resolve';
 import { BARE, type BenchWorkload, bare } from './bare-loop';
-import { type BenchSetting, alternating, bareInThread, benchProfile, harness } from './measure';
+import { type BenchSetting, alternating, bareInThread, benchProfile, harness, opsFor } from './measure';
 import { PEER_CASES, type PeerRow, peerRow } from './peer-ratios';
 
 /** Operations per measurement, rounds per comparison: a stable median in a few minutes for all three adapters. */
@@ -44,8 +44,8 @@ async function main(): Promise<void> {
           const target = (kind: string) => server ?? { url: join(setting.sqliteDir, `bare-${kind}-${workload}-${path}-${n++}.db`), provider: 'file' as const };
           const steps = {
             harness: () => harness(profile, server, workload, setting),
-            bare: () => bare(profile, target('main'), workload, path, newRunId(), OPS),
-            ...(threaded ? { thread: () => bareInThread(profile, target('thread'), workload, path, OPS) } : {}),
+            bare: () => bare(profile, target('main'), workload, path, newRunId(), opsFor(setting, workload)),
+            ...(threaded ? { thread: () => bareInThread(profile, target('thread'), workload, path, opsFor(setting, workload)) } : {}),
           };
           const m = await alternating(ROUNDS, steps as Record<'harness' | 'bare' | 'thread', () => Promise<number>>, (i, last) =>
             log(`bench ${name} × ${workload} × ${path}: round ${i + 1}/${ROUNDS}: harness ${Math.round(last.harness)}, bare ${Math.round(last.bare)}${threaded ? `, bare in a thread ${Math.round(last.thread)}` : ''} ops/s`),
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   const peerTable = new Table({ head: ['adapter', 'workload', 'clients', 'peer', 'peer ops/s', 'prepared ops/s', 'prepared ÷ peer', 'knex ops/s', 'knex ÷ peer'], style: { head: [], border: [] } });
   for (const p of peers) peerTable.push([p.adapter, p.workload, p.clients, p.tool, int(p.peer), int(p.prepared), ratio(p.prepared, p.peer), int(p.knex), ratio(p.knex, p.peer)]);
   const out = [
-    `Harness overhead: one worker, ${OPS.toLocaleString('en-US')} operations per measurement, medians of ${ROUNDS} alternating rounds; ratio = harness ÷ a bare loop over the same statements on the same path (goal ≥ 0.95)`,
+    `Harness overhead: one worker, ${OPS.toLocaleString('en-US')} operations per measurement (read-point ${(OPS * 4).toLocaleString('en-US')}), medians of ${ROUNDS} alternating rounds; ratio = harness ÷ a bare loop over the same statements on the same path (goal ≥ 0.95)`,
     overhead.toString(),
     '',
     `Peers: the same statement at the same concurrency through the server's own benchmark client; ratio = dbmatrix ÷ peer (goal for the prepared path ≥ 0.9)`,

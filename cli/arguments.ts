@@ -1,3 +1,4 @@
+import { ROOT } from '../bin/bundle-cache';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { AdapterName } from '../adapters/registry';
 import { join } from 'node:path';
@@ -47,7 +48,7 @@ export function parseWorkloads(text: string): WorkloadName[] {
 /** Where a command's output goes by default: reports/runs/<time>-<label> (git-ignored). */
 export function defaultRunDir(label: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
-  return join(__dirname, '..', 'reports', 'runs', `${stamp}-${label}`);
+  return join(ROOT, 'reports', 'runs', `${stamp}-${label}`);
 }
 
 /** The server flags every command that reaches a database takes. */

@@ -1,10 +1,11 @@
+import { ROOT } from '../bin/bundle-cache';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { RESULTS_SCHEMA_VERSION, runResultsSchema } from './results-schema';
 
 /** Where the documented schema of results.json lives; a unit test keeps it equal to what the zod schema generates. */
-export const JSON_SCHEMA_FILE = join(__dirname, 'results.schema.json');
+export const JSON_SCHEMA_FILE = join(ROOT, 'reports', 'results.schema.json');
 
 /** results.json's schema as JSON Schema (draft 2020-12), descriptions included. */
 export function resultsJsonSchema(): string {

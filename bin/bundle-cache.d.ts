@@ -1,0 +1,4 @@
+/** The package root: bundles and sources are found from here. */
+export const ROOT: string;
+/** The path of a bundle of `entry` (relative to the package root), built when missing; null when none can be had. */
+export function bundleOf(entry: string): string | null;
