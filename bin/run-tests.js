@@ -52,12 +52,12 @@ function startTypeCheck() {
 }
 
 /**
- * One jest run over every selected project. Test files run three at a time: on two cores that is faster than one at a
+ * One jest run over every selected project. Test files run two at a time: on two cores that is faster than one at a
  * time, since most of a database test is spent waiting for the database (commits, lock waits, restarts).
  */
 function runJest(projects, pattern, env) {
   const out = join(reports, 'jest.json');
-  const workers = process.env.DBMATRIX_TEST_WORKERS ?? '3';
+  const workers = process.env.DBMATRIX_TEST_WORKERS ?? '2';
   process.stderr.write(`\n== jest: ${projects.join(', ')} (${adapters.join(', ')}), ${workers} test files at a time\n`);
   const r = spawnSync(
     process.execPath,
