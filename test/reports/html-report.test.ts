@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, type Page, chromium } from 'playwright-core';
+import { adapterFor } from '../../adapters/registry';
 import type { WorkloadName } from '../../matrix/workloads/registry';
 import { renderHtmlReport } from '../../reports/html/render-html';
 import type { RunResults } from '../../reports/results-schema';
@@ -121,6 +122,22 @@ describe('HTML report of a real run, in Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(join(ARTIFACTS, 'report.html'), html);
     await page.screenshot({ path: join(ARTIFACTS, 'html-report.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  test('puts the knex path and the prepared path of the same workload side by side', async () => {
+    const adapter = adapters[0]!;
+    const profiles = [adapterFor(adapter).defaultProfiles[0]!.name, `${adapter}-prepared`];
+    const run = await realRun({ adapters: [adapter], profiles, workloads: ['read-point'], ops: 300 });
+    rmSync(dirname(run.file), { recursive: true, force: true });
+    const { page, problems } = await open(renderHtmlReport(run.results), 'layers');
+    expect(problems).toEqual([]);
+    const rows = await page.$$eval('#driver-layers table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const [knex, prepared] = profiles.map((p) => run.results.cells.find((c) => c.cell.profile === p)!);
+    const opsPerSec = (c: typeof knex) => (c!.state === 'completed' ? c!.figures.opsPerSec : NaN);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.slice(0, 2)).toEqual([adapter, 'read-point']);
+    expect(Number(rows[0]![6])).toBeCloseTo(opsPerSec(knex) / opsPerSec(prepared), 1);
     await page.context().close();
   });
 
