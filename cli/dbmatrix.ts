@@ -37,6 +37,7 @@ interface RunOptions extends ServerUrlOptions {
   runId?: string;
   progress: boolean;
   repeat: number;
+  conformance: boolean;
 }
 
 async function runCommand(opts: RunOptions): Promise<number> {
@@ -63,6 +64,7 @@ async function runCommand(opts: RunOptions): Promise<number> {
       warmupOps: opts.warmup ?? null,
       maxErrorRate: opts.maxErrorRate,
       repeats: opts.repeat,
+      conformance: opts.conformance,
       urls,
       images,
       runId,
@@ -107,6 +109,7 @@ export function buildProgram(): Command {
     .option('--mysql-image <image>', 'image for a MySQL container (else DBMATRIX_MYSQL_IMAGE, else mysql:8.4 or the local stand-in)')
     .option('-o, --out <dir>', 'directory for results.json (default: reports/runs/<time>-<run id>)')
     .option('--run-id <id>', 'run id used in table and file names (default: random)')
+    .option('--conformance', 'also put the conformance cases (types, text, ordering, upsert, isolation, errors) to each database and record its answers')
     .option('--no-progress', 'no progress on stderr')
     .action(async (opts: RunOptions) => {
       process.exitCode = await runCommand(opts);

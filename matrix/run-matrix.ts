@@ -1,9 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AdapterName } from '../adapters/registry';
+import knexFactory from 'knex';
+import type { Profile, ServerAddress } from '../adapters/contract';
+import { type AdapterName, adapterFor } from '../adapters/registry';
+import { CONFORMANCE_CASES } from '../conformance/registry';
+import { runConformance } from '../conformance/run';
 import { describeEnvironment } from '../reports/environment';
-import { RESULTS_SCHEMA_VERSION, type RunResults } from '../reports/results-schema';
+import { type ConformanceAnswers, RESULTS_SCHEMA_VERSION, type RunResults } from '../reports/results-schema';
 import { resolveServers } from '../servers/resolve';
 import { type ConfigFile, resolveProfiles } from './profiles';
 import type { ProgressSink } from './progress';
@@ -44,6 +48,8 @@ export interface RunRequest {
   progress: ProgressSink;
   /** Lines for the user (stderr in the CLI). */
   log: (line: string) => void;
+  /** Also put the conformance cases to each adapter's database, with the run's first profile of that adapter. */
+  conformance?: boolean;
   /** Called once the run exists, so a signal handler can abort it. */
   onStarted?: (run: MatrixRun) => void;
 }
@@ -72,6 +78,7 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
     });
     request.onStarted?.(run);
     const cells = await run.run();
+    const conformance = request.conformance && !run.interrupted ? await askEveryDatabase(profiles, resolved.servers, sqliteDir, request) : undefined;
     const results: RunResults = {
       schemaVersion: RESULTS_SCHEMA_VERSION,
       runId: request.runId,
@@ -87,6 +94,7 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
       },
       profiles: profiles as unknown as Record<string, unknown>[],
       cells,
+      ...(conformance ? { conformance } : {}),
       interrupted: run.interrupted,
     };
     mkdirSync(request.outDir, { recursive: true });
@@ -96,5 +104,29 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
   } finally {
     rmSync(sqliteDir, { recursive: true, force: true });
     await resolved.release();
+  }
+}
+
+/** The conformance matrix: each adapter's database answers every case, under the first of the run's profiles for it. */
+async function askEveryDatabase(profiles: Profile[], servers: Partial<Record<AdapterName, ServerAddress>>, sqliteDir: string, request: RunRequest): Promise<ConformanceAnswers[]> {
+  const out: ConformanceAnswers[] = [];
+  for (const adapter of [...new Set(profiles.map((p) => p.adapter as AdapterName))]) {
+    const profile = profiles.find((p) => p.adapter === adapter)!;
+    const server = servers[adapter] ?? { url: join(sqliteDir, 'conformance.db'), provider: 'file' as const };
+    request.log(`conformance: ${CONFORMANCE_CASES.length} cases on ${adapter} (${profile.name})`);
+    const answers = await runConformance(profile, server, request.runId);
+    out.push({ adapter, profile: profile.name, serverVersion: await serverVersionOf(profile, server), answers });
+  }
+  return out;
+}
+
+/** The version string of the server that answered. */
+async function serverVersionOf(profile: Profile, server: ServerAddress): Promise<string> {
+  const adapter = adapterFor(profile.adapter as AdapterName);
+  const knex = knexFactory(adapter.knexConfig(server, profile));
+  try {
+    return await adapter.serverVersion(knex);
+  } finally {
+    await knex.destroy();
   }
 }

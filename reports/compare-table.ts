@@ -33,7 +33,10 @@ export function compareTable(cmp: Comparison, paint: Paint = plain): string {
   }
   const notes = cmp.cells.flatMap((c) => c.notes.map((n) => `${c.cell.adapter}/${c.cell.profile}/${c.cell.workload}: ${n}`));
   const changes = cmp.settingChanges.map((s) => `changed: ${s.where} ${s.key}: ${s.baseline ?? '(absent)'} -> ${s.current ?? '(absent)'}`);
+  const answers = cmp.answerChanges.map((a) => paint('red', `answer changed: ${a.adapter} ${a.id}: ${a.baseline} -> ${a.current}`));
   const bad = cmp.cells.filter((c) => c.status === 'regressed' || c.status === 'newly failed').length;
-  const verdict = bad ? paint('red', `REGRESSED: ${bad} cell(s)`) : paint('green', 'no regression');
-  return [table.toString(), ...notes, ...changes, verdict].join('\n');
+  const verdict = cmp.regressed
+    ? paint('red', [bad ? `REGRESSED: ${bad} cell(s)` : '', cmp.answerChanges.length ? `CHANGED ANSWERS: ${cmp.answerChanges.length} conformance case(s)` : ''].filter(Boolean).join('; '))
+    : paint('green', 'no regression');
+  return [table.toString(), ...notes, ...changes, ...answers, verdict].join('\n');
 }

@@ -77,8 +77,36 @@ export interface Comparison {
   cells: CellComparison[];
   /** Settings and profile values that differ. */
   settingChanges: SettingChange[];
-  /** Whether any cell regressed or newly failed: the exit code is 1 then. */
+  /** Conformance cases a database now answers differently (a server or driver upgrade, say): each is a regression. */
+  answerChanges: AnswerChange[];
+  /** Whether any cell regressed or newly failed, or any conformance answer changed: the exit code is 1 then. */
   regressed: boolean;
+}
+
+/** A conformance case whose answer on one database is not what it was. */
+export interface AnswerChange {
+  /** The database. */
+  adapter: string;
+  /** The case. */
+  id: string;
+  /** The answer in the baseline. */
+  baseline: string;
+  /** The answer now. */
+  current: string;
+}
+
+/** Cases both runs asked the same database, answered differently; a case asked on one side only is no change. */
+function answerChanges(baseline: RunResults, current: RunResults): AnswerChange[] {
+  const changes: AnswerChange[] = [];
+  for (const now of current.conformance ?? []) {
+    const before = baseline.conformance?.find((b) => b.adapter === now.adapter);
+    if (!before) continue;
+    for (const a of now.answers) {
+      const was = before.answers.find((b) => b.id === a.id);
+      if (was && was.answer !== a.answer) changes.push({ adapter: now.adapter, id: a.id, baseline: was.answer, current: a.answer });
+    }
+  }
+  return changes;
 }
 
 const keyOf = (c: CellKey) => `${c.adapter}/${c.profile}/${c.workload}`;
@@ -186,12 +214,14 @@ export function compareRuns(baseline: RunResults, current: RunResults, threshold
   const cells = [...keys.entries()]
     .map(([k, key]) => compareCell(key, b.get(k), c.get(k), thresholds))
     .sort((x, y) => STATUS_ORDER.indexOf(x.status) - STATUS_ORDER.indexOf(y.status));
+  const changed = answerChanges(baseline, current);
   return {
     baseline: { label: labels.baseline, runId: baseline.runId, commit: baseline.environment.gitCommit },
     current: { label: labels.current, runId: current.runId, commit: current.environment.gitCommit },
     thresholds,
     cells,
     settingChanges: settingChanges(baseline, current),
-    regressed: cells.some((x) => x.status === 'regressed' || x.status === 'newly failed'),
+    answerChanges: changed,
+    regressed: changed.length > 0 || cells.some((x) => x.status === 'regressed' || x.status === 'newly failed'),
   };
 }

@@ -2,6 +2,7 @@ import { describeCounts, describeTally } from '../matrix/metrics';
 import type { CellStatus, Comparison, MetricChange } from './compare';
 import { diagnoseRun } from './diagnosis';
 import { driverLayerPairs } from './driver-layers';
+import { answerText, conformanceRows } from './conformance-matrix';
 import type { CellResult, RunResults } from './results-schema';
 import { int } from './format';
 
@@ -93,6 +94,15 @@ export function summaryMarkdown(results: RunResults, title = 'dbmatrix results')
     ...diagnoseRun(results).map((d) => row([mdCode(cellName(d.cell)), `**${d.bottleneck}**`, d.evidence.map(mdText).join('<br>'), mdText(d.recommendation)])),
   ].join('\n');
   sections.push({ text: diagnosis, droppable: true });
+  const matrix = conformanceRows(results);
+  if (matrix.rows.length) {
+    const lines = matrix.rows.map((r) => row([mdCode(r.id), mdCode(r.reference), ...matrix.adapters.map((a) => mdText(answerText(r.byAdapter[a])))]));
+    const differ = matrix.rows.filter((r) => r.databasesDiffer).length;
+    sections.push({
+      text: [`### Conformance: how each database answers (${differ} of ${matrix.rows.length} cases differ between databases)`, '', ...header(['case', 'reference', ...matrix.adapters.map(mdText)]), ...lines].join('\n'),
+      droppable: true,
+    });
+  }
   const layers = driverLayerPairs(results);
   if (layers.length) {
     const lines = layers.map((p) =>
@@ -152,7 +162,7 @@ export function compareMarkdown(cmp: Comparison): string {
   const side = (s: Comparison['baseline']) => `${mdText(s.label)} ${mdCode(s.runId)}${s.commit ? ` (commit \`${s.commit.slice(0, 12)}\`)` : ''}`;
   const t = cmp.thresholds;
   const head = [
-    `## ${bad.length ? `❌ dbmatrix compare: ${bad.length} regression(s)` : '✅ dbmatrix compare: no regression'}`,
+    `## ${cmp.regressed ? `❌ dbmatrix compare: ${bad.length + cmp.answerChanges.length} regression(s)` : '✅ dbmatrix compare: no regression'}`,
     '',
     `${side(cmp.baseline)} → ${side(cmp.current)}`,
     '',
@@ -160,6 +170,10 @@ export function compareMarkdown(cmp: Comparison): string {
   ].join('\n');
   const sections: Section[] = [{ text: head, droppable: false }];
   if (bad.length) sections.push({ text: `### Regressions and new failures\n\n${comparisonTable(bad)}`, droppable: false });
+  if (cmp.answerChanges.length) {
+    const lines = [...header(['database', 'case', 'baseline answer', 'current answer']), ...cmp.answerChanges.map((a) => row([mdText(a.adapter), mdCode(a.id), mdText(a.baseline), mdText(a.current)]))];
+    sections.push({ text: `### Conformance answers that changed\n\n${lines.join('\n')}`, droppable: false });
+  }
   if (cmp.settingChanges.length) {
     const lines = [...header(['where', 'key', 'baseline', 'current']), ...cmp.settingChanges.map((s) => row([mdText(s.where), mdText(s.key), `${mdCode(s.baseline ?? '(absent)')}`, `${mdCode(s.current ?? '(absent)')}`]))];
     sections.push({ text: `### What changed between the runs\n\n${lines.join('\n')}`, droppable: false });

@@ -93,6 +93,14 @@ export function mergeResults(inputs: MergeInput[], options: MergeOptions): RunRe
     options: { ...first.options, repeats: options.asRepeats ? runs.reduce((n, r) => n + r.options.repeats, 0) : first.options.repeats },
     profiles: [...profiles.values()],
     cells: order.map((key) => combineRepeats(byCell.get(key)!.results)),
+    ...conformanceOf(runs),
     interrupted: runs.some((r) => r.interrupted),
   };
+}
+
+/** The conformance answers of merged runs: each database's from the first run that asked it (a case's answer does not pool). */
+function conformanceOf(runs: RunResults[]): Pick<RunResults, 'conformance'> {
+  const tables = new Map<string, NonNullable<RunResults['conformance']>[number]>();
+  for (const r of runs) for (const t of r.conformance ?? []) if (!tables.has(t.adapter)) tables.set(t.adapter, t);
+  return tables.size ? { conformance: [...tables.values()] } : {};
 }

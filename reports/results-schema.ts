@@ -150,6 +150,28 @@ export const environmentSchema = z.object({
   packages: z.record(z.string(), z.string()).describe('Versions of knex and the drivers.'),
 }).describe('The machine and software a run measured.').meta({ id: 'Environment' });
 
+/** One database's answers to the conformance cases. */
+export const conformanceSchema = z
+  .object({
+    adapter: z.string().describe('Adapter asked.'),
+    profile: z.string().describe('Profile whose settings the connections had.'),
+    serverVersion: z.string().describe('Server (or library) version that answered.'),
+    answers: z.array(
+      z
+        .object({
+          id: z.string().describe('Case id, <group>.<name>.'),
+          outcome: z.enum(['same', 'different', 'error']).describe("same: as the reference; different: another value; error: an error where a value was expected, or of another class."),
+          answer: z.string().describe('What came back, canonical JSON, or error:<class> (<driver code>).'),
+          reference: z.string().describe('What the case expects: the value written, or error:<class>.'),
+          errorClass: z.enum(ERROR_CLASSES).optional().describe('The class of the error raised, when one was.'),
+        })
+        .describe('One case on one database.'),
+    ),
+  })
+  .describe("One database's answers to the conformance cases.")
+  .meta({ id: 'ConformanceAnswers' });
+export type ConformanceAnswers = z.infer<typeof conformanceSchema>;
+
 export const runResultsSchema = z.object({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION).describe('Version of this layout.'),
   runId: z.string().describe('Run id (for a merged file: the ids joined with \'+\').'),
@@ -166,6 +188,7 @@ export const runResultsSchema = z.object({
   }).describe('How the run was bounded.'),
   profiles: z.array(z.record(z.string(), z.unknown())).describe('Every profile that ran, with all values in force.'),
   cells: z.array(cellResultSchema),
+  conformance: z.array(conformanceSchema).optional().describe('The conformance matrix, per database (run with --conformance).'),
   interrupted: z.boolean().describe('Whether the run was stopped early (Ctrl-C).'),
 }).describe('One results.json.');
 export type RunResults = z.infer<typeof runResultsSchema>;

@@ -6,7 +6,7 @@ import { buildCharts } from './chart-data';
 import { CLIENT_SCRIPT } from './client';
 import { jsonForScript, scriptSafe } from './escape';
 import { chartGrid, documentShell, header, section } from './page';
-import { diagnosisTable, driverLayersTable, errorSamples, settingsSections, summaryTable } from './tables';
+import { conformanceTable, diagnosisTable, driverLayersTable, errorSamples, settingsSections, summaryTable } from './tables';
 import { driverLayerPairs } from '../driver-layers';
 
 /** Options of the HTML report. */
@@ -39,6 +39,7 @@ export function renderHtmlReport(results: RunResults, options: HtmlReportOptions
     section('percentiles', 'Latency percentiles', chartGrid(charts, 'percentiles')),
     section('timeline', 'Throughput over time', chartGrid(charts, 'timeline')),
     section('errors', 'Errors', `${chartGrid(charts, 'errors')}<h3 class="subhead">Error samples</h3><div class="table-scroll">${errorSamples(results)}</div>`),
+    section('conformance', 'Conformance: how each database answers', `<div class="table-scroll">${conformanceTable(results)}</div>`),
     section('settings', 'Effective settings per adapter', settingsSections(results)),
   ].join('\n');
   return documentShell(title, body, jsonForScript({ charts }), [chartJsSource(), scriptSafe(CLIENT_SCRIPT, 'client script')]);

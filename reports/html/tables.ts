@@ -1,5 +1,6 @@
 import { describeCounts, describeTally } from '../../matrix/metrics';
 import type { DriverLayerPair } from '../driver-layers';
+import { answerText, conformanceRows } from '../conformance-matrix';
 import type { Diagnosis } from '../diagnosis';
 import type { CellResult, RunResults } from '../results-schema';
 import { cellLabel, figuresOf, seriesOf } from './chart-data';
@@ -145,4 +146,13 @@ export function driverLayersTable(pairs: DriverLayerPair[]): string {
       `<tr>${td(p.adapter)}${td(p.workload)}${td(int(p.knex.figures.opsPerSec), 'num')}${td(p.knex.figures.latencyMs.p50.toFixed(2), 'num')}${td(int(p.prepared.figures.opsPerSec), 'num')}${td(p.prepared.figures.latencyMs.p50.toFixed(2), 'num')}${td(p.ratio.toFixed(2), 'num')}</tr>`,
   );
   return `<table class="driver-layers"><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** The conformance matrix: a row per case, a column per database, rows where the databases disagree marked. */
+export function conformanceTable(results: RunResults): string {
+  const { adapters, rows } = conformanceRows(results);
+  if (rows.length === 0) return '<p class="muted">This run asked no conformance cases; run with --conformance to see how each database answers them.</p>';
+  const head = ['case', 'reference', ...adapters];
+  const body = rows.map((r) => `<tr${r.databasesDiffer ? ' class="differs"' : ''}>${td(r.id)}${td(r.reference)}${adapters.map((a) => td(answerText(r.byAdapter[a]), `outcome-${r.byAdapter[a]?.outcome ?? 'none'}`)).join('')}</tr>`);
+  return `<table class="conformance"><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
 }

@@ -5,6 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { adapterFor } from '../../adapters/registry';
 import type { WorkloadName } from '../../matrix/workloads/registry';
+import { CONFORMANCE_CASES } from '../../conformance/registry';
+import { answerText } from '../../reports/conformance-matrix';
 import { renderHtmlReport } from '../../reports/html/render-html';
 import type { RunResults } from '../../reports/results-schema';
 import { realRun } from '../support/real-runs';
@@ -40,7 +42,7 @@ describe('HTML report of a real run, in Chromium', () => {
   beforeAll(async () => {
     // Not a skip: a report test that did not run must not look like one that passed.
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed: apt-get install chromium (no browser at ${CHROMIUM}; DBMATRIX_CHROMIUM sets another path)`);
-    const run = await realRun({ adapters, workloads: WORKLOADS, ops: 200, repeats: 2 });
+    const run = await realRun({ adapters, workloads: WORKLOADS, ops: 200, repeats: 2, conformance: true });
     rmSync(dirname(run.file), { recursive: true, force: true });
     results = run.results;
     pagesDir = mkdtempSync(join(tmpdir(), 'dbmatrix-html-'));
@@ -122,6 +124,20 @@ describe('HTML report of a real run, in Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(join(ARTIFACTS, 'report.html'), html);
     await page.screenshot({ path: join(ARTIFACTS, 'html-report.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  test('shows the conformance matrix: a row per case, a column per database, each answer as the run recorded it', async () => {
+    const { page, problems } = await open(renderHtmlReport(results), 'conformance');
+    expect(problems).toEqual([]);
+    const head = await page.$$eval('#conformance table thead th', (ths) => ths.map((th) => th.textContent));
+    expect(head).toEqual(['case', 'reference', ...adapters]);
+    const rows = await page.$$eval('#conformance table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    expect(rows.map((r) => r[0])).toEqual(CONFORMANCE_CASES.map((c) => c.id));
+    for (const [i, adapter] of adapters.entries()) {
+      const answers = results.conformance!.find((t) => t.adapter === adapter)!.answers;
+      rows.forEach((r, k) => expect({ id: r[0], cell: r[2 + i] }).toEqual({ id: r[0], cell: answerText(answers[k]) }));
+    }
     await page.context().close();
   });
 

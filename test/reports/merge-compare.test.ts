@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { AdapterName } from '../../adapters/registry';
+import { CONFORMANCE_CASES } from '../../conformance/registry';
 import { mergeHistograms, summarizeLatency } from '../../matrix/metrics';
 import type { WorkloadName } from '../../matrix/workloads/registry';
 import { mergeResults } from '../../reports/merge';
@@ -143,5 +144,33 @@ describe('compare: a deliberate slowdown regresses, the same profile does not', 
     const r = await runCli(['compare', '--baseline', files.base, '--current', files.same]);
     expect(r.stdout).toContain('no regression');
     expect(r.code).toBe(0);
+  });
+});
+
+describe('compare: a conformance answer that changed is a regression', () => {
+  test('the same answers exit 0; one case answered otherwise (as after a server upgrade) exits 1 and names it', async () => {
+    const adapter = adapters[0]!;
+    const base = await run({ adapters: [adapter], workloads: ['insert-sequential'], ops: 50, conformance: true });
+    const answers = base.results.conformance!.find((t) => t.adapter === adapter)!.answers;
+    expect(answers.map((a) => a.id)).toEqual(CONFORMANCE_CASES.map((c) => c.id));
+    const same = save('conformance-same.json', base.results);
+    const upgraded = structuredClone(base.results);
+    const changed = upgraded.conformance!.find((t) => t.adapter === adapter)!.answers[0]!;
+    changed.answer = '"an upgraded answer"';
+    const after = save('conformance-upgraded.json', upgraded);
+
+    expect((await runCli(['compare', '--baseline', base.file, '--current', same])).code).toBe(0);
+    const md = join(work, 'conformance-compare.md');
+    const r = await runCli(['compare', '--baseline', base.file, '--current', after, '--markdown', md]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`answer changed: ${adapter} ${changed.id}: ${answers[0]!.answer} -> "an upgraded answer"`);
+    expect(r.stdout).toContain('CHANGED ANSWERS: 1 conformance case(s)');
+    expect(readFileSync(md, 'utf8')).toContain('### Conformance answers that changed');
+
+    const summary = join(work, 'conformance-summary.md');
+    expect((await runCli(['report', base.file, '--markdown', summary])).code).toBe(0);
+    const text = readFileSync(summary, 'utf8');
+    expect(text).toMatch(/### Conformance: how each database answers \(\d+ of \d+ cases differ between databases\)/);
+    for (const c of CONFORMANCE_CASES) expect(text).toContain(`| \`${c.id}\` |`);
   });
 });

@@ -12,6 +12,7 @@ import { interruptRun } from './interrupt';
 import { provokeErrors } from './provoke-errors';
 import { describeResilience } from './resilience';
 import { describeDriverPaths } from './driver-paths';
+import { describeConformance } from './conformance';
 
 /** The second profile of each adapter and what reading its settings back must show. */
 const READBACK: Record<AdapterName, { profile: string; check: (s: Record<string, string>) => void }> = {
@@ -177,5 +178,6 @@ export function describeAdapterSuite(adapter: AdapterName): void {
 
     describeResilience(adapter);
     describeDriverPaths(adapter);
+    describeConformance(adapter);
   });
 }

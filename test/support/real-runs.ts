@@ -24,6 +24,8 @@ export interface RealRunRequest {
   repeats?: number;
   /** `--set` values after the small-scale ones. */
   settings?: string[];
+  /** Also ask each database the conformance cases. */
+  conformance?: boolean;
 }
 
 /** A run through runMatrix, as `dbmatrix run` does it, on the suite's servers; returns the results and the results.json path. */
@@ -45,6 +47,7 @@ export async function realRun(req: RealRunRequest): Promise<{ results: RunResult
     warmupOps: 8,
     maxErrorRate: 0,
     repeats: req.repeats ?? 1,
+    conformance: req.conformance,
     urls,
     runId,
     outDir: mkdtempSync(join(tmpdir(), `dbmatrix-report-${runId}-`)),
