@@ -1,15 +1,7 @@
 import { canonical } from '../canonical';
-import { type CaseContext, defineCase } from '../contract';
+import { defineCase } from '../contract';
+import { roundTrip } from './round-trip';
 
-/** Write one value into a column of a fresh table and read it back as the driver returns it. */
-async function roundTrip(ctx: CaseContext, suffix: string, column: (t: import('knex').Knex.CreateTableBuilder) => void, value: unknown): Promise<unknown> {
-  const t = await ctx.table(suffix, (b) => {
-    b.integer('id').primary();
-    column(b);
-  });
-  await ctx.knex(t).insert({ id: 1, v: value });
-  return (await ctx.knex(t).select('v').where({ id: 1 }))[0]?.v;
-}
 
 export const NUMBER_CASES = [
   defineCase({

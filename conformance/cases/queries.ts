@@ -1,5 +1,6 @@
 import { canonical } from '../canonical';
-import { defineCase } from '../contract';
+import { type CaseContext, defineCase } from '../contract';
+import type { Knex } from 'knex';
 
 export const QUERY_CASES = [
   defineCase({
@@ -16,29 +17,13 @@ export const QUERY_CASES = [
     id: 'upsert.merge',
     title: "insert id 1 'a', then id 1 'b' with onConflict('id').merge(): the row holds 'b'",
     reference: canonical([{ id: 1, v: 'b' }]),
-    run: async (ctx) => {
-      const t = await ctx.table('qum', (b) => {
-        b.integer('id').primary();
-        b.string('v', 10);
-      });
-      await ctx.knex(t).insert({ id: 1, v: 'a' });
-      await ctx.knex(t).insert({ id: 1, v: 'b' }).onConflict('id').merge();
-      return ctx.knex(t).select('id', 'v');
-    },
+    run: (ctx) => upsert(ctx, 'qum', (q) => q.merge()),
   }),
   defineCase({
     id: 'upsert.ignore',
     title: "insert id 1 'a', then id 1 'b' with onConflict('id').ignore(): the row keeps 'a'",
     reference: canonical([{ id: 1, v: 'a' }]),
-    run: async (ctx) => {
-      const t = await ctx.table('qui', (b) => {
-        b.integer('id').primary();
-        b.string('v', 10);
-      });
-      await ctx.knex(t).insert({ id: 1, v: 'a' });
-      await ctx.knex(t).insert({ id: 1, v: 'b' }).onConflict('id').ignore();
-      return ctx.knex(t).select('id', 'v');
-    },
+    run: (ctx) => upsert(ctx, 'qui', (q) => q.ignore()),
   }),
   defineCase({
     id: 'insert.returning',
@@ -75,3 +60,14 @@ export const QUERY_CASES = [
 
 /** Thrown to roll a transaction back on purpose. */
 class RolledBack extends Error {}
+
+/** Insert id 1 'a', then id 1 'b' with an ON CONFLICT action; the rows afterwards. */
+async function upsert(ctx: CaseContext, suffix: string, action: (q: Knex.OnConflictQueryBuilder<object, number[]>) => Knex.QueryBuilder): Promise<unknown> {
+  const t = await ctx.table(suffix, (b) => {
+    b.integer('id').primary();
+    b.string('v', 10);
+  });
+  await ctx.knex(t).insert({ id: 1, v: 'a' });
+  await action(ctx.knex(t).insert({ id: 1, v: 'b' }).onConflict('id'));
+  return ctx.knex(t).select('id', 'v');
+}

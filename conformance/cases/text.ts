@@ -1,27 +1,17 @@
 import { canonical } from '../canonical';
-import { type CaseContext, defineCase } from '../contract';
-
-/** Write one text value into a fresh table and read it back. */
-async function roundTrip(ctx: CaseContext, suffix: string, value: string | null, column: 'string' | 'text' = 'string'): Promise<unknown> {
-  const t = await ctx.table(suffix, (b) => {
-    b.integer('id').primary();
-    if (column === 'text') b.text('v');
-    else b.string('v', 255);
-  });
-  await ctx.knex(t).insert({ id: 1, v: value });
-  return (await ctx.knex(t).select('v').where({ id: 1 }))[0]?.v;
-}
+import { defineCase } from '../contract';
+import { matches, roundTrip } from './round-trip';
 
 const EMOJI = 'héllo wörld 世界 🎉👍🏽';
 const LONG = 'x'.repeat(100_000);
 
 export const TEXT_CASES = [
-  defineCase({ id: 'text.unicode', title: 'accents, CJK and emoji (4-byte UTF-8) in a varchar(255) come back unchanged', reference: canonical(EMOJI), run: (ctx) => roundTrip(ctx, 'cu', EMOJI) }),
+  defineCase({ id: 'text.unicode', title: 'accents, CJK and emoji (4-byte UTF-8) in a varchar(255) come back unchanged', reference: canonical(EMOJI), run: (ctx) => roundTrip(ctx, 'cu', (b) => b.string('v', 255), EMOJI) }),
   defineCase({
     id: 'text.long',
     title: 'a 100,000-character value in a text column comes back whole (answer: its length)',
     reference: canonical(LONG.length),
-    run: async (ctx) => String(await roundTrip(ctx, 'cl', LONG, 'text')).length,
+    run: async (ctx) => String(await roundTrip(ctx, 'cl', (b) => b.text('v'), LONG)).length,
   }),
   defineCase({
     id: 'text.varchar-overflow',
@@ -33,16 +23,12 @@ export const TEXT_CASES = [
       return (await ctx.knex(t).first('v'))?.v;
     },
   }),
-  defineCase({ id: 'text.trailing-spaces', title: "'abc   ' in a varchar keeps its trailing spaces", reference: canonical('abc   '), run: (ctx) => roundTrip(ctx, 'ct', 'abc   ') }),
+  defineCase({ id: 'text.trailing-spaces', title: "'abc   ' in a varchar keeps its trailing spaces", reference: canonical('abc   '), run: (ctx) => roundTrip(ctx, 'ct', (b) => b.string('v', 255), 'abc   ') }),
   defineCase({
     id: 'text.trailing-spaces-equal',
     title: "'abc   ' = 'abc' (answer: rows matched)",
     reference: canonical(0),
-    run: async (ctx) => {
-      const t = await ctx.table('cte', (b) => b.string('v', 20));
-      await ctx.knex(t).insert({ v: 'abc   ' });
-      return Number((await ctx.knex(t).count({ n: '*' }).where({ v: 'abc' }))[0]!.n);
-    },
+    run: (ctx) => matches(ctx, 'cte', 'abc   ', (q) => q.where({ v: 'abc' })),
   }),
   defineCase({
     id: 'text.empty-is-not-null',
@@ -59,20 +45,12 @@ export const TEXT_CASES = [
     id: 'text.equal-ignores-case',
     title: "'Apple' = 'apple' (answer: rows matched)",
     reference: canonical(0),
-    run: async (ctx) => {
-      const t = await ctx.table('ceq', (b) => b.string('v', 20));
-      await ctx.knex(t).insert({ v: 'Apple' });
-      return Number((await ctx.knex(t).count({ n: '*' }).where({ v: 'apple' }))[0]!.n);
-    },
+    run: (ctx) => matches(ctx, 'ceq', 'Apple', (q) => q.where({ v: 'apple' })),
   }),
   defineCase({
     id: 'text.like-ignores-case',
     title: "'Apple' LIKE 'apple' (answer: rows matched)",
     reference: canonical(0),
-    run: async (ctx) => {
-      const t = await ctx.table('clk', (b) => b.string('v', 20));
-      await ctx.knex(t).insert({ v: 'Apple' });
-      return Number((await ctx.knex(t).count({ n: '*' }).where('v', 'like', 'apple'))[0]!.n);
-    },
+    run: (ctx) => matches(ctx, 'clk', 'Apple', (q) => q.where('v', 'like', 'apple')),
   }),
 ];
