@@ -2,6 +2,7 @@ import { ROOT } from '../bin/bundle-cache';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { AdapterName } from '../adapters/registry';
 import { join } from 'node:path';
+import { type Shard, parseShard } from '../matrix/shard';
 import { UserError } from '../matrix/user-error';
 import { WORKLOAD_NAMES, type WorkloadName, isWorkloadName } from '../matrix/workloads/registry';
 
@@ -34,6 +35,13 @@ export function rate(value: string): number {
   const n = Number(value);
   if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('takes a share between 0 and 1, such as 0.01');
   return n;
+}
+
+/** A commander parser for `--shard i/n`. */
+export function shardOption(value: string): Shard {
+  const shard = parseShard(value);
+  if (typeof shard === 'string') throw new InvalidArgumentError(shard);
+  return shard;
 }
 
 /** A comma-separated list of workload names, each checked. */

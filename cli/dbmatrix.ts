@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
-import { defaultRunDir, nonNegativeInt, parseDuration, parseWorkloads, positiveInt, rate, type ServerUrlOptions, serverUrlOptions, serverUrls } from './arguments';
+import { defaultRunDir, nonNegativeInt, parseDuration, parseWorkloads, positiveInt, rate, type ServerUrlOptions, serverUrlOptions, serverUrls, shardOption } from './arguments';
+import type { Shard } from '../matrix/shard';
 import { resolve } from 'node:path';
 import { ADAPTER_NAMES, type AdapterName } from '../adapters/registry';
 import { type ConfigFile, loadConfigFile, parseAdapterList } from '../matrix/profiles';
@@ -38,6 +39,7 @@ interface RunOptions extends ServerUrlOptions {
   progress: boolean;
   repeat: number;
   conformance: boolean;
+  shard?: Shard;
 }
 
 async function runCommand(opts: RunOptions): Promise<number> {
@@ -65,6 +67,7 @@ async function runCommand(opts: RunOptions): Promise<number> {
       maxErrorRate: opts.maxErrorRate,
       repeats: opts.repeat,
       conformance: opts.conformance,
+      shard: opts.shard,
       urls,
       images,
       runId,
@@ -109,6 +112,7 @@ export function buildProgram(): Command {
     .option('--mysql-image <image>', 'image for a MySQL container (else DBMATRIX_MYSQL_IMAGE, else mysql:8.4 or the local stand-in)')
     .option('-o, --out <dir>', 'directory for results.json (default: reports/runs/<time>-<run id>)')
     .option('--run-id <id>', 'run id used in table and file names (default: random)')
+    .addOption(new Option('--shard <i/n>', 'run only the i-th of n shares of the cells, dealt round robin (CI matrices; merge the n results for the whole)').argParser(shardOption))
     .option('--conformance', 'also put the conformance cases (types, text, ordering, upsert, isolation, errors) to each database and record its answers')
     .option('--no-progress', 'no progress on stderr')
     .action(async (opts: RunOptions) => {

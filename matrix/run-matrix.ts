@@ -12,6 +12,7 @@ import { resolveServers } from '../servers/resolve';
 import { type ConfigFile, resolveProfiles } from './profiles';
 import type { ProgressSink } from './progress';
 import { MatrixRun } from './runner';
+import type { Shard } from './shard';
 import type { WorkloadName } from './workloads/registry';
 
 /** A run as the CLI (or a test) asks for it. */
@@ -48,6 +49,8 @@ export interface RunRequest {
   progress: ProgressSink;
   /** Lines for the user (stderr in the CLI). */
   log: (line: string) => void;
+  /** Run only this shard of the cells. */
+  shard?: Shard;
   /** Also put the conformance cases to each adapter's database, with the run's first profile of that adapter. */
   conformance?: boolean;
   /** Called once the run exists, so a signal handler can abort it. */
@@ -74,6 +77,7 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
       warmupOps: request.warmupOps,
       maxErrorRate: request.maxErrorRate,
       repeats: request.repeats ?? 1,
+      shard: request.shard,
       progress: request.progress,
     });
     request.onStarted?.(run);
@@ -91,6 +95,7 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
         durationMs: request.durationMs,
         warmupOps: request.warmupOps,
         maxErrorRate: request.maxErrorRate,
+        ...(request.shard ? { shard: request.shard } : {}),
       },
       profiles: profiles as unknown as Record<string, unknown>[],
       cells,

@@ -10,6 +10,7 @@ import { PHASE, SLOT, newControl, read, setPhase } from './control';
 import { describeTally, encodeHistogram, mergeCounts, mergeHistograms, mergeTallies, scrub, summarizeLatency } from './metrics';
 import { OwnedTables, tablePrefix } from './namespace';
 import { type PoolHealth, PoolMonitor } from './pool-health';
+import { type Shard, inShard } from './shard';
 import type { ProgressSink } from './progress';
 import { type LoopPlan, ThreadPool, type WorkerReport, profileForThread, spreadWorkers, startPooledWorkers } from './workers';
 import { type CellContext, type Verification, driverPathOf } from './workloads/contract';
@@ -39,6 +40,8 @@ export interface RunPlan {
   repeats?: number;
   /** Where progress goes. */
   progress: ProgressSink;
+  /** Run only this shard's cells (see shard.ts); all cells when absent. */
+  shard?: Shard;
   /** Worker threads to reuse across runs (the caller closes them); by default the run starts and closes its own. */
   threads?: ThreadPool;
 }
@@ -84,8 +87,10 @@ export class MatrixRun {
   async run(): Promise<CellResult[]> {
     const results: CellResult[] = [];
     try {
+      let k = 0;
       for (const profile of this.plan.profiles) {
         for (const workload of this.plan.workloads) {
+          if (!inShard(k++, this.plan.shard)) continue;
           const cell = { adapter: profile.adapter, profile: profile.name, workload };
           const repeats = this.plan.repeats ?? 1;
           const runs: CellResult[] = [];

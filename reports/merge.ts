@@ -28,10 +28,11 @@ function checkConsistent(inputs: MergeInput[], options: MergeOptions): void {
     if (other !== undefined) throw new UserError(`${other} and ${input.file} are the same run (run id ${input.results.runId}); give each results file once`);
     seenRuns.set(input.results.runId, input.file);
   }
-  const { repeats: firstRepeats, ...firstLength } = first!.results.options;
+  // Shards of one matrix differ by design; every other option must match.
+  const { repeats: firstRepeats, shard: _firstShard, ...firstLength } = first!.results.options;
   const firstProfiles = new Map(first!.results.profiles.map((p) => [String(p.name), JSON.stringify(p)]));
   for (const input of rest) {
-    const { repeats, ...length } = input.results.options;
+    const { repeats, shard: _shard, ...length } = input.results.options;
     for (const [k, v] of Object.entries(length)) {
       const want = firstLength[k as keyof typeof firstLength];
       if (v !== want) throw new UserError(`${first!.file} and ${input.file} ran with different ${k} (${String(want)} and ${String(v)}); merge runs of the same length`);
@@ -90,7 +91,8 @@ export function mergeResults(inputs: MergeInput[], options: MergeOptions): RunRe
     finishedAt: runs.map((r) => r.finishedAt).sort().at(-1)!,
     environment: first.environment,
     mergedFrom: inputs.map((i) => ({ runId: i.results.runId, file: i.file, adapters: [...new Set(i.results.cells.map((c) => c.cell.adapter))] })),
-    options: { ...first.options, repeats: options.asRepeats ? runs.reduce((n, r) => n + r.options.repeats, 0) : first.options.repeats },
+    // Merged shards are the whole matrix again, so no shard is named.
+    options: { ...withoutShard(first.options), repeats: options.asRepeats ? runs.reduce((n, r) => n + r.options.repeats, 0) : first.options.repeats },
     profiles: [...profiles.values()],
     cells: order.map((key) => combineRepeats(byCell.get(key)!.results)),
     ...conformanceOf(runs),
@@ -103,4 +105,10 @@ function conformanceOf(runs: RunResults[]): Pick<RunResults, 'conformance'> {
   const tables = new Map<string, NonNullable<RunResults['conformance']>[number]>();
   for (const r of runs) for (const t of r.conformance ?? []) if (!tables.has(t.adapter)) tables.set(t.adapter, t);
   return tables.size ? { conformance: [...tables.values()] } : {};
+}
+
+/** Run options with the shard left out. */
+function withoutShard(o: RunResults['options']): RunResults['options'] {
+  const { shard: _shard, ...rest } = o;
+  return rest;
 }

@@ -185,6 +185,7 @@ export const runResultsSchema = z.object({
     durationMs: z.number().nullable().describe('Measured time per cell and repeat, ms; null when bounded by operations.'),
     warmupOps: z.number().nullable().describe('Warm-up operations per cell; null: a tenth of ops, at least one per worker.'),
     maxErrorRate: z.number().describe('Share of failed operations a cell could have and still pass.'),
+    shard: z.object({ index: z.number().int().min(1), count: z.number().int().min(1) }).optional().describe('The shard of the matrix this run ran (--shard i/n); absent: every cell, or a merge of shards.'),
   }).describe('How the run was bounded.'),
   profiles: z.array(z.record(z.string(), z.unknown())).describe('Every profile that ran, with all values in force.'),
   cells: z.array(cellResultSchema),

@@ -174,3 +174,27 @@ describe('compare: a conformance answer that changed is a regression', () => {
     for (const c of CONFORMANCE_CASES) expect(text).toContain(`| \`${c.id}\` |`);
   });
 });
+
+describe('shards of a matrix', () => {
+  test('--shard 1/2 and 2/2 run disjoint cells that merge into the whole matrix', async () => {
+    const adapter = adapters[0]!;
+    const workloads = ['insert-sequential', 'read-point', 'crud-mix'];
+    const urls = adapter === 'sqlite' ? [] : [`--${adapter}-url`, process.env[`DBMATRIX_${adapter.toUpperCase()}_URL`]!];
+    const files = [];
+    for (const s of ['1/2', '2/2']) {
+      const dir = join(work, `shard-${s.replace('/', '-')}`);
+      const r = await runCli(['run', '-a', adapter, '-w', workloads.join(','), '--ops', '30', '--shard', s, '-o', dir, '--no-progress', ...urls]);
+      expect({ shard: s, code: r.code, stderr: r.stderr }).toEqual({ shard: s, code: 0, stderr: expect.any(String) });
+      files.push(join(dir, 'results.json'));
+    }
+    const [one, two] = files.map((f) => readResults(f));
+    expect(one!.options.shard).toEqual({ index: 1, count: 2 });
+    expect(one!.cells.map((c) => c.cell.workload)).toEqual(['insert-sequential', 'crud-mix']);
+    expect(two!.cells.map((c) => c.cell.workload)).toEqual(['read-point']);
+    const whole = join(work, 'shards.json');
+    expect((await runCli(['merge', ...files, '--out', whole])).code).toBe(0);
+    const merged = readResults(whole);
+    expect(merged.cells.map((c) => c.cell.workload).sort()).toEqual([...workloads].sort());
+    expect(merged.options.shard).toBeUndefined();
+  });
+});

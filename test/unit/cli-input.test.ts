@@ -38,6 +38,8 @@ describe('bad input ends in one clear line, exit code 2, and nothing left behind
     ['unknown profile', () => ['run', '-p', 'sqlite-turbo'], /unknown profile 'sqlite-turbo'; valid profiles:/],
     ['unknown profile key', () => ['run', '--set', 'sqlite.journal=WAL'], /unknown sqlite profile key 'journal'; valid keys:/],
     ['workers 0', () => ['run', '--set', 'sqlite.workers=0'], /profile sqlite-wal is invalid: workers: Too small/],
+    ['a shard past the count', () => ['run', '--shard', '4/3'], /--shard <i\/n>' argument '4\/3' is invalid\. needs 1 ≤ i ≤ n/],
+    ['a shard that is not i/n', () => ['run', '--shard', 'half'], /--shard <i\/n>' argument 'half' is invalid\. takes i\/n, e\.g\. 2\/4/],
     ['negative batch size', () => ['run', '--set', 'sqlite.batchSize=-1'], /batchSize: Too small/],
     ['weights summing to 0', () => ['run', ...['insert', 'read', 'update', 'delete'].flatMap((k) => ['--set', `sqlite.crudWeights.${k}=0`])], /crud weights must not all be 0/],
     ['--ops 0', () => ['run', '--ops', '0'], /--ops takes a whole number of at least 1/],
