@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { DRIVER_PATHS, type DriverPath, type PreparedDriver } from '../driver-paths/contract';
+import { KEY_DISTRIBUTIONS, type KeyDistribution } from '../matrix/workloads/key-chooser';
 
 /** The shared taxonomy every adapter maps its driver errors onto. */
 export const ERROR_CLASSES = [
@@ -149,6 +150,8 @@ export const baseProfileShape = {
   driverPath: z.enum(DRIVER_PATHS),
   /** Worker threads a server adapter's workers are spread over (1: one event loop); SQLite always runs a thread per worker. */
   clientThreads: z.number().int().min(1).max(64),
+  /** How read-point, read-range and hot-row-update pick keys: uniform, zipfian or latest (as YCSB defines them). */
+  keyDistribution: z.enum(KEY_DISTRIBUTIONS),
 };
 
 /** A tuning profile: data, overridable from a config file or `--set`, validated by the adapter's schema. */
@@ -185,6 +188,8 @@ export interface Profile<Session = Record<string, unknown>> {
   driverPath: DriverPath;
   /** Worker threads a server adapter's workers are spread over (1: one event loop). */
   clientThreads: number;
+  /** How read-point, read-range and hot-row-update pick keys. */
+  keyDistribution: KeyDistribution;
   /** Session settings applied to every new connection (PRAGMAs, SET …). */
   session: Session;
 }

@@ -21,6 +21,8 @@ export const PROFILE_BASE = {
   driverPath: 'knex',
   /** One event loop; the diagnosis says when it saturates and how many threads to try. */
   clientThreads: 1,
+  /** Every key equally likely; zipfian and latest concentrate reads and updates on a few keys. */
+  keyDistribution: 'uniform',
 } satisfies Omit<Profile, 'name' | 'adapter' | 'description' | 'session'>;
 
 /** A driver connection that runs a query with a callback (pg and mysql2 both do). */

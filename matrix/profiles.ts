@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Profile, baseProfileShape } from '../adapters/contract';
 import { DRIVER_PATHS } from '../driver-paths/contract';
+import { KEY_DISTRIBUTIONS } from './workloads/key-chooser';
 import { ADAPTERS, ADAPTER_NAMES, type AdapterName, adapterFor, isAdapterName } from '../adapters/registry';
 import { readJsonFile } from './json-file';
 import { UserError, formatIssues } from './user-error';
@@ -8,7 +9,7 @@ import { UserError, formatIssues } from './user-error';
 /** Top-level profile keys a user may set, besides pool.*, crudWeights.* and session keys. */
 const SCALAR_KEYS = ['workers', 'batchSize', 'transactionBatchSize', 'readTableRows', 'rangeSize', 'hotRows', 'backpressureErrorRate', 'clientThreads'] as const;
 /** Top-level keys that take one of a few words. */
-const CHOICE_KEYS: Record<string, readonly string[]> = { driverPath: DRIVER_PATHS };
+const CHOICE_KEYS: Record<string, readonly string[]> = { driverPath: DRIVER_PATHS, keyDistribution: KEY_DISTRIBUTIONS };
 const NESTED_KEYS = {
   pool: ['min', 'max', 'idleTimeoutMs', 'acquireTimeoutMs'],
   crudWeights: ['insert', 'read', 'update', 'delete'],

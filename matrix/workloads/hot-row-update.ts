@@ -1,5 +1,6 @@
 import { statement } from '../../driver-paths/contract';
 import { type Workload, isAmbiguous } from './contract';
+import { keyChooser } from './key-chooser';
 import { type InsertLedger, InsertRecorder, verifyInsertLedgers } from './keyed-rows';
 
 /** Tables shared by setup and the workers. */
@@ -40,11 +41,12 @@ export const hotRowUpdate: Workload<State, InsertLedger> = {
   worker(ctx, state) {
     const recorder = new InsertRecorder(ctx.workerId, (err) => isAmbiguous(ctx, err));
     const increment = statement(1, (db, [id]) => db(state.hot).where({ id }).increment('value', 1));
+    const nextRow = keyChooser(ctx.profile.keyDistribution, state.rows);
     const logEntry = statement(3, (db, [worker_id, seq, row_id]) => db(state.log).insert({ worker_id, seq, row_id }));
     return {
       op: () =>
         recorder.insert(1, ([entry]) => {
-          const row = 1 + Math.floor(Math.random() * state.rows);
+          const row = nextRow();
           // The UPDATE comes first so SQLite takes the write lock at once (a read first would make the lock upgrade fail without waiting).
           return ctx.statements.transaction(async (tx) => {
             await tx.run(increment, [row]);

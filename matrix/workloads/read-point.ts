@@ -1,11 +1,12 @@
 import { statement } from '../../driver-paths/contract';
 import type { Workload } from './contract';
+import { keyChooser } from './key-chooser';
 import { type ReadLedger, type ReadTableState, loadReadTable, rowsMatch, verifyReadTable } from './read-table';
 
 /** `workers` concurrent readers, one row by primary key per query. */
 export const readPoint: Workload<ReadTableState, ReadLedger> = {
   name: 'read-point',
-  measures: 'workers concurrent readers, one primary-key lookup per query on a table of readTableRows rows',
+  measures: 'workers concurrent readers, one primary-key lookup per query on a table of readTableRows rows, keys by keyDistribution',
   verifies: 'every read returned exactly the loaded row, and the table still holds exactly the loaded rows',
   concurrency: 'profile',
   writes: 'none',
@@ -14,9 +15,10 @@ export const readPoint: Workload<ReadTableState, ReadLedger> = {
   worker(ctx, state) {
     const ledger: ReadLedger = { reads: 0, mismatches: 0 };
     const byId = statement(1, (db, [id]) => db(state.table).select('id', 'payload').where({ id }));
+    const nextId = keyChooser(ctx.profile.keyDistribution, state.rows);
     return {
       async op() {
-        const id = 1 + Math.floor(Math.random() * state.rows);
+        const id = nextId();
         const rows = (await ctx.statements.run(byId, [id])) as { id: number; payload: string }[];
         ledger.reads++;
         if (!rowsMatch(rows, id, 1)) ledger.mismatches++;

@@ -1,5 +1,6 @@
 import { statement } from '../../driver-paths/contract';
 import type { Workload } from './contract';
+import { keyChooser } from './key-chooser';
 import { type ReadLedger, type ReadTableState, loadReadTable, rowsMatch, verifyReadTable } from './read-table';
 
 /** `workers` concurrent readers, rangeSize consecutive rows per query. */
@@ -14,10 +15,11 @@ export const readRange: Workload<ReadTableState, ReadLedger> = {
   worker(ctx, state) {
     const ledger: ReadLedger = { reads: 0, mismatches: 0 };
     const size = Math.min(ctx.profile.rangeSize, state.rows);
+    const nextFrom = keyChooser(ctx.profile.keyDistribution, state.rows - size + 1);
     const range = statement(2, (db, [from, to]) => db(state.table).select('id', 'payload').where('id', '>=', from).andWhere('id', '<', to).orderBy('id'));
     return {
       async op() {
-        const from = 1 + Math.floor(Math.random() * (state.rows - size + 1));
+        const from = nextFrom();
         const rows = (await ctx.statements.run(range, [from, from + size])) as { id: number; payload: string }[];
         ledger.reads++;
         if (!rowsMatch(rows, from, size)) ledger.mismatches++;

@@ -64,6 +64,13 @@ export function describeAdapterSuite(adapter: AdapterName): void {
       });
     });
 
+    test(`${adapter} × read-point, read-range, hot-row-update with zipfian and latest keys: runs and verifies`, async () => {
+      for (const keys of ['zipfian', 'latest']) {
+        const { results } = await runCells({ adapter, workloads: ['read-point', 'read-range', 'hot-row-update'], settings: [`${adapter}.keyDistribution=${keys}`] });
+        for (const r of results) expect({ keys, workload: r.cell.workload, state: explain(r) }).toEqual({ keys, workload: r.cell.workload, state: 'completed' });
+      }
+    });
+
     test(`${adapter}: dbmatrix run writes a schema-valid results.json with a verified cell per workload`, async () => {
       const { code, stdout, stderr, results } = await cliRun(adapter);
       expect(results.cells.map((c) => [c.cell.workload, c.state])).toEqual(WORKLOAD_NAMES.map((w) => [w, 'completed']));
