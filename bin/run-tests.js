@@ -51,13 +51,9 @@ function startTypeCheck() {
   });
 }
 
-/**
- * One jest run over every selected project. Test files run two at a time: on two cores that is faster than one at a
- * time, since most of a database test is spent waiting for the database (commits, lock waits, restarts).
- */
-function runJest(projects, pattern, env) {
-  const out = join(reports, 'jest.json');
-  const workers = process.env.DBMATRIX_TEST_WORKERS ?? '2';
+/** One jest run over some projects, `workers` test files at a time. */
+function runJest(projects, pattern, workers, env) {
+  const out = join(reports, `${projects.join('-')}.json`);
   process.stderr.write(`\n== jest: ${projects.join(', ')} (${adapters.join(', ')}), ${workers} test files at a time\n`);
   const r = spawnSync(
     process.execPath,
@@ -85,8 +81,13 @@ function runJest(projects, pattern, env) {
 async function main() {
   const typeCheck = suiteOnly ? undefined : startTypeCheck();
   const suiteFiles = `test/suite/(${adapters.join('|')})\\.test\\.ts$`;
-  const projects = suiteOnly ? ['suite'] : ['unit', 'suite', 'reports'];
-  runJest(projects, suiteOnly ? suiteFiles : `(test/(unit|reports)/|${suiteFiles})`, { DBMATRIX_TEST_ADAPTERS: adapters.join(',') });
+  const env = { DBMATRIX_TEST_ADAPTERS: adapters.join(',') };
+  // The unit tests and the workload suite run two files at a time: on two cores that is faster than one at a time,
+  // since most of a database test waits for the database. The report tests then run alone: their diagnoses and
+  // regression verdicts read the machine's load and the servers' counters, which a test beside them would distort.
+  const workers = process.env.DBMATRIX_TEST_WORKERS ?? '2';
+  runJest(suiteOnly ? ['suite'] : ['unit', 'suite'], suiteOnly ? suiteFiles : `(test/unit/|${suiteFiles})`, workers, env);
+  if (!suiteOnly) runJest(['reports'], 'test/reports/', '1', env);
   if (typeCheck) {
     const { passed, output } = await typeCheck;
     process.stderr.write(`\n== type-check: ${passed ? 'passed' : 'FAILED'}\n${output}`);
