@@ -39,7 +39,8 @@ const KILL_CONNECTIONS: Record<Exclude<AdapterName, 'sqlite'>, (runId: string) =
   async postgres(runId) {
     const knex = directKnex('postgres');
     try {
-      const r = await knex.raw("select count(pg_terminate_backend(pid)) as n from pg_stat_activity where query like ? and pid <> pg_backend_pid()", [
+      // Only backends in the middle of an operation: one idle in the pool would be replaced by the pool unseen.
+      const r = await knex.raw("select count(pg_terminate_backend(pid)) as n from pg_stat_activity where query like ? and state in ('active', 'idle in transaction') and pid <> pg_backend_pid()", [
         `%${tablePrefix(runId)}%`,
       ]);
       return Number(r.rows[0].n);
