@@ -14,15 +14,16 @@ export function judge(c: Pick<ConformanceCase, 'id' | 'reference'>, answer: stri
 }
 
 /**
- * Put every case to one database: each on tables of its own, created and dropped here, with a pool of two connections
+ * Put every case to one database, and say which version answered: each on tables of its own, created and dropped here, with a pool of two connections
  * so the isolation cases can play two clients. A case that throws is answered by its error's class, never skipped.
  */
-export async function runConformance(profile: Profile, server: ServerAddress, runId: string, cases: ConformanceCase[] = CONFORMANCE_CASES): Promise<CaseAnswer[]> {
+export async function runConformance(profile: Profile, server: ServerAddress, runId: string, cases: ConformanceCase[] = CONFORMANCE_CASES): Promise<{ serverVersion: string; answers: CaseAnswer[] }> {
   const adapter = adapterFor(profile.adapter as AdapterName);
   const config = adapter.knexConfig(server, profile);
   const knex = knexFactory({ ...config, pool: { ...config.pool, min: 0, max: 2 } });
   const answers: CaseAnswer[] = [];
   try {
+    const serverVersion = await adapter.serverVersion(knex);
     for (const [i, c] of cases.entries()) {
       const owned = new OwnedTables(`${tablePrefix(runId)}c${i}_`);
       const ctx: CaseContext = {
@@ -44,8 +45,8 @@ export async function runConformance(profile: Profile, server: ServerAddress, ru
         if (leftovers.length) throw new Error(`conformance case ${c.id} could not drop its tables: ${leftovers.join('; ')}`);
       }
     }
+    return { serverVersion, answers };
   } finally {
     await knex.destroy();
   }
-  return answers;
 }

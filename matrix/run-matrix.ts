@@ -1,9 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import knexFactory from 'knex';
 import type { Profile, ServerAddress } from '../adapters/contract';
-import { type AdapterName, adapterFor } from '../adapters/registry';
+import type { AdapterName } from '../adapters/registry';
 import { CONFORMANCE_CASES } from '../conformance/registry';
 import { runConformance } from '../conformance/run';
 import { describeEnvironment } from '../reports/environment';
@@ -119,19 +118,7 @@ async function askEveryDatabase(profiles: Profile[], servers: Partial<Record<Ada
     const profile = profiles.find((p) => p.adapter === adapter)!;
     const server = servers[adapter] ?? { url: join(sqliteDir, 'conformance.db'), provider: 'file' as const };
     request.log(`conformance: ${CONFORMANCE_CASES.length} cases on ${adapter} (${profile.name})`);
-    const answers = await runConformance(profile, server, request.runId);
-    out.push({ adapter, profile: profile.name, serverVersion: await serverVersionOf(profile, server), answers });
+    out.push({ adapter, profile: profile.name, ...(await runConformance(profile, server, request.runId)) });
   }
   return out;
-}
-
-/** The version string of the server that answered. */
-async function serverVersionOf(profile: Profile, server: ServerAddress): Promise<string> {
-  const adapter = adapterFor(profile.adapter as AdapterName);
-  const knex = knexFactory(adapter.knexConfig(server, profile));
-  try {
-    return await adapter.serverVersion(knex);
-  } finally {
-    await knex.destroy();
-  }
 }

@@ -118,7 +118,7 @@ export function describeConformance(adapter: AdapterName): void {
       const dir = adapter === 'sqlite' ? mkdtempSync(join(tmpdir(), 'dbmatrix-conformance-')) : undefined;
       try {
         const server = serverFor(adapter) ?? { url: join(dir!, 'conformance.db'), provider: 'file' as const };
-        for (const a of await runConformance(profile!, server, newRunId())) answers.set(a.id, a.answer);
+        for (const a of (await runConformance(profile!, server, newRunId())).answers) answers.set(a.id, a.answer);
       } finally {
         if (dir) rmSync(dir, { recursive: true, force: true });
       }
