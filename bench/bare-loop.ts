@@ -3,7 +3,7 @@ import type { Profile, ServerAddress } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
 import { bindingsFor, compileStatement } from '../driver-paths/compile';
 import { type DriverPath, type Statement, statement } from '../driver-paths/contract';
-import { OwnedTables, tablePrefix } from '../matrix/namespace';
+import { OwnedTables, cellContext, tablePrefix } from '../matrix/namespace';
 import type { CellContext } from '../matrix/workloads/contract';
 import { createKeyedTable, keyedParams, keyedRow } from '../matrix/workloads/keyed-rows';
 import { loadReadTable } from '../matrix/workloads/read-table';
@@ -55,7 +55,7 @@ export async function bare(profile: Profile, server: ServerAddress, workload: Be
   const adapter = adapterFor(profile.adapter as AdapterName);
   const knex: Knex = knexFactory(adapter.knexConfig(server, profile));
   const owned = new OwnedTables(tablePrefix(runId));
-  const ctx: CellContext = { knex, adapter, profile, table: (s) => owned.name(s), createTable: (name, build) => owned.create(knex, name, build) };
+  const ctx: CellContext = cellContext(knex, adapter, profile, owned);
   try {
     const statement = await BARE[workload](ctx);
     // The runner's warm-up, so both sides measure a warm connection and warm code.

@@ -1,7 +1,7 @@
 import knexFactory from 'knex';
 import type { ServerAddress } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
-import { newRunId, OwnedTables, tablePrefix } from '../matrix/namespace';
+import { OwnedTables, cellContext, newRunId, tablePrefix } from '../matrix/namespace';
 import type { CellContext } from '../matrix/workloads/contract';
 import { createKeyedTable } from '../matrix/workloads/keyed-rows';
 import { loadReadTable } from '../matrix/workloads/read-table';
@@ -49,7 +49,7 @@ async function peerOnce(adapter: AdapterName, server: ServerAddress, c: PeerCase
   const a = adapterFor(adapter);
   const knex = knexFactory(a.knexConfig(server, profile));
   const owned = new OwnedTables(tablePrefix(newRunId()));
-  const ctx: CellContext = { knex, adapter: a, profile, table: (s) => owned.name(s), createTable: (name, build) => owned.create(knex, name, build) };
+  const ctx: CellContext = cellContext(knex, a, profile, owned);
   try {
     let table: string;
     let rows = 0;

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { type Shard, parseShard } from '../matrix/shard';
 import { UserError } from '../matrix/user-error';
 import { WORKLOAD_NAMES, type WorkloadName, isWorkloadName } from '../matrix/workloads/registry';
+import { type WorkloadRef, workloadRef } from '../matrix/workloads/sources';
+import { durationMs } from '../matrix/config-file';
 
 /** A commander parser for a whole number of at least 1. */
 export function positiveInt(flag: string) {
@@ -24,16 +26,25 @@ export function nonNegativeInt(value: string): number {
 
 /** "30s", "2m", "1500ms" or a number of seconds, as milliseconds. */
 export function parseDuration(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
-  const ms = m ? Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm']) : NaN;
-  if (!(ms >= 100)) throw new InvalidArgumentError('takes a duration of at least 100ms, such as 30s, 2m or 500ms');
-  return Math.round(ms);
+  const ms = durationMs(value);
+  if (ms === null) throw new InvalidArgumentError('takes a duration of at least 100ms, such as 30s, 2m or 500ms');
+  return ms;
 }
 
 /** A commander parser for a share between 0 and 1. */
 export function rate(value: string): number {
   const n = Number(value);
   if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('takes a share between 0 and 1, such as 0.01');
+  return n;
+}
+
+/** Highest --rate: the schedule's tickets are 32-bit, and no cell of this harness gets near a million operations a second. */
+export const MAX_RATE = 1_000_000;
+
+/** A commander parser for `--rate`: operations per second, above 0 (fractions allowed, e.g. 0.5). */
+export function opsPerSecond(value: string): number {
+  const n = Number(value.trim());
+  if (value.trim() === '' || !(n > 0 && n <= MAX_RATE)) throw new InvalidArgumentError(`--rate takes operations per second, a number above 0 and at most ${MAX_RATE}, such as 200`);
   return n;
 }
 
@@ -52,6 +63,13 @@ export function parseWorkloads(text: string): WorkloadName[] {
   return [...new Set(names)] as WorkloadName[];
 }
 
+
+/** A comma-separated list of workloads for `run`: built-in names or workload files, each checked. */
+export function parseWorkloadRefs(text: string, baseDir?: string): WorkloadRef[] {
+  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new UserError(`no workload given; valid workloads: ${WORKLOAD_NAMES.join(', ')}, or a path to a workload file`);
+  return [...new Set(items.map((item) => workloadRef(item, baseDir)))];
+}
 
 /** Where a command's output goes by default: reports/runs/<time>-<label> (git-ignored). */
 export function defaultRunDir(label: string): string {

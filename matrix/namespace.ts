@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { Adapter, Profile } from '../adapters/contract';
+import type { CellContext } from './workloads/contract';
 import { UserError } from './user-error';
 
 /** A short run id: lower-case letters and digits, so it is safe in table names on every database. */
@@ -34,9 +36,20 @@ export class OwnedTables {
 
   /** CREATE TABLE (never IF NOT EXISTS) and remember it as ours. */
   async create(knex: Knex, name: string, build: (t: Knex.CreateTableBuilder) => void): Promise<void> {
+    await this.createWith(knex, name, () => knex.schema.createTable(name, build));
+  }
+
+  /** The same with a CREATE TABLE statement the workload wrote, which must name the table. */
+  async createWithSql(knex: Knex, name: string, sql: string): Promise<void> {
+    if (!sql.includes(name) || !/^\s*create\s+table\s/i.test(sql)) throw new Error(`refusing to run '${sql.slice(0, 60)}': expected CREATE TABLE ${name}`);
+    await this.createWith(knex, name, () => knex.raw(sql));
+    if (!(await knex.schema.hasTable(name))) throw new Error(`'${sql.slice(0, 60)}' did not create table ${name}`);
+  }
+
+  private async createWith(knex: Knex, name: string, create: () => PromiseLike<unknown>): Promise<void> {
     if (!name.startsWith(this.prefix)) throw new Error(`refusing to create ${name}: outside this run's namespace ${this.prefix}`);
     try {
-      await knex.schema.createTable(name, build);
+      await create();
     } catch (err) {
       if (await knex.schema.hasTable(name).catch(() => false)) {
         throw new Error(`table ${name} already exists and was not created by this run; it was left untouched`);
@@ -59,4 +72,16 @@ export class OwnedTables {
     }
     return failures;
   }
+}
+
+/** The context a workload's setup and verify get, creating tables only through `owned`. */
+export function cellContext(knex: Knex, adapter: Adapter, profile: Profile, owned: OwnedTables): CellContext {
+  return {
+    knex,
+    adapter,
+    profile,
+    table: (suffix) => owned.name(suffix),
+    createTable: (name, build) => owned.create(knex, name, build),
+    createTableWithSql: (name, sql) => owned.createWithSql(knex, name, sql),
+  };
 }

@@ -3,8 +3,10 @@ import { type Profile, baseProfileShape } from '../adapters/contract';
 import { DRIVER_PATHS } from '../driver-paths/contract';
 import { KEY_DISTRIBUTIONS } from './workloads/key-chooser';
 import { ADAPTERS, ADAPTER_NAMES, type AdapterName, adapterFor, isAdapterName } from '../adapters/registry';
-import { readJsonFile } from './json-file';
+import type { ConfigFile } from './config-file';
 import { UserError, formatIssues } from './user-error';
+
+export { type ConfigFile, loadConfigFile } from './config-file';
 
 /** Top-level profile keys a user may set, besides pool.*, crudWeights.* and session keys. */
 const SCALAR_KEYS = ['workers', 'batchSize', 'transactionBatchSize', 'readTableRows', 'rangeSize', 'hotRows', 'backpressureErrorRate', 'clientThreads'] as const;
@@ -16,39 +18,6 @@ const NESTED_KEYS = {
   retry: ['maxAttempts', 'baseDelayMs', 'maxDelayMs', 'maxElapsedMs'],
   adaptive: ['enabled', 'minRows', 'maxRows', 'targetLatencyMs'],
 } as const;
-
-/** The config file: new profiles, overrides and server URLs. */
-export const configFileSchema = z
-  .object({
-    /** New named profiles, each extending an existing one. */
-    profiles: z
-      .record(z.string(), z.object({ extends: z.string() }).catchall(z.unknown()))
-      .optional(),
-    /** Overrides as in `--set`, e.g. { "postgres.workers": 50 }. */
-    set: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
-    /** Server URLs by adapter name. */
-    servers: z.record(z.string(), z.string()).optional(),
-    /** Container images by adapter name, for Testcontainers. */
-    images: z.record(z.string(), z.string()).optional(),
-  })
-  .strict();
-export type ConfigFile = z.infer<typeof configFileSchema>;
-
-/** Read and validate a JSON config file. */
-export function loadConfigFile(path: string): ConfigFile {
-  const json = readJsonFile(path, 'config file');
-  const parsed = configFileSchema.safeParse(json);
-  if (!parsed.success) throw new UserError(`config file ${path} is invalid: ${formatIssues(parsed.error.issues)}`);
-  for (const name of Object.keys(parsed.data.profiles ?? {})) {
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new UserError(`config file ${path}: profile name '${name}' must use lower-case letters, digits and dashes`);
-  }
-  for (const section of ['servers', 'images'] as const) {
-    for (const name of Object.keys(parsed.data[section] ?? {})) {
-      if (!isAdapterName(name)) throw new UserError(`config file ${path}: unknown adapter '${name}' under ${section}; valid adapters: ${ADAPTER_NAMES.join(', ')}`);
-    }
-  }
-  return parsed.data;
-}
 
 /** The full schema of one adapter's profile. */
 function profileSchema(adapter: AdapterName) {

@@ -14,6 +14,8 @@ export interface CellContext {
   table(suffix: string): string;
   /** Create a table this run owns (plain CREATE TABLE: fails rather than reuse an existing one). */
   createTable(name: string, build: (t: Knex.CreateTableBuilder) => void): Promise<void>;
+  /** The same from the workload's own CREATE TABLE statement for `name` (dialects differ where knex's builder cannot say it). */
+  createTableWithSql(name: string, sql: string): Promise<void>;
 }
 
 /** What one worker gets. */

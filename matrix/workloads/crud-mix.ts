@@ -1,5 +1,5 @@
 import type { CrudWeights } from '../../adapters/contract';
-import { type Workload, type WorkerContext, emptyVerification, finishVerification, isAmbiguous } from './contract';
+import { type WorkerContext, defineWorkload, emptyVerification, finishVerification, isAmbiguous } from '../../api/workload';
 import { createKeyedTable, keyedRow, payloadFor } from './keyed-rows';
 
 /** Table name shared by setup and the workers. */
@@ -135,7 +135,7 @@ function crudWorker(ctx: WorkerContext, table: string) {
 }
 
 /** `workers` concurrent workers doing inserts, point reads, updates and deletes on their own rows, by weight. */
-export const crudMix: Workload<State, CrudLedger> = {
+export const crudMix = defineWorkload<State, CrudLedger>({
   name: 'crud-mix',
   measures: 'workers concurrent workers, insert / read / update / delete by crudWeights on their own rows',
   verifies: 'live rows present once with the last committed value, deleted and failed rows absent, every read saw what was written',
@@ -188,4 +188,4 @@ export const crudMix: Workload<State, CrudLedger> = {
     for (const p of present.values()) v.phantom += p.n;
     return finishVerification(v, 'rows');
   },
-};
+});

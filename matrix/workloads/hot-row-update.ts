@@ -1,6 +1,4 @@
-import { statement } from '../../driver-paths/contract';
-import { type Workload, isAmbiguous } from './contract';
-import { keyChooser } from './key-chooser';
+import { defineWorkload, isAmbiguous, keyChooser, statement } from '../../api/workload';
 import { type InsertLedger, InsertRecorder, verifyInsertLedgers } from './keyed-rows';
 
 /** Tables shared by setup and the workers. */
@@ -14,7 +12,7 @@ interface State {
 }
 
 /** `workers` concurrent transactions, each incrementing one of a few hot rows and logging it. */
-export const hotRowUpdate: Workload<State, InsertLedger> = {
+export const hotRowUpdate = defineWorkload<State, InsertLedger>({
   name: 'hot-row-update',
   measures: 'workers concurrent transactions incrementing one of hotRows rows (row-lock or database-lock contention)',
   verifies: 'the increment log holds each committed increment exactly once, and each hot row equals its logged increments',
@@ -71,4 +69,4 @@ export const hotRowUpdate: Workload<State, InsertLedger> = {
     v.ok = v.problems.length === 0;
     return v;
   },
-};
+});

@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import type { Adapter } from '../../adapters/contract';
-import { type Statement, type StatementPath, type StatementRunner, statement } from '../../driver-paths/contract';
-import { type CellContext, type Verification, type WorkerContext, type Workload, emptyVerification, finishVerification, isAmbiguous } from './contract';
+import { type CellContext, type Statement, type StatementPath, type StatementRunner, type Verification, type WorkerContext, type Workload, defineWorkload, emptyVerification, finishVerification, isAmbiguous, statement } from '../../api/workload';
 
 /** A row every insert workload writes: (worker_id, seq) is its key in the ledger. */
 export interface KeyedRow {
@@ -242,7 +241,7 @@ export interface InsertWorkloadSpec {
 
 /** Build an insert workload: a keyed table, a recorder per writer, ledger verification. */
 export function defineInsertWorkload(spec: InsertWorkloadSpec): Workload<{ table: string }, InsertLedger> {
-  return {
+  return defineWorkload<{ table: string }, InsertLedger>({
     name: spec.name,
     measures: spec.measures,
     verifies: spec.verifies,
@@ -264,5 +263,5 @@ export function defineInsertWorkload(spec: InsertWorkloadSpec): Workload<{ table
       };
     },
     verify: (ctx, state, ledgers) => verifyInsertLedgers(ctx, state.table, ledgers),
-  };
+  });
 }

@@ -1,10 +1,8 @@
-import { statement } from '../../driver-paths/contract';
-import type { Workload } from './contract';
-import { keyChooser } from './key-chooser';
+import { defineWorkload, keyChooser, statement } from '../../api/workload';
 import { type ReadLedger, type ReadTableState, loadReadTable, rowsMatch, verifyReadTable } from './read-table';
 
 /** `workers` concurrent readers, one row by primary key per query. */
-export const readPoint: Workload<ReadTableState, ReadLedger> = {
+export const readPoint = defineWorkload<ReadTableState, ReadLedger>({
   name: 'read-point',
   measures: 'workers concurrent readers, one primary-key lookup per query on a table of readTableRows rows, keys by keyDistribution',
   verifies: 'every read returned exactly the loaded row, and the table still holds exactly the loaded rows',
@@ -27,4 +25,4 @@ export const readPoint: Workload<ReadTableState, ReadLedger> = {
     };
   },
   verify: (ctx, state, ledgers) => verifyReadTable(ctx.knex, state, ledgers),
-};
+});

@@ -1,10 +1,8 @@
-import { statement } from '../../driver-paths/contract';
-import type { Workload } from './contract';
-import { keyChooser } from './key-chooser';
+import { defineWorkload, keyChooser, statement } from '../../api/workload';
 import { type ReadLedger, type ReadTableState, loadReadTable, rowsMatch, verifyReadTable } from './read-table';
 
 /** `workers` concurrent readers, rangeSize consecutive rows per query. */
-export const readRange: Workload<ReadTableState, ReadLedger> = {
+export const readRange = defineWorkload<ReadTableState, ReadLedger>({
   name: 'read-range',
   measures: 'workers concurrent readers, rangeSize consecutive rows by primary-key range per query',
   verifies: 'every range returned exactly the loaded rows in order, and the table still holds exactly the loaded rows',
@@ -29,4 +27,4 @@ export const readRange: Workload<ReadTableState, ReadLedger> = {
     };
   },
   verify: (ctx, state, ledgers) => verifyReadTable(ctx.knex, state, ledgers),
-};
+});

@@ -2,7 +2,7 @@ import { knexPath } from '../../driver-paths/knex-path';
 import knexFactory, { type Knex } from 'knex';
 import { sqlite } from '../../adapters/sqlite';
 import type { Adapter } from '../../adapters/contract';
-import { OwnedTables } from '../../matrix/namespace';
+import { OwnedTables, cellContext } from '../../matrix/namespace';
 import type { CellContext, Workload } from '../../matrix/workloads/contract';
 import { hotRowUpdate } from '../../matrix/workloads/hot-row-update';
 import { insertSequential } from '../../matrix/workloads/insert-sequential';
@@ -12,7 +12,7 @@ import { crudMix } from '../../matrix/workloads/crud-mix';
 function context(knex: Knex): CellContext {
   const owned = new OwnedTables('dbm_unit_');
   const profile = { ...sqlite.defaultProfiles[0]!, crudWeights: { insert: 60, read: 20, update: 20, delete: 0 }, hotRows: 2 };
-  return { knex, adapter: sqlite as unknown as Adapter, profile, table: (s) => owned.name(s), createTable: (n, b) => owned.create(knex, n, b) };
+  return cellContext(knex, sqlite as unknown as Adapter, profile, owned);
 }
 
 describe('verify() checks the data, not the counters', () => {

@@ -1,0 +1,113 @@
+import { existsSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { ADAPTER_NAMES, isAdapterName } from '../adapters/registry';
+import { readJsonFile } from './json-file';
+import { UserError, formatIssues } from './user-error';
+import { type WorkloadRef, workloadRef } from './workloads/sources';
+
+/** Names looked for in the working directory when no --config is given, in this order. */
+export const CONFIG_FILE_NAMES = ['dbmatrix.config.ts', 'dbmatrix.config.mts', 'dbmatrix.config.js', 'dbmatrix.config.mjs', 'dbmatrix.config.cjs', 'dbmatrix.config.json'];
+
+/** A duration as text ('30s', '2m', '500ms', a bare number is seconds), in ms; null when it is not one or under 100 ms. */
+export function durationMs(text: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  const ms = m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm'] : NaN;
+  return ms >= 100 ? Math.round(ms) : null;
+}
+
+const adapterName = z.string().refine(isAdapterName, `expected one of ${ADAPTER_NAMES.join(', ')}`);
+const byAdapter = z.record(z.string(), z.string()).superRefine((record, ctx) => {
+  for (const key of Object.keys(record)) {
+    if (!isAdapterName(key)) ctx.addIssue({ code: 'custom', path: [key], message: `unknown adapter; expected one of ${ADAPTER_NAMES.join(', ')}` });
+  }
+});
+
+/** The config file: what to run, on which servers, with which profiles, for how long. Command-line flags override it. */
+export const configFileSchema = z
+  .object({
+    /** Adapters to run with their default profile (like --adapter). */
+    adapters: z.array(adapterName).min(1).optional(),
+    /** Profiles to run by name, built-in or defined below (like --profile); when given, they decide the adapters. */
+    runProfiles: z.array(z.string()).min(1).optional(),
+    /** New named profiles, each extending an existing one. */
+    profiles: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lower-case letters, digits and dashes'), z.object({ extends: z.string() }).catchall(z.unknown()))
+      .optional(),
+    /** Overrides as in `--set`, e.g. { "postgres.workers": 50 }. */
+    set: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+    /** Workloads (like --workload): built-in names, or workload files relative to this file. */
+    workloads: z.array(z.string().min(1)).min(1).optional(),
+    /** Server URLs by adapter name. */
+    servers: byAdapter.optional(),
+    /** Container images by adapter name, for Testcontainers. */
+    images: byAdapter.optional(),
+    /** Measured operations per cell (like --ops). */
+    ops: z.number().int().positive().optional(),
+    /** Measured time per cell instead (like --duration): '30s', '2m', or ms as a number. */
+    duration: z
+      .union([z.number().int().min(100), z.string().refine((t) => durationMs(t) !== null, "expected a duration such as '30s', '2m' or '500ms'")])
+      .optional(),
+    /** Warm-up operations per cell (like --warmup). */
+    warmup: z.number().int().min(0).optional(),
+    /** Times each cell runs (like --repeat). */
+    repeat: z.number().int().positive().optional(),
+    /** Open-loop operations per second (like --rate). */
+    rate: z.number().positive().optional(),
+    /** Share of failed operations a cell may have and still pass (like --max-error-rate). */
+    maxErrorRate: z.number().min(0).max(1).optional(),
+  })
+  .strict()
+  .refine((c) => !(c.ops !== undefined && c.duration !== undefined), { message: 'give ops or duration, not both', path: ['duration'] });
+
+/** What a config file holds, as the run reads it (workloads resolved to references, duration in ms). */
+export type ConfigFile = Omit<z.infer<typeof configFileSchema>, 'workloads' | 'duration'> & {
+  /** Workload references, files made absolute. */
+  workloads?: WorkloadRef[];
+  /** Measured time per cell in ms. */
+  duration?: number;
+};
+
+/** What a user writes in dbmatrix.config.ts (the input shape: defaults not yet applied). */
+export type DbmatrixConfig = z.input<typeof configFileSchema>;
+
+/** The config a module exports (default export or module.exports), loaded through tsx so TypeScript works too. */
+function fromModule(path: string): unknown {
+  const { require: load } = require('tsx/cjs/api') as { require(id: string, from: string): Record<string, unknown> };
+  let mod: Record<string, unknown>;
+  try {
+    mod = load(path, __filename);
+  } catch (err) {
+    throw new UserError(`config file ${path} failed to load: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const value = (mod.default as Record<string, unknown> | undefined)?.default ?? mod.default ?? mod;
+  return value;
+}
+
+/** Read and validate a config file (.ts, .js, .mjs, .cjs or .json); an error names the file, the key and what was expected. */
+export function loadConfigFile(file: string): ConfigFile {
+  const path = resolve(file);
+  const raw = extname(path) === '.json' ? readJsonFile(path, 'config file') : existsSync(path) ? fromModule(path) : readJsonFile(path, 'config file');
+  const parsed = configFileSchema.safeParse(raw);
+  if (!parsed.success) throw new UserError(`config file ${path} is invalid: ${formatIssues(parsed.error.issues)}`);
+  const { workloads, duration, ...rest } = parsed.data;
+  const config: ConfigFile = { ...rest };
+  if (duration !== undefined) config.duration = typeof duration === 'number' ? duration : durationMs(duration)!;
+  if (workloads) {
+    config.workloads = workloads.map((w, i) => {
+      try {
+        return workloadRef(w, dirname(path));
+      } catch (err) {
+        throw new UserError(`config file ${path}: workloads.${i}: ${(err as Error).message}`);
+      }
+    });
+  }
+  return config;
+}
+
+/** The config file to use: the one given, else the first of CONFIG_FILE_NAMES in `dir`, else none. */
+export function findConfigFile(given: string | undefined, dir = process.cwd()): ConfigFile | undefined {
+  if (given) return loadConfigFile(given);
+  const found = CONFIG_FILE_NAMES.map((n) => join(dir, n)).find((p) => existsSync(p));
+  return found ? loadConfigFile(found) : undefined;
+}

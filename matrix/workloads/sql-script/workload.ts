@@ -1,0 +1,149 @@
+import type { Knex } from 'knex';
+import { type Statement, type Verification, type Workload, defineWorkload, emptyVerification, isAmbiguous, statement } from '../../../api/workload';
+import { type StatementCount, expectedRange, parseExpected } from './expected';
+import { generatorsFor } from './generators';
+import type { SqlScript, SqlText } from './schema';
+import { type BoundSql, bindSql, referencesOf, sqlFor } from './sql-text';
+
+/** What setup hands the workers: the run's table names and how far the loader took each sequence. */
+interface ScriptState {
+  /** Run-owned table name by the script's name for it. */
+  tables: Record<string, string>;
+  /** Values each sequence gave the loader. */
+  loaded: Record<string, number>;
+  /** Rows the load section inserted. */
+  loadRows: number;
+}
+
+/** One worker's executions per statement. */
+interface ScriptLedger {
+  /** Acknowledged, failed (rolled back) and in-doubt executions by statement name. */
+  counts: Record<string, { ok: number; failed: number; ambiguous: number }>;
+  /** Queries that returned another number of rows than the statement's expectRows. */
+  wrongReads: number;
+}
+
+/** Rows from whatever knex.raw gave back: pg's result, mysql2's [rows, fields], better-sqlite3's rows. */
+function rowsOf(result: unknown): Record<string, unknown>[] {
+  if (Array.isArray(result)) {
+    if (Array.isArray(result[0])) return result[0] as Record<string, unknown>[];
+    return result.filter((r) => r && typeof r === 'object' && !Array.isArray(r) && !('affectedRows' in r)) as Record<string, unknown>[];
+  }
+  const rows = (result as { rows?: unknown } | undefined)?.rows;
+  return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
+}
+
+/** A statement bound for one database; a script without SQL for it fails the cell in setup, naming the key. */
+function boundFor(text: SqlText, adapter: string, key: string, tables: Record<string, string>): BoundSql {
+  const sql = sqlFor(text, adapter);
+  if (sql === undefined) throw new Error(`${key} has no SQL for ${adapter} and no default`);
+  return bindSql(sql, (name) => tables[name]!);
+}
+
+/** A raw statement through the driver path, so `driverPath=prepared` prepares script statements too. */
+function rawStatement(bound: BoundSql): Statement {
+  return statement(bound.params.length, (db, params) => db.raw(bound.sql, params as Knex.RawBinding[]) as unknown as Knex.QueryBuilder);
+}
+
+/** Whether a statement only reads (its verb), for the diagnosis's weighing of commit cost. */
+const isRead = (sql: string) => /^\s*(select|with|show|explain)\b/i.test(sql);
+
+/** The workload a validated script describes, run like any built-in one. */
+export function sqlScriptWorkload(script: SqlScript, file: string): Workload<ScriptState, ScriptLedger> {
+  const statementNames = script.statements.map((s) => s.name);
+  const allSql = script.statements.flatMap((s) => (typeof s.sql === 'string' ? [s.sql] : Object.values(s.sql as Record<string, string>)));
+  const reads = allSql.filter(isRead).length;
+  const totalWeight = script.statements.reduce((n, s) => n + s.weight, 0);
+  return defineWorkload<ScriptState, ScriptLedger>({
+    name: script.name,
+    measures: script.description ?? `SQL script ${file}: ${script.statements.map((s) => `${s.name} ×${s.weight}`).join(', ')}`,
+    verifies: `${script.verify.length} check(s) of the data against acknowledged executions${script.statements.some((s) => s.expectRows !== undefined) ? ', and every query returned its expected rows' : ''}`,
+    concurrency: script.concurrency,
+    writes: reads === allSql.length ? 'none' : reads === 0 ? 'every-operation' : 'some-operations',
+    preparable: true,
+    async setup(ctx) {
+      const adapter = ctx.adapter.name;
+      const tables = Object.fromEntries(Object.keys(script.tables).map((t) => [t, ctx.table(t)]));
+      for (const [name, text] of Object.entries(script.tables)) {
+        await ctx.createTableWithSql(tables[name]!, boundFor(text, adapter, `tables.${name}`, tables).sql);
+      }
+      const loaded: Record<string, number> = {};
+      if (script.load) {
+        const bound = boundFor(script.load.sql, adapter, 'load.sql', tables);
+        const draw = generatorsFor(script.params, { stream: 0, streams: 1, loaded: {} });
+        const rows = script.load.rows;
+        await ctx.knex.transaction(async (trx) => {
+          for (let i = 0; i < rows; i++) {
+            const values = new Map<string, unknown>();
+            await trx.raw(bound.sql, bound.params.map((p) => (values.has(p) ? values.get(p) : (values.set(p, draw[p]!()), values.get(p)))) as Knex.RawBinding[]);
+          }
+        });
+        for (const p of new Set(referencesOf(sqlFor(script.load.sql, adapter)!).params)) if (script.params[p]?.sequence) loaded[p] = rows;
+      }
+      // Every statement is bound now, so a missing dialect variant fails the cell before measuring.
+      for (const [i, s] of script.statements.entries()) boundFor(s.sql, adapter, `statements.${i}.sql`, tables);
+      return { tables, loaded, loadRows: script.load?.rows ?? 0 };
+    },
+    worker(ctx, state) {
+      const workers = script.concurrency === 'single' ? 1 : ctx.profile.workers;
+      const draw = generatorsFor(script.params, { stream: ctx.workerId, streams: workers, loaded: state.loaded });
+      const prepared = script.statements.map((s, i) => ({ spec: s, bound: boundFor(s.sql, ctx.adapter.name, `statements.${i}.sql`, state.tables) }));
+      const runnable = prepared.map((p) => rawStatement(p.bound));
+      const ledger: ScriptLedger = { counts: Object.fromEntries(statementNames.map((n) => [n, { ok: 0, failed: 0, ambiguous: 0 }])), wrongReads: 0 };
+      const pick = (): number => {
+        let r = Math.random() * totalWeight;
+        for (let i = 0; i < prepared.length; i++) if ((r -= prepared[i]!.spec.weight) < 0) return i;
+        return prepared.length - 1;
+      };
+      return {
+        async op() {
+          const i = pick();
+          const { spec, bound } = prepared[i]!;
+          const values = new Map<string, Knex.Value>();
+          for (const p of bound.params) if (!values.has(p)) values.set(p, draw[p]!());
+          const count = ledger.counts[spec.name]!;
+          try {
+            const rows = rowsOf(await ctx.statements.run(runnable[i]!, bound.params.map((p) => values.get(p)!)));
+            count.ok++;
+            if (spec.expectRows !== undefined && rows.length !== spec.expectRows) ledger.wrongReads++;
+            return { rows: Math.max(1, rows.length) };
+          } catch (err) {
+            if (isAmbiguous(ctx, err)) count.ambiguous++;
+            else count.failed++;
+            throw err;
+          }
+        },
+        ledger: () => ledger,
+      };
+    },
+    async verify(ctx, state, ledgers) {
+      const v: Verification = emptyVerification();
+      const counts: Record<string, StatementCount> = {};
+      for (const n of statementNames) {
+        counts[n] = { ok: 0, ambiguous: 0 };
+        for (const l of ledgers) {
+          const c = l.counts[n]!;
+          counts[n].ok += c.ok;
+          counts[n].ambiguous += c.ambiguous;
+          v.failed += c.failed;
+          v.ambiguous += c.ambiguous;
+        }
+      }
+      v.acknowledged = Object.values(counts).reduce((n, c) => n + c.ok, 0);
+      v.mismatched = ledgers.reduce((n, l) => n + l.wrongReads, 0);
+      if (v.mismatched) v.problems.push(`${v.mismatched} queries returned another number of rows than expectRows`);
+      for (const [i, check] of script.verify.entries()) {
+        const bound = boundFor(check.sql, ctx.adapter.name, `verify.${i}.sql`, state.tables);
+        const row = rowsOf(await ctx.knex.raw(bound.sql))[0];
+        const got = row ? Number(Object.values(row)[0]) : NaN;
+        const [low, high] = expectedRange(parseExpected(check.equals, statementNames, script.load !== undefined) as never, state.loadRows, counts);
+        if (!(got >= low && got <= high)) {
+          v.mismatched++;
+          v.problems.push(`verify.${i} (${bound.sql.trim().slice(0, 80)}) gave ${row ? got : 'no row'}, expected ${check.equals} = ${low === high ? low : `${low}..${high}`}`);
+        }
+      }
+      v.ok = v.problems.length === 0;
+      return v;
+    },
+  });
+}
