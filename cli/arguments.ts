@@ -1,4 +1,3 @@
-import { ROOT } from '../bin/bundle-cache';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { AdapterName } from '../adapters/registry';
 import { join } from 'node:path';
@@ -71,10 +70,10 @@ export function parseWorkloadRefs(text: string, baseDir?: string): WorkloadRef[]
   return [...new Set(items.map((item) => workloadRef(item, baseDir)))];
 }
 
-/** Where a command's output goes by default: reports/runs/<time>-<label> (git-ignored). */
+/** Where a command's output goes by default: reports/runs/<time>-<label> under the working directory (git-ignored here). */
 export function defaultRunDir(label: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
-  return join(ROOT, 'reports', 'runs', `${stamp}-${label}`);
+  return join(process.cwd(), 'reports', 'runs', `${stamp}-${label}`);
 }
 
 /** The server flags every command that reaches a database takes. */

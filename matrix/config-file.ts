@@ -88,17 +88,22 @@ function fromModule(path: string): unknown {
 export function loadConfigFile(file: string): ConfigFile {
   const path = resolve(file);
   const raw = extname(path) === '.json' ? readJsonFile(path, 'config file') : existsSync(path) ? fromModule(path) : readJsonFile(path, 'config file');
+  return checkConfig(raw, `config file ${path}`, dirname(path));
+}
+
+/** Validate a config (from a file, or given to the API as an object); workload files are resolved against `baseDir`. */
+export function checkConfig(raw: unknown, where: string, baseDir: string): ConfigFile {
   const parsed = configFileSchema.safeParse(raw);
-  if (!parsed.success) throw new UserError(`config file ${path} is invalid: ${formatIssues(parsed.error.issues)}`);
+  if (!parsed.success) throw new UserError(`${where} is invalid: ${formatIssues(parsed.error.issues)}`);
   const { workloads, duration, ...rest } = parsed.data;
   const config: ConfigFile = { ...rest };
   if (duration !== undefined) config.duration = typeof duration === 'number' ? duration : durationMs(duration)!;
   if (workloads) {
     config.workloads = workloads.map((w, i) => {
       try {
-        return workloadRef(w, dirname(path));
+        return workloadRef(w, baseDir);
       } catch (err) {
-        throw new UserError(`config file ${path}: workloads.${i}: ${(err as Error).message}`);
+        throw new UserError(`${where}: workloads.${i}: ${(err as Error).message}`);
       }
     });
   }

@@ -1,0 +1,6 @@
+import type { DbmatrixConfig } from '../matrix/config-file';
+
+/** Type a dbmatrix.config.ts: `export default defineConfig({ adapters: ['postgres'], workloads: ['./orders.ts'] })`. */
+export function defineConfig(config: DbmatrixConfig): DbmatrixConfig {
+  return config;
+}

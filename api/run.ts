@@ -1,0 +1,88 @@
+import { resolve } from 'node:path';
+import type { AdapterName } from '../adapters/registry';
+import { defaultRunDir } from '../cli/arguments';
+import { type ConfigFile, type DbmatrixConfig, checkConfig, durationMs, loadConfigFile } from '../matrix/config-file';
+import { checkRunId, newRunId } from '../matrix/namespace';
+import { parseAdapterList } from '../matrix/profiles';
+import { type ProgressSink, silentProgress } from '../matrix/progress';
+import { runMatrix } from '../matrix/run-matrix';
+import { UserError } from '../matrix/user-error';
+import { WORKLOAD_NAMES } from '../matrix/workloads/registry';
+import { workloadRef } from '../matrix/workloads/sources';
+import type { RunResults } from '../reports/results-schema';
+
+/** A matrix run asked for from code: the same choices as `dbmatrix run`, the same defaults, the same checks. */
+export interface RunOptions {
+  /** Adapters to run with their default profile (default: the config's, else sqlite). */
+  adapters?: AdapterName[];
+  /** Profiles to run by name, built-in or defined in the config; when given, they decide the adapters. */
+  profiles?: string[];
+  /** Workloads: built-in names, or workload files (.ts, .js, .yaml) relative to the working directory. */
+  workloads?: string[];
+  /** Overrides as `--set` takes them, e.g. 'postgres.workers=16'. */
+  settings?: string[];
+  /** A config file's path, or the config itself (workload files in it relative to the working directory). */
+  config?: string | DbmatrixConfig;
+  /** Measured operations per cell (default 1000). */
+  ops?: number;
+  /** Measured time per cell instead, e.g. '30s' or a number of ms. */
+  duration?: string | number;
+  /** Warm-up operations per cell (default a tenth of ops). */
+  warmup?: number;
+  /** Times each cell runs (default 1). */
+  repeat?: number;
+  /** Open loop at this many operations per second per cell; closed loop when absent. */
+  rate?: number;
+  /** Share of failed operations a cell may have and still pass (default 0). */
+  maxErrorRate?: number;
+  /** Server URLs by adapter (else DBMATRIX_POSTGRES_URL / DBMATRIX_MYSQL_URL, else Testcontainers). */
+  servers?: Partial<Record<AdapterName, string>>;
+  /** Container images by adapter, for Testcontainers. */
+  images?: Partial<Record<AdapterName, string>>;
+  /** Directory for results.json (default reports/runs/<time>-<run id> under the working directory). */
+  outDir?: string;
+  /** Run id used in table names (default random). */
+  runId?: string;
+  /** Where progress goes (default nowhere). */
+  progress?: ProgressSink;
+  /** Lines for a person: servers started, conformance asked (default nowhere). */
+  log?: (line: string) => void;
+}
+
+/**
+ * Run adapters × profiles × workloads and return the results, as `dbmatrix run` does; results.json is written too.
+ * Bad input throws a UserError whose message is one line naming the problem.
+ */
+export async function run(options: RunOptions = {}): Promise<{ results: RunResults; file: string }> {
+  const config: ConfigFile | undefined =
+    options.config === undefined ? undefined : typeof options.config === 'string' ? loadConfigFile(options.config) : checkConfig(options.config, 'config', process.cwd());
+  let duration: number | undefined = config?.duration;
+  if (options.duration !== undefined || options.ops !== undefined) {
+    if (options.duration !== undefined && options.ops !== undefined) throw new UserError('give ops or duration, not both');
+    const d = typeof options.duration === 'string' ? durationMs(options.duration) : (options.duration ?? undefined);
+    if (d === null || (d !== undefined && !(d >= 100))) throw new UserError(`duration '${options.duration}' is not a duration of at least 100 ms such as '30s'`);
+    duration = d;
+  }
+  const ops = duration !== undefined ? null : (options.ops ?? config?.ops ?? 1000);
+  if (ops !== null && !(Number.isInteger(ops) && ops > 0)) throw new UserError(`ops must be a positive whole number, not ${ops}`);
+  const runId = options.runId ? checkRunId(options.runId) : newRunId();
+  return runMatrix({
+    adapters: options.adapters ? parseAdapterList(options.adapters.join(',')) : (config?.adapters as AdapterName[] | undefined) ?? ['sqlite'],
+    profiles: options.profiles ?? (options.adapters ? undefined : config?.runProfiles),
+    workloads: options.workloads ? options.workloads.map((w) => workloadRef(w)) : (config?.workloads ?? WORKLOAD_NAMES),
+    settings: options.settings ?? [],
+    config,
+    ops,
+    durationMs: duration ?? null,
+    warmupOps: options.warmup ?? config?.warmup ?? null,
+    maxErrorRate: options.maxErrorRate ?? config?.maxErrorRate ?? 0,
+    rate: options.rate ?? config?.rate ?? null,
+    repeats: options.repeat ?? config?.repeat ?? 1,
+    urls: { ...(config?.servers ?? {}), ...(options.servers ?? {}) },
+    images: { ...(config?.images ?? {}), ...(options.images ?? {}) },
+    runId,
+    outDir: resolve(options.outDir ?? defaultRunDir(runId)),
+    progress: options.progress ?? silentProgress,
+    log: options.log ?? (() => {}),
+  });
+}
