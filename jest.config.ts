@@ -20,6 +20,15 @@ const config: Config = {
       globalTeardown: '<rootDir>/test/suite/global-teardown.ts',
     },
     {
+      // The packed package installed in a new project, run against the same servers.
+      displayName: 'package',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/package/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/suite/global-setup.ts',
+      globalTeardown: '<rootDir>/test/suite/global-teardown.ts',
+    },
+    {
       // Reports made from real runs of the selected adapters, on the servers the suite's setup resolves.
       displayName: 'reports',
       testEnvironment: 'node',

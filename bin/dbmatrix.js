@@ -1,9 +1,17 @@
 #!/usr/bin/env node
-// Start from the bundled CLI (see bundle-cache.js); without one, load the TypeScript sources through tsx.
-const { bundleOf } = require('./bundle-cache');
-const bundle = bundleOf('cli/dbmatrix.ts');
-if (!bundle) require('tsx/cjs');
-require(bundle ?? '../cli/dbmatrix').main(process.argv).catch((err) => {
+// An installed package starts dist/cli.js (built by packaging/build.js). A checkout starts from a bundle of its
+// TypeScript sources (see bundle-cache.js), or without one, from the sources through tsx.
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+function cliEntry() {
+  if (!existsSync(join(__dirname, '..', 'cli', 'dbmatrix.ts'))) return '../dist/cli.js';
+  const bundle = require('./bundle-cache').bundleOf('cli/dbmatrix.ts');
+  if (!bundle) require('tsx/cjs');
+  return bundle ?? '../cli/dbmatrix';
+}
+
+require(cliEntry()).main(process.argv).catch((err) => {
   process.stderr.write(`dbmatrix: internal error: ${err && err.stack ? err.stack : err}\n`);
   process.exitCode = 1;
 });

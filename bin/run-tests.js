@@ -80,14 +80,15 @@ function runJest(projects, pattern, workers, env) {
 
 async function main() {
   const typeCheck = suiteOnly ? undefined : startTypeCheck();
-  const suiteFiles = `test/suite/(${adapters.join('|')})\\.test\\.ts$`;
+  // One file per adapter, plus dbmatrix/jest's own test, which declares tests for the selected adapters only.
+  const suiteFiles = `test/suite/(${adapters.join('|')}|jest-helper)\\.test\\.ts$`;
   const env = { DBMATRIX_TEST_ADAPTERS: adapters.join(',') };
   // The unit tests and the workload suite run two files at a time: on two cores that is faster than one at a time,
   // since most of a database test waits for the database. The report tests then run alone: their diagnoses and
   // regression verdicts read the machine's load and the servers' counters, which a test beside them would distort.
   // --suite-only (the Testcontainers pass) runs its files one at a time: containers on this machine leave no CPU for two.
   const workers = process.env.DBMATRIX_TEST_WORKERS ?? (suiteOnly ? '1' : '2');
-  runJest(suiteOnly ? ['suite'] : ['unit', 'suite'], suiteOnly ? suiteFiles : `(test/unit/|${suiteFiles})`, workers, env);
+  runJest(suiteOnly ? ['suite'] : ['unit', 'suite', 'package'], suiteOnly ? suiteFiles : `(test/unit/|test/package/|${suiteFiles})`, workers, env);
   if (!suiteOnly) runJest(['reports'], 'test/reports/', '1', env);
   if (typeCheck) {
     const { passed, output } = await typeCheck;

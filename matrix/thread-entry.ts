@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, bundleOf } from '../bin/bundle-cache';
 
@@ -19,7 +20,10 @@ let entry: ThreadEntry | undefined;
  */
 export function threadEntry(): ThreadEntry {
   if (entry) return entry;
+  // An installed package has no sources, only the entry packaging/build.js put in dist/.
+  const source = join(ROOT, 'matrix', 'worker-thread.ts');
+  if (!existsSync(source)) return (entry = { file: join(ROOT, 'dist', 'worker-thread.js'), execArgv: [] });
   const bundle = bundleOf('matrix/worker-thread.ts');
-  entry = bundle ? { file: bundle, execArgv: [] } : { file: join(ROOT, 'matrix', 'worker-thread.ts'), execArgv: ['--require', 'tsx/cjs'] };
+  entry = bundle ? { file: bundle, execArgv: [] } : { file: source, execArgv: ['--require', 'tsx/cjs'] };
   return entry;
 }

@@ -3,12 +3,12 @@ import { type WorkerContext, defineWorkload, emptyVerification, finishVerificati
 import { createKeyedTable, keyedRow, payloadFor } from './keyed-rows';
 
 /** Table name shared by setup and the workers. */
-interface State {
+export interface State {
   table: string;
 }
 
 /** One worker's view of its own rows; other workers' rows are never written by it, so expectations are exact. */
-interface CrudLedger {
+export interface CrudLedger {
   /** The worker. */
   workerId: number;
   /** Rows that should exist: [seq, id, value]. */

@@ -2,7 +2,7 @@ import { defineWorkload, isAmbiguous, keyChooser, statement } from '../../api/wo
 import { type InsertLedger, InsertRecorder, verifyInsertLedgers } from './keyed-rows';
 
 /** Tables shared by setup and the workers. */
-interface State {
+export interface State {
   /** The few rows every worker increments. */
   hot: string;
   /** One row per committed increment, written in the same transaction. */

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// `npm pack` runs this first (prepack): dist/ gets the CLI, the worker-thread entry, the API ('dbmatrix') and the Jest
+// helper ('dbmatrix/jest') as bundled JavaScript, and their type declarations. The package then needs neither the
+// TypeScript sources nor a compile step where it is installed. Plain JavaScript: it runs before any TypeScript loader.
+const { spawnSync } = require('node:child_process');
+const { rmSync } = require('node:fs');
+const { join } = require('node:path');
+const esbuild = require('esbuild');
+
+const root = join(__dirname, '..');
+const dist = join(root, 'dist');
+
+/** Bundled entry points, by the file name they get in dist/. */
+const ENTRIES = { cli: 'cli/dbmatrix.ts', 'worker-thread': 'matrix/worker-thread.ts', index: 'api/index.ts', jest: 'testing/jest.ts' };
+
+/** Packages with native code or optional drivers, required from node_modules at run time (as bin/bundle-cache.js does). */
+const NATIVE = ['better-sqlite3', 'pg-native', 'cpu-features', 'ssh2', 'sqlite3', 'oracledb', 'tedious', 'mysql', 'mariadb', 'pg-query-stream'];
+
+rmSync(dist, { recursive: true, force: true });
+esbuild.buildSync({
+  entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, join(root, file)])),
+  outdir: dist,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  packages: 'external',
+  external: NATIVE,
+  logLevel: 'warning',
+});
+
+const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(__dirname, 'tsconfig.types.json')], { cwd: root, stdio: 'inherit' });
+if (tsc.status !== 0) {
+  process.stderr.write('packaging: the type declarations did not build\n');
+  process.exit(1);
+}
+process.stderr.write(`packaging: ${Object.keys(ENTRIES).map((n) => `dist/${n}.js`).join(', ')} and dist/types/ built\n`);

@@ -1,0 +1,192 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunResults } from '../../reports/results-schema';
+import { selectedAdapters } from '../support/selection';
+
+// The package as a user gets it: `npm pack`, installed into a new project outside this checkout, with a workload, an
+// SQL script, a config file and a Jest test written there, run on every selected adapter through the package's own CLI.
+
+const ROOT = join(__dirname, '..', '..');
+const adapters = selectedAdapters();
+const work = mkdtempSync(join(tmpdir(), 'dbmatrix-pack-'));
+const project = join(work, 'project');
+
+/** Packages the project already has, linked from this checkout: a user has their driver and test runner installed, and
+ * linking them spares compiling better-sqlite3 again (minutes on two cores). */
+const LINKED = { dependencies: ['better-sqlite3'], devDependencies: ['jest', 'typescript', '@types/node'] };
+
+const WORKLOAD = `import { defineWorkload, emptyVerification, finishVerification, keyChooser, statement } from 'dbmatrix';
+
+const ROWS = 50;
+
+/** Counters bumped at random; the sum must equal the acknowledged bumps. */
+export default defineWorkload<{ table: string }, { bumps: number; failed: number }>({
+  name: 'counter-bumps',
+  measures: 'one UPDATE per operation on ${'${ROWS}'} counters, keys by the profile key distribution',
+  verifies: 'the counters add up to the acknowledged bumps',
+  concurrency: 'profile',
+  writes: 'every-operation',
+  preparable: true,
+  async setup(ctx) {
+    const table = ctx.table('counters');
+    await ctx.createTable(table, (t) => {
+      t.integer('id').primary();
+      t.integer('n').notNullable();
+    });
+    await ctx.knex(table).insert(Array.from({ length: ROWS }, (_, i) => ({ id: i + 1, n: 0 })));
+    return { table };
+  },
+  worker(ctx, state) {
+    const ledger = { bumps: 0, failed: 0 };
+    const next = keyChooser(ctx.profile.keyDistribution, ROWS);
+    const bump = statement(1, (db, [id]) => db(state.table).where({ id }).increment('n', 1));
+    return {
+      async op() {
+        try {
+          await ctx.statements.run(bump, [next()]);
+          ledger.bumps++;
+        } catch (err) {
+          ledger.failed++;
+          throw err;
+        }
+      },
+      ledger: () => ledger,
+    };
+  },
+  async verify(ctx, state, ledgers) {
+    const v = emptyVerification();
+    v.acknowledged = ledgers.reduce((n, l) => n + l.bumps, 0);
+    v.failed = ledgers.reduce((n, l) => n + l.failed, 0);
+    const [{ total }] = (await ctx.knex(state.table).sum({ total: 'n' })) as { total: number | string }[];
+    if (Number(total) !== v.acknowledged) v.mismatched = Math.abs(Number(total) - v.acknowledged);
+    return finishVerification(v, 'counters');
+  },
+});
+`;
+
+const SCRIPT = `name: hot-items
+tables:
+  items: CREATE TABLE {{items}} (id INTEGER PRIMARY KEY, hits INTEGER NOT NULL)
+load:
+  rows: 500
+  sql: INSERT INTO {{items}} (id, hits) VALUES (:id, 0)
+params:
+  id: { sequence: { start: 1 } }
+  hot: { zipfian: { min: 1, max: 500 } }
+statements:
+  - name: hit
+    weight: 3
+    sql: UPDATE {{items}} SET hits = hits + 1 WHERE id = :hot
+  - name: look
+    weight: 1
+    expectRows: 1
+    sql: SELECT hits FROM {{items}} WHERE id = :hot
+verify:
+  - sql: SELECT SUM(hits) AS n FROM {{items}}
+    equals: hit
+  - sql: SELECT COUNT(*) AS n FROM {{items}}
+    equals: load
+`;
+
+const CONFIG = `import { defineConfig } from 'dbmatrix';
+
+export default defineConfig({
+  adapters: ${JSON.stringify(adapters)},
+  workloads: ['read-point', './workloads/counter.ts', './workloads/hot-items.yaml'],
+  ops: 200,
+  set: { 'sqlite.workers': 2, 'postgres.workers': 4, 'mysql.workers': 4 },
+});
+`;
+
+const JEST_TEST = `const { describeEachAdapter } = require('dbmatrix/jest');
+
+describeEachAdapter('orders', (db) => {
+  beforeAll(async () => {
+    await db.knex.schema.createTable('orders', (t) => {
+      t.integer('id').primary();
+      t.string('customer').notNullable();
+    });
+  });
+
+  test('an order written is read back', async () => {
+    await db.knex('orders').insert({ id: 1, customer: 'ada' });
+    expect(await db.knex('orders').where({ id: 1 }).first()).toMatchObject({ customer: 'ada' });
+  });
+
+  test('the table holds only what this block wrote', async () => {
+    const [{ n }] = await db.knex('orders').count({ n: '*' });
+    expect(Number(n)).toBe(1);
+  });
+});
+`;
+
+/** Run a command in the project; its output is kept for the failure message. */
+function inProject(command: string, args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; output: string } {
+  const r = spawnSync(command, args, { cwd: project, env: { ...process.env, ...env, CI: '' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
+}
+
+beforeAll(() => {
+  // prepack builds dist/; the tarball is what `npm publish` would upload.
+  execFileSync('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
+  mkdirSync(join(project, 'workloads'), { recursive: true });
+  const link = (names: string[]) => Object.fromEntries(names.map((n) => [n, `file:${join(ROOT, 'node_modules', n)}`]));
+  const pkg = {
+    name: 'dbmatrix-pack-check',
+    private: true,
+    scripts: { test: 'dbmatrix test' },
+    dependencies: { dbmatrix: `file:../${tarball}`, ...link(LINKED.dependencies) },
+    devDependencies: link(LINKED.devDependencies),
+  };
+  writeFileSync(join(project, 'package.json'), JSON.stringify(pkg, null, 2));
+  writeFileSync(join(project, 'workloads', 'counter.ts'), WORKLOAD);
+  writeFileSync(join(project, 'workloads', 'hot-items.yaml'), SCRIPT);
+  writeFileSync(join(project, 'dbmatrix.config.ts'), CONFIG);
+  writeFileSync(join(project, 'orders.test.js'), JEST_TEST);
+  writeFileSync(
+    join(project, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { strict: true, module: 'commonjs', moduleResolution: 'node', target: 'ES2022', noEmit: true, esModuleInterop: true, types: ['node'] }, include: ['**/*.ts'] }),
+  );
+  // Install scripts stay off: the linked packages are built already, and nothing else in the tree needs one to run.
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: project, stdio: ['ignore', 'ignore', 'inherit'] });
+}, 300_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe(`the packed package, installed in a new project (${adapters.join(', ')})`, () => {
+  test('its types check a workload and a config written against them', () => {
+    const r = inProject(process.execPath, [join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.']);
+    expect(r.output.trim()).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  test('its CLI runs the config file found in the project: a TypeScript workload, an SQL script and a built-in, verified on every adapter', () => {
+    const r = inProject(join(project, 'node_modules', '.bin', 'dbmatrix'), ['run', '--no-progress', '--out', 'out']);
+    expect({ status: r.status, output: r.output }).toMatchObject({ status: 0 });
+    const results = JSON.parse(readFileSync(join(project, 'out', 'results.json'), 'utf8')) as RunResults;
+    const cells = results.cells.map((c) => [c.cell.adapter, c.cell.workload, c.state]);
+    expect(cells).toEqual(adapters.flatMap((a) => ['read-point', 'counter-bumps', 'hot-items'].map((w) => [a, w, 'completed'])));
+    for (const c of results.cells) {
+      if (c.state !== 'completed') continue;
+      expect(c.verification.ok).toBe(true);
+      expect(c.figures.operations).toMatchObject({ total: 200, failed: 0 });
+      // A user's workload reports exactly what a built-in one does.
+      const builtIn = results.cells.find((b) => b.cell.adapter === c.cell.adapter && b.cell.workload === 'read-point')!;
+      if (builtIn.state === 'completed') expect(Object.keys(c.figures).sort()).toEqual(Object.keys(builtIn.figures).sort());
+    }
+  });
+
+  test("its Jest helper runs the project's test once per adapter, each in a namespace of its own", () => {
+    const out = join(project, 'jest.json');
+    const r = inProject(join(project, 'node_modules', '.bin', 'dbmatrix'), ['test', `--adapter=${adapters.join(',')}`, '--json', `--outputFile=${out}`]);
+    expect({ status: r.status, output: r.output }).toMatchObject({ status: 0 });
+    const report = JSON.parse(readFileSync(out, 'utf8')) as { numPassedTests: number; numFailedTests: number; testResults: { assertionResults: { fullName: string }[] }[] };
+    expect(report.numFailedTests).toBe(0);
+    expect(report.numPassedTests).toBe(2 * adapters.length);
+    const names = report.testResults.flatMap((t) => t.assertionResults.map((a) => a.fullName));
+    for (const a of adapters) expect(names).toContain(`orders [${a}] an order written is read back`);
+  });
+});
