@@ -194,6 +194,36 @@ export interface Profile<Session = Record<string, unknown>> {
   session: Session;
 }
 
+/**
+ * Where a user's test suite keeps its tables on one server (dbmatrix/jest): a PostgreSQL schema, a MySQL database, a
+ * SQLite file. Always a new one: an existing namespace of that name makes `create` fail, and is never written or dropped.
+ */
+export interface TestNamespaces<Session extends Record<string, unknown> = Record<string, unknown>> {
+  /** What a namespace is called on this database, for messages: schema, database, file. */
+  kind: string;
+  /** Create namespace `name` with a plain CREATE, never IF NOT EXISTS; throws NamespaceTakenError, having changed nothing, when it exists. */
+  create(server: ServerAddress, profile: Profile<Session>, name: string): Promise<void>;
+  /** Drop namespace `name` and all it holds; only ever called for a namespace `create` made. */
+  drop(server: ServerAddress, profile: Profile<Session>, name: string): Promise<void>;
+  /** Knex configuration for namespace `name`: the adapter's for the server and profile, pointed at it so plain table names land there. */
+  knexConfig(server: ServerAddress, profile: Profile<Session>, name: string): Knex.Config;
+}
+
+/** A namespace name that already exists on the server: the test suite stops before writing to it, and nothing is dropped. */
+export class NamespaceTakenError extends Error {
+  override name = 'NamespaceTakenError';
+
+  constructor(adapter: string, kind: string, namespace: string, server: ServerAddress) {
+    super(`${adapter} ${kind} ${namespace} already exists at ${redactedUrl(server.url)} and was not created by this test run; it was left untouched`);
+  }
+}
+
+/** Namespace names dbmatrix creates: lower-case letters, digits and underscores, so they need no quoting anywhere. */
+export function checkNamespaceName(name: string): string {
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(name)) throw new Error(`namespace name '${name}' must be a lower-case letter, then letters, digits or underscores (at most 63)`);
+  return name;
+}
+
 /** One database, as a Knex-backed adapter. */
 export interface Adapter<Session extends Record<string, unknown> = Record<string, unknown>> {
   /** Registry key, also the `--adapter` name. */
@@ -222,6 +252,8 @@ export interface Adapter<Session extends Record<string, unknown> = Record<string
   afterFailure?(knex: Knex): Promise<void>;
   /** Server-wide cumulative counters (commits, log flushes, lock waits); their change over a cell is evidence for the diagnosis. Empty where the database keeps none. */
   readActivity(knex: Knex): Promise<Record<string, number>>;
+  /** A namespace of its own on a server for a user's test suite, as dbmatrix/jest makes and removes it. */
+  testNamespaces: TestNamespaces<Session>;
 }
 
 /** The error's own message, whatever was thrown. */

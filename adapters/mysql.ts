@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { Connection, ExecuteValues } from 'mysql2';
 import { z } from 'zod';
-import { type Adapter, type Profile, classified, classifyClientSide, errorCode, quietKnexLog } from './contract';
-import { PROFILE_BASE, sessionPool } from './shared';
+import { type Adapter, NamespaceTakenError, type Profile, checkNamespaceName, classified, classifyClientSide, errorCode, quietKnexLog } from './contract';
+import { PROFILE_BASE, onOneConnection, sessionPool } from './shared';
 
 /** Session settings applied to every MySQL / MariaDB connection (syntax both accept). */
 export const mysqlSessionSchema = z
@@ -135,5 +135,27 @@ export const mysql: Adapter<MysqlSession> = {
     const [rows] = await knex.raw('select version() as v');
     const v = String(rows[0].v);
     return /mariadb/i.test(v) ? `MariaDB ${v}` : `MySQL ${v}`;
+  },
+  testNamespaces: {
+    kind: 'database',
+    async create(server, profile, name) {
+      await onOneConnection(mysql.knexConfig(server, profile), async (knex) => {
+        try {
+          // utf8mb4 spelled out: MariaDB's server default may still be latin1, which would reject the user's emoji.
+          await knex.raw('CREATE DATABASE ?? CHARACTER SET utf8mb4', [checkNamespaceName(name)]);
+        } catch (err) {
+          if ((err as { errno?: unknown }).errno === 1007) throw new NamespaceTakenError('mysql', 'database', name, server);
+          throw err;
+        }
+      });
+    },
+    async drop(server, profile, name) {
+      // IF EXISTS only spares an error when the suite dropped its own database; the name is one `create` made.
+      await onOneConnection(mysql.knexConfig(server, profile), (knex) => knex.raw('DROP DATABASE IF EXISTS ??', [checkNamespaceName(name)]));
+    },
+    knexConfig(server, profile, name) {
+      const base = mysql.knexConfig(server, profile);
+      return { ...base, connection: { ...(base.connection as object), database: checkNamespaceName(name) } };
+    },
   },
 };

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { Client } from 'pg';
 import { z } from 'zod';
-import { type Adapter, type Profile, classified, classifyClientSide, errorCode, quietKnexLog } from './contract';
-import { PROFILE_BASE, sessionPool } from './shared';
+import { type Adapter, NamespaceTakenError, type Profile, checkNamespaceName, classified, classifyClientSide, errorCode, quietKnexLog } from './contract';
+import { PROFILE_BASE, onOneConnection, sessionPool } from './shared';
 
 /** Session settings applied to every PostgreSQL connection. */
 export const postgresSessionSchema = z
@@ -132,5 +132,26 @@ export const postgres: Adapter<PostgresSession> = {
   async serverVersion(knex) {
     const result = await knex.raw('show server_version');
     return `PostgreSQL ${result.rows[0].server_version}`;
+  },
+  testNamespaces: {
+    kind: 'schema',
+    async create(server, profile, name) {
+      await onOneConnection(postgres.knexConfig(server, profile), async (knex) => {
+        try {
+          await knex.raw('CREATE SCHEMA ??', [checkNamespaceName(name)]);
+        } catch (err) {
+          if (errorCode(err) === '42P06') throw new NamespaceTakenError('postgres', 'schema', name, server);
+          throw err;
+        }
+      });
+    },
+    async drop(server, profile, name) {
+      // IF EXISTS only spares an error when the suite dropped its own schema; the name is one `create` made.
+      await onOneConnection(postgres.knexConfig(server, profile), (knex) => knex.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [checkNamespaceName(name)]));
+    },
+    knexConfig(server, profile, name) {
+      // The schema alone, without public: a plain table name never reaches a table outside the namespace.
+      return { ...postgres.knexConfig(server, profile), searchPath: [checkNamespaceName(name)] };
+    },
   },
 };

@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import knexFactory, { type Knex } from 'knex';
 import type { PoolSettings, Profile } from './contract';
 
 /** Profile values every adapter starts from; each adds its name, description and session, and overrides what differs. */
@@ -45,4 +45,14 @@ export function sessionPool(pool: PoolSettings, statements: string[]): Knex.Pool
       next(0);
     },
   };
+}
+
+/** Run `work` on a knex of one connection from `config` (session settings and all), then close it: for a few statements outside any run. */
+export async function onOneConnection<T>(config: Knex.Config, work: (knex: Knex) => Promise<T>): Promise<T> {
+  const knex = knexFactory({ ...config, pool: { ...config.pool, min: 0, max: 1 } });
+  try {
+    return await work(knex);
+  } finally {
+    await knex.destroy();
+  }
 }

@@ -1,8 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { closeSync, openSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { type Adapter, type Profile, classified, classifyClientSide, errorCode, quietKnexLog } from './contract';
+import { type Adapter, NamespaceTakenError, type Profile, checkNamespaceName, classified, classifyClientSide, errorCode, quietKnexLog } from './contract';
 import { PROFILE_BASE } from './shared';
 
 /** Prepared statements by connection: better-sqlite3 compiles a statement once and runs it many times. */
@@ -167,5 +168,25 @@ export const sqlite: Adapter<SqliteSession> = {
   async serverVersion(knex) {
     const rows = (await knex.raw('select sqlite_version() as v')) as { v: string }[];
     return `SQLite ${rows[0]?.v ?? '?'}`;
+  },
+  // A SQLite server is one file, so the namespace is the server's file itself; it must not exist yet.
+  testNamespaces: {
+    kind: 'file',
+    async create(server, _profile, name) {
+      checkNamespaceName(name);
+      try {
+        // 'wx' is SQLite's plain CREATE: it fails on an existing file instead of opening it. SQLite reads an empty file as an empty database.
+        closeSync(openSync(server.url, 'wx'));
+      } catch (err) {
+        if (errorCode(err) === 'EEXIST') throw new NamespaceTakenError('sqlite', 'file', server.url, server);
+        throw err;
+      }
+    },
+    async drop(server) {
+      for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${server.url}${suffix}`, { force: true });
+    },
+    knexConfig(server, profile) {
+      return sqlite.knexConfig(server, profile);
+    },
   },
 };

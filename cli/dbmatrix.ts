@@ -17,6 +17,7 @@ import { listAdapters, listProfiles, listWorkloads } from './list';
 import { addReportCommands } from './report-commands';
 import { addScenarioCommand } from './scenario-command';
 import { addTuneCommand } from './tune-command';
+import { addTestCommand } from './test-command';
 
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -121,6 +122,7 @@ export function buildProgram(): Command {
 
   addReportCommands(program);
   addTuneCommand(program);
+  addTestCommand(program);
   addScenarioCommand(program);
 
   program

@@ -1,0 +1,80 @@
+/**
+ * dbmatrix/jest: run your own tests once per database, each describe block in a namespace of its own.
+ *
+ *   describeEachAdapter('orders repository', (db) => {
+ *     test('saves an order', async () => {
+ *       await db.knex.schema.createTable('orders', (t) => t.increments('id'));
+ *     });
+ *   });
+ *
+ * Adapters follow DBMATRIX_TEST_ADAPTERS (`dbmatrix test --adapter=postgres`), else all; servers follow
+ * DBMATRIX_POSTGRES_URL / DBMATRIX_MYSQL_URL, else Testcontainers, as `dbmatrix run` finds them.
+ */
+import { resolve } from 'node:path';
+import type { Profile } from '../adapters/contract';
+import { type AdapterName, adapterFor } from '../adapters/registry';
+import { type ConfigFile, loadConfigFile, parseAdapterList, resolveProfiles } from '../matrix/profiles';
+import { NamespacedDatabase, type TestDatabase } from './database';
+import { selectedAdapters } from './selection';
+
+export type { Capabilities, Profile } from '../adapters/contract';
+export type { AdapterName } from '../adapters/registry';
+export type { TestDatabase } from './database';
+export { TEST_ADAPTERS_VARIABLE, selectedAdapters } from './selection';
+
+/** Options of describeEachAdapter. */
+export interface EachAdapterOptions {
+  /** Adapters to run the block for, among those the run selects; default: every selected adapter. */
+  adapters?: AdapterName[];
+  /** Profiles to run the block under, by name as `dbmatrix list profiles` shows them; default: each adapter's default profile. Profiles of adapters the run does not select are left out. */
+  profiles?: string[];
+  /** Profile overrides as `dbmatrix run --set` takes them, e.g. 'postgres.pool.max=2' or 'sqlite.journal_mode=DELETE'. */
+  settings?: string[];
+  /** A dbmatrix config file (profiles, set, servers, images), as `dbmatrix run -c` reads it; relative to the working directory. */
+  config?: string;
+  /** Milliseconds the set-up (which may start a container) and the clean-up may each take; default 120 000. */
+  timeoutMs?: number;
+}
+
+/** Set-up and clean-up may start and stop a container: far beyond jest's 5 s hook timeout. */
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+/**
+ * Declare `body` once per selected adapter (and profile), as `describe('<name> [<adapter>]', …)`. Each block gets a new
+ * namespace (PostgreSQL schema, MySQL database, SQLite file) created in its beforeAll and dropped, with the knex and any
+ * container, in its afterAll; `db.knex` works inside the block's tests and hooks. Adapters the run does not select
+ * declare nothing: their tests are absent, not skipped.
+ */
+export function describeEachAdapter(name: string, body: (db: TestDatabase) => void, options: EachAdapterOptions = {}): void {
+  const config: ConfigFile | undefined = options.config ? loadConfigFile(resolve(options.config)) : undefined;
+  const selected = selectedAdapters();
+  const wanted = options.adapters ? parseAdapterList(options.adapters.join(',')).filter((a) => selected.includes(a)) : selected;
+  if (wanted.length === 0) return;
+  const profiles = resolveProfiles({ adapters: wanted, profiles: options.profiles, settings: options.settings, config }).filter((p) =>
+    wanted.includes(p.adapter as AdapterName),
+  );
+  const source = {
+    urls: (config?.servers ?? {}) as Partial<Record<AdapterName, string>>,
+    images: (config?.images ?? {}) as Partial<Record<AdapterName, string>>,
+    log: (line: string) => process.stderr.write(`dbmatrix/jest: ${line}\n`),
+  };
+  const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  for (const profile of profiles) {
+    const db = new NamespacedDatabase(`${name} [${label(profile)}]`, profile, source);
+    describe(db.title, () => {
+      beforeAll(() => db.open(), timeout);
+      try {
+        body(db);
+      } finally {
+        // Declared after the body's hooks: jest runs afterAll hooks in the order declared, so the user's clean-up still has db.knex.
+        afterAll(() => db.close(), timeout);
+      }
+    });
+  }
+}
+
+/** `postgres` for an adapter's default profile, `postgres: postgres-async-commit` for another. */
+function label(profile: Profile): string {
+  const isDefault = adapterFor(profile.adapter as AdapterName).defaultProfiles[0]?.name === profile.name;
+  return isDefault ? profile.adapter : `${profile.adapter}: ${profile.name}`;
+}

@@ -1,0 +1,18 @@
+import { ADAPTER_NAMES, type AdapterName } from '../adapters/registry';
+import { parseAdapterList } from '../matrix/profiles';
+import { UserError } from '../matrix/user-error';
+
+/** The variable that names the adapters a test run covers, comma-separated; `dbmatrix test --adapter=…` and `npm test -- --adapter=…` set it. */
+export const TEST_ADAPTERS_VARIABLE = 'DBMATRIX_TEST_ADAPTERS';
+
+/** Adapters this test run covers: DBMATRIX_TEST_ADAPTERS, else all; an unknown name is a UserError naming the valid ones. */
+export function selectedAdapters(env: NodeJS.ProcessEnv = process.env): AdapterName[] {
+  const value = env[TEST_ADAPTERS_VARIABLE];
+  if (!value) return [...ADAPTER_NAMES];
+  try {
+    return parseAdapterList(value);
+  } catch (err) {
+    if (err instanceof UserError) throw new UserError(`${TEST_ADAPTERS_VARIABLE}=${value}: ${err.message}`);
+    throw err;
+  }
+}
