@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ADAPTER_NAMES, isAdapterName } from '../adapters/registry';
 import { readJsonFile } from './json-file';
 import { UserError, formatIssues } from './user-error';
+import { defaultExport, requireUserModule } from './user-module';
 import { type WorkloadRef, workloadRef } from './workloads/sources';
 
 /** Names looked for in the working directory when no --config is given, in this order. */
@@ -32,7 +33,12 @@ export const configFileSchema = z
     runProfiles: z.array(z.string()).min(1).optional(),
     /** New named profiles, each extending an existing one. */
     profiles: z
-      .record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lower-case letters, digits and dashes'), z.object({ extends: z.string() }).catchall(z.unknown()))
+      .record(z.string(), z.object({ extends: z.string() }).catchall(z.unknown()))
+      .superRefine((record, ctx) => {
+        for (const key of Object.keys(record)) {
+          if (!/^[a-z0-9][a-z0-9-]*$/.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'a profile name must use lower-case letters, digits and dashes' });
+        }
+      })
       .optional(),
     /** Overrides as in `--set`, e.g. { "postgres.workers": 50 }. */
     set: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
@@ -71,17 +77,10 @@ export type ConfigFile = Omit<z.infer<typeof configFileSchema>, 'workloads' | 'd
 /** What a user writes in dbmatrix.config.ts (the input shape: defaults not yet applied). */
 export type DbmatrixConfig = z.input<typeof configFileSchema>;
 
-/** The config a module exports (default export or module.exports), loaded through tsx so TypeScript works too. */
+/** The config a module exports (default export or module.exports). */
 function fromModule(path: string): unknown {
-  const { require: load } = require('tsx/cjs/api') as { require(id: string, from: string): Record<string, unknown> };
-  let mod: Record<string, unknown>;
-  try {
-    mod = load(path, __filename);
-  } catch (err) {
-    throw new UserError(`config file ${path} failed to load: ${(err as Error).message.split('\n')[0]}`);
-  }
-  const value = (mod.default as Record<string, unknown> | undefined)?.default ?? mod.default ?? mod;
-  return value;
+  const mod = requireUserModule(path, 'config file');
+  return defaultExport(mod) ?? mod;
 }
 
 /** Read and validate a config file (.ts, .js, .mjs, .cjs or .json); an error names the file, the key and what was expected. */

@@ -40,7 +40,8 @@ export default defineWorkload<State, Ledger>({
   worker(ctx, state) {
     const ledger: Ledger = { delta: {}, committed: 0, failed: 0, inDoubt: 0 };
     const pick = keyChooser(ctx.profile.keyDistribution, ACCOUNTS);
-    const move = statement(2, (db, [id, amount]) => db(state.table).where({ id }).increment('balance', amount as number));
+    // balance + ? rather than knex's increment(), which does not pass its amount on as a plain binding and so cannot be prepared.
+    const move = statement(2, (db, [id, amount]) => db(state.table).where({ id }).update({ balance: db.raw('balance + ?', [amount!]) }));
     return {
       async op() {
         const from = pick();

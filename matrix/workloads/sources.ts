@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { z } from 'zod';
 import { UserError, formatIssues } from '../user-error';
+import { defaultExport, requireUserModule } from '../user-module';
 import type { Workload } from './contract';
 import { WORKLOAD_NAMES, isWorkloadName, workloadFor } from './registry';
 import { loadSqlScript } from './sql-script/load';
@@ -55,15 +56,8 @@ export function workloadRef(text: string, baseDir = process.cwd()): WorkloadRef 
 
 /** The workload a module exports, checked. */
 function fromModule(path: string): Workload {
-  // tsx's require loads TypeScript and ES modules alike, in the main thread and in worker threads.
-  const { require: load } = require('tsx/cjs/api') as { require(id: string, from: string): Record<string, unknown> };
-  let mod: Record<string, unknown>;
-  try {
-    mod = load(path, __filename);
-  } catch (err) {
-    throw new UserError(`workload file ${path} failed to load: ${(err as Error).message.split('\n')[0]}`);
-  }
-  const candidate = (mod.default as Record<string, unknown> | undefined)?.default ?? mod.default ?? mod.workload;
+  const mod = requireUserModule(path, 'workload file');
+  const candidate = defaultExport(mod) ?? mod.workload;
   if (!candidate) throw new UserError(`workload file ${path} exports no workload; export default defineWorkload({...}) from it`);
   const checked = workloadShape.safeParse(candidate);
   if (!checked.success) throw new UserError(`workload file ${path} is invalid: ${formatIssues(checked.error.issues)}`);
@@ -88,9 +82,9 @@ export function loadWorkloads(refs: WorkloadRef[]): Workload[] {
   const byName = new Map<string, WorkloadRef>();
   return refs.map((ref) => {
     const workload = loadWorkload(ref);
+    if (ref !== workload.name && isWorkloadName(workload.name)) throw new UserError(`workload file ${ref} is named '${workload.name}', the name of a built-in workload; rename it`);
     const other = byName.get(workload.name);
     if (other !== undefined) throw new UserError(`workload name '${workload.name}' is used by both ${other} and ${ref}; give each workload its own name`);
-    if (ref !== workload.name && isWorkloadName(workload.name)) throw new UserError(`workload file ${ref} is named '${workload.name}', the name of a built-in workload; rename it`);
     byName.set(workload.name, ref);
     return workload;
   });

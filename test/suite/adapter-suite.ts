@@ -13,6 +13,7 @@ import { provokeErrors } from './provoke-errors';
 import { describeResilience } from './resilience';
 import { describeDriverPaths } from './driver-paths';
 import { describeConformance } from './conformance';
+import { describeUserWorkloads } from './user-workloads';
 
 /** The second profile of each adapter and what reading its settings back must show. */
 const READBACK: Record<AdapterName, { profile: string; check: (s: Record<string, string>) => void }> = {
@@ -186,5 +187,6 @@ export function describeAdapterSuite(adapter: AdapterName): void {
     describeResilience(adapter);
     describeDriverPaths(adapter);
     describeConformance(adapter);
+    describeUserWorkloads(adapter);
   });
 }

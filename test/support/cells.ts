@@ -9,7 +9,7 @@ import { silentProgress } from '../../matrix/progress';
 import { newRunId } from '../../matrix/namespace';
 import { MatrixRun } from '../../matrix/runner';
 import { ThreadPool } from '../../matrix/workers';
-import type { WorkloadName } from '../../matrix/workloads/registry';
+import type { WorkloadRef } from '../../matrix/workloads/sources';
 import type { CellResult } from '../../reports/results-schema';
 import { needsServer, urlVariable } from '../../servers/resolve';
 
@@ -34,8 +34,8 @@ export interface CellRequest {
   profile?: string;
   /** Extra `--set` values, after the small-scale ones. */
   settings?: string[];
-  /** Workloads. */
-  workloads: WorkloadName[];
+  /** Workloads: built-in names or workload files. */
+  workloads: WorkloadRef[];
   /** Measured operations per cell. */
   ops?: number;
   /** Measure for this long instead of a number of operations, ms. */

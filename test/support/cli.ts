@@ -17,10 +17,10 @@ export interface CliOutcome {
 }
 
 /** Run `dbmatrix <args>` in a child process. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliOutcome> {
+export function runCli(args: string[], env: NodeJS.ProcessEnv = process.env, cwd?: string): Promise<CliOutcome> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

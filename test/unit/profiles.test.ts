@@ -70,7 +70,7 @@ describe('profiles', () => {
     test.each([
       ['{ not json', /is not valid JSON/],
       ['{"profiles": {"Bad Name": {"extends": "sqlite-wal"}}}', /lower-case letters, digits and dashes/],
-      ['{"servers": {"oracle": "x"}}', /unknown adapter 'oracle' under servers/],
+      ['{"servers": {"oracle": "x"}}', /servers\.oracle: unknown adapter; expected one of sqlite, postgres, mysql/],
       ['{"colour": "blue"}', /Unrecognized key/],
     ])('refuses %s', (text, message) => {
       expect(() => loadConfigFile(write(text))).toThrow(message);
