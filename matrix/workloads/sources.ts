@@ -59,8 +59,13 @@ function fromModule(path: string): Workload {
   const mod = requireUserModule(path, 'workload file');
   const candidate = defaultExport(mod) ?? mod.workload;
   if (!candidate) throw new UserError(`workload file ${path} exports no workload; export default defineWorkload({...}) from it`);
+  return checkWorkload(candidate, `workload file ${path}`);
+}
+
+/** A workload checked against the shape every workload must have, built-in or the user's. */
+export function checkWorkload(candidate: unknown, where: string): Workload {
   const checked = workloadShape.safeParse(candidate);
-  if (!checked.success) throw new UserError(`workload file ${path} is invalid: ${formatIssues(checked.error.issues)}`);
+  if (!checked.success) throw new UserError(`${where} is invalid: ${formatIssues(checked.error.issues)}`);
   return candidate as Workload;
 }
 

@@ -1,0 +1,37 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UserError, WORKLOAD_NAMES, run } from '../../api';
+import { WORKLOADS } from '../../matrix/workloads/registry';
+import { checkWorkload } from '../../matrix/workloads/sources';
+
+const EXAMPLES = join(__dirname, '..', '..', 'examples', 'workloads');
+let out: string;
+beforeAll(() => (out = mkdtempSync(join(tmpdir(), 'dbmatrix-api-'))));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+test('run() from code: a config object, a built-in and a file workload, results returned and written', async () => {
+  const { results, file } = await run({
+    config: { adapters: ['sqlite'], set: { 'sqlite.workers': 2 } },
+    workloads: ['read-point', join(EXAMPLES, 'orders.yaml')],
+    ops: 50,
+    outDir: out,
+  });
+  expect(results.cells.map((c) => [c.cell.profile, c.cell.workload, c.state])).toEqual([
+    ['sqlite-wal', 'read-point', 'completed'],
+    ['sqlite-wal', 'orders-script', 'completed'],
+  ]);
+  expect(JSON.parse(readFileSync(file, 'utf8')).runId).toBe(results.runId);
+});
+
+test('run() refuses bad input with a UserError naming it, before anything runs', async () => {
+  await expect(run({ workloads: ['read-everything'], outDir: out })).rejects.toThrow(UserError);
+  await expect(run({ adapters: ['oracle' as never], outDir: out })).rejects.toThrow(/unknown adapter 'oracle'/);
+  await expect(run({ ops: 10, duration: '5s', outDir: out })).rejects.toThrow(/give ops or duration, not both/);
+  await expect(run({ config: { ops: -1 }, outDir: out })).rejects.toThrow(/config is invalid: ops: Too small/);
+});
+
+test("every built-in workload passes the check a user's workload file must pass", () => {
+  expect(WORKLOAD_NAMES).toEqual(Object.keys(WORKLOADS));
+  for (const [name, w] of Object.entries(WORKLOADS)) expect(checkWorkload(w, name).name).toBe(name);
+});
