@@ -32,6 +32,9 @@ const SOURCE_DIRS = ['adapters', 'api', 'cli', 'conformance', 'docker', 'driver-
 /** Packages with native code or optional drivers: never bundled, required from node_modules at run time. */
 const NATIVE = ['better-sqlite3', 'pg-native', 'cpu-features', 'ssh2', 'sqlite3', 'oracledb', 'tedious', 'mysql', 'mariadb', 'pg-query-stream'];
 
+/** How every bundle is built, here and for the package (packaging/build.js): packages stay external, required from node_modules. */
+const BUNDLE_OPTIONS = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', external: NATIVE };
+
 /** Every source file with its size and modification time, in a stable order. */
 function sourceStamp() {
   const lines = [];
@@ -63,17 +66,7 @@ function bundleOf(entry) {
     const file = join(dir, `${name}-${key}.js`);
     if (existsSync(file)) return file;
     mkdirSync(dir, { recursive: true });
-    const out = esbuild.buildSync({
-      entryPoints: [join(ROOT, entry)],
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      packages: 'external',
-      external: NATIVE,
-      write: false,
-      logLevel: 'silent',
-    });
+    const out = esbuild.buildSync({ ...BUNDLE_OPTIONS, entryPoints: [join(ROOT, entry)], write: false, logLevel: 'silent' });
     // Written aside and renamed, so a process starting meanwhile never loads half a file; older bundles of this entry go.
     const partial = `${file}.${process.pid}.partial`;
     writeFileSync(partial, out.outputFiles[0].text);
@@ -88,4 +81,4 @@ function bundleOf(entry) {
   }
 }
 
-module.exports = { ROOT, bundleOf };
+module.exports = { ROOT, BUNDLE_OPTIONS, bundleOf };

@@ -6,6 +6,7 @@ const { spawnSync } = require('node:child_process');
 const { rmSync } = require('node:fs');
 const { join } = require('node:path');
 const esbuild = require('esbuild');
+const { BUNDLE_OPTIONS } = require('../bin/bundle-cache');
 
 const root = join(__dirname, '..');
 const dist = join(root, 'dist');
@@ -13,19 +14,11 @@ const dist = join(root, 'dist');
 /** Bundled entry points, by the file name they get in dist/. */
 const ENTRIES = { cli: 'cli/dbmatrix.ts', 'worker-thread': 'matrix/worker-thread.ts', index: 'api/index.ts', jest: 'testing/jest.ts' };
 
-/** Packages with native code or optional drivers, required from node_modules at run time (as bin/bundle-cache.js does). */
-const NATIVE = ['better-sqlite3', 'pg-native', 'cpu-features', 'ssh2', 'sqlite3', 'oracledb', 'tedious', 'mysql', 'mariadb', 'pg-query-stream'];
-
 rmSync(dist, { recursive: true, force: true });
 esbuild.buildSync({
+  ...BUNDLE_OPTIONS,
   entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, join(root, file)])),
   outdir: dist,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  packages: 'external',
-  external: NATIVE,
   logLevel: 'warning',
 });
 
