@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { defaultRunDir, nonNegativeInt, parseDuration, parseWorkloads, positiveInt, rate, type ServerUrlOptions, serverUrlOptions, serverUrls, shardOption } from './arguments';
+import { defaultRunDir, nonNegativeInt, opsPerSecond, parseDuration, parseWorkloads, positiveInt, rate, type ServerUrlOptions, serverUrlOptions, serverUrls, shardOption } from './arguments';
 import type { Shard } from '../matrix/shard';
 import { resolve } from 'node:path';
 import { ADAPTER_NAMES, type AdapterName } from '../adapters/registry';
@@ -31,6 +31,7 @@ interface RunOptions extends ServerUrlOptions {
   duration?: number;
   warmup?: number;
   maxErrorRate: number;
+  rate?: number;
   set: string[];
   config?: string;
   postgresImage?: string;
@@ -45,6 +46,9 @@ interface RunOptions extends ServerUrlOptions {
 
 async function runCommand(opts: RunOptions): Promise<number> {
   if (opts.ops !== undefined && opts.duration !== undefined) throw new UserError('give --ops or --duration, not both');
+  if (opts.rate !== undefined && opts.duration !== undefined && (opts.rate * opts.duration) / 1000 >= 2 ** 31) {
+    throw new UserError('--rate × --duration asks for more than 2^31 operations per cell; lower one of them');
+  }
   const config: ConfigFile | undefined = opts.config ? loadConfigFile(opts.config) : undefined;
   const runId = opts.runId ? checkRunId(opts.runId) : newRunId();
   const outDir = resolve(opts.out ?? defaultRunDir(runId));
@@ -66,6 +70,7 @@ async function runCommand(opts: RunOptions): Promise<number> {
       durationMs: opts.duration ?? null,
       warmupOps: opts.warmup ?? null,
       maxErrorRate: opts.maxErrorRate,
+      rate: opts.rate ?? null,
       repeats: opts.repeat,
       conformance: opts.conformance,
       shard: opts.shard,
@@ -106,6 +111,12 @@ export function buildProgram(): Command {
     .addOption(new Option('--duration <time>', 'measure each cell for a time instead, e.g. 30s').argParser(parseDuration))
     .addOption(new Option('--repeat <n>', 'run each cell n times on fresh tables; compare needs 2 or more to tell a change from noise').argParser(positiveInt('--repeat')).default(1))
     .addOption(new Option('--warmup <n>', 'warm-up operations per cell, not measured (default: a tenth of --ops)').argParser(nonNegativeInt))
+    .addOption(
+      new Option(
+        '--rate <ops/s>',
+        'open loop: operations become due at this rate per cell (shared by its workers), and latency counts from when each was due, not when a worker got to it, so a stalled database shows as latency instead of as fewer operations (default: closed loop, each worker sends its next operation when the last returns)',
+      ).argParser(opsPerSecond),
+    )
     .addOption(new Option('--max-error-rate <share>', 'share of failed operations a cell may have and still pass').argParser(rate).default(0))
     .option('-s, --set <target.key=value>', 'override a profile value, e.g. sqlite.journal_mode=DELETE, postgres.workers=50 (repeatable)', collect, [])
     .option('-c, --config <file>', 'JSON config file: profiles, set, servers')

@@ -4,7 +4,7 @@ export const SLOT = {
   phase: 0,
   /** Warm-up operations claimed so far. */
   warmupClaimed: 1,
-  /** Measured operations claimed so far. */
+  /** Measured operations claimed so far; in an open loop also the next ticket of the schedule (see open-loop.ts). */
   measuredClaimed: 2,
   /** Measured operations finished (ok or not), for progress. */
   completed: 3,
@@ -23,9 +23,31 @@ export const SLOT = {
  */
 export const PHASE = { warmup: 0, measure: 1, stop: 2, abort: 3 } as const;
 
+/** Bytes of the Int32 slots; the open-loop schedule's start follows them, 8-byte aligned for a BigInt64 view. */
+const SLOT_BYTES = 8 * Int32Array.BYTES_PER_ELEMENT;
+
 /** A control block shared between the runner and its workers (threads see the same memory). */
 export function newControl(): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(8 * Int32Array.BYTES_PER_ELEMENT));
+  const buffer = new SharedArrayBuffer(SLOT_BYTES + BigInt64Array.BYTES_PER_ELEMENT);
+  return new Int32Array(buffer, 0, SLOT_BYTES / Int32Array.BYTES_PER_ELEMENT);
+}
+
+/** The 64-bit slot after the Int32 ones: when the measured phase began, on the monotonic clock every thread shares. */
+const startSlot = (control: Int32Array) => new BigInt64Array(control.buffer, SLOT_BYTES, 1);
+
+/**
+ * Record now as the start of the measured phase (t0 of the open-loop schedule); call before setPhase(measure), so a
+ * worker that sees the phase also sees the start (Atomics order the two). hrtime, not performance.now(): each worker
+ * thread's performance.now() counts from its own start.
+ */
+export function markMeasureStart(control: Int32Array): void {
+  Atomics.store(startSlot(control), 0, process.hrtime.bigint());
+}
+
+/** The start of the measured phase on this thread's performance.now() timeline (both clocks are the monotonic clock). */
+export function measureStart(control: Int32Array): number {
+  const offset = Number(process.hrtime.bigint()) / 1e6 - performance.now();
+  return Number(Atomics.load(startSlot(control), 0)) / 1e6 - offset;
 }
 
 /** Read a slot. */

@@ -34,6 +34,8 @@ export interface RunRequest {
   warmupOps: number | null;
   /** Share of failed operations a cell may have and still pass. */
   maxErrorRate: number;
+  /** Open loop at this many operations per second per cell, latency from each one's due time; absent or null: closed loop. */
+  rate?: number | null;
   /** Times each cell runs (default 1). */
   repeats?: number;
   /** Server URLs given on the command line. */
@@ -75,6 +77,7 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
       durationMs: request.durationMs,
       warmupOps: request.warmupOps,
       maxErrorRate: request.maxErrorRate,
+      rate: request.rate ?? null,
       repeats: request.repeats ?? 1,
       shard: request.shard,
       progress: request.progress,
@@ -94,6 +97,7 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
         durationMs: request.durationMs,
         warmupOps: request.warmupOps,
         maxErrorRate: request.maxErrorRate,
+        rate: request.rate ?? null,
         ...(request.shard ? { shard: request.shard } : {}),
       },
       profiles: profiles as unknown as Record<string, unknown>[],

@@ -6,7 +6,7 @@ import { type Adapter, type Profile, type ServerAddress, errorMessage, redactedU
 import { type AdapterName, adapterFor } from '../adapters/registry';
 import { combineRepeats } from '../reports/combine';
 import type { CellResult, Figures } from '../reports/results-schema';
-import { PHASE, SLOT, newControl, read, setPhase } from './control';
+import { PHASE, SLOT, markMeasureStart, newControl, read, setPhase } from './control';
 import { describeTally, encodeHistogram, mergeCounts, mergeHistograms, mergeTallies, scrub, summarizeLatency } from './metrics';
 import { OwnedTables, tablePrefix } from './namespace';
 import { type PoolHealth, PoolMonitor } from './pool-health';
@@ -36,6 +36,8 @@ export interface RunPlan {
   warmupOps: number | null;
   /** Share of failed operations a cell may have and still pass (0 = none). */
   maxErrorRate: number;
+  /** Open loop: operations per second per cell, latency from each one's due time (see open-loop.ts); absent or null: closed loop. */
+  rate?: number | null;
   /** Times each cell runs, each time on fresh tables; the result pools them and keeps each repeat's figures as a sample (default 1). */
   repeats?: number;
   /** Where progress goes. */
@@ -166,7 +168,8 @@ export class MatrixRun {
 
       stage = 'run';
       const workers = workload.concurrency === 'single' ? 1 : profile.workers;
-      const loopPlan: LoopPlan = { warmupOps: defaultWarmupOps(this.plan, workers), measuredOps: this.plan.ops, retry: profile.retry };
+      const rate = this.plan.rate ?? null;
+      const loopPlan: LoopPlan = { warmupOps: defaultWarmupOps(this.plan, workers), measuredOps: this.plan.ops, retry: profile.retry, rate };
       // Counters the server cannot show this user are no reason to fail a cell: the diagnosis then has less evidence.
       const activityBefore = await adapter.readActivity(knex).catch(() => ({}));
       const measured = await this.measure(knex, profile, workloadName, server, state, control, workers, loopPlan, label);
@@ -175,7 +178,12 @@ export class MatrixRun {
       stage = 'verify';
       const verifyStart = now();
       verification = await workload.verify(ctx, state, measured.reports.map((r) => r.ledger));
-      const ran = { workers, driverPath: driverPathOf(workload, profile), clientThreads: Math.max(1, threadsFor(adapter, profile, workers)) };
+      const ran = {
+        workers,
+        driverPath: driverPathOf(workload, profile),
+        clientThreads: Math.max(1, threadsFor(adapter, profile, workers)),
+        ...(rate ? { mode: 'open-loop' as const, targetRate: rate } : { mode: 'closed-loop' as const }),
+      };
       figures = buildFigures(measured.reports, measured.durationMs, ran, loadMs, now() - verifyStart, measured.health, serverActivity);
 
       if (!verification.ok) reasons.push(`data did not verify: ${verification.problems.join('; ')}`);
@@ -237,6 +245,8 @@ export class MatrixRun {
       poolMax: profile.pool.max,
     });
     const start = now();
+    // t0 of the open-loop schedule, one for every worker and thread; harmless in a closed loop.
+    markMeasureStart(control);
     if (crashed) setPhase(control, PHASE.abort);
     else if (read(control, SLOT.phase) === PHASE.warmup) setPhase(control, PHASE.measure);
 
@@ -270,7 +280,7 @@ function activityDelta(before: Record<string, number>, after: Record<string, num
 function buildFigures(
   reports: WorkerReport[],
   durationMs: number,
-  ran: Pick<Figures, 'workers' | 'driverPath' | 'clientThreads'>,
+  ran: Pick<Figures, 'workers' | 'driverPath' | 'clientThreads' | 'mode' | 'targetRate'>,
   loadMs: number,
   verifyMs: number,
   health: PoolHealth,

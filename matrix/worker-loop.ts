@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClassifiedError, ErrorClass, RetryPolicy } from '../adapters/contract';
 import { errorMessage } from '../adapters/contract';
 import { PHASE, SLOT, claim, read } from './control';
+import { runOpenLoop } from './open-loop';
 import { type ErrorTally, encodeHistogram, newLatencyHistogram, tallyError } from './metrics';
 import type { Knex } from 'knex';
 import type { Adapter, Profile } from '../adapters/contract';
@@ -19,6 +20,8 @@ export interface LoopPlan {
   measuredOps: number | null;
   /** How failed operations are retried. */
   retry: RetryPolicy;
+  /** Open loop at this many operations per second for the whole cell (see open-loop.ts); absent or null: closed loop. */
+  rate?: number | null;
 }
 
 /** Retries by the class of the error that caused them. */
@@ -175,31 +178,54 @@ export async function runWorkerLoop(
       retriedThisOp = true;
     },
   };
-  while (read(control, SLOT.phase) === PHASE.measure) {
-    if (workerId >= read(control, SLOT.active)) {
-      // Held back by backpressure; once the others have used up the quota there is nothing left to wait for.
-      if (plan.measuredOps !== null && read(control, SLOT.measuredClaimed) >= plan.measuredOps) break;
-      await sleep(5);
-      continue;
+  if (plan.rate) {
+    // The same body as the closed loop's below, timed from the due time. The closed loop keeps its copy inline: one
+    // more await per operation is measurable there, and it must not pay for the open loop.
+    const measureOne = async (start: number) => {
+      retriedThisOp = false;
+      try {
+        const outcome = await operation.run(hooks);
+        latency.recordValue(micros(start));
+        succeeded++;
+        if (retriedThisOp) retriedOps++;
+        rows += outcome?.rows ?? 1;
+      } catch (err) {
+        failedLatency.recordValue(micros(start));
+        failed++;
+        tallyError(errors, classify(err), errorMessage(err));
+        Atomics.add(control, SLOT.failed, 1);
+      }
+      Atomics.add(control, SLOT.completed, 1);
+      endedAt = now();
+    };
+    await runOpenLoop({ workerId, control, measuredOps: plan.measuredOps, rate: plan.rate, measureOne });
+  } else {
+    while (read(control, SLOT.phase) === PHASE.measure) {
+      if (workerId >= read(control, SLOT.active)) {
+        // Held back by backpressure; once the others have used up the quota there is nothing left to wait for.
+        if (plan.measuredOps !== null && read(control, SLOT.measuredClaimed) >= plan.measuredOps) break;
+        await sleep(5);
+        continue;
+      }
+      if (plan.measuredOps !== null && !claim(control, SLOT.measuredClaimed, plan.measuredOps)) break;
+      const start = performance.now();
+      retriedThisOp = false;
+      try {
+        // End-to-end latency, retries and backoff included, is the primary figure.
+        const outcome = await operation.run(hooks);
+        latency.recordValue(micros(start));
+        succeeded++;
+        if (retriedThisOp) retriedOps++;
+        rows += outcome?.rows ?? 1;
+      } catch (err) {
+        failedLatency.recordValue(micros(start));
+        failed++;
+        tallyError(errors, classify(err), errorMessage(err));
+        Atomics.add(control, SLOT.failed, 1);
+      }
+      Atomics.add(control, SLOT.completed, 1);
+      endedAt = now();
     }
-    if (plan.measuredOps !== null && !claim(control, SLOT.measuredClaimed, plan.measuredOps)) break;
-    const start = performance.now();
-    retriedThisOp = false;
-    try {
-      // End-to-end latency, retries and backoff included, is the primary figure.
-      const outcome = await operation.run(hooks);
-      latency.recordValue(micros(start));
-      succeeded++;
-      if (retriedThisOp) retriedOps++;
-      rows += outcome?.rows ?? 1;
-    } catch (err) {
-      failedLatency.recordValue(micros(start));
-      failed++;
-      tallyError(errors, classify(err), errorMessage(err));
-      Atomics.add(control, SLOT.failed, 1);
-    }
-    Atomics.add(control, SLOT.completed, 1);
-    endedAt = now();
   }
   return {
     workerId,

@@ -200,6 +200,9 @@ function settingChanges(baseline: RunResults, current: RunResults): SettingChang
     const before = sb.get(where);
     if (before) diff(`${where} settings`, before, s);
   }
+  // Open-loop latency counts from the due time, closed-loop from the actual start: the two do not compare.
+  const load = (r: RunResults) => (r.options.rate ? `open loop, ${r.options.rate} ops/s` : 'closed loop');
+  if (load(baseline) !== load(current)) out.push({ where: 'run', key: 'load (--rate)', baseline: load(baseline), current: load(current) });
   return out;
 }
 

@@ -3,6 +3,7 @@ import type { CellKey, CellResult, Figures, RunResults } from './results-schema'
 import { int } from './format';
 import { LOCK_ERROR_CLASSES } from '../adapters/contract';
 import { CLIENT_LAG_P99_MS } from '../matrix/pool-health';
+import { behindSchedule } from './load-mode';
 
 /** What limited a cell, in the order the rules are tried: the first that holds is the dominant one. */
 export type Bottleneck = 'lock-bound' | 'pool-bound' | 'client-bound' | 'commit-bound' | 'cpu-bound' | 'round-trip-bound' | 'not measured';
@@ -43,6 +44,8 @@ const num = (n: number) => Number(n.toPrecision(3)).toString();
 const isSqlite = (c: Context) => c.cell.target?.provider === 'file';
 const profileValue = (c: Context, key: string) => (c.profile ? c.profile[key] : undefined);
 const poolMax = (c: Context) => ((profileValue(c, 'pool') as { max?: number } | undefined)?.max ?? 0);
+/** Median time one operation took the database: open-loop latency also holds the wait behind a backlog, so there it is one attempt's. */
+const serviceP50 = (f: Figures) => (f.mode === 'open-loop' ? f.attemptLatencyMs.p50 : f.latencyMs.p50);
 
 const lockBound: Rule = (c) => {
   const f = c.figures;
@@ -147,7 +150,7 @@ const commitBound: Rule = (c) => {
   const rowsPerOp = f.operations.succeeded > 0 ? f.rows / f.operations.succeeded : 0;
   if (writes === 'none' || !durable || rowsPerOp > SMALL_COMMIT_ROWS) return null;
   const ops = Math.max(1, f.operations.total);
-  const evidence = [`each operation commits about ${num(rowsPerOp)} row(s) in its own transaction, and every commit waits for a flush to disk (${durable}); median ${num(f.latencyMs.p50)} ms per operation`];
+  const evidence = [`each operation commits about ${num(rowsPerOp)} row(s) in its own transaction, and every commit waits for a flush to disk (${durable}); median ${num(serviceP50(f))} ms per operation`];
   const fsyncs = f.serverActivity.Innodb_os_log_fsyncs ?? f.serverActivity.Innodb_data_fsyncs;
   if (fsyncs) evidence.push(`the server called fsync ${int(fsyncs)} times while measuring (${num(fsyncs / ops)} per operation)`);
   const wal = f.serverActivity.wal_bytes;
@@ -179,12 +182,12 @@ const cpuBound: Rule = (c) => {
 
 const roundTripBound: Rule = (c) => {
   const f = c.figures;
-  const p50s = f.latencyMs.p50 / 1000;
+  const p50s = serviceP50(f) / 1000;
   const ceiling = p50s > 0 ? f.workers / p50s : 0;
   return {
     bottleneck: 'round-trip-bound',
     evidence: [
-      `${f.workers} worker(s), each waiting for one operation at a time with a median of ${num(f.latencyMs.p50)} ms: at most about ${int(ceiling)} ops/s; measured ${int(f.opsPerSec)}`,
+      `${f.workers} worker(s), each waiting for one operation at a time with a median of ${num(serviceP50(f))} ms: at most about ${int(ceiling)} ops/s; measured ${int(f.opsPerSec)}${f.targetRate ? ` at an open-loop target of ${int(f.targetRate)}` : ''}`,
       `machine CPU ${pct(f.health.cpu.machineBusy)} busy, no lock, pool or client limit found`,
     ],
     recommendation: 'the database had capacity to spare: more concurrent workers, or more rows per statement, raise throughput until one of the other limits appears',
@@ -207,9 +210,11 @@ export function diagnoseRun(results: RunResults): Diagnosis[] {
       profile: results.profiles.find((p) => p.name === m.cell.profile),
       siblings: measured.filter((s) => s.cell.adapter === m.cell.adapter && s.cell.profile === m.cell.profile),
     };
+    // A saturated open loop did not run at the rate it names: that comes first, whatever limited it.
+    const behind = behindSchedule(m.figures);
     for (const rule of RULES) {
       const found = rule(context);
-      if (found) return { cell: cell.cell, ...found };
+      if (found) return { cell: cell.cell, ...found, evidence: behind ? [behind, ...found.evidence] : found.evidence };
     }
     throw new Error('the round-trip rule always applies');
   });

@@ -5,6 +5,7 @@ import { driverLayerPairs } from './driver-layers';
 import { answerText, conformanceRows } from './conformance-matrix';
 import type { CellResult, RunResults } from './results-schema';
 import { int } from './format';
+import { behindSchedule, modeLabel } from './load-mode';
 
 /** GitHub refuses a step summary over 1 MiB; stay clearly below it. */
 export const MARKDOWN_LIMIT_BYTES = 1_000_000;
@@ -58,7 +59,8 @@ function describeRun(r: RunResults): string {
   const e = r.environment;
   const length = r.options.ops !== null ? `${int(r.options.ops)} operations` : `${(r.options.durationMs ?? 0) / 1000} s`;
   const commit = e.gitCommit ? ` · commit \`${e.gitCommit.slice(0, 12)}\`` : '';
-  return `Run ${mdCode(r.runId)} · ${r.startedAt.replace('T', ' ').replace(/\..*/, '')} UTC · Node ${mdText(e.node)} · ${e.cpuCount} × ${mdText(e.cpuModel)}${commit} · ${r.options.repeats} repeat(s) × ${length} per cell${r.interrupted ? ' · **interrupted**' : ''}`;
+  const open = r.options.rate ? ` · open loop at ${int(r.options.rate)} ops/s, latency from each operation's due time` : '';
+  return `Run ${mdCode(r.runId)} · ${r.startedAt.replace('T', ' ').replace(/\..*/, '')} UTC · Node ${mdText(e.node)} · ${e.cpuCount} × ${mdText(e.cpuModel)}${commit} · ${r.options.repeats} repeat(s) × ${length} per cell${open}${r.interrupted ? ' · **interrupted**' : ''}`;
 }
 
 function summaryCell(r: CellResult | undefined): string {
@@ -70,7 +72,9 @@ function summaryCell(r: CellResult | undefined): string {
   const errors = f.operations.failed === 0 ? '0 errors' : `${int(f.operations.failed)} errors (${mdText(describeTally(f.errors))})`;
   const state = r.state === 'failed' ? '❌ failed<br>' : '';
   const path = f.driverPath === 'prepared' ? ' (prepared)' : '';
-  return `${state}**${int(f.opsPerSec)}** ops/s${path}<br>p99 ${ms(f.latencyMs.p99)} ms<br>${errors} · ${data}`;
+  const mode = modeLabel(f);
+  const open = mode ? `<br>${mode}${behindSchedule(f) ? ' ⚠️ **behind schedule**' : ''}` : '';
+  return `${state}**${int(f.opsPerSec)}** ops/s${path}${open}<br>p99 ${ms(f.latencyMs.p99)} ms<br>${errors} · ${data}`;
 }
 
 /** The run as a GitHub step summary: workloads × adapter profiles with ops/s, p99, errors and verification. */

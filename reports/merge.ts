@@ -35,7 +35,8 @@ function checkConsistent(inputs: MergeInput[], options: MergeOptions): void {
     const { repeats, shard: _shard, ...length } = input.results.options;
     for (const [k, v] of Object.entries(length)) {
       const want = firstLength[k as keyof typeof firstLength];
-      if (v !== want) throw new UserError(`${first!.file} and ${input.file} ran with different ${k} (${String(want)} and ${String(v)}); merge runs of the same length`);
+      // An option absent from an older file is the same as null (e.g. rate: closed loop).
+      if ((v ?? null) !== (want ?? null)) throw new UserError(`${first!.file} and ${input.file} ran with different ${k} (${String(want)} and ${String(v)}); merge runs of the same length`);
     }
     if (!options.asRepeats && repeats !== firstRepeats) {
       throw new UserError(`${first!.file} and ${input.file} ran each cell a different number of times (${firstRepeats} and ${repeats}); rerun with the same --repeat`);

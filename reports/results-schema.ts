@@ -65,12 +65,17 @@ export const figuresSchema = z.object({
     .optional()
     .describe("How the statements reached the driver: 'knex' (query builder per operation) or 'prepared' (compiled once, prepared statements on knex's connections); absent in files written before the field existed (knex)."),
   clientThreads: z.number().int().min(1).optional().describe('Event loops the workers ran on: worker threads for a server adapter, or 1; SQLite runs one thread per worker. Absent in older files (1).'),
+  mode: z
+    .enum(['closed-loop', 'open-loop'])
+    .optional()
+    .describe("'closed-loop': each worker sent its next operation when the last returned, latency from its actual start; 'open-loop' (--rate): operations were due on a fixed schedule, latency from each one's due time, so a stall shows in full. Absent in older files (closed-loop)."),
+  targetRate: z.number().positive().optional().describe('Open loop only: the operations per second the schedule asked for (opsPerSec well below it means the cell fell behind).'),
   operations: z.object({ total: z.number(), succeeded: z.number(), failed: z.number() }).describe('Measured operations by outcome.'),
   rows: z.number().describe('Rows written or read by successful measured operations.'),
   durationMs: z.number().describe('Wall time of the measured phase, ms.'),
   opsPerSec: z.number().describe('Successful operations per second of measured wall time.'),
   rowsPerSec: z.number().describe('Rows per second of measured wall time.'),
-  latencyMs: latencySchema.describe('Latency of successful operations end to end, retries and backoff included, ms.'),
+  latencyMs: latencySchema.describe('Latency of successful operations end to end, retries and backoff included, ms; open loop: from each operation\'s due time, so time spent waiting behind a backlog counts.'),
   failedLatencyMs: latencySchema.describe('Latency of failed operations, ms (how long a failure took to surface).'),
   attemptLatencyMs: latencySchema.describe('Latency of each single attempt, ms (retries make end-to-end latency larger than this).'),
   retries: z.partialRecord(z.enum(ERROR_CLASSES), z.number()).describe('Retries by the error class that caused them.'),
@@ -185,6 +190,7 @@ export const runResultsSchema = z.object({
     durationMs: z.number().nullable().describe('Measured time per cell and repeat, ms; null when bounded by operations.'),
     warmupOps: z.number().nullable().describe('Warm-up operations per cell; null: a tenth of ops, at least one per worker.'),
     maxErrorRate: z.number().describe('Share of failed operations a cell could have and still pass.'),
+    rate: z.number().positive().nullable().optional().describe('--rate: operations per second per cell, open loop; null or absent: closed loop.'),
     shard: z.object({ index: z.number().int().min(1), count: z.number().int().min(1) }).optional().describe('The shard of the matrix this run ran (--shard i/n); absent: every cell, or a merge of shards.'),
   }).describe('How the run was bounded.'),
   profiles: z.array(z.record(z.string(), z.unknown())).describe('Every profile that ran, with all values in force.'),

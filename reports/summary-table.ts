@@ -3,7 +3,15 @@ import { describeCounts, describeTally } from '../matrix/metrics';
 import { type Paint, plain } from './colour';
 import type { CellResult } from './results-schema';
 import { int } from './format';
+import { behindSchedule, modeLabel } from './load-mode';
 
+
+/** Ops/s, with the open-loop target under it (marked when the cell fell behind it). */
+function opsText(f: NonNullable<Extract<CellResult, { state: 'completed' }>['figures']>, paint: Paint): string {
+  const mode = modeLabel(f);
+  if (!mode) return int(f.opsPerSec);
+  return `${int(f.opsPerSec)}\n${behindSchedule(f) ? paint('yellow', `${mode}, behind`) : paint('dim', mode)}`;
+}
 
 /** The run as a terminal table: one row per cell. */
 export function summaryTable(cells: CellResult[], paint: Paint = plain): string {
@@ -24,7 +32,7 @@ export function summaryTable(cells: CellResult[], paint: Paint = plain): string 
     table.push([
       ...key,
       r.state === 'failed' ? paint('red', r.state) : r.state,
-      f ? int(f.opsPerSec) : '-',
+      f ? opsText(f, paint) : '-',
       f ? int(f.rowsPerSec) : '-',
       f ? f.latencyMs.p50.toFixed(2) : '-',
       f ? f.latencyMs.p99.toFixed(2) : '-',
@@ -37,5 +45,9 @@ export function summaryTable(cells: CellResult[], paint: Paint = plain): string 
   }
   const failed = cells.filter((c) => c.state === 'failed');
   const notes = failed.map((c) => paint('red', 'FAILED') + ` ${c.cell.profile} × ${c.cell.workload}: ${c.state === 'failed' ? c.reasons.join('; ') : ''}`);
+  for (const c of cells) {
+    const behind = c.state !== 'skipped' && c.figures ? behindSchedule(c.figures) : null;
+    if (behind) notes.push(`${paint('yellow', 'BEHIND')} ${c.cell.profile} × ${c.cell.workload}: ${behind}`);
+  }
   return [table.toString(), ...notes].join('\n');
 }

@@ -64,6 +64,7 @@ export function header(results: RunResults, title: string): string {
     fact('git commit', e.gitCommit ?? 'unknown'),
     fact('packages', Object.entries(e.packages).map(([name, version]) => `${name} ${version}`).join(', ')),
   ];
+  if (o.rate) facts.push(fact('load', `open loop at ${o.rate.toLocaleString('en-US')} ops/s per cell; latency from each operation's due time`));
   if (results.mergedFrom) facts.push(fact('merged from', results.mergedFrom.map((m) => `${m.runId} (${m.adapters.join(', ')}): ${m.file}`).join('; ')));
   const interrupted = results.interrupted ? '<p class="warning">The run was interrupted: some cells did not run to the end.</p>' : '';
   return `<header><h1>${h(title)}</h1><p class="muted">dbmatrix results, schema version ${h(results.schemaVersion)}</p>${interrupted}<dl class="facts">${facts.join('')}</dl></header>`;

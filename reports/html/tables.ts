@@ -6,6 +6,7 @@ import type { CellResult, RunResults } from '../results-schema';
 import { cellLabel, figuresOf, seriesOf } from './chart-data';
 import { escapeHtml as h } from './escape';
 import { int } from '../format';
+import { behindSchedule, modeLabel } from '../load-mode';
 
 /** Every function here returns markup; every value from results passes through `h` on its way in. */
 
@@ -26,6 +27,8 @@ function notesOf(c: CellResult): string[] {
   if (c.verification && !c.verification.ok) notes.push(...c.verification.problems);
   const f = c.figures;
   if (f?.health.clientBound.flagged) notes.push(...f.health.clientBound.reasons.map((r) => `client-bound: ${r}`));
+  const behind = f ? behindSchedule(f) : null;
+  if (behind) notes.push(behind);
   return notes;
 }
 
@@ -38,7 +41,7 @@ export function summaryTable(results: RunResults): string {
       td(c.cell.adapter),
       td(c.cell.profile),
       td(c.cell.workload),
-      td(f ? `${f.driverPath ?? 'knex'}${(f.clientThreads ?? 1) > 1 ? ` · ${f.clientThreads} threads` : ''}` : '-'),
+      td(f ? [f.driverPath ?? 'knex', (f.clientThreads ?? 1) > 1 ? `${f.clientThreads} threads` : '', modeLabel(f) ?? ''].filter(Boolean).join(' · ') : '-'),
       td(c.state, `state state-${c.state}`),
       td(f ? int(f.opsPerSec) : '-', 'num'),
       td(f ? ms(f.latencyMs.p50) : '-', 'num'),

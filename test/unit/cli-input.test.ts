@@ -43,6 +43,8 @@ describe('bad input ends in one clear line, exit code 2, and nothing left behind
     ['negative batch size', () => ['run', '--set', 'sqlite.batchSize=-1'], /batchSize: Too small/],
     ['weights summing to 0', () => ['run', ...['insert', 'read', 'update', 'delete'].flatMap((k) => ['--set', `sqlite.crudWeights.${k}=0`])], /crud weights must not all be 0/],
     ['--ops 0', () => ['run', '--ops', '0'], /--ops takes a whole number of at least 1/],
+    ['--rate 0', () => ['run', '--rate', '0'], /--rate <ops\/s>' argument '0' is invalid\. --rate takes operations per second, a number above 0/],
+    ['--rate abc', () => ['run', '--rate', 'abc'], /--rate <ops\/s>' argument 'abc' is invalid\. --rate takes operations per second/],
     ['a bad duration', () => ['run', '--duration', 'soon'], /duration of at least 100ms/],
     ['--ops with --duration', () => ['run', '--ops', '5', '--duration', '5s'], /give --ops or --duration, not both/],
     ['an unknown option', () => ['run', '--turbo'], /unknown option '--turbo'/],
