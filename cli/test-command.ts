@@ -3,11 +3,13 @@ import { constants } from 'node:os';
 import type { Command } from 'commander';
 import { parseAdapterList } from '../matrix/profiles';
 import { UserError } from '../matrix/user-error';
-import { TEST_ADAPTERS_VARIABLE, selectedAdapters } from '../testing/selection';
+import { TEST_ADAPTERS_VARIABLE, TEST_CONFIG_VARIABLE, selectedAdapters } from '../testing/selection';
+import { findConfigFile } from '../matrix/config-file';
 
 /** Options of `dbmatrix test`, as commander parses them; every other argument is jest's. */
 interface TestOptions {
   adapters?: string;
+  config?: string;
 }
 
 /** The user's own jest, from the working directory: their version and their config, not one bundled with dbmatrix. */
@@ -25,6 +27,8 @@ async function testCommand(jestArgs: string[], opts: TestOptions): Promise<numbe
   if (opts.adapters !== undefined) env[TEST_ADAPTERS_VARIABLE] = parseAdapterList(opts.adapters).join(',');
   // A variable set by hand is checked here too: a typo ends in one line, not in every test file failing to load.
   selectedAdapters(env);
+  const config = findConfigFile(opts.config);
+  if (config) env[TEST_CONFIG_VARIABLE] = JSON.stringify(config);
   const jest = usersJest();
   const child = spawn(process.execPath, [jest, ...jestArgs], { stdio: 'inherit', env });
   // Ctrl-C reaches jest from the terminal already: this process outlives it, so the shell returns with jest's exit code, not before jest is done.
@@ -51,6 +55,7 @@ export function addTestCommand(program: Command): void {
     .description(`run your jest tests for the chosen adapters (sets ${TEST_ADAPTERS_VARIABLE} for dbmatrix/jest); other arguments go to jest`)
     .usage('[--adapter=<names>] [jest arguments…]')
     .option('--adapter, --adapters <names>', 'adapters to test, comma-separated (default: all, or DBMATRIX_TEST_ADAPTERS)')
+    .option('-c, --config <file>', 'config file for servers, images and profiles (default: dbmatrix.config.* in the working directory)')
     .argument('[jest-args...]', "arguments for jest (after `--` too); `dbmatrix test -- --help` shows jest's")
     .allowUnknownOption()
     .allowExcessArguments()

@@ -13,10 +13,10 @@
 import { resolve } from 'node:path';
 import type { Profile } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
-import { type ConfigFile, findConfigFile } from '../matrix/config-file';
+import { type ConfigFile, checkConfig, loadConfigFile } from '../matrix/config-file';
 import { parseAdapterList, resolveProfiles } from '../matrix/profiles';
 import { NamespacedDatabase, type TestDatabase } from './database';
-import { selectedAdapters } from './selection';
+import { TEST_CONFIG_VARIABLE, selectedAdapters } from './selection';
 
 export type { Capabilities, Profile } from '../adapters/contract';
 export type { AdapterName } from '../adapters/registry';
@@ -31,7 +31,7 @@ export interface EachAdapterOptions {
   profiles?: string[];
   /** Profile overrides as `dbmatrix run --set` takes them, e.g. 'postgres.pool.max=2' or 'sqlite.journal_mode=DELETE'. */
   settings?: string[];
-  /** A dbmatrix config file (profiles, set, servers, images), as `dbmatrix run -c` reads it; relative to the working directory. Default: dbmatrix.config.* in the working directory, if there is one. */
+  /** A dbmatrix config file (profiles, set, servers, images) in JSON, relative to the working directory. Default: the one `dbmatrix test` read (dbmatrix.config.* in the working directory, or its --config). */
   config?: string;
   /** Milliseconds the set-up (which may start a container) and the clean-up may each take; default 120 000. */
   timeoutMs?: number;
@@ -47,7 +47,8 @@ const DEFAULT_TIMEOUT_MS = 120_000;
  * declare nothing: their tests are absent, not skipped.
  */
 export function describeEachAdapter(name: string, body: (db: TestDatabase) => void, options: EachAdapterOptions = {}): void {
-  const config: ConfigFile | undefined = findConfigFile(options.config && resolve(options.config));
+  const handed = process.env[TEST_CONFIG_VARIABLE];
+  const config: ConfigFile | undefined = options.config ? loadConfigFile(resolve(options.config)) : handed ? checkConfig(JSON.parse(handed), `${TEST_CONFIG_VARIABLE}`, process.cwd()) : undefined;
   const selected = selectedAdapters();
   const wanted = options.adapters ? parseAdapterList(options.adapters.join(',')).filter((a) => selected.includes(a)) : selected;
   if (wanted.length === 0) return;

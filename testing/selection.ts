@@ -5,6 +5,9 @@ import { UserError } from '../matrix/user-error';
 /** The variable that names the adapters a test run covers, comma-separated; `dbmatrix test --adapter=…` and `npm test -- --adapter=…` set it. */
 export const TEST_ADAPTERS_VARIABLE = 'DBMATRIX_TEST_ADAPTERS';
 
+/** The variable through which `dbmatrix test` hands jest the config file it read, as JSON: jest itself cannot load a TypeScript config. */
+export const TEST_CONFIG_VARIABLE = 'DBMATRIX_TEST_CONFIG';
+
 /** Adapters this test run covers: DBMATRIX_TEST_ADAPTERS, else all; an unknown name is a UserError naming the valid ones. */
 export function selectedAdapters(env: NodeJS.ProcessEnv = process.env): AdapterName[] {
   const value = env[TEST_ADAPTERS_VARIABLE];
