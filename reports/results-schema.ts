@@ -76,7 +76,7 @@ export const figuresSchema = z.object({
   opsPerSec: z.number().describe('Successful operations per second of measured wall time.'),
   rowsPerSec: z.number().describe('Rows per second of measured wall time.'),
   latencyMs: latencySchema.describe('Latency of successful operations end to end, retries and backoff included, ms; open loop: from each operation\'s due time, so time spent waiting behind a backlog counts.'),
-  failedLatencyMs: latencySchema.describe('Latency of failed operations, ms (how long a failure took to surface).'),
+  failedLatencyMs: latencySchema.describe('Latency of failed operations, ms (how long a failure took to surface; open loop: from the due time).'),
   attemptLatencyMs: latencySchema.describe('Latency of each single attempt, ms (retries make end-to-end latency larger than this).'),
   retries: z.partialRecord(z.enum(ERROR_CLASSES), z.number()).describe('Retries by the error class that caused them.'),
   retriedOps: z.number().describe('Operations that succeeded only after at least one retry.'),

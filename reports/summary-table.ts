@@ -1,13 +1,13 @@
 import Table from 'cli-table3';
 import { describeCounts, describeTally } from '../matrix/metrics';
 import { type Paint, plain } from './colour';
-import type { CellResult } from './results-schema';
+import type { CellResult, Figures } from './results-schema';
 import { int } from './format';
 import { behindSchedule, modeLabel } from './load-mode';
 
 
 /** Ops/s, with the open-loop target under it (marked when the cell fell behind it). */
-function opsText(f: NonNullable<Extract<CellResult, { state: 'completed' }>['figures']>, paint: Paint): string {
+function opsText(f: Figures, paint: Paint): string {
   const mode = modeLabel(f);
   if (!mode) return int(f.opsPerSec);
   return `${int(f.opsPerSec)}\n${behindSchedule(f) ? paint('yellow', `${mode}, behind`) : paint('dim', mode)}`;
