@@ -1,9 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
-import { defaultRunDir, nonNegativeInt, opsPerSecond, parseDuration, parseWorkloads, positiveInt, rate, type ServerUrlOptions, serverUrlOptions, serverUrls, shardOption } from './arguments';
+import { defaultRunDir, nonNegativeInt, opsPerSecond, parseDuration, parseWorkloadRefs, positiveInt, rate, type ServerUrlOptions, serverUrlOptions, serverUrls, shardOption } from './arguments';
 import type { Shard } from '../matrix/shard';
 import { resolve } from 'node:path';
 import { ADAPTER_NAMES, type AdapterName } from '../adapters/registry';
-import { type ConfigFile, loadConfigFile, parseAdapterList } from '../matrix/profiles';
+import { parseAdapterList } from '../matrix/profiles';
+import { type ConfigFile, findConfigFile } from '../matrix/config-file';
 import { checkRunId, newRunId } from '../matrix/namespace';
 import { silentProgress, streamProgress } from '../matrix/progress';
 import { runMatrix } from '../matrix/run-matrix';
@@ -30,7 +31,7 @@ interface RunOptions extends ServerUrlOptions {
   ops?: number;
   duration?: number;
   warmup?: number;
-  maxErrorRate: number;
+  maxErrorRate?: number;
   rate?: number;
   set: string[];
   config?: string;
@@ -39,7 +40,7 @@ interface RunOptions extends ServerUrlOptions {
   out?: string;
   runId?: string;
   progress: boolean;
-  repeat: number;
+  repeat?: number;
   conformance: boolean;
   shard?: Shard;
 }
@@ -49,7 +50,9 @@ async function runCommand(opts: RunOptions): Promise<number> {
   if (opts.rate !== undefined && opts.duration !== undefined && (opts.rate * opts.duration) / 1000 >= 2 ** 31) {
     throw new UserError('--rate × --duration asks for more than 2^31 operations per cell; lower one of them');
   }
-  const config: ConfigFile | undefined = opts.config ? loadConfigFile(opts.config) : undefined;
+  const config: ConfigFile | undefined = findConfigFile(opts.config);
+  // A length on the command line replaces the config file's, whichever kind it is.
+  const length = opts.ops !== undefined || opts.duration !== undefined ? { ops: opts.ops, duration: opts.duration } : { ops: config?.ops, duration: config?.duration };
   const runId = opts.runId ? checkRunId(opts.runId) : newRunId();
   const outDir = resolve(opts.out ?? defaultRunDir(runId));
   const urls = serverUrls(opts);
@@ -61,17 +64,17 @@ async function runCommand(opts: RunOptions): Promise<number> {
   const guard = abortOnSignal(() => run);
   try {
     const { results, file } = await runMatrix({
-      adapters: opts.adapter ? parseAdapterList(opts.adapter) : ['sqlite'],
-      profiles: opts.profile ? opts.profile.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
-      workloads: opts.workload ? parseWorkloads(opts.workload) : WORKLOAD_NAMES,
+      adapters: opts.adapter ? parseAdapterList(opts.adapter) : (config?.adapters ?? ['sqlite']),
+      profiles: opts.profile ? opts.profile.split(',').map((s) => s.trim()).filter(Boolean) : opts.adapter ? undefined : config?.runProfiles,
+      workloads: opts.workload ? parseWorkloadRefs(opts.workload) : (config?.workloads ?? WORKLOAD_NAMES),
       settings: opts.set,
       config,
-      ops: opts.duration !== undefined ? null : (opts.ops ?? 1000),
-      durationMs: opts.duration ?? null,
-      warmupOps: opts.warmup ?? null,
-      maxErrorRate: opts.maxErrorRate,
-      rate: opts.rate ?? null,
-      repeats: opts.repeat,
+      ops: length.duration !== undefined ? null : (length.ops ?? 1000),
+      durationMs: length.duration ?? null,
+      warmupOps: opts.warmup ?? config?.warmup ?? null,
+      maxErrorRate: opts.maxErrorRate ?? config?.maxErrorRate ?? 0,
+      rate: opts.rate ?? config?.rate ?? null,
+      repeats: opts.repeat ?? config?.repeat ?? 1,
       conformance: opts.conformance,
       shard: opts.shard,
       urls,
@@ -106,10 +109,10 @@ export function buildProgram(): Command {
     .description('run adapters × profiles × workloads and write results.json')
     .option('-a, --adapter <names>', `adapters to run with their default profile (${ADAPTER_NAMES.join(', ')})`, undefined)
     .option('-p, --profile <names>', 'named profiles to run side by side, e.g. sqlite-wal,sqlite-delete (see `dbmatrix list profiles`)')
-    .option('-w, --workload <names>', `workloads (default: all: ${WORKLOAD_NAMES.join(', ')})`)
+    .option('-w, --workload <names>', `workloads: built-in names or workload files (.ts/.js modules, .yaml SQL scripts) (default: all built-in: ${WORKLOAD_NAMES.join(', ')})`)
     .addOption(new Option('--ops <n>', 'measured operations per cell (default 1000)').argParser(positiveInt('--ops')))
     .addOption(new Option('--duration <time>', 'measure each cell for a time instead, e.g. 30s').argParser(parseDuration))
-    .addOption(new Option('--repeat <n>', 'run each cell n times on fresh tables; compare needs 2 or more to tell a change from noise').argParser(positiveInt('--repeat')).default(1))
+    .addOption(new Option('--repeat <n>', 'run each cell n times on fresh tables; compare needs 2 or more to tell a change from noise').argParser(positiveInt('--repeat')))
     .addOption(new Option('--warmup <n>', 'warm-up operations per cell, not measured (default: a tenth of --ops)').argParser(nonNegativeInt))
     .addOption(
       new Option(
@@ -117,9 +120,9 @@ export function buildProgram(): Command {
         'open loop: operations become due at this rate per cell (shared by its workers), and latency counts from when each was due, not when a worker got to it, so a stalled database shows as latency instead of as fewer operations (default: closed loop, each worker sends its next operation when the last returns)',
       ).argParser(opsPerSecond),
     )
-    .addOption(new Option('--max-error-rate <share>', 'share of failed operations a cell may have and still pass').argParser(rate).default(0))
+    .addOption(new Option('--max-error-rate <share>', 'share of failed operations a cell may have and still pass (default 0)').argParser(rate))
     .option('-s, --set <target.key=value>', 'override a profile value, e.g. sqlite.journal_mode=DELETE, postgres.workers=50 (repeatable)', collect, [])
-    .option('-c, --config <file>', 'JSON config file: profiles, set, servers')
+    .option('-c, --config <file>', 'config file (.ts, .js or .json): adapters, profiles, workloads, servers, run length (default: dbmatrix.config.* in the working directory)')
     .option('--postgres-image <image>', 'image for a PostgreSQL container (else DBMATRIX_POSTGRES_IMAGE, else postgres:16 or the local stand-in)')
     .option('--mysql-image <image>', 'image for a MySQL container (else DBMATRIX_MYSQL_IMAGE, else mysql:8.4 or the local stand-in)')
     .option('-o, --out <dir>', 'directory for results.json (default: reports/runs/<time>-<run id>)')

@@ -12,7 +12,7 @@ import { type ConfigFile, resolveProfiles } from './profiles';
 import type { ProgressSink } from './progress';
 import { MatrixRun } from './runner';
 import type { Shard } from './shard';
-import type { WorkloadName } from './workloads/registry';
+import { type WorkloadRef, loadWorkloads } from './workloads/sources';
 
 /** A run as the CLI (or a test) asks for it. */
 export interface RunRequest {
@@ -20,8 +20,8 @@ export interface RunRequest {
   adapters: AdapterName[];
   /** Named profiles; when given, they decide the adapters. */
   profiles?: string[];
-  /** Workloads to run. */
-  workloads: WorkloadName[];
+  /** Workloads to run: built-in names or workload files (absolute paths). */
+  workloads: WorkloadRef[];
   /** `--set` overrides. */
   settings: string[];
   /** Parsed config file. */
@@ -60,6 +60,8 @@ export interface RunRequest {
 
 /** Resolve profiles and servers, run the matrix, write results.json; leaves no tables, files or containers behind. */
 export async function runMatrix(request: RunRequest): Promise<{ results: RunResults; file: string }> {
+  // A bad workload file ends the run here, before any server or container is started.
+  loadWorkloads(request.workloads);
   const profiles = resolveProfiles({ adapters: request.adapters, profiles: request.profiles, settings: request.settings, config: request.config });
   const adapters = [...new Set(profiles.map((p) => p.adapter as AdapterName))];
   const urls = { ...(request.config?.servers ?? {}), ...request.urls } as Partial<Record<AdapterName, string>>;

@@ -8,13 +8,13 @@ import { combineRepeats } from '../reports/combine';
 import type { CellResult, Figures } from '../reports/results-schema';
 import { PHASE, SLOT, markMeasureStart, newControl, read, setPhase } from './control';
 import { describeTally, encodeHistogram, mergeCounts, mergeHistograms, mergeTallies, scrub, summarizeLatency } from './metrics';
-import { OwnedTables, tablePrefix } from './namespace';
+import { OwnedTables, cellContext, tablePrefix } from './namespace';
 import { type PoolHealth, PoolMonitor } from './pool-health';
 import { type Shard, inShard } from './shard';
 import type { ProgressSink } from './progress';
 import { type LoopPlan, ThreadPool, type WorkerReport, profileForThread, spreadWorkers, startPooledWorkers } from './workers';
 import { type CellContext, type Verification, driverPathOf } from './workloads/contract';
-import { type WorkloadName, workloadFor } from './workloads/registry';
+import { type WorkloadRef, loadWorkload } from './workloads/sources';
 
 /** Everything one run of the matrix needs. */
 export interface RunPlan {
@@ -22,8 +22,8 @@ export interface RunPlan {
   runId: string;
   /** Profiles to run (each names its adapter). */
   profiles: Profile[];
-  /** Workloads to run against every profile. */
-  workloads: WorkloadName[];
+  /** Workloads to run against every profile: built-in names or workload files. */
+  workloads: WorkloadRef[];
   /** Servers for the server adapters. */
   servers: Partial<Record<AdapterName, ServerAddress>>;
   /** Directory for this run's SQLite files (created by the caller, removed by the caller). */
@@ -91,14 +91,14 @@ export class MatrixRun {
     try {
       let k = 0;
       for (const profile of this.plan.profiles) {
-        for (const workload of this.plan.workloads) {
+        for (const ref of this.plan.workloads) {
           if (!inShard(k++, this.plan.shard)) continue;
-          const cell = { adapter: profile.adapter, profile: profile.name, workload };
+          const cell = { adapter: profile.adapter, profile: profile.name, workload: loadWorkload(ref).name };
           const repeats = this.plan.repeats ?? 1;
           const runs: CellResult[] = [];
           for (let i = 1; i <= repeats; i++) {
             if (this.aborted) runs.push({ state: 'skipped', cell, reason: 'run interrupted' });
-            else runs.push(await this.runCell(profile, workload, repeats > 1 ? ` (${i}/${repeats})` : ''));
+            else runs.push(await this.runCell(profile, ref, repeats > 1 ? ` (${i}/${repeats})` : ''));
           }
           results.push(combineRepeats(runs));
         }
@@ -115,7 +115,7 @@ export class MatrixRun {
   }
 
   /** Where a cell's database lives. */
-  private serverFor(profile: Profile, workload: WorkloadName): ServerAddress {
+  private serverFor(profile: Profile, workload: string): ServerAddress {
     const adapter = adapterFor(profile.adapter as AdapterName);
     if (adapter.capabilities.threadedWorkers) {
       return { url: join(this.plan.sqliteDir, `${profile.name}-${workload}.db`), provider: 'file' };
@@ -126,10 +126,11 @@ export class MatrixRun {
   }
 
   /** One cell: connect, load, warm up, measure, verify, and always clean up. */
-  async runCell(profile: Profile, workloadName: WorkloadName, repeatLabel = ''): Promise<CellResult> {
+  async runCell(profile: Profile, ref: WorkloadRef, repeatLabel = ''): Promise<CellResult> {
+    const workload = loadWorkload(ref);
+    const workloadName = workload.name;
     const cell = { adapter: profile.adapter, profile: profile.name, workload: workloadName };
     const adapter = adapterFor(profile.adapter as AdapterName);
-    const workload = workloadFor(workloadName);
     const server = this.serverFor(profile, workloadName);
     // A database file that is already there belongs to someone else: never open, write or delete it.
     if (server.provider === 'file' && existsSync(server.url)) {
@@ -139,13 +140,7 @@ export class MatrixRun {
     }
     const knex = knexFactory(adapter.knexConfig(server, profile));
     const owned = new OwnedTables(tablePrefix(this.plan.runId));
-    const ctx: CellContext = {
-      knex,
-      adapter,
-      profile,
-      table: (suffix) => owned.name(suffix),
-      createTable: (name, build) => owned.create(knex, name, build),
-    };
+    const ctx: CellContext = cellContext(knex, adapter, profile, owned);
     const control = newControl();
     this.controls.add(control);
     const label = `${profile.name} × ${workloadName}${repeatLabel}`;
@@ -172,7 +167,7 @@ export class MatrixRun {
       const loopPlan: LoopPlan = { warmupOps: defaultWarmupOps(this.plan, workers), measuredOps: this.plan.ops, retry: profile.retry, rate };
       // Counters the server cannot show this user are no reason to fail a cell: the diagnosis then has less evidence.
       const activityBefore = await adapter.readActivity(knex).catch(() => ({}));
-      const measured = await this.measure(knex, profile, workloadName, server, state, control, workers, loopPlan, label);
+      const measured = await this.measure(knex, profile, ref, server, state, control, workers, loopPlan, label);
       const serverActivity = activityDelta(activityBefore, await adapter.readActivity(knex).catch(() => ({})));
 
       stage = 'verify';
@@ -214,7 +209,7 @@ export class MatrixRun {
   private async measure(
     knex: Knex,
     profile: Profile,
-    workload: WorkloadName,
+    workload: WorkloadRef,
     server: ServerAddress,
     state: unknown,
     control: Int32Array,
@@ -231,7 +226,7 @@ export class MatrixRun {
       const threadProfile = adapter.capabilities.threadedWorkers ? profile : profileForThread(profile, groups.length);
       pending = this.threads.run(groups, { adapter: profile.adapter as AdapterName, profile: threadProfile, server, workload, state, control, plan });
     } else {
-      pending = startPooledWorkers(workers, knex, adapter, workloadFor(workload), { profile, state, control, plan }).map((p) => p.then((r) => [r]));
+      pending = startPooledWorkers(workers, knex, adapter, loadWorkload(workload), { profile, state, control, plan }).map((p) => p.then((r) => [r]));
     }
     let crashed = false;
     pending.forEach((p) => p.catch(() => (crashed = true)));

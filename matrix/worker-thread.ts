@@ -3,7 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import type { Profile, ServerAddress } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
 import { type LoopPlan, runWorker } from './worker-loop';
-import { type WorkloadName, workloadFor } from './workloads/registry';
+import { type WorkloadRef, loadWorkload } from './workloads/sources';
 
 /** What the runner sends a worker thread for one cell. */
 export interface ThreadWorkerData {
@@ -13,8 +13,8 @@ export interface ThreadWorkerData {
   profile: Profile;
   /** Where the database lives. */
   server: ServerAddress;
-  /** Workload to run. */
-  workload: WorkloadName;
+  /** Workload to run: a built-in name or a workload file, loaded in this thread. */
+  workload: WorkloadRef;
   /** The workload's setup state. */
   state: unknown;
   /** The workers this thread runs, sharing its own knex pool: one on SQLite, a share of the cell's on a server. */
@@ -33,7 +33,7 @@ async function runCell(data: ThreadWorkerData): Promise<ThreadMessage> {
   const adapter = adapterFor(data.adapter);
   const knex = knexFactory(adapter.knexConfig(data.server, data.profile));
   try {
-    const workload = workloadFor(data.workload);
+    const workload = loadWorkload(data.workload);
     const reports = await Promise.all(data.workerIds.map((id) => runWorker(knex, adapter, data.profile, workload, id, data.state, data.control, data.plan, data.workerIds.length)));
     return { type: 'done', reports };
   } catch (err) {
