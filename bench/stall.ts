@@ -1,4 +1,4 @@
-// `npx tsx bench/stall.ts`: what coordinated omission hides. The same PostgreSQL workload runs twice, closed loop and
+// `npm run stall`: what coordinated omission hides. The same PostgreSQL workload runs twice, closed loop and
 // open loop (--rate), each while another connection locks its table for a few seconds mid-run; both sets of latency
 // percentiles are printed side by side. A measurement, not a test: it passes or fails nothing.
 // Environment: DBMATRIX_POSTGRES_URL (else Testcontainers), STALL_RATE (ops/s, default 200), STALL_HOLD_MS (3000),
