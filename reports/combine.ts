@@ -21,6 +21,8 @@ export function combineFigures(all: Figures[]): Figures {
   const seconds = durationMs / 1000;
   return {
     workers: first.workers,
+    ...(first.driverPath ? { driverPath: first.driverPath } : {}),
+    ...(first.clientThreads ? { clientThreads: first.clientThreads } : {}),
     ...(first.mode ? { mode: first.mode } : {}),
     ...(first.targetRate ? { targetRate: first.targetRate } : {}),
     operations: { total: sum(all.map((f) => f.operations.total)), succeeded, failed: sum(all.map((f) => f.operations.failed)) },

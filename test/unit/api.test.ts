@@ -35,3 +35,11 @@ test("every built-in workload passes the check a user's workload file must pass"
   expect(WORKLOAD_NAMES).toEqual(Object.keys(WORKLOADS));
   for (const [name, w] of Object.entries(WORKLOADS)) expect(checkWorkload(w, name).name).toBe(name);
 });
+
+test('repeats pooled into one cell keep the driver path and client threads they ran with', async () => {
+  const { results } = await run({ profiles: ['sqlite-prepared'], workloads: ['read-point'], ops: 20, repeat: 2, outDir: join(out, 'repeats') });
+  const [cell] = results.cells;
+  expect(cell!.state).toBe('completed');
+  // SQLite runs a thread per worker.
+  if (cell!.state === 'completed') expect(cell!.figures).toMatchObject({ driverPath: 'prepared', clientThreads: cell!.figures.workers });
+});
