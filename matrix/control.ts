@@ -46,8 +46,22 @@ export function markMeasureStart(control: Int32Array): void {
 
 /** The start of the measured phase on this thread's performance.now() timeline (both clocks are the monotonic clock). */
 export function measureStart(control: Int32Array): number {
-  const offset = Number(process.hrtime.bigint()) / 1e6 - performance.now();
-  return Number(Atomics.load(startSlot(control), 0)) / 1e6 - offset;
+  return Number(Atomics.load(startSlot(control), 0)) / 1e6 - clockOffsetMs();
+}
+
+/**
+ * hrtime minus performance.now(), in ms. The two clocks are read one after the other, and a thread preempted between
+ * the reads would skew the offset by the pause: of a few readings, the one bracketed most tightly is kept.
+ */
+function clockOffsetMs(): number {
+  let best = { width: Infinity, offset: 0 };
+  for (let i = 0; i < 5; i++) {
+    const before = performance.now();
+    const hr = Number(process.hrtime.bigint()) / 1e6;
+    const after = performance.now();
+    if (after - before < best.width) best = { width: after - before, offset: hr - (before + after) / 2 };
+  }
+  return best.offset;
 }
 
 /** Read a slot. */

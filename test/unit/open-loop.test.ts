@@ -67,8 +67,9 @@ describe('open-loop schedule', () => {
     markMeasureStart(control);
     const after = performance.now();
     const t0 = measureStart(control);
-    expect(t0).toBeGreaterThanOrEqual(before - 0.01);
-    expect(t0).toBeLessThanOrEqual(after + 0.01);
+    // The clocks are converted by reading both: a pause between the readings (a busy machine) skews that by its length.
+    expect(t0).toBeGreaterThanOrEqual(before - 0.5);
+    expect(t0).toBeLessThanOrEqual(after + 0.5);
   });
 
   test('ahead of schedule a worker waits for each due time, and starts close to it', async () => {
