@@ -3,7 +3,7 @@ import { YAMLParseError, parse } from 'yaml';
 import { UserError, formatIssues } from '../../user-error';
 import type { Workload } from '../contract';
 import { parseExpected } from './expected';
-import { type SqlScript, type SqlText, sqlScriptSchema } from './schema';
+import { type SqlScript, type SqlText, partsOf, sqlScriptSchema } from './schema';
 import { referencesOf, variantsOf } from './sql-text';
 import { sqlScriptWorkload } from './workload';
 
@@ -12,7 +12,7 @@ function checkReferences(script: SqlScript, fail: (msg: string) => never): void 
   const texts: [string, SqlText][] = [
     ...Object.entries(script.tables).map(([t, sql]): [string, SqlText] => [`tables.${t}`, sql]),
     ...(script.load ? [['load.sql', script.load.sql] as [string, SqlText]] : []),
-    ...script.statements.map((s, i): [string, SqlText] => [`statements.${i}.sql`, s.sql]),
+    ...script.statements.flatMap((s, i) => partsOf(s, i)),
     ...script.verify.map((v, i): [string, SqlText] => [`verify.${i}.sql`, v.sql]),
   ];
   for (const [key, text] of texts) {

@@ -58,11 +58,16 @@ export const sqlScriptSchema = z
           .object({
             name: identifier('statement name'),
             weight: z.number().positive().default(1),
-            sql: sqlTextSchema,
+            /** One statement, in autocommit. */
+            sql: sqlTextSchema.optional(),
+            /** Or several, in one transaction (as a pgbench script between BEGIN and END); parameters are drawn once for all. */
+            steps: z.array(sqlTextSchema).min(1).optional(),
             /** Rows a query must return; any other count is a wrong read. */
             expectRows: z.number().int().min(0).optional(),
           })
-          .strict(),
+          .strict()
+          .refine((s) => (s.sql === undefined) !== (s.steps === undefined), 'expected either sql or steps')
+          .refine((s) => s.expectRows === undefined || s.sql !== undefined, { message: 'expectRows applies to a single sql statement', path: ['expectRows'] }),
       )
       .min(1, 'expected at least one statement'),
     /** Checks of the data after the run: a query returning one number, and what it must equal. */
@@ -72,3 +77,10 @@ export const sqlScriptSchema = z
   })
   .strict();
 export type SqlScript = z.infer<typeof sqlScriptSchema>;
+/** One entry of `statements`. */
+export type ScriptStatement = SqlScript['statements'][number];
+
+/** The SQL texts of a statement with the key each is found under: its `sql`, or each of its `steps`. */
+export function partsOf(s: ScriptStatement, i: number): [string, SqlText][] {
+  return s.steps ? s.steps.map((t, j): [string, SqlText] => [`statements.${i}.steps.${j}`, t]) : [[`statements.${i}.sql`, s.sql!]];
+}

@@ -2,8 +2,8 @@ import type { Knex } from 'knex';
 import { type Statement, type Verification, type Workload, defineWorkload, emptyVerification, isAmbiguous, statement } from '../../../api/workload';
 import { type StatementCount, expectedRange, parseExpected } from './expected';
 import { generatorsFor } from './generators';
-import type { SqlScript, SqlText } from './schema';
-import { type BoundSql, bindSql, referencesOf, sqlFor } from './sql-text';
+import { type SqlScript, type SqlText, partsOf } from './schema';
+import { type BoundSql, bindSql, referencesOf, sqlFor, variantsOf } from './sql-text';
 
 /** What setup hands the workers: the run's table names and how far the loader took each sequence. */
 interface ScriptState {
@@ -51,7 +51,7 @@ const isRead = (sql: string) => /^\s*(select|with|show|explain)\b/i.test(sql);
 /** The workload a validated script describes, run like any built-in one. */
 export function sqlScriptWorkload(script: SqlScript, file: string): Workload<ScriptState, ScriptLedger> {
   const statementNames = script.statements.map((s) => s.name);
-  const allSql = script.statements.flatMap((s) => (typeof s.sql === 'string' ? [s.sql] : Object.values(s.sql as Record<string, string>)));
+  const allSql = script.statements.flatMap((s, i) => partsOf(s, i).flatMap(([, text]) => variantsOf(text)));
   const reads = allSql.filter(isRead).length;
   const totalWeight = script.statements.reduce((n, s) => n + s.weight, 0);
   return defineWorkload<ScriptState, ScriptLedger>({
@@ -81,14 +81,16 @@ export function sqlScriptWorkload(script: SqlScript, file: string): Workload<Scr
         for (const p of new Set(referencesOf(sqlFor(script.load.sql, adapter)!).params)) if (script.params[p]?.sequence) loaded[p] = rows;
       }
       // Every statement is bound now, so a missing dialect variant fails the cell before measuring.
-      for (const [i, s] of script.statements.entries()) boundFor(s.sql, adapter, `statements.${i}.sql`, tables);
+      for (const [i, s] of script.statements.entries()) for (const [key, text] of partsOf(s, i)) boundFor(text, adapter, key, tables);
       return { tables, loaded, loadRows: script.load?.rows ?? 0 };
     },
     worker(ctx, state) {
       const workers = script.concurrency === 'single' ? 1 : ctx.profile.workers;
       const draw = generatorsFor(script.params, { stream: ctx.workerId, streams: workers, loaded: state.loaded });
-      const prepared = script.statements.map((s, i) => ({ spec: s, bound: boundFor(s.sql, ctx.adapter.name, `statements.${i}.sql`, state.tables) }));
-      const runnable = prepared.map((p) => rawStatement(p.bound));
+      const prepared = script.statements.map((s, i) => {
+        const parts = partsOf(s, i).map(([key, text]) => boundFor(text, ctx.adapter.name, key, state.tables));
+        return { spec: s, parts, runnable: parts.map(rawStatement), params: [...new Set(parts.flatMap((p) => p.params))] };
+      });
       const ledger: ScriptLedger = { counts: Object.fromEntries(statementNames.map((n) => [n, { ok: 0, failed: 0, ambiguous: 0 }])), wrongReads: 0 };
       const pick = (): number => {
         let r = Math.random() * totalWeight;
@@ -97,13 +99,22 @@ export function sqlScriptWorkload(script: SqlScript, file: string): Workload<Scr
       };
       return {
         async op() {
-          const i = pick();
-          const { spec, bound } = prepared[i]!;
+          const { spec, parts, runnable, params } = prepared[pick()]!;
           const values = new Map<string, Knex.Value>();
-          for (const p of bound.params) if (!values.has(p)) values.set(p, draw[p]!());
+          for (const p of params) values.set(p, draw[p]!());
+          const bind = (part: BoundSql) => part.params.map((p) => values.get(p)!);
           const count = ledger.counts[spec.name]!;
           try {
-            const rows = rowsOf(await ctx.statements.run(runnable[i]!, bound.params.map((p) => values.get(p)!)));
+            let rows: Record<string, unknown>[];
+            if (spec.steps) {
+              rows = await ctx.statements.transaction(async (tx) => {
+                const all: Record<string, unknown>[] = [];
+                for (const [j, part] of parts.entries()) all.push(...rowsOf(await tx.run(runnable[j]!, bind(part))));
+                return all;
+              });
+            } else {
+              rows = rowsOf(await ctx.statements.run(runnable[0]!, bind(parts[0]!)));
+            }
             count.ok++;
             if (spec.expectRows !== undefined && rows.length !== spec.expectRows) ledger.wrongReads++;
             return { rows: Math.max(1, rows.length) };
