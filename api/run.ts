@@ -5,9 +5,8 @@ import { type ConfigFile, type DbmatrixConfig, checkConfig, durationMs, loadConf
 import { checkRunId, newRunId } from '../matrix/namespace';
 import { parseAdapterList } from '../matrix/profiles';
 import { type ProgressSink, silentProgress } from '../matrix/progress';
-import { runMatrix } from '../matrix/run-matrix';
+import { chooseRun, runMatrix } from '../matrix/run-matrix';
 import { UserError } from '../matrix/user-error';
-import { WORKLOAD_NAMES } from '../matrix/workloads/registry';
 import { workloadRef } from '../matrix/workloads/sources';
 import type { RunResults } from '../reports/results-schema';
 
@@ -56,30 +55,31 @@ export interface RunOptions {
 export async function run(options: RunOptions = {}): Promise<{ results: RunResults; file: string }> {
   const config: ConfigFile | undefined =
     options.config === undefined ? undefined : typeof options.config === 'string' ? loadConfigFile(options.config) : checkConfig(options.config, 'config', process.cwd());
-  let duration: number | undefined = config?.duration;
-  if (options.duration !== undefined || options.ops !== undefined) {
-    if (options.duration !== undefined && options.ops !== undefined) throw new UserError('give ops or duration, not both');
-    const d = typeof options.duration === 'string' ? durationMs(options.duration) : (options.duration ?? undefined);
-    if (d === null || (d !== undefined && !(d >= 100))) throw new UserError(`duration '${options.duration}' is not a duration of at least 100 ms such as '30s'`);
-    duration = d;
-  }
-  const ops = duration !== undefined ? null : (options.ops ?? config?.ops ?? 1000);
-  if (ops !== null && !(Number.isInteger(ops) && ops > 0)) throw new UserError(`ops must be a positive whole number, not ${ops}`);
+  if (options.duration !== undefined && options.ops !== undefined) throw new UserError('give ops or duration, not both');
+  const duration = typeof options.duration === 'string' ? durationMs(options.duration) : options.duration;
+  if (duration === null || (duration !== undefined && !(duration >= 100))) throw new UserError(`duration '${options.duration}' is not a duration of at least 100 ms such as '30s'`);
+  if (options.ops !== undefined && !(Number.isInteger(options.ops) && options.ops > 0)) throw new UserError(`ops must be a positive whole number, not ${options.ops}`);
   const runId = options.runId ? checkRunId(options.runId) : newRunId();
+  const chosen = chooseRun(
+    {
+      adapters: options.adapters ? parseAdapterList(options.adapters.join(',')) : undefined,
+      profiles: options.profiles,
+      workloads: options.workloads?.map((w) => workloadRef(w)),
+      ops: options.ops,
+      durationMs: duration,
+      warmupOps: options.warmup,
+      maxErrorRate: options.maxErrorRate,
+      rate: options.rate,
+      repeats: options.repeat,
+    },
+    config,
+  );
   return runMatrix({
-    adapters: options.adapters ? parseAdapterList(options.adapters.join(',')) : (config?.adapters as AdapterName[] | undefined) ?? ['sqlite'],
-    profiles: options.profiles ?? (options.adapters ? undefined : config?.runProfiles),
-    workloads: options.workloads ? options.workloads.map((w) => workloadRef(w)) : (config?.workloads ?? WORKLOAD_NAMES),
+    ...chosen,
     settings: options.settings ?? [],
     config,
-    ops,
-    durationMs: duration ?? null,
-    warmupOps: options.warmup ?? config?.warmup ?? null,
-    maxErrorRate: options.maxErrorRate ?? config?.maxErrorRate ?? 0,
-    rate: options.rate ?? config?.rate ?? null,
-    repeats: options.repeat ?? config?.repeat ?? 1,
-    urls: { ...(config?.servers ?? {}), ...(options.servers ?? {}) },
-    images: { ...(config?.images ?? {}), ...(options.images ?? {}) },
+    urls: options.servers ?? {},
+    images: options.images ?? {},
     runId,
     outDir: resolve(options.outDir ?? defaultRunDir(runId)),
     progress: options.progress ?? silentProgress,

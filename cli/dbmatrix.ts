@@ -7,7 +7,7 @@ import { parseAdapterList } from '../matrix/profiles';
 import { type ConfigFile, findConfigFile } from '../matrix/config-file';
 import { checkRunId, newRunId } from '../matrix/namespace';
 import { silentProgress, streamProgress } from '../matrix/progress';
-import { runMatrix } from '../matrix/run-matrix';
+import { chooseRun, runMatrix } from '../matrix/run-matrix';
 import type { MatrixRun } from '../matrix/runner';
 import { UserError } from '../matrix/user-error';
 import { abortOnSignal } from './interrupt';
@@ -47,16 +47,24 @@ interface RunOptions extends ServerUrlOptions {
 
 async function runCommand(opts: RunOptions): Promise<number> {
   if (opts.ops !== undefined && opts.duration !== undefined) throw new UserError('give --ops or --duration, not both');
-  if (opts.rate !== undefined && opts.duration !== undefined && (opts.rate * opts.duration) / 1000 >= 2 ** 31) {
-    throw new UserError('--rate × --duration asks for more than 2^31 operations per cell; lower one of them');
-  }
   const config: ConfigFile | undefined = findConfigFile(opts.config);
-  // A length on the command line replaces the config file's, whichever kind it is.
-  const length = opts.ops !== undefined || opts.duration !== undefined ? { ops: opts.ops, duration: opts.duration } : { ops: config?.ops, duration: config?.duration };
+  const chosen = chooseRun(
+    {
+      adapters: opts.adapter ? parseAdapterList(opts.adapter) : undefined,
+      profiles: opts.profile ? opts.profile.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+      workloads: opts.workload ? parseWorkloadRefs(opts.workload) : undefined,
+      ops: opts.ops,
+      durationMs: opts.duration,
+      warmupOps: opts.warmup,
+      maxErrorRate: opts.maxErrorRate,
+      rate: opts.rate,
+      repeats: opts.repeat,
+    },
+    config,
+  );
   const runId = opts.runId ? checkRunId(opts.runId) : newRunId();
   const outDir = resolve(opts.out ?? defaultRunDir(runId));
-  const urls = serverUrls(opts);
-  const images: Partial<Record<AdapterName, string>> = { ...(config?.images ?? {}) };
+  const images: Partial<Record<AdapterName, string>> = {};
   if (opts.postgresImage) images.postgres = opts.postgresImage;
   if (opts.mysqlImage) images.mysql = opts.mysqlImage;
 
@@ -64,20 +72,12 @@ async function runCommand(opts: RunOptions): Promise<number> {
   const guard = abortOnSignal(() => run);
   try {
     const { results, file } = await runMatrix({
-      adapters: opts.adapter ? parseAdapterList(opts.adapter) : (config?.adapters ?? ['sqlite']),
-      profiles: opts.profile ? opts.profile.split(',').map((s) => s.trim()).filter(Boolean) : opts.adapter ? undefined : config?.runProfiles,
-      workloads: opts.workload ? parseWorkloadRefs(opts.workload) : (config?.workloads ?? WORKLOAD_NAMES),
+      ...chosen,
       settings: opts.set,
       config,
-      ops: length.duration !== undefined ? null : (length.ops ?? 1000),
-      durationMs: length.duration ?? null,
-      warmupOps: opts.warmup ?? config?.warmup ?? null,
-      maxErrorRate: opts.maxErrorRate ?? config?.maxErrorRate ?? 0,
-      rate: opts.rate ?? config?.rate ?? null,
-      repeats: opts.repeat ?? config?.repeat ?? 1,
       conformance: opts.conformance,
       shard: opts.shard,
-      urls,
+      urls: serverUrls(opts),
       images,
       runId,
       outDir,

@@ -86,7 +86,8 @@ function fromModule(path: string): unknown {
 /** Read and validate a config file (.ts, .js, .mjs, .cjs or .json); an error names the file, the key and what was expected. */
 export function loadConfigFile(file: string): ConfigFile {
   const path = resolve(file);
-  const raw = extname(path) === '.json' ? readJsonFile(path, 'config file') : existsSync(path) ? fromModule(path) : readJsonFile(path, 'config file');
+  // A missing file goes to readJsonFile too: its error names the path and says to check it.
+  const raw = extname(path) === '.json' || !existsSync(path) ? readJsonFile(path, 'config file') : fromModule(path);
   return checkConfig(raw, `config file ${path}`, dirname(path));
 }
 

@@ -12,6 +12,8 @@ import { type ConfigFile, resolveProfiles } from './profiles';
 import type { ProgressSink } from './progress';
 import { MatrixRun } from './runner';
 import type { Shard } from './shard';
+import { UserError } from './user-error';
+import { WORKLOAD_NAMES } from './workloads/registry';
 import { type WorkloadRef, loadWorkloads } from './workloads/sources';
 
 /** A run as the CLI (or a test) asks for it. */
@@ -38,9 +40,9 @@ export interface RunRequest {
   rate?: number | null;
   /** Times each cell runs (default 1). */
   repeats?: number;
-  /** Server URLs given on the command line. */
+  /** Server URLs given on the command line; they win over the config file's. */
   urls: Partial<Record<AdapterName, string>>;
-  /** Container images given on the command line or in the config file. */
+  /** Container images given on the command line; they win over the config file's. */
   images?: Partial<Record<AdapterName, string>>;
   /** Run id. */
   runId: string;
@@ -58,6 +60,56 @@ export interface RunRequest {
   onStarted?: (run: MatrixRun) => void;
 }
 
+/** What a caller chose itself (flags, or run()'s options); anything left out comes from the config file, then the defaults. */
+export interface RunChoices {
+  /** Adapters to run with their default profile. */
+  adapters?: AdapterName[];
+  /** Profiles to run by name. */
+  profiles?: string[];
+  /** Workloads, already checked. */
+  workloads?: WorkloadRef[];
+  /** Measured operations per cell. */
+  ops?: number;
+  /** Measured time per cell, ms. */
+  durationMs?: number;
+  /** Warm-up operations per cell. */
+  warmupOps?: number;
+  /** Share of failed operations a cell may have and still pass. */
+  maxErrorRate?: number;
+  /** Open-loop operations per second. */
+  rate?: number;
+  /** Times each cell runs. */
+  repeats?: number;
+}
+
+type ChosenRun = Pick<RunRequest, 'adapters' | 'profiles' | 'workloads' | 'ops' | 'durationMs' | 'warmupOps' | 'maxErrorRate' | 'rate' | 'repeats'>;
+
+/**
+ * The caller's choices, then the config file's, then the defaults: the one precedence `dbmatrix run` and run() share.
+ * A run length chosen by the caller replaces the config's whichever kind it is; adapters chosen without profiles
+ * set aside the config's profiles.
+ */
+export function chooseRun(choices: RunChoices, config: ConfigFile | undefined): ChosenRun {
+  const callerLength = choices.ops !== undefined || choices.durationMs !== undefined;
+  const durationMs = (callerLength ? choices.durationMs : config?.duration) ?? null;
+  const ops = durationMs !== null ? null : ((callerLength ? choices.ops : config?.ops) ?? 1000);
+  const rate = choices.rate ?? config?.rate ?? null;
+  if (rate !== null && durationMs !== null && (rate * durationMs) / 1000 >= 2 ** 31) {
+    throw new UserError('rate × duration asks for more than 2^31 operations per cell; lower one of them');
+  }
+  return {
+    adapters: choices.adapters ?? (config?.adapters as AdapterName[] | undefined) ?? ['sqlite'],
+    profiles: choices.profiles ?? (choices.adapters ? undefined : config?.runProfiles),
+    workloads: choices.workloads ?? config?.workloads ?? WORKLOAD_NAMES,
+    ops,
+    durationMs,
+    warmupOps: choices.warmupOps ?? config?.warmup ?? null,
+    maxErrorRate: choices.maxErrorRate ?? config?.maxErrorRate ?? 0,
+    rate,
+    repeats: choices.repeats ?? config?.repeat ?? 1,
+  };
+}
+
 /** Resolve profiles and servers, run the matrix, write results.json; leaves no tables, files or containers behind. */
 export async function runMatrix(request: RunRequest): Promise<{ results: RunResults; file: string }> {
   // A bad workload file ends the run here, before any server or container is started.
@@ -65,8 +117,9 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
   const profiles = resolveProfiles({ adapters: request.adapters, profiles: request.profiles, settings: request.settings, config: request.config });
   const adapters = [...new Set(profiles.map((p) => p.adapter as AdapterName))];
   const urls = { ...(request.config?.servers ?? {}), ...request.urls } as Partial<Record<AdapterName, string>>;
+  const images = { ...(request.config?.images ?? {}), ...(request.images ?? {}) } as Partial<Record<AdapterName, string>>;
   const startedAt = new Date().toISOString();
-  const resolved = await resolveServers(adapters, urls, process.env, request.log, {}, request.images);
+  const resolved = await resolveServers(adapters, urls, process.env, request.log, {}, images);
   const sqliteDir = mkdtempSync(join(tmpdir(), `dbmatrix-${request.runId}-`));
   try {
     const run = new MatrixRun({

@@ -178,25 +178,32 @@ export async function runWorkerLoop(
       retriedThisOp = true;
     },
   };
+  // How one measured operation ends, timed from `start` (its send, or its due time in an open loop). Plain functions, not
+  // an async body shared by both loops: the closed loop would pay one more await per operation for that.
+  const succeededFrom = (start: number, outcome: OpOutcome | void) => {
+    latency.recordValue(micros(start));
+    succeeded++;
+    if (retriedThisOp) retriedOps++;
+    rows += outcome?.rows ?? 1;
+    Atomics.add(control, SLOT.completed, 1);
+    endedAt = now();
+  };
+  const failedFrom = (start: number, err: unknown) => {
+    failedLatency.recordValue(micros(start));
+    failed++;
+    tallyError(errors, classify(err), errorMessage(err));
+    Atomics.add(control, SLOT.failed, 1);
+    Atomics.add(control, SLOT.completed, 1);
+    endedAt = now();
+  };
   if (plan.rate) {
-    // The same body as the closed loop's below, timed from the due time. The closed loop keeps its copy inline: one
-    // more await per operation is measurable there, and it must not pay for the open loop.
-    const measureOne = async (start: number) => {
+    const measureOne = async (due: number) => {
       retriedThisOp = false;
       try {
-        const outcome = await operation.run(hooks);
-        latency.recordValue(micros(start));
-        succeeded++;
-        if (retriedThisOp) retriedOps++;
-        rows += outcome?.rows ?? 1;
+        succeededFrom(due, await operation.run(hooks));
       } catch (err) {
-        failedLatency.recordValue(micros(start));
-        failed++;
-        tallyError(errors, classify(err), errorMessage(err));
-        Atomics.add(control, SLOT.failed, 1);
+        failedFrom(due, err);
       }
-      Atomics.add(control, SLOT.completed, 1);
-      endedAt = now();
     };
     await runOpenLoop({ workerId, control, measuredOps: plan.measuredOps, rate: plan.rate, measureOne });
   } else {
@@ -212,19 +219,10 @@ export async function runWorkerLoop(
       retriedThisOp = false;
       try {
         // End-to-end latency, retries and backoff included, is the primary figure.
-        const outcome = await operation.run(hooks);
-        latency.recordValue(micros(start));
-        succeeded++;
-        if (retriedThisOp) retriedOps++;
-        rows += outcome?.rows ?? 1;
+        succeededFrom(start, await operation.run(hooks));
       } catch (err) {
-        failedLatency.recordValue(micros(start));
-        failed++;
-        tallyError(errors, classify(err), errorMessage(err));
-        Atomics.add(control, SLOT.failed, 1);
+        failedFrom(start, err);
       }
-      Atomics.add(control, SLOT.completed, 1);
-      endedAt = now();
     }
   }
   return {

@@ -17,6 +17,8 @@ export type WorkloadRef = string;
 const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 /** Files that hold an SQL-script workload. */
 const SCRIPT_EXTENSIONS = ['.yaml', '.yml', '.json'];
+/** Every extension a workload file may have. */
+const FILE_EXTENSIONS = [...MODULE_EXTENSIONS, ...SCRIPT_EXTENSIONS];
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'expected a function');
 
@@ -36,20 +38,20 @@ const workloadShape = z.object({
 
 /** Whether `--workload` text names a file rather than a built-in workload. */
 export function looksLikeFile(text: string): boolean {
-  return /[\\/]/.test(text) || [...MODULE_EXTENSIONS, ...SCRIPT_EXTENSIONS].includes(extname(text));
+  return /[\\/]/.test(text) || FILE_EXTENSIONS.includes(extname(text));
 }
 
 /** Check one workload as given by a user: a built-in name, or a file that exists (made absolute against `baseDir`). */
 export function workloadRef(text: string, baseDir = process.cwd()): WorkloadRef {
   if (isWorkloadName(text)) return text;
   if (!looksLikeFile(text)) {
-    throw new UserError(`unknown workload '${text}'; valid workloads: ${WORKLOAD_NAMES.join(', ')}, or a path to a workload file (${[...MODULE_EXTENSIONS, ...SCRIPT_EXTENSIONS].join(' ')})`);
+    throw new UserError(`unknown workload '${text}'; valid workloads: ${WORKLOAD_NAMES.join(', ')}, or a path to a workload file (${FILE_EXTENSIONS.join(' ')})`);
   }
   const path = resolve(baseDir, text);
   if (!existsSync(path) || !statSync(path).isFile()) throw new UserError(`workload file ${path} does not exist; give a path to a .ts, .js or .yaml workload file`);
   const ext = extname(path);
-  if (![...MODULE_EXTENSIONS, ...SCRIPT_EXTENSIONS].includes(ext)) {
-    throw new UserError(`workload file ${path}: cannot load '${ext}' files; use ${[...MODULE_EXTENSIONS, ...SCRIPT_EXTENSIONS].join(' ')}`);
+  if (!FILE_EXTENSIONS.includes(ext)) {
+    throw new UserError(`workload file ${path}: cannot load '${ext}' files; use ${FILE_EXTENSIONS.join(' ')}`);
   }
   return path;
 }

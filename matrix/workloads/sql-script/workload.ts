@@ -87,9 +87,17 @@ export function sqlScriptWorkload(script: SqlScript, file: string): Workload<Scr
     worker(ctx, state) {
       const workers = script.concurrency === 'single' ? 1 : ctx.profile.workers;
       const draw = generatorsFor(script.params, { stream: ctx.workerId, streams: workers, loaded: state.loaded });
+      // Resolved once per worker, so an operation only draws values and picks them out by position.
       const prepared = script.statements.map((s, i) => {
         const parts = partsOf(s, i).map(([key, text]) => boundFor(text, ctx.adapter.name, key, state.tables));
-        return { spec: s, parts, runnable: parts.map(rawStatement), params: [...new Set(parts.flatMap((p) => p.params))] };
+        const params = [...new Set(parts.flatMap((p) => p.params))];
+        return {
+          spec: s,
+          runnable: parts.map(rawStatement),
+          draws: params.map((p) => draw[p]!),
+          // Per part, the index in `draws` of each placeholder's value: a name used twice gets one value.
+          slots: parts.map((p) => p.params.map((name) => params.indexOf(name))),
+        };
       });
       const ledger: ScriptLedger = { counts: Object.fromEntries(statementNames.map((n) => [n, { ok: 0, failed: 0, ambiguous: 0 }])), wrongReads: 0 };
       const pick = (): number => {
@@ -99,21 +107,20 @@ export function sqlScriptWorkload(script: SqlScript, file: string): Workload<Scr
       };
       return {
         async op() {
-          const { spec, parts, runnable, params } = prepared[pick()]!;
-          const values = new Map<string, Knex.Value>();
-          for (const p of params) values.set(p, draw[p]!());
-          const bind = (part: BoundSql) => part.params.map((p) => values.get(p)!);
+          const { spec, runnable, draws, slots } = prepared[pick()]!;
+          const drawn = draws.map((d) => d());
+          const bindings = (j: number) => slots[j]!.map((k) => drawn[k]!);
           const count = ledger.counts[spec.name]!;
           try {
             let rows: Record<string, unknown>[];
             if (spec.steps) {
               rows = await ctx.statements.transaction(async (tx) => {
                 const all: Record<string, unknown>[] = [];
-                for (const [j, part] of parts.entries()) all.push(...rowsOf(await tx.run(runnable[j]!, bind(part))));
+                for (let j = 0; j < runnable.length; j++) all.push(...rowsOf(await tx.run(runnable[j]!, bindings(j))));
                 return all;
               });
             } else {
-              rows = rowsOf(await ctx.statements.run(runnable[0]!, bind(parts[0]!)));
+              rows = rowsOf(await ctx.statements.run(runnable[0]!, bindings(0)));
             }
             count.ok++;
             if (spec.expectRows !== undefined && rows.length !== spec.expectRows) ledger.wrongReads++;
