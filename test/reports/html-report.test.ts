@@ -1,19 +1,18 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { adapterFor } from '../../adapters/registry';
 import type { WorkloadName } from '../../matrix/workloads/registry';
 import { CONFORMANCE_CASES } from '../../conformance/registry';
 import { answerText } from '../../reports/conformance-matrix';
 import { renderHtmlReport } from '../../reports/html/render-html';
 import type { RunResults } from '../../reports/results-schema';
+import { launchChromium } from '../support/chromium';
 import { realRun } from '../support/real-runs';
 import { selectedAdapters } from '../support/selection';
 
-/** Debian's chromium package; DBMATRIX_CHROMIUM points elsewhere. */
-const CHROMIUM = process.env.DBMATRIX_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
 const WORKLOADS: WorkloadName[] = ['insert-sequential', 'crud-mix'];
 /** Markup that runs script wherever a string reaches the page unescaped. */
@@ -40,16 +39,14 @@ describe('HTML report of a real run, in Chromium', () => {
   let pagesDir: string;
 
   beforeAll(async () => {
-    // Not a skip: a report test that did not run must not look like one that passed.
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed: apt-get install chromium (no browser at ${CHROMIUM}; DBMATRIX_CHROMIUM sets another path)`);
+    // First, so a bad DBMATRIX_CHROMIUM fails before the real run. Not a skip: a report test that did not run must not look like one that passed.
+    const launched = await launchChromium();
+    browser = launched.browser;
+    process.stderr.write(`html-report: Chromium ${launched.version} from ${launched.source} (${launched.executablePath})\n`);
     const run = await realRun({ adapters, workloads: WORKLOADS, ops: 200, repeats: 2, conformance: true });
     rmSync(dirname(run.file), { recursive: true, force: true });
     results = run.results;
     pagesDir = mkdtempSync(join(tmpdir(), 'dbmatrix-html-'));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
   }, 300_000);
 
   afterAll(async () => {
