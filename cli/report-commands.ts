@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { UserError } from '../matrix/user-error';
 import { writeBenchmarkJson } from '../reports/benchmark-json';
 import { painterFor } from '../reports/colour';
-import { DEFAULT_THRESHOLDS, compareRuns } from '../reports/compare';
+import { DEFAULT_THRESHOLDS, compareJson, compareRuns } from '../reports/compare';
 import { diagnoseRun } from '../reports/diagnosis';
 import { compareTable } from '../reports/compare-table';
 import { renderHtmlReport } from '../reports/html/render-html';
@@ -84,26 +84,52 @@ export function addReportCommands(program: Command): void {
 
   program
     .command('compare')
-    .description('compare a run with a baseline cell by cell; exit code 1 when a cell regressed or newly failed')
+    .summary('the regression gate: compare a run with a baseline cell by cell; exit code 1 when anything the baseline had is worse or missing')
+    .description(
+      'the regression gate: compare a run with a baseline cell by cell. Exit code 1 when a cell regressed or newly failed, a cell the baseline ran is missing or skipped, the current run was interrupted, or a conformance answer changed or is missing; 0 otherwise; 2 when an input cannot be read. Runs of different length, warm-up, repeats or load are flagged on every verdict ("not like for like") but do not fail by themselves unless --require-like-for-like',
+    )
     .requiredOption('-b, --baseline <file>', 'baseline results.json (e.g. from the main branch)')
     .requiredOption('-c, --current <file>', 'current results.json')
     .option('--markdown <file>', 'the comparison as GitHub-flavoured Markdown, regressions first')
+    .option(
+      '--json <file>',
+      'the verdict for machines: verdict and exitCode, failures (one line each), likeForLike, each cell with status and metrics, missingCells, newCells, conformance.changed and .missing (layout: CompareJson in reports/compare.ts). "-" writes it to stdout and moves the table to stderr. Not written when an input cannot be read (exit 2)',
+    )
+    .option('--require-like-for-like', 'fail (exit 1) when the runs differ in length, warm-up, repeats, load or shard, instead of only flagging it')
     .option('--bench-json <dir>', "the current run's figures for github-action-benchmark")
     .addOption(new Option('--throughput-threshold <share>', 'throughput loss that counts as a regression').argParser(share('--throughput-threshold')).default(DEFAULT_THRESHOLDS.throughput))
     .addOption(new Option('--latency-threshold <share>', 'p50/p99 growth that counts as a regression').argParser(share('--latency-threshold')).default(DEFAULT_THRESHOLDS.latency))
     .addOption(new Option('--confidence <level>', 'confidence level of the interval over repeats').argParser(share('--confidence')).default(DEFAULT_THRESHOLDS.confidence))
-    .action((opts: Omit<OutputOptions, 'html'> & { baseline: string; current: string; throughputThreshold: number; latencyThreshold: number; confidence: number }) => {
-      const baseline = readResults(opts.baseline);
-      const current = readResults(opts.current);
-      const cmp = compareRuns(
-        baseline,
-        current,
-        { throughput: opts.throughputThreshold, latency: opts.latencyThreshold, confidence: opts.confidence },
-        { baseline: opts.baseline, current: opts.current },
-      );
-      if (opts.markdown) writeOutput(opts.markdown, compareMarkdown(cmp));
-      if (opts.benchJson) writeBenchmarkJson(current, opts.benchJson);
-      process.stdout.write(`${compareTable(cmp, painterFor(process.stdout))}\n`);
-      process.exitCode = cmp.regressed ? 1 : 0;
-    });
+    .action(
+      (
+        opts: Omit<OutputOptions, 'html'> & {
+          baseline: string;
+          current: string;
+          json?: string;
+          requireLikeForLike?: boolean;
+          throughputThreshold: number;
+          latencyThreshold: number;
+          confidence: number;
+        },
+      ) => {
+        const baseline = readResults(opts.baseline);
+        const current = readResults(opts.current);
+        const cmp = compareRuns(
+          baseline,
+          current,
+          { throughput: opts.throughputThreshold, latency: opts.latencyThreshold, confidence: opts.confidence },
+          { baseline: opts.baseline, current: opts.current },
+          { requireLikeForLike: opts.requireLikeForLike ?? false },
+        );
+        if (opts.markdown) writeOutput(opts.markdown, compareMarkdown(cmp));
+        if (opts.benchJson) writeBenchmarkJson(current, opts.benchJson);
+        const json = `${JSON.stringify(compareJson(cmp), null, 2)}\n`;
+        if (opts.json && opts.json !== '-') writeOutput(opts.json, json);
+        // With the JSON on stdout, people still read the table in the CI log, from stderr.
+        const human = opts.json === '-' ? process.stderr : process.stdout;
+        human.write(`${compareTable(cmp, painterFor(human))}\n`);
+        if (opts.json === '-') process.stdout.write(json);
+        process.exitCode = cmp.passed ? 0 : 1;
+      },
+    );
 }

@@ -1,10 +1,11 @@
 import Table from 'cli-table3';
 import { type Paint, type Style, plain } from './colour';
-import type { CellStatus, Comparison, MetricChange } from './compare';
+import { type CellStatus, type Comparison, type MetricChange, verdictParts } from './compare';
 
 const STATUS_STYLE: Partial<Record<CellStatus, Style>> = {
   'newly failed': 'red',
   regressed: 'red',
+  missing: 'red',
   'still failing': 'red',
   inconclusive: 'yellow',
   fixed: 'green',
@@ -23,20 +24,32 @@ function metric(m: MetricChange | undefined, paint: Paint): string {
   return `${fmt(m.baseline)} -> ${fmt(m.current)}\n${styled}`;
 }
 
-/** A comparison as a terminal table, regressions first, with the verdict underneath. */
+/** Marks every status when the runs differ in length or repeats: such a verdict is not like for like. */
+export const UNLIKE_MARK = '(unlike runs)';
+
+/**
+ * A comparison as a terminal table, regressions first: like for like or not on top, then the table, notes and what
+ * changed, then one `FAIL` line per reason the gate fails, and the verdict as the last line.
+ */
 export function compareTable(cmp: Comparison, paint: Paint = plain): string {
+  const lfl = cmp.likeForLike;
+  const top = lfl.same ? paint('dim', lfl.summary) : paint('yellow', `WARNING ${lfl.summary}: every verdict below compares unlike runs`);
   const table = new Table({ head: ['adapter', 'profile', 'workload', 'status', 'ops/s', 'p50 ms', 'p99 ms'], style: { head: [], border: [] } });
   for (const c of cmp.cells) {
     const m = (name: MetricChange['metric']) => metric(c.metrics.find((x) => x.metric === name), paint);
     const style = STATUS_STYLE[c.status];
-    table.push([c.cell.adapter, c.cell.profile, c.cell.workload, style ? paint(style, c.status) : c.status, m('ops/s'), m('p50 ms'), m('p99 ms')]);
+    const status = `${style ? paint(style, c.status) : c.status}${lfl.same ? '' : `\n${paint('yellow', UNLIKE_MARK)}`}`;
+    table.push([c.cell.adapter, c.cell.profile, c.cell.workload, status, m('ops/s'), m('p50 ms'), m('p99 ms')]);
   }
-  const notes = cmp.cells.flatMap((c) => c.notes.map((n) => `${c.cell.adapter}/${c.cell.profile}/${c.cell.workload}: ${n}`));
+  // Missing and new cells have their own lines below; their notes would only repeat them.
+  const notes = cmp.cells.filter((c) => c.status !== 'missing' && c.status !== 'new').flatMap((c) => c.notes.map((n) => `${c.cell.adapter}/${c.cell.profile}/${c.cell.workload}: ${n}`));
   const changes = cmp.settingChanges.map((s) => `changed: ${s.where} ${s.key}: ${s.baseline ?? '(absent)'} -> ${s.current ?? '(absent)'}`);
-  const answers = cmp.answerChanges.map((a) => paint('red', `answer changed: ${a.adapter} ${a.id}: ${a.baseline} -> ${a.current}`));
-  const bad = cmp.cells.filter((c) => c.status === 'regressed' || c.status === 'newly failed').length;
-  const verdict = cmp.regressed
-    ? paint('red', [bad ? `REGRESSED: ${bad} cell(s)` : '', cmp.answerChanges.length ? `CHANGED ANSWERS: ${cmp.answerChanges.length} conformance case(s)` : ''].filter(Boolean).join('; '))
-    : paint('green', 'no regression');
-  return [table.toString(), ...notes, ...changes, ...answers, verdict].join('\n');
+  const info = [
+    ...cmp.cells.filter((c) => c.status === 'new').map((c) => `new cell: ${c.cell.adapter}/${c.cell.profile}/${c.cell.workload} is only in the current run (not judged)`),
+    ...(cmp.baseline.interrupted ? ['note: the baseline run was interrupted; cells it skipped are new here, not judged'] : []),
+  ];
+  const failures = cmp.failures.map((f) => paint('red', `FAIL ${f.message}`));
+  const unlike = lfl.same ? '' : ' (not like for like)';
+  const verdict = cmp.passed ? paint('green', `no regression${unlike}`) : paint('red', `compare failed: ${verdictParts(cmp).join('; ')}${unlike}`);
+  return [top, table.toString(), ...notes, ...changes, ...info, ...failures, verdict].join('\n');
 }

@@ -1,4 +1,5 @@
 import type { CellKey, CellResult, RunResults } from './results-schema';
+import { int } from './format';
 import { relativeShift } from './noise';
 
 /** How large and how sure a change must be before compare calls it. */
@@ -65,12 +66,77 @@ export interface SettingChange {
   current?: string;
 }
 
+/** What bounded a run: the options that must match for two runs to be compared like for like. */
+export interface RunShape {
+  /** Measured operations per cell and repeat; null when bounded by time. */
+  ops: number | null;
+  /** Measured time per cell and repeat, ms; null when bounded by operations. */
+  durationMs: number | null;
+  /** Warm-up operations per cell; null: the default (a tenth of ops, at least one per worker). */
+  warmupOps: number | null;
+  /** Times each cell ran. */
+  repeats: number;
+  /** Open-loop operations per second per cell; null: closed loop. */
+  rate: number | null;
+  /** The shard of the matrix the run covered; null: the whole matrix (or a merge of shards). */
+  shard: { index: number; count: number } | null;
+}
+
+/** Whether two runs measured the same way; a verdict between runs of another length or repeat count is flagged. */
+export interface LikeForLike {
+  /** Whether length, warm-up, repeats, load and shard all match. */
+  same: boolean;
+  /** Each option that differs, as `name: baseline → current`. */
+  differences: string[];
+  /** One line for people: `like for like: …` or `not like for like: baseline …, current …`. */
+  summary: string;
+  /** Whether --require-like-for-like was given, so that a difference fails the gate. */
+  required: boolean;
+}
+
+/** A cell the baseline ran that the current run lacks or skipped. */
+export interface MissingCell {
+  /** Which cell. */
+  cell: CellKey;
+  /** adapter/profile/workload. */
+  key: string;
+  /** Why it is missing: absent from the file, or skipped and why. */
+  reason: string;
+}
+
+/** A conformance case the baseline answered on a database that the current run has no answer for. */
+export interface MissingAnswer {
+  /** The database. */
+  adapter: string;
+  /** The case. */
+  id: string;
+  /** The answer in the baseline. */
+  baseline: string;
+}
+
+/** Each kind of finding that fails the gate. */
+export type FailureKind = 'interrupted' | 'newly failed' | 'regressed' | 'missing cell' | 'answer changed' | 'missing answers' | 'missing answer' | 'not like for like';
+
+/** One reason the gate failed. */
+export interface GateFailure {
+  /** What kind of problem. */
+  kind: FailureKind;
+  /** One line naming it, starting with the kind (`missing cell: sqlite/sqlite-wal/insert-bulk …`). */
+  message: string;
+}
+
+/** Choices about what fails the gate beyond regressions, failures and missing results. */
+export interface GateOptions {
+  /** Fail when the runs differ in length, warm-up, repeats, load or shard, instead of only flagging it. */
+  requireLikeForLike: boolean;
+}
+
 /** The comparison of two runs. */
 export interface Comparison {
   /** The baseline run. */
-  baseline: { label: string; runId: string; commit: string | null };
+  baseline: { label: string; runId: string; commit: string | null; shape: RunShape; interrupted: boolean };
   /** The current run. */
-  current: { label: string; runId: string; commit: string | null };
+  current: { label: string; runId: string; commit: string | null; shape: RunShape; interrupted: boolean };
   /** Thresholds used. */
   thresholds: CompareThresholds;
   /** Cells, regressions first. */
@@ -79,8 +145,16 @@ export interface Comparison {
   settingChanges: SettingChange[];
   /** Conformance cases a database now answers differently (a server or driver upgrade, say): each is a regression. */
   answerChanges: AnswerChange[];
-  /** Whether any cell regressed or newly failed, or any conformance answer changed: the exit code is 1 then. */
-  regressed: boolean;
+  /** Conformance cases the baseline answered that the current run did not ask: each fails the gate. */
+  missingAnswers: MissingAnswer[];
+  /** Cells the baseline ran that the current run lacks or skipped: each fails the gate. */
+  missingCells: MissingCell[];
+  /** Whether the two runs measured alike; when not, every verdict is flagged. */
+  likeForLike: LikeForLike;
+  /** Every reason the gate failed, one line each, the interruption first; empty when it passed. */
+  failures: GateFailure[];
+  /** Whether the gate passed: exit code 0, else 1. */
+  passed: boolean;
 }
 
 /** A conformance case whose answer on one database is not what it was. */
@@ -107,6 +181,63 @@ function answerChanges(baseline: RunResults, current: RunResults): AnswerChange[
     }
   }
   return changes;
+}
+
+/** Cases the baseline answered on a database that the current run has no answer for: a whole database's, or single cases. */
+function missingAnswers(baseline: RunResults, current: RunResults): MissingAnswer[] {
+  const missing: MissingAnswer[] = [];
+  for (const before of baseline.conformance ?? []) {
+    const now = new Set(current.conformance?.find((c) => c.adapter === before.adapter)?.answers.map((a) => a.id) ?? []);
+    for (const a of before.answers) if (!now.has(a.id)) missing.push({ adapter: before.adapter, id: a.id, baseline: a.answer });
+  }
+  return missing;
+}
+
+/** What bounded a run, with absent options as null. */
+function shapeOf(r: RunResults): RunShape {
+  const o = r.options;
+  return { ops: o.ops, durationMs: o.durationMs, warmupOps: o.warmupOps, repeats: o.repeats, rate: o.rate ?? null, shard: o.shard ?? null };
+}
+
+const plural = (n: number, word: string) => `${int(n)} ${word}${n === 1 ? '' : 's'}`;
+const lengthText = (s: RunShape) => (s.ops !== null ? `${int(s.ops)} ops` : s.durationMs !== null ? `${s.durationMs / 1000} s` : 'unbounded');
+
+/** One option that makes runs alike or not. */
+interface Aspect {
+  /** Its name in `differences`. */
+  name: string;
+  /** Its value, short. */
+  value: (s: RunShape) => string;
+  /** Its value in the one-line description of a run; absent: length and repeats say it already. */
+  describe?: (s: RunShape) => string;
+}
+
+const ASPECTS: Aspect[] = [
+  { name: 'ops', value: (s) => (s.ops === null ? 'none' : int(s.ops)) },
+  { name: 'duration', value: (s) => (s.durationMs === null ? 'none' : `${s.durationMs / 1000} s`) },
+  { name: 'warm-up', value: (s) => (s.warmupOps === null ? 'default' : int(s.warmupOps)), describe: (s) => (s.warmupOps === null ? 'default warm-up' : `warm-up ${int(s.warmupOps)}`) },
+  { name: 'repeats', value: (s) => String(s.repeats) },
+  { name: 'rate', value: (s) => (s.rate === null ? 'closed loop' : `${s.rate} ops/s`), describe: (s) => (s.rate === null ? 'closed loop' : `open loop at ${int(s.rate)} ops/s`) },
+  { name: 'shard', value: (s) => (s.shard ? `${s.shard.index}/${s.shard.count}` : 'whole matrix'), describe: (s) => (s.shard ? `shard ${s.shard.index}/${s.shard.count}` : 'whole matrix') },
+];
+
+/**
+ * The two runs' shapes side by side. Length and repeats are always named (they set the noise of every figure);
+ * warm-up, load and shard only when they differ, so the usual line stays short.
+ */
+function likeForLike(b: RunShape, c: RunShape, required: boolean): LikeForLike {
+  const differing = ASPECTS.filter((a) => a.value(b) !== a.value(c));
+  const describe = (s: RunShape) => {
+    const extras = differing.flatMap((a) => (a.describe ? [a.describe(s)] : []));
+    return `${lengthText(s)} × ${plural(s.repeats, 'repeat')}${extras.length ? ` (${extras.join(', ')})` : ''}`;
+  };
+  const same = differing.length === 0;
+  return {
+    same,
+    differences: differing.map((a) => `${a.name}: ${a.value(b)} → ${a.value(c)}`),
+    summary: same ? `like for like: ${describe(c)} on both sides` : `not like for like: baseline ${describe(b)}, current ${describe(c)}`,
+    required,
+  };
 }
 
 const keyOf = (c: CellKey) => `${c.adapter}/${c.profile}/${c.workload}`;
@@ -148,9 +279,19 @@ function compareMetrics(b: Completed, c: Completed, t: CompareThresholds): Metri
 
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
 
-function compareCell(key: CellKey, b: Ran | undefined, c: Ran | undefined, t: CompareThresholds): CellComparison {
-  if (!c) return { cell: key, status: 'missing', metrics: [], notes: ['not in the current run'] };
-  if (!b) return { cell: key, status: c.state === 'failed' ? 'newly failed' : 'new', metrics: [], notes: c.state === 'failed' ? c.reasons : ['not in the baseline'] };
+const NOT_IN_CURRENT = 'not in the current run';
+
+/** A cell one side has but did not run: why it was skipped (e.g. run interrupted). */
+type Skipped = Extract<CellResult, { state: 'skipped' }>;
+
+function compareCell(key: CellKey, b: Ran | undefined, c: Ran | undefined, skipped: { baseline?: Skipped; current?: Skipped }, t: CompareThresholds): CellComparison {
+  // Skipped on both sides: nothing was measured to compare, and nothing the baseline had is lost.
+  if (!b && !c) return { cell: key, status: 'unchanged', metrics: [], notes: ['skipped in both runs'] };
+  if (!c) return { cell: key, status: 'missing', metrics: [], notes: [skipped.current ? `skipped in the current run (${skipped.current.reason})` : NOT_IN_CURRENT] };
+  if (!b) {
+    const why = skipped.baseline ? `skipped in the baseline (${skipped.baseline.reason})` : 'not in the baseline';
+    return { cell: key, status: c.state === 'failed' ? 'newly failed' : 'new', metrics: [], notes: c.state === 'failed' ? c.reasons : [why] };
+  }
   if (c.state === 'failed') {
     const dataBroke = b.verification?.ok && c.verification && !c.verification.ok;
     const notes = [...(dataBroke ? ['verification newly failed'] : []), ...c.reasons];
@@ -163,7 +304,7 @@ function compareCell(key: CellKey, b: Ran | undefined, c: Ran | undefined, t: Co
     .map((m) =>
       m.interval
         ? `${m.metric} ${pct(m.change)} is beyond the threshold but inside the noise (${Math.round(t.confidence * 100)} % interval ${pct(m.interval[0])} to ${pct(m.interval[1])})`
-        : `${m.metric} ${pct(m.change)} from one repeat per side: the noise is unknown; run with --repeat 3 or more for a verdict`,
+        : `${m.metric} ${pct(m.change)} with a single repeat on a side: the noise is unknown; run with --repeat 3 or more for a verdict`,
     );
   const order: Verdict[] = ['regressed', 'improved', 'inconclusive', 'unchanged'];
   const status = order.find((v) => metrics.some((m) => m.verdict === v)) ?? 'unchanged';
@@ -206,25 +347,167 @@ function settingChanges(baseline: RunResults, current: RunResults): SettingChang
   return out;
 }
 
-const STATUS_ORDER: CellStatus[] = ['newly failed', 'regressed', 'still failing', 'inconclusive', 'missing', 'new', 'fixed', 'improved', 'unchanged'];
+const STATUS_ORDER: CellStatus[] = ['newly failed', 'regressed', 'missing', 'still failing', 'inconclusive', 'new', 'fixed', 'improved', 'unchanged'];
 
-/** Compare two runs cell by cell; regressions and new failures come first. */
-export function compareRuns(baseline: RunResults, current: RunResults, thresholds: CompareThresholds, labels = { baseline: 'baseline', current: 'current' }): Comparison {
+/** Statuses that fail the gate. */
+export const FAILING_STATUSES: readonly CellStatus[] = ['newly failed', 'regressed', 'missing'];
+
+/** One line per reason the gate fails, the interruption first since it explains missing cells and answers. */
+function gateFailures(cmp: Omit<Comparison, 'failures' | 'passed'>, unanswered: ReadonlySet<string>): GateFailure[] {
+  const out: GateFailure[] = [];
+  const add = (kind: FailureKind, detail: string) => out.push({ kind, message: `${kind}: ${detail}` });
+  if (cmp.current.interrupted) add('interrupted', 'the current run was stopped before it finished (results.interrupted); its cells and answers are incomplete');
+  for (const c of cmp.cells) {
+    const key = keyOf(c.cell);
+    if (c.status === 'newly failed') add('newly failed', `${key}: ${c.notes.join('; ')}`);
+    if (c.status === 'regressed') {
+      const worse = c.metrics.filter((m) => m.verdict === 'regressed');
+      add('regressed', `${key}: ${worse.map((m) => `${m.metric} ${pct(m.change)}${m.interval ? ` (interval ${pct(m.interval[0])} to ${pct(m.interval[1])})` : ''}`).join(', ')}`);
+    }
+  }
+  for (const m of cmp.missingCells) add('missing cell', `${m.key} ran in the baseline but ${m.reason === NOT_IN_CURRENT ? 'is not in the current run' : `was ${m.reason}`}`);
+  for (const a of cmp.answerChanges) add('answer changed', `${a.adapter} ${a.id}: ${a.baseline} -> ${a.current}`);
+  // A database with no answers at all gets one line (the usual cause: the run lacked --conformance, or its leg failed).
+  for (const adapter of new Set(cmp.missingAnswers.map((m) => m.adapter))) {
+    const missing = cmp.missingAnswers.filter((m) => m.adapter === adapter);
+    // An interrupted run never asks the conformance cases, so the flag is not what is missing then.
+    const hint = cmp.current.interrupted ? 'an interrupted run asks none' : 'run it with --conformance';
+    if (unanswered.has(adapter)) add('missing answers', `${adapter}: the baseline answered ${missing.length} conformance case(s), the current run none (${hint})`);
+    else for (const m of missing) add('missing answer', `${m.adapter} ${m.id}: the baseline answered ${m.baseline}, the current run has no answer`);
+  }
+  if (!cmp.likeForLike.same && cmp.likeForLike.required) add('not like for like', cmp.likeForLike.summary.replace(/^not like for like: /, ''));
+  return out;
+}
+
+/** Compare two runs cell by cell, regressions and new failures first, and decide the gate. */
+export function compareRuns(
+  baseline: RunResults,
+  current: RunResults,
+  thresholds: CompareThresholds,
+  labels = { baseline: 'baseline', current: 'current' },
+  gate: GateOptions = { requireLikeForLike: false },
+): Comparison {
   const index = (r: RunResults) => new Map(r.cells.filter((c): c is Ran => c.state !== 'skipped').map((c) => [keyOf(c.cell), c]));
   const [b, c] = [index(baseline), index(current)];
+  const skippedIn = (r: RunResults) => new Map(r.cells.filter((x): x is Skipped => x.state === 'skipped').map((x) => [keyOf(x.cell), x]));
+  const [skippedB, skippedC] = [skippedIn(baseline), skippedIn(current)];
   const keys = new Map<string, CellKey>();
   for (const r of [...current.cells, ...baseline.cells]) if (!keys.has(keyOf(r.cell))) keys.set(keyOf(r.cell), r.cell);
   const cells = [...keys.entries()]
-    .map(([k, key]) => compareCell(key, b.get(k), c.get(k), thresholds))
+    .map(([k, key]) => compareCell(key, b.get(k), c.get(k), { baseline: skippedB.get(k), current: skippedC.get(k) }, thresholds))
     .sort((x, y) => STATUS_ORDER.indexOf(x.status) - STATUS_ORDER.indexOf(y.status));
+  const missingCells = cells.filter((x) => x.status === 'missing').map((x) => ({ cell: x.cell, key: keyOf(x.cell), reason: x.notes[0] ?? NOT_IN_CURRENT }));
   const changed = answerChanges(baseline, current);
-  return {
-    baseline: { label: labels.baseline, runId: baseline.runId, commit: baseline.environment.gitCommit },
-    current: { label: labels.current, runId: current.runId, commit: current.environment.gitCommit },
+  const [shapeB, shapeC] = [shapeOf(baseline), shapeOf(current)];
+  const side = (r: RunResults, label: string, shape: RunShape) => ({ label, runId: r.runId, commit: r.environment.gitCommit, shape, interrupted: r.interrupted });
+  const partial: Omit<Comparison, 'failures' | 'passed'> = {
+    baseline: side(baseline, labels.baseline, shapeB),
+    current: side(current, labels.current, shapeC),
     thresholds,
     cells,
     settingChanges: settingChanges(baseline, current),
     answerChanges: changed,
-    regressed: changed.length > 0 || cells.some((x) => x.status === 'regressed' || x.status === 'newly failed'),
+    missingAnswers: missingAnswers(baseline, current),
+    missingCells,
+    likeForLike: likeForLike(shapeB, shapeC, gate.requireLikeForLike),
+  };
+  const unanswered = new Set((baseline.conformance ?? []).map((t) => t.adapter).filter((a) => !current.conformance?.some((t) => t.adapter === a && t.answers.length > 0)));
+  const failures = gateFailures(partial, unanswered);
+  return { ...partial, failures, passed: failures.length === 0 };
+}
+
+/** The short verdict both the table and the Markdown end on: what failed, counted, or that nothing did. */
+export function verdictParts(cmp: Comparison): string[] {
+  const count = (kind: FailureKind) => cmp.failures.filter((f) => f.kind === kind).length;
+  const bad = count('regressed') + count('newly failed');
+  return [
+    cmp.current.interrupted ? 'INTERRUPTED: the current run' : '',
+    bad ? `REGRESSED: ${bad} cell(s)` : '',
+    cmp.missingCells.length ? `MISSING: ${cmp.missingCells.length} cell(s)` : '',
+    cmp.answerChanges.length ? `CHANGED ANSWERS: ${cmp.answerChanges.length} conformance case(s)` : '',
+    cmp.missingAnswers.length ? `MISSING ANSWERS: ${cmp.missingAnswers.length} conformance case(s)` : '',
+    count('not like for like') ? 'NOT LIKE FOR LIKE' : '',
+  ].filter(Boolean);
+}
+
+/** One cell in the JSON verdict. */
+export interface CellVerdictJson {
+  /** adapter/profile/workload. */
+  key: string;
+  /** Which cell. */
+  cell: CellKey;
+  /** Where the cell stands between the runs. */
+  status: CellStatus;
+  /** Whether this cell's status fails the gate (newly failed, regressed, missing). */
+  failing: boolean;
+  /** False when the runs were not like for like: the verdict compares unlike runs. */
+  likeForLike: boolean;
+  /** Per-metric figures and verdicts; empty unless the cell completed on both sides. */
+  metrics: MetricChange[];
+  /** Why, one line each. */
+  notes: string[];
+}
+
+/** One side of the comparison in the JSON verdict. */
+export interface RunSideJson {
+  /** The file name given on the command line. */
+  label: string;
+  /** Run id from the results file. */
+  runId: string;
+  /** Git commit measured, when known. */
+  commit: string | null;
+  /** Whether the run was stopped early (Ctrl-C). */
+  interrupted: boolean;
+  /** Length, warm-up, repeats, load and shard of the run. */
+  shape: RunShape;
+}
+
+/** `dbmatrix compare --json`: the gate's verdict for machines. Unreadable inputs exit 2 and write none. */
+export interface CompareJson {
+  /** Layout version; bumped when a member changes meaning or disappears. */
+  version: 1;
+  /** 'pass' (exit code 0) or 'fail' (exit code 1). */
+  verdict: 'pass' | 'fail';
+  /** The exit code compare ended with. */
+  exitCode: 0 | 1;
+  /** Every reason the gate failed, one line each; empty when it passed. */
+  failures: GateFailure[];
+  /** The baseline run. */
+  baseline: RunSideJson;
+  /** The current run. */
+  current: RunSideJson;
+  /** Thresholds the metric verdicts used. */
+  thresholds: CompareThresholds;
+  /** Whether the runs measured alike; when not, every verdict is flagged. */
+  likeForLike: LikeForLike;
+  /** Every cell in either run, failing ones first. */
+  cells: CellVerdictJson[];
+  /** Cells the baseline ran that the current run lacks or skipped. */
+  missingCells: MissingCell[];
+  /** Cells only the current run has: shown, not judged. */
+  newCells: CellKey[];
+  /** Conformance answers that changed, and those the current run lacks, per database and case. */
+  conformance: { changed: AnswerChange[]; missing: MissingAnswer[] };
+  /** Settings and profile values that differ between the runs (often the explanation of a change). */
+  settingChanges: SettingChange[];
+}
+
+/** The comparison as the JSON verdict `--json` writes. */
+export function compareJson(cmp: Comparison): CompareJson {
+  const side = (s: Comparison['baseline']): RunSideJson => ({ label: s.label, runId: s.runId, commit: s.commit, interrupted: s.interrupted, shape: s.shape });
+  return {
+    version: 1,
+    verdict: cmp.passed ? 'pass' : 'fail',
+    exitCode: cmp.passed ? 0 : 1,
+    failures: cmp.failures,
+    baseline: side(cmp.baseline),
+    current: side(cmp.current),
+    thresholds: cmp.thresholds,
+    likeForLike: cmp.likeForLike,
+    cells: cmp.cells.map((c) => ({ key: keyOf(c.cell), cell: c.cell, status: c.status, failing: FAILING_STATUSES.includes(c.status), likeForLike: cmp.likeForLike.same, metrics: c.metrics, notes: c.notes })),
+    missingCells: cmp.missingCells,
+    newCells: cmp.cells.filter((c) => c.status === 'new').map((c) => c.cell),
+    conformance: { changed: cmp.answerChanges, missing: cmp.missingAnswers },
+    settingChanges: cmp.settingChanges,
   };
 }
