@@ -26,6 +26,28 @@ export interface ConformanceCase {
 /** How a database answered a case. */
 export type Outcome = 'same' | 'different' | 'error';
 
+/** Server flavours that answer differently enough to be pinned apart: the mysql adapter reaches both MySQL and MariaDB. */
+export const FLAVOURS = ['postgres', 'mariadb', 'mysql', 'sqlite'] as const;
+
+/** A server flavour. */
+export type Flavour = (typeof FLAVOURS)[number];
+
+/** Which server answered, at the granularity its answers are pinned at. */
+export interface ServerIdentity {
+  /** The server's flavour. */
+  flavour: Flavour;
+  /** Its version, as pinned: PostgreSQL's major (major.minor before 10), MySQL's, MariaDB's and SQLite's major.minor. */
+  version: string;
+  /** `<flavour>-<version>`: the name of its pins file, conformance/pins/<key>.json. */
+  key: string;
+}
+
+/** How an answer stands against the answer pinned for the server's flavour and version. */
+export const PIN_STATUSES = ['as pinned', 'differs from pin', 'not pinned'] as const;
+
+/** An answer's pin status. */
+export type PinStatus = (typeof PIN_STATUSES)[number];
+
 /** One cell of the conformance matrix. */
 export interface CaseAnswer {
   /** The case. */
@@ -38,6 +60,10 @@ export interface CaseAnswer {
   reference: string;
   /** The error's class in the shared taxonomy, when it raised one. */
   errorClass?: ErrorClass;
+  /** Against the pins of the server's flavour and version; absent where nothing held it against pins. */
+  pin?: PinStatus;
+  /** The pinned answer, when this one differs from it. */
+  pinnedAnswer?: string;
 }
 
 /** A case, typed as a declaration. */

@@ -32,9 +32,28 @@ export function conformanceRows(results: Pick<RunResults, 'conformance'>): { ada
   return { adapters, rows };
 }
 
-/** A cell of the matrix as short text: ✅ as expected, ≠ another value, ⚠️ an error where a value (or another error) was expected. */
+/**
+ * A cell of the matrix as short text: ✅ as expected, ≠ another value, ⚠️ an error where a value (or another error) was expected
+ * (judged against the case's reference); then, against the server's pins, nothing when as pinned, '❌ differs from pin' with the
+ * pinned answer, or 'not pinned' (neither pass nor fail).
+ */
 export function answerText(a: Answer | undefined): string {
   if (!a) return '–';
-  if (a.outcome === 'same') return a.errorClass ? `✅ ${a.answer}` : '✅';
-  return `${a.outcome === 'different' ? '≠' : '⚠️'} ${a.answer}`;
+  const judged = a.outcome === 'same' ? (a.errorClass ? `✅ ${a.answer}` : '✅') : `${a.outcome === 'different' ? '≠' : '⚠️'} ${a.answer}`;
+  if (a.pin === 'differs from pin') return `${judged} · ❌ differs from pin ${a.pinnedAnswer ?? ''}`.trimEnd();
+  return a.pin === 'not pinned' ? `${judged} · not pinned` : judged;
+}
+
+/** Which server answered and how its answers stand against pins, in one line; just the version for files from before pins. */
+export function pinsText(t: ConformanceAnswers): string {
+  if (t.pinned === undefined) return t.serverVersion;
+  const who = t.server ? `${t.server.flavour} ${t.server.version}` : 'a flavour this version of dbmatrix does not know';
+  if (!t.pinned) return `${t.serverVersion} (${who}): not pinned, its answers are recorded and neither pass nor fail`;
+  const differ = t.answers.filter((a) => a.pin === 'differs from pin').length;
+  return `${t.serverVersion} (${who}): pinned, ${differ ? `❌ ${differ} answer(s) differ from the pins` : 'every answer as pinned'}`;
+}
+
+/** Answers that differ from their server's pins: a change of behaviour, by database, in case order. */
+export function pinDifferences(results: Pick<RunResults, 'conformance'>): { adapter: string; answer: Answer }[] {
+  return (results.conformance ?? []).flatMap((t) => t.answers.filter((a) => a.pin === 'differs from pin').map((answer) => ({ adapter: t.adapter, answer })));
 }

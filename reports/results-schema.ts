@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DRIVER_PATHS } from '../driver-paths/contract';
 import { ERROR_CLASSES } from '../adapters/contract';
+import { FLAVOURS, PIN_STATUSES } from '../conformance/contract';
 
 /** Bumped whenever a field changes meaning or disappears; readers refuse versions they do not know. */
 export const RESULTS_SCHEMA_VERSION = 2;
@@ -161,6 +162,15 @@ export const conformanceSchema = z
     adapter: z.string().describe('Adapter asked.'),
     profile: z.string().describe('Profile whose settings the connections had.'),
     serverVersion: z.string().describe('Server (or library) version that answered.'),
+    server: z
+      .object({
+        flavour: z.enum(FLAVOURS).describe('Server flavour: the mysql adapter reaches mysql or mariadb.'),
+        version: z.string().describe("Version at pinning granularity: PostgreSQL's major; MySQL's, MariaDB's and SQLite's major.minor."),
+        key: z.string().describe('<flavour>-<version>: the name of its pins file, conformance/pins/<key>.json.'),
+      })
+      .optional()
+      .describe('Which server answered, as its answers are pinned; absent in older files, or when the version string named no known flavour.'),
+    pinned: z.boolean().optional().describe("Whether pins for that flavour and version, measured with this profile, exist; absent in older files."),
     answers: z.array(
       z
         .object({
@@ -169,6 +179,11 @@ export const conformanceSchema = z
           answer: z.string().describe('What came back, canonical JSON, or error:<class> (<driver code>).'),
           reference: z.string().describe('What the case expects: the value written, or error:<class>.'),
           errorClass: z.enum(ERROR_CLASSES).optional().describe('The class of the error raised, when one was.'),
+          pin: z
+            .enum(PIN_STATUSES)
+            .optional()
+            .describe("Against the server's pins: 'as pinned', 'differs from pin' (a change of behaviour), or 'not pinned' (neither pass nor fail); absent in older files."),
+          pinnedAnswer: z.string().optional().describe('The pinned answer, when this one differs from it.'),
         })
         .describe('One case on one database.'),
     ),

@@ -1,6 +1,7 @@
 import { describeCounts, describeTally } from '../../matrix/metrics';
 import type { DriverLayerPair } from '../driver-layers';
-import { answerText, conformanceRows } from '../conformance-matrix';
+import type { PinStatus } from '../../conformance/contract';
+import { type ConformanceRow, answerText, conformanceRows, pinsText } from '../conformance-matrix';
 import type { Diagnosis } from '../diagnosis';
 import type { CellResult, RunResults } from '../results-schema';
 import { cellLabel, figuresOf, seriesOf } from './chart-data';
@@ -151,11 +152,19 @@ export function driverLayersTable(pairs: DriverLayerPair[]): string {
   return `<table class="driver-layers"><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-/** The conformance matrix: a row per case, a column per database, rows where the databases disagree marked. */
+/** Classes of a conformance cell against the server's pins: a difference shows as bad, an unpinned answer muted (neither pass nor fail). */
+const PIN_CLASS: Record<PinStatus, string> = { 'as pinned': 'pin-as-pinned', 'differs from pin': 'pin-differs bad', 'not pinned': 'pin-none muted' };
+
+/**
+ * The conformance matrix: a row per case, a column per database, rows where the databases disagree marked; its caption
+ * names each database's server and whether its answers are pinned, and cells that differ from their pin are flagged.
+ */
 export function conformanceTable(results: RunResults): string {
   const { adapters, rows } = conformanceRows(results);
   if (rows.length === 0) return '<p class="muted">This run asked no conformance cases; run with --conformance to see how each database answers them.</p>';
   const head = ['case', 'reference', ...adapters];
-  const body = rows.map((r) => `<tr${r.databasesDiffer ? ' class="differs"' : ''}>${td(r.id)}${td(r.reference)}${adapters.map((a) => td(answerText(r.byAdapter[a]), `outcome-${r.byAdapter[a]?.outcome ?? 'none'}`)).join('')}</tr>`);
-  return `<table class="conformance"><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+  const cell = (a: ConformanceRow['byAdapter'][string]) => td(answerText(a), [`outcome-${a?.outcome ?? 'none'}`, a?.pin ? PIN_CLASS[a.pin] : ''].filter(Boolean).join(' '));
+  const body = rows.map((r) => `<tr${r.databasesDiffer ? ' class="differs"' : ''}>${td(r.id)}${td(r.reference)}${adapters.map((a) => cell(r.byAdapter[a])).join('')}</tr>`);
+  const caption = `<caption>${(results.conformance ?? []).map((t) => `<div>${h(t.adapter)}: ${h(pinsText(t))}</div>`).join('')}</caption>`;
+  return `<table class="conformance">${caption}<thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
 }

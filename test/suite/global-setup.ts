@@ -1,5 +1,6 @@
 import knexFactory from 'knex';
 import { type AdapterName, adapterFor } from '../../adapters/registry';
+import { serverVersionVariable } from '../../conformance/identity';
 import { resolveServers, urlVariable } from '../../servers/resolve';
 import { selectedAdapters } from '../support/selection';
 
@@ -10,7 +11,8 @@ const LOCAL_SERVERS = { postgres: 'postgres://postgres@127.0.0.1:5432/test', mys
  * Find each selected server adapter's server once per test run (URL, else Testcontainers, else the local servers), and hand its URL
  * to the test files through the environment. No server for a selected adapter fails the run: a skipped suite is not a pass.
  * The log names the provider and server version of each, so a CI log shows which path ran; DBMATRIX_EXPECT_PROVIDER
- * makes a different provider a failure.
+ * makes a different provider a failure. The version goes to the test files too: jest declares tests before any of them
+ * can ask a server, and the conformance tests declared depend on which server flavour and version answers.
  */
 export default async function globalSetup(): Promise<void> {
   const adapters = selectedAdapters();
@@ -29,5 +31,6 @@ export default async function globalSetup(): Promise<void> {
     }
     process.env[urlVariable(name as AdapterName)] = server.url;
     process.env[`DBMATRIX_${name.toUpperCase()}_PROVIDER`] = server.provider;
+    process.env[serverVersionVariable(name as AdapterName)] = version;
   }
 }
