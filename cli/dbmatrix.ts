@@ -19,6 +19,8 @@ import { addReportCommands } from './report-commands';
 import { addScenarioCommand } from './scenario-command';
 import { addTuneCommand } from './tune-command';
 import { addTestCommand } from './test-command';
+import { addConformanceCommand } from './conformance-command';
+import { addAlternateCommand } from './alternate-command';
 
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -138,6 +140,8 @@ export function buildProgram(): Command {
   addTuneCommand(program);
   addTestCommand(program);
   addScenarioCommand(program);
+  addConformanceCommand(program);
+  addAlternateCommand(program);
 
   program
     .command('list')

@@ -1,8 +1,8 @@
 import { describeCounts, describeTally } from '../matrix/metrics';
-import type { CellStatus, Comparison, MetricChange } from './compare';
+import { type CellStatus, type Comparison, type FailureKind, type MetricChange, FAILING_STATUSES, verdictParts } from './compare';
 import { diagnoseRun } from './diagnosis';
 import { driverLayerPairs } from './driver-layers';
-import { answerText, conformanceRows } from './conformance-matrix';
+import { answerText, conformanceRows, pinDifferences, pinsText } from './conformance-matrix';
 import type { CellResult, RunResults } from './results-schema';
 import { int } from './format';
 import { behindSchedule, modeLabel } from './load-mode';
@@ -99,11 +99,18 @@ export function summaryMarkdown(results: RunResults, title = 'dbmatrix results')
   ].join('\n');
   sections.push({ text: diagnosis, droppable: true });
   const matrix = conformanceRows(results);
+  const changed = pinDifferences(results);
+  if (changed.length) {
+    // A server that answers otherwise than its pins changed behaviour: kept however long the summary gets.
+    const lines = [...header(['database', 'case', 'pinned answer', 'answer now']), ...changed.map((d) => row([mdText(d.adapter), mdCode(d.answer.id), mdCode(d.answer.pinnedAnswer ?? ''), mdCode(d.answer.answer)]))];
+    sections.push({ text: `### ❌ Conformance answers that differ from their pins (${changed.length})\n\n${lines.join('\n')}`, droppable: false });
+  }
   if (matrix.rows.length) {
     const lines = matrix.rows.map((r) => row([mdCode(r.id), mdCode(r.reference), ...matrix.adapters.map((a) => mdText(answerText(r.byAdapter[a])))]));
     const differ = matrix.rows.filter((r) => r.databasesDiffer).length;
+    const servers = (results.conformance ?? []).map((t) => `- **${mdText(t.adapter)}**: ${mdText(pinsText(t))}`);
     sections.push({
-      text: [`### Conformance: how each database answers (${differ} of ${matrix.rows.length} cases differ between databases)`, '', ...header(['case', 'reference', ...matrix.adapters.map(mdText)]), ...lines].join('\n'),
+      text: [`### Conformance: how each database answers (${differ} of ${matrix.rows.length} cases differ between databases)`, '', ...servers, '', ...header(['case', 'reference', ...matrix.adapters.map(mdText)]), ...lines].join('\n'),
       droppable: true,
     });
   }
@@ -148,41 +155,67 @@ function metricText(m: MetricChange | undefined): string {
   return `${digits(m.baseline)} → ${digits(m.current)}<br>${pct(m.change)}${interval}${mark}`;
 }
 
-function comparisonTable(rows: Comparison['cells']): string {
+function comparisonTable(rows: Comparison['cells'], likeForLike: boolean): string {
   const lines = header(['cell', 'status', 'ops/s', 'p50 ms', 'p99 ms', 'notes']);
+  // Runs of another length or repeat count: each verdict says so where it stands, not only in the heading.
+  const unlike = likeForLike ? '' : '<br>⚠️ unlike runs';
   for (const c of rows) {
     const m = (name: MetricChange['metric']) => metricText(c.metrics.find((x) => x.metric === name));
-    lines.push(row([`${mdCode(cellName(c.cell))}`, `${STATUS_ICON[c.status]} ${c.status}`, m('ops/s'), m('p50 ms'), m('p99 ms'), mdText(c.notes.join('; '))]));
+    lines.push(row([`${mdCode(cellName(c.cell))}`, `${STATUS_ICON[c.status]} ${c.status}${unlike}`, m('ops/s'), m('p50 ms'), m('p99 ms'), mdText(c.notes.join('; '))]));
   }
   return lines.join('\n');
 }
 
-/** A comparison as Markdown: the verdict, regressions and new failures first, then every cell and what changed. */
+/** The heading's count of what failed: regressions as before, then missing results and the interruption. */
+function failedHeading(cmp: Comparison): string {
+  const count = (kinds: FailureKind[]) => cmp.failures.filter((f) => kinds.includes(f.kind)).length;
+  const regressions = count(['regressed', 'newly failed']) + cmp.answerChanges.length;
+  const parts = [
+    regressions ? `${regressions} regression(s)` : '',
+    cmp.missingCells.length ? `${cmp.missingCells.length} missing cell(s)` : '',
+    cmp.missingAnswers.length ? `${cmp.missingAnswers.length} missing conformance answer(s)` : '',
+    cmp.current.interrupted ? 'current run interrupted' : '',
+    count(['not like for like']) ? 'not like for like' : '',
+  ].filter(Boolean);
+  return `❌ dbmatrix compare: ${parts.join(', ')}`;
+}
+
+/** A comparison as Markdown: the verdict, why the gate failed, regressions and new failures first, then every cell and what changed. */
 export function compareMarkdown(cmp: Comparison): string {
-  const bad = cmp.cells.filter((c) => c.status === 'regressed' || c.status === 'newly failed');
+  const bad = cmp.cells.filter((c) => FAILING_STATUSES.includes(c.status));
   const counts = Object.entries(cmp.cells.reduce<Record<string, number>>((acc, c) => ((acc[c.status] = (acc[c.status] ?? 0) + 1), acc), {}))
     .map(([s, n]) => `${n} ${s}`)
     .join(', ');
-  const side = (s: Comparison['baseline']) => `${mdText(s.label)} ${mdCode(s.runId)}${s.commit ? ` (commit \`${s.commit.slice(0, 12)}\`)` : ''}`;
+  const side = (s: Comparison['baseline']) => `${mdText(s.label)} ${mdCode(s.runId)}${s.commit ? ` (commit \`${s.commit.slice(0, 12)}\`)` : ''}${s.interrupted ? ' · **interrupted**' : ''}`;
   const t = cmp.thresholds;
+  const lfl = cmp.likeForLike;
   const head = [
-    `## ${cmp.regressed ? `❌ dbmatrix compare: ${bad.length + cmp.answerChanges.length} regression(s)` : '✅ dbmatrix compare: no regression'}`,
+    `## ${cmp.passed ? `✅ dbmatrix compare: no regression${lfl.same ? '' : ' (not like for like)'}` : failedHeading(cmp)}`,
     '',
     `${side(cmp.baseline)} → ${side(cmp.current)}`,
+    '',
+    lfl.same ? `${mdText(lfl.summary)}.` : `> ⚠️ **${mdText(lfl.summary)}**. Every verdict below compares runs of different length, warm-up, repeats or load (${mdText(lfl.differences.join('; '))}); rerun one side to match before trusting a change.`,
     '',
     `Cells: ${counts}. A metric regresses when it moves more than ${Math.round(t.throughput * 100)} % (throughput) or ${Math.round(t.latency * 100)} % (p50, p99 latency) and its ${Math.round(t.confidence * 100)} % confidence interval over the repeats excludes no change. Intervals are shown in brackets.`,
   ].join('\n');
   const sections: Section[] = [{ text: head, droppable: false }];
-  if (bad.length) sections.push({ text: `### Regressions and new failures\n\n${comparisonTable(bad)}`, droppable: false });
+  if (!cmp.passed) {
+    sections.push({ text: [`### Why the gate failed (${mdText(verdictParts(cmp).join('; '))})`, '', ...cmp.failures.map((f) => `- ${mdText(f.message)}`)].join('\n'), droppable: false });
+  }
+  if (bad.length) sections.push({ text: `### Regressions, new failures and missing cells\n\n${comparisonTable(bad, lfl.same)}`, droppable: false });
   if (cmp.answerChanges.length) {
     const lines = [...header(['database', 'case', 'baseline answer', 'current answer']), ...cmp.answerChanges.map((a) => row([mdText(a.adapter), mdCode(a.id), mdText(a.baseline), mdText(a.current)]))];
     sections.push({ text: `### Conformance answers that changed\n\n${lines.join('\n')}`, droppable: false });
+  }
+  if (cmp.missingAnswers.length) {
+    const lines = [...header(['database', 'case', 'baseline answer']), ...cmp.missingAnswers.map((a) => row([mdText(a.adapter), mdCode(a.id), mdText(a.baseline)]))];
+    sections.push({ text: `### Conformance answers the current run lacks\n\n${lines.join('\n')}`, droppable: true });
   }
   if (cmp.settingChanges.length) {
     const lines = [...header(['where', 'key', 'baseline', 'current']), ...cmp.settingChanges.map((s) => row([mdText(s.where), mdText(s.key), `${mdCode(s.baseline ?? '(absent)')}`, `${mdCode(s.current ?? '(absent)')}`]))];
     sections.push({ text: `### What changed between the runs\n\n${lines.join('\n')}`, droppable: false });
   }
   const rest = cmp.cells.filter((c) => !bad.includes(c));
-  if (rest.length) sections.push({ text: `<details${bad.length ? '' : ' open'}><summary>All other cells (${rest.length})</summary>\n\n${comparisonTable(rest)}\n\n</details>`, droppable: true });
+  if (rest.length) sections.push({ text: `<details${bad.length ? '' : ' open'}><summary>All other cells (${rest.length})</summary>\n\n${comparisonTable(rest, lfl.same)}\n\n</details>`, droppable: true });
   return fit(sections);
 }
