@@ -57,15 +57,18 @@ describe(`dbmatrix scenario seed (${adapters.join(', ')})`, () => {
     expect(md).toContain('### Diagnosis of each cell');
   });
 
-  (adapters.includes('sqlite') ? test : test.skip)('SQLite: the naive profile fails high-volume inserts, the tuned one does not', () => {
-    const results = readResults(join(dir, 'results.json'));
-    const hvi = (role: 'naive' | 'tuned') => results.cells.find((c) => c.cell.profile === profileFor('sqlite', role) && c.cell.workload === 'high-volume-insert');
-    const naive = hvi('naive');
-    const tuned = hvi('tuned');
-    expect(naive?.state === 'completed' && naive.figures.operations.failed).toBeGreaterThan(0);
-    expect(naive?.state === 'completed' && naive.figures.errors.busy?.count).toBeGreaterThan(0);
-    expect(tuned?.state === 'completed' && tuned.figures.operations).toEqual({ total: 60, succeeded: 60, failed: 0 });
-  });
+  // Declared only when SQLite runs: a test skipped for some selections would fail every CI leg without it.
+  if (adapters.includes('sqlite')) {
+    test('SQLite: the naive profile fails high-volume inserts, the tuned one does not', () => {
+      const results = readResults(join(dir, 'results.json'));
+      const hvi = (role: 'naive' | 'tuned') => results.cells.find((c) => c.cell.profile === profileFor('sqlite', role) && c.cell.workload === 'high-volume-insert');
+      const naive = hvi('naive');
+      const tuned = hvi('tuned');
+      expect(naive?.state === 'completed' && naive.figures.operations.failed).toBeGreaterThan(0);
+      expect(naive?.state === 'completed' && naive.figures.errors.busy?.count).toBeGreaterThan(0);
+      expect(tuned?.state === 'completed' && tuned.figures.operations).toEqual({ total: 60, succeeded: 60, failed: 0 });
+    });
+  }
 });
 
 describe('dbmatrix scenario: bad input', () => {
