@@ -14,6 +14,14 @@ function workflowFiles(): string[] {
     .map((name) => join(WORKFLOW_DIR, name));
 }
 
+/** The scripts in ci/ that the workflow's steps call: the dbmatrix command lines live there. */
+function ciScripts(): string[] {
+  return readdirSync(join(ROOT, 'ci'))
+    .filter((name) => name.endsWith('.sh'))
+    .sort()
+    .map((name) => join('ci', name));
+}
+
 function readWorkflow(file: string): string {
   return readFileSync(join(ROOT, file), 'utf8');
 }
@@ -22,7 +30,7 @@ function formatProblems(problems: LintResult[]): string {
   return problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.message}`).join('\n');
 }
 
-/** One `dbmatrix <subcommand> ...` invocation found in a workflow. */
+/** One `dbmatrix <subcommand> ...` invocation found in a workflow or a CI script. */
 interface Invocation {
   file: string;
   text: string;
@@ -37,10 +45,11 @@ function dbmatrixInvocations(file: string): Invocation[] {
   for (const line of lines) {
     // Comments mention dbmatrix in prose ("dbmatrix merge refuses ..."), which is not a command.
     if (line.trimStart().startsWith('#')) continue;
-    const m = /\bdbmatrix (\w+)(.*)/.exec(line);
+    // `npx dbmatrix run`, or `node bin/dbmatrix.js alternate`; a quoted title such as "dbmatrix: merged" is no command.
+    const m = /\bdbmatrix(?:\.js)? ([a-z][\w-]*)(.*)/.exec(line);
     if (!m) continue;
-    // Flags after a shell separator belong to another command.
-    const own = m[2]!.split(/;|&&|\|\|?/)[0]!;
+    // Flags after a shell separator belong to another command; after ` -- `, to the run that alternate starts.
+    const own = m[2]!.split(/;|&&|\|\|?| -- /)[0]!;
     const flags = [...own.matchAll(/(?:^|\s)(--[A-Za-z][\w-]*)/g)].map((f) => f[1]!);
     found.push({ file, text: `dbmatrix ${m[1]}${own}`.trim(), subcommand: m[1]!, flags });
   }
@@ -76,11 +85,12 @@ describe('GitHub Actions workflows', () => {
     expect(report).toMatch(/needs job "missing" which does not exist/);
   });
 
-  test('dbmatrix command lines use only subcommands and options the CLI defines', () => {
+  test('dbmatrix command lines in the workflows and ci/ scripts use only subcommands and options the CLI defines', () => {
     const program = buildProgram();
     const longOptions = new Map(program.commands.map((c) => [c.name(), new Set(c.options.map((o) => o.long).filter((l) => l !== undefined))]));
-    const invocations = workflowFiles().flatMap(dbmatrixInvocations);
-    expect(invocations.length).toBeGreaterThan(0);
+    const invocations = [...workflowFiles(), ...ciScripts()].flatMap(dbmatrixInvocations);
+    // run (leg.sh), merge, report and compare (report.sh), alternate (base-vs-head.sh): a scan finding fewer has gone blind.
+    expect(new Set(invocations.map((i) => i.subcommand))).toEqual(new Set(['run', 'merge', 'report', 'compare', 'alternate']));
     const problems: string[] = [];
     for (const { file, text, subcommand, flags } of invocations) {
       const options = longOptions.get(subcommand);
