@@ -291,7 +291,8 @@ export function classifyClientSide(err: unknown): ClassifiedError | undefined {
   }
   if (code && NETWORK_CODES.has(code)) return { errorClass: 'connection', retryable: true, code };
   const message = errorMessage(err);
-  if (/Connection terminated|connection.*(closed|lost|ended)|Client has encountered a connection error/i.test(message)) {
+  // pg's connectionTimeoutMillis ends a connect with a bare 'timeout expired' (no code): a loaded server or port proxy, retryable.
+  if (/Connection terminated|connection.*(closed|lost|ended)|Client has encountered a connection error|^timeout expired$/i.test(message)) {
     return { errorClass: 'connection', retryable: true, code };
   }
   return undefined;

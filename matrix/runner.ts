@@ -185,7 +185,10 @@ export class MatrixRun {
       const { total, failed } = figures.operations;
       if (total === 0) reasons.push('no operation was measured');
       else if (failed / total > this.plan.maxErrorRate) {
-        reasons.push(`${failed} of ${total} operations failed (${describeTally(figures.errors)})`);
+        // The commonest class's message goes with the count: a reader of the reason alone can tell what went wrong.
+        const [commonest, group] = Object.entries(figures.errors).sort(([, a], [, b]) => b!.count - a!.count)[0] ?? [];
+        const example = group ? `; ${commonest}, e.g. ${group.sample.split('\n')[0]!.slice(0, 200)}` : '';
+        reasons.push(`${failed} of ${total} operations failed (${describeTally(figures.errors)}${example})`);
       }
       if (this.aborted) reasons.push('interrupted before the cell finished');
     } catch (err) {

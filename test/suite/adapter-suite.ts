@@ -34,8 +34,8 @@ const READBACK: Record<AdapterName, { profile: string; check: (s: Record<string,
 /** Error classes each adapter's real errors must land in. */
 const EXPECTED_CLASSES: Record<AdapterName, ErrorClass[]> = {
   sqlite: ['busy', 'constraint'],
-  postgres: ['deadlock', 'lock-timeout', 'constraint', 'connection'],
-  mysql: ['deadlock', 'lock-timeout', 'constraint', 'connection'],
+  postgres: ['deadlock', 'lock-timeout', 'constraint', 'connection', 'connection'],
+  mysql: ['deadlock', 'lock-timeout', 'constraint', 'connection', 'connection'],
 };
 
 /** Whether one INSERT of more rows than the capabilities allow fails (mysql2 interpolates client-side: no bind limit). */

@@ -1,5 +1,6 @@
 import knexFactory, { type Knex } from 'knex';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, type Socket, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClassifiedError } from '../../adapters/contract';
@@ -48,6 +49,28 @@ async function lockTimeout(knex: Knex, table: string, shortWait: string): Promis
   }
 }
 
+/**
+ * A connection that times out while connecting: a server that accepts TCP and never answers, as a loaded machine's
+ * server (or a container's port proxy) can be for a few seconds while 50 connections open at once.
+ */
+async function connectTimeout(adapter: 'postgres' | 'mysql'): Promise<unknown> {
+  const held = new Set<Socket>();
+  const silent = createServer((socket) => held.add(socket));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  const { port } = silent.address() as AddressInfo;
+  const a = adapterFor(adapter);
+  const profile = a.defaultProfiles[0]!;
+  const url = adapter === 'postgres' ? `postgres://postgres@127.0.0.1:${port}/test` : `mysql://root@127.0.0.1:${port}/test`;
+  const knex = knexFactory(a.knexConfig({ url, provider: 'url' }, { ...profile, session: { ...profile.session, connect_timeout: 300 } } as typeof profile));
+  try {
+    return await rejection(knex.raw('select 1'));
+  } finally {
+    await knex.destroy();
+    for (const socket of held) socket.destroy();
+    await new Promise((r) => silent.close(r));
+  }
+}
+
 /** Real errors from a server adapter, in the order EXPECTED_CLASSES lists them. */
 async function serverErrors(adapter: 'postgres' | 'mysql', shortWait: string, refusedUrl: string): Promise<ClassifiedError[]> {
   const a = adapterFor(adapter);
@@ -66,6 +89,7 @@ async function serverErrors(adapter: 'postgres' | 'mysql', shortWait: string, re
     ];
     const refused = knexFactory(a.knexConfig({ url: refusedUrl, provider: 'url' }, a.defaultProfiles[0]!));
     errors.push(await rejection(refused.raw('select 1')).finally(() => refused.destroy()));
+    errors.push(await connectTimeout(adapter));
     return errors.map((e) => a.classify(e));
   } finally {
     await knex.schema.dropTableIfExists(table);
