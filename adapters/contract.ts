@@ -11,6 +11,7 @@ export const ERROR_CLASSES = [
   'lock-timeout',
   'connection',
   'pool-timeout',
+  'statement-timeout',
   'constraint',
   'other',
 ] as const;
@@ -37,6 +38,8 @@ export const RETRYABLE: Record<ErrorClass, boolean> = {
   'lock-timeout': true,
   connection: true,
   'pool-timeout': true,
+  // A statement stopped for running past its limit would again: retrying only adds load where the server is slowest.
+  'statement-timeout': false,
   constraint: false,
   other: false,
 };

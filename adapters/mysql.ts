@@ -25,6 +25,8 @@ const defaultSession: MysqlSession = { isolation: 'REPEATABLE READ', innodb_lock
 const ERRNO_CLASS: Record<number, Parameters<typeof classified>[0]> = {
   1213: 'deadlock',
   1205: 'lock-timeout',
+  1969: 'statement-timeout', // MariaDB: max_statement_time exceeded
+  3024: 'statement-timeout', // MySQL: max_execution_time exceeded
   1020: 'serialization', // MariaDB: record changed since last read (snapshot isolation)
   1062: 'constraint',
   1048: 'constraint',

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Client } from 'pg';
 import { z } from 'zod';
-import { type Adapter, NamespaceTakenError, type Profile, checkNamespaceName, classified, classifyClientSide, errorCode, quietKnexLog } from './contract';
+import { type Adapter, NamespaceTakenError, type Profile, checkNamespaceName, classified, classifyClientSide, errorCode, errorMessage, quietKnexLog } from './contract';
 import { PROFILE_BASE, onOneConnection, sessionPool } from './shared';
 
 /** Session settings applied to every PostgreSQL connection. */
@@ -34,11 +34,13 @@ const defaultSession: PostgresSession = {
 /** Names of named statements by SQL text: pg parses a named statement once per connection and reuses it. */
 const statementNames = new Map<string, string>();
 
-/** Class-level SQLSTATE prefixes and exact codes, mapped onto the shared taxonomy. */
-function classifySqlState(code: string) {
+/** Class-level SQLSTATE prefixes and exact codes, mapped onto the shared taxonomy; `message` tells apart the causes one code covers. */
+function classifySqlState(code: string, message: string) {
+  // 57014 is any cancelled statement: statement_timeout's, or a cancel request (pg_cancel_backend, a client's cancel).
+  if (code === '57014') return classified(/statement timeout/i.test(message) ? 'statement-timeout' : 'other', code);
   if (code === '40001') return classified('serialization', code);
   if (code === '40P01') return classified('deadlock', code);
-  if (code === '55P03' || code === '57014') return classified('lock-timeout', code);
+  if (code === '55P03') return classified('lock-timeout', code);
   if (code.startsWith('23')) return classified('constraint', code);
   if (code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code)) return classified('connection', code);
   return classified('other', code);
@@ -102,7 +104,7 @@ export const postgres: Adapter<PostgresSession> = {
   classify(err) {
     const code = errorCode(err);
     // SQLSTATE first: a server-side 57P01 also carries a "terminated" message.
-    if (code && /^[0-9A-Z]{5}$/.test(code)) return classifySqlState(code);
+    if (code && /^[0-9A-Z]{5}$/.test(code)) return classifySqlState(code, errorMessage(err));
     return classifyClientSide(err) ?? classified('other', code);
   },
   async readSettings(knex) {

@@ -109,6 +109,9 @@ export interface HealthPolicy {
 /** Event-loop lag above this p99 means the harness, not the database, set the pace. */
 export const CLIENT_LAG_P99_MS = 50;
 
+/** How often the event-loop monitor's timer fires, ms. It records the whole interval between firings, this included. */
+const LAG_RESOLUTION_MS = 10;
+
 /**
  * Samples pool and event loop while a cell measures, counts errors per window, and lowers the number of
  * running workers (SLOT.active) when the pool is exhausted or the error rate passes the threshold.
@@ -120,7 +123,7 @@ export class PoolMonitor {
   private readonly backpressure: BackpressureEvent[] = [];
   private readonly acquire = newLatencyHistogram();
   private readonly pendingAcquireStarts = new Map<number, number>();
-  private readonly lag = monitorEventLoopDelay({ resolution: 10 });
+  private readonly lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   private readonly start = performance.now();
   private readonly machineStart = machineTimes();
   private readonly processStart = process.cpuUsage();
@@ -216,7 +219,9 @@ export class PoolMonitor {
     this.pool?.removeListener('acquireRequest', this.onRequest);
     this.pool?.removeListener('acquireSuccess', this.onSuccess);
     const acquireWaitMs = summarizeLatency(this.acquire);
-    const lag = { p50: this.lag.percentile(50) / 1e6, p99: this.lag.percentile(99) / 1e6, max: this.lag.max / 1e6 };
+    // The delay is what the timer waited beyond its interval: an idle loop's 10.1 ms between firings is 0.1 ms of lag.
+    const delay = (ns: number) => Math.max(0, ns / 1e6 - LAG_RESOLUTION_MS);
+    const lag = { p50: delay(this.lag.percentile(50)), p99: delay(this.lag.percentile(99)), max: delay(this.lag.max) };
     const round = (x: number) => Math.round(x * 100) / 100;
     const reasons: string[] = [];
     if (lag.p99 > CLIENT_LAG_P99_MS) reasons.push(`event-loop lag p99 ${round(lag.p99)} ms: the harness process was busy`);

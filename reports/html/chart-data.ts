@@ -57,6 +57,7 @@ const ERROR_CLASS_COLORS: Record<(typeof ERROR_CLASSES)[number], string> = {
   'lock-timeout': '#edc948',
   connection: '#4e79a7',
   'pool-timeout': '#76b7b2',
+  'statement-timeout': '#ff9da7',
   constraint: '#9c755f',
   other: '#79706e',
 };

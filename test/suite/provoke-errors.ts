@@ -71,6 +71,37 @@ async function connectTimeout(adapter: 'postgres' | 'mysql'): Promise<unknown> {
   }
 }
 
+/** A statement that runs past the session's statement time limit (each flavour names the limit differently). */
+async function statementTimeout(adapter: 'postgres' | 'mysql', knex: Knex, table: string): Promise<unknown> {
+  const trx = await knex.transaction();
+  try {
+    if (adapter === 'postgres') {
+      await trx.raw("SET LOCAL statement_timeout = '100ms'");
+      return await rejection(trx.raw('select pg_sleep(2)'));
+    }
+    // MariaDB's limit is max_statement_time (s), MySQL's max_execution_time (ms). SLEEP inside a WHERE clause: a query
+    // made of SLEEP alone comes back as 1 on MySQL, not as an error, when its limit stops it.
+    await trx.raw('SET SESSION max_statement_time = 0.1').catch(() => trx.raw('SET SESSION max_execution_time = 100'));
+    return await rejection(trx.raw(`select id from ${table} where sleep(1) = 0`));
+  } finally {
+    await trx.rollback().catch(() => {});
+  }
+}
+
+/** A PostgreSQL statement cancelled from another connection (pg_cancel_backend): the same code as a statement timeout, another cause. */
+async function cancelled(knex: Knex): Promise<unknown> {
+  const trx = await knex.transaction();
+  try {
+    const pid = (await trx.raw('select pg_backend_pid() as pid')).rows[0].pid as number;
+    const sleeping = rejection(trx.raw('select pg_sleep(5)'));
+    await new Promise((r) => setTimeout(r, 200));
+    await knex.raw('select pg_cancel_backend(?)', [pid]);
+    return await sleeping;
+  } finally {
+    await trx.rollback().catch(() => {});
+  }
+}
+
 /** Real errors from a server adapter, in the order EXPECTED_CLASSES lists them. */
 async function serverErrors(adapter: 'postgres' | 'mysql', shortWait: string, refusedUrl: string): Promise<ClassifiedError[]> {
   const a = adapterFor(adapter);
@@ -90,6 +121,8 @@ async function serverErrors(adapter: 'postgres' | 'mysql', shortWait: string, re
     const refused = knexFactory(a.knexConfig({ url: refusedUrl, provider: 'url' }, a.defaultProfiles[0]!));
     errors.push(await rejection(refused.raw('select 1')).finally(() => refused.destroy()));
     errors.push(await connectTimeout(adapter));
+    errors.push(await statementTimeout(adapter, knex, table));
+    if (adapter === 'postgres') errors.push(await cancelled(knex));
     return errors.map((e) => a.classify(e));
   } finally {
     await knex.schema.dropTableIfExists(table);
