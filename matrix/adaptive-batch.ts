@@ -14,7 +14,7 @@ export class BatchSizer {
   private current: number;
   private readonly points: TrajectoryPoint[] = [];
   private readonly step: number;
-  private readonly start = performance.now();
+  private start = performance.now();
 
   constructor(
     initial: number,
@@ -23,6 +23,12 @@ export class BatchSizer {
     this.current = adaptive ? Math.min(adaptive.maxRows, Math.max(adaptive.minRows, initial)) : initial;
     this.step = Math.max(1, Math.round(this.current / 10));
     this.points.push([0, this.current]);
+  }
+
+  /** Measuring begins at `start` (performance.now()): the trajectory restarts there from the size the warm-up reached. */
+  startMeasuring(start: number): void {
+    this.start = start;
+    this.points.splice(0, this.points.length, [0, this.current]);
   }
 
   /** Rows the next operation should carry. */

@@ -165,10 +165,8 @@ export class MatrixRun {
       const workers = workload.concurrency === 'single' ? 1 : profile.workers;
       const rate = this.plan.rate ?? null;
       const loopPlan: LoopPlan = { warmupOps: defaultWarmupOps(this.plan, workers), measuredOps: this.plan.ops, retry: profile.retry, rate };
-      // Counters the server cannot show this user are no reason to fail a cell: the diagnosis then has less evidence.
-      const activityBefore = await adapter.readActivity(knex).catch(() => ({}));
       const measured = await this.measure(knex, profile, ref, server, state, control, workers, loopPlan, label);
-      const serverActivity = activityDelta(activityBefore, await adapter.readActivity(knex).catch(() => ({})));
+      const { serverActivity } = measured;
 
       stage = 'verify';
       const verifyStart = now();
@@ -219,7 +217,7 @@ export class MatrixRun {
     workers: number,
     plan: LoopPlan,
     label: string,
-  ): Promise<{ reports: WorkerReport[]; durationMs: number; health: PoolHealth }> {
+  ): Promise<{ reports: WorkerReport[]; durationMs: number; health: PoolHealth; serverActivity: Record<string, number> }> {
     const adapter = adapterFor(profile.adapter as AdapterName);
     if (this.aborted) setPhase(control, PHASE.abort);
     let pending: Promise<WorkerReport[]>[];
@@ -236,6 +234,11 @@ export class MatrixRun {
 
     this.plan.progress.cellStarted(label, this.plan.ops, this.plan.durationMs);
     while (read(control, SLOT.warmed) < workers && !crashed && read(control, SLOT.phase) === PHASE.warmup) await sleep(2);
+    // The server's counters over the measured phase alone: read while every worker waits at the barrier, and again when
+    // the last one is done, so thread start-up, warm-up and verification add nothing to them. Counters the server cannot
+    // show this user are no reason to fail a cell: the diagnosis then has less evidence.
+    const readActivity = () => adapter.readActivity(knex).catch((): Record<string, number> => ({}));
+    const activityBefore = await readActivity();
     // Pools inside threads are out of this thread's sight: pool waits are then not sampled.
     const monitor = new PoolMonitor(threads > 0 ? undefined : knex, control, {
       backpressureErrorRate: profile.backpressureErrorRate,
@@ -259,7 +262,7 @@ export class MatrixRun {
       const reports = settled.flatMap((s) => (s as PromiseFulfilledResult<WorkerReport[]>).value);
       const end = Math.max(start, ...reports.map((r) => r.endedAt));
       const health = monitor.stop(summarizeLatency(mergeHistograms(reports.map((r) => r.attemptLatency))).mean);
-      return { reports, durationMs: end - start, health };
+      return { reports, durationMs: end - start, health, serverActivity: activityDelta(activityBefore, await readActivity()) };
     } finally {
       monitor.stop(0);
       clearTimeout(timer);

@@ -6,6 +6,74 @@ type Verification = NonNullable<Extract<CellResult, { state: 'failed' }>['verifi
 const round = (x: number) => Math.round(x * 10) / 10;
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
+type Health = Figures['health'];
+type Trajectory = Figures['batchTrajectory'];
+
+/** Every `step`-th item, and the last: a long series thinned to about `most` points. */
+function thinned<T>(items: T[], most: number): T[] {
+  const step = Math.max(1, Math.ceil(items.length / most));
+  return items.filter((_, i) => i % step === 0 || i === items.length - 1);
+}
+
+/** Each repeat's start on one time axis: the repeats laid end to end, ms. */
+function offsets(spans: number[]): number[] {
+  return spans.map((_, i) => sum(spans.slice(0, i)));
+}
+
+/** How long a repeat's series run: its measured phase, or its last sample when the monitor stopped after that. */
+function spanOf(f: Figures): number {
+  const h = f.health;
+  const times = [...h.timeline, ...h.windows, ...h.samples, ...h.backpressure].map((p) => p.atMs);
+  return Math.max(f.durationMs, ...times, ...f.batchTrajectory.flatMap((t) => t.points.map(([ms]) => ms)));
+}
+
+/**
+ * Pool health of several repeats as one, on one time axis (the repeats' measured phases end to end): series joined,
+ * cumulative counts carried on, maxima over all, means weighted by operations or time. Percentiles of waits and lag
+ * cannot be merged from summaries, so the worst repeat's stand: a stall in any repeat is a stall.
+ */
+function combineHealth(all: Health[], durations: number[], spans: number[] = durations): Health {
+  const at = offsets(spans);
+  const shift = <T extends { atMs: number }>(series: (h: Health) => T[]) => all.flatMap((h, i) => series(h).map((p) => ({ ...p, atMs: round(p.atMs + at[i]!) })));
+  let carried = { completed: 0, failed: 0 };
+  const timeline = all.flatMap((h, i) => {
+    const base = carried;
+    const last = h.timeline.at(-1) ?? { completed: 0, failed: 0 };
+    carried = { completed: base.completed + last.completed, failed: base.failed + last.failed };
+    return h.timeline.map((p) => ({ atMs: round(p.atMs + at[i]!), completed: p.completed + base.completed, failed: p.failed + base.failed }));
+  });
+  const waits = all.map((h) => h.acquireWaitMs);
+  const waited = sum(waits.map((w) => w.count));
+  const worst = waits.reduce((a, b) => (b.p99 > a.p99 ? b : a));
+  const time = Math.max(1, sum(durations));
+  const weighted = (pick: (h: Health) => number) => Math.round((sum(all.map((h, i) => pick(h) * durations[i]!)) / time) * 100) / 100;
+  const lags = all.map((h) => h.eventLoopLagMs);
+  const label = (i: number, text: string) => `repeat ${i + 1}: ${text}`;
+  return {
+    sampled: all.some((h) => h.sampled),
+    samples: thinned(shift((h) => h.samples), 120),
+    maxUsed: Math.max(...all.map((h) => h.maxUsed)),
+    maxPendingAcquires: Math.max(...all.map((h) => h.maxPendingAcquires)),
+    acquireWaitMs: { ...worst, count: waited, mean: waited > 0 ? Math.round((sum(waits.map((w) => w.mean * w.count)) / waited) * 1000) / 1000 : 0, max: Math.max(...waits.map((w) => w.max)) },
+    windows: shift((h) => h.windows),
+    eventLoopLagMs: { p50: Math.max(...lags.map((l) => l.p50)), p99: Math.max(...lags.map((l) => l.p99)), max: Math.max(...lags.map((l) => l.max)) },
+    backpressure: all.flatMap((h, i) => h.backpressure.map((b) => ({ ...b, atMs: round(b.atMs + at[i]!), reason: label(i, b.reason) }))),
+    clientBound: { flagged: all.some((h) => h.clientBound.flagged), reasons: all.flatMap((h, i) => h.clientBound.reasons.map((r) => label(i, r))) },
+    timeline: thinned(timeline, 200),
+    cpu: { cores: all[0]!.cpu.cores, machineBusy: weighted((h) => h.cpu.machineBusy), harnessCores: weighted((h) => h.cpu.harnessCores) },
+  };
+}
+
+/** Batch-size trajectories of several repeats on one time axis, each worker's points joined. */
+function combineTrajectories(all: Trajectory[], spans: number[]): Trajectory {
+  const at = offsets(spans);
+  const byWorker = new Map<number, [number, number][]>();
+  all.forEach((t, i) => {
+    for (const { workerId, points } of t) byWorker.set(workerId, [...(byWorker.get(workerId) ?? []), ...points.map(([ms, rows]): [number, number] => [round(ms + at[i]!), rows])]);
+  });
+  return [...byWorker].map(([workerId, points]) => ({ workerId, points }));
+}
+
 /** Figures of several repeats as one: counts add up, histograms merge exactly, rates come from the totals. */
 export function combineFigures(all: Figures[]): Figures {
   const first = all[0]!;
@@ -35,12 +103,12 @@ export function combineFigures(all: Figures[]): Figures {
     attemptLatencyMs: summarizeLatency(histograms.attemptLatency),
     retries: mergeCounts(all.map((f) => f.retries)),
     retriedOps: sum(all.map((f) => f.retriedOps)),
-    batchTrajectory: first.batchTrajectory,
+    batchTrajectory: combineTrajectories(all.map((f) => f.batchTrajectory), all.map(spanOf)),
     errors: mergeTallies(all.map((f) => f.errors)),
     warmup: { operations: sum(all.map((f) => f.warmup.operations)), failed: sum(all.map((f) => f.warmup.failed)) },
     loadMs: round(sum(all.map((f) => f.loadMs)) / all.length),
     verifyMs: round(sum(all.map((f) => f.verifyMs)) / all.length),
-    health: first.health,
+    health: combineHealth(all.map((f) => f.health), all.map((f) => f.durationMs), all.map(spanOf)),
     serverActivity: mergeCounts(all.map((f) => f.serverActivity)) as Record<string, number>,
     histograms: {
       latency: encodeHistogram(histograms.latency),

@@ -52,6 +52,24 @@ describe('diagnosis of a real run', () => {
     for (const d of found) expect(md).toContain(`**${d.bottleneck}**`);
   });
 
+  // Server-wide counters: this file runs alone (the report tests run one file at a time), so only this run moves them.
+  describe.each(adapters.filter((a) => a !== 'sqlite'))('%s: evidence from the measured window', (adapter) => {
+    test("the server's counters cover the measured operations only, not the load or the warm-up", async () => {
+      // 300 warm-up INSERTs of 50 rows each write and commit 15 times what the 20 measured ones do: counters read before
+      // the warm-up (as they once were) hold all of that.
+      const { results, file } = await realRun({ adapters: [adapter], workloads: ['insert-bulk'], ops: 20, warmupOps: 300 });
+      rmSync(dirname(file), { recursive: true, force: true });
+      const cell = results.cells[0]!;
+      expect(cell.state).toBe('completed');
+      const activity = cell.state === 'completed' ? cell.figures.serverActivity : {};
+      // Measured here: 281 KB of WAL and 20 commits for the 20 operations, whatever the warm-up; the warm-up alone writes
+      // about 4 MB and commits 300 times.
+      if (adapter === 'postgres') expect(activity.wal_bytes).toBeLessThan(1_000_000);
+      else expect(activity.Handler_commit).toBeLessThan(150);
+      expect(adapter === 'postgres' ? activity.wal_bytes : activity.Handler_commit).toBeGreaterThanOrEqual(20);
+    });
+  });
+
   describe.each(adapters)('%s: provoked limits are named', (adapter) => {
     const { run, expected } = PROVOKED[adapter];
     let diagnoses: ReturnType<typeof diagnoseRun>;

@@ -40,6 +40,8 @@ export interface CellRequest {
   ops?: number;
   /** Measure for this long instead of a number of operations, ms. */
   durationMs?: number;
+  /** Unmeasured operations before measuring starts (8 by default). */
+  warmupOps?: number;
   /** A server other than the suite's (a throwaway one for restarts). */
   server?: ServerAddress;
   /** Run id (random by default). */
@@ -75,7 +77,7 @@ export async function runCells(req: CellRequest): Promise<{ results: CellResult[
     sqliteDir,
     ops: req.durationMs ? null : (req.ops ?? 100),
     durationMs: req.durationMs ?? null,
-    warmupOps: 8,
+    warmupOps: req.warmupOps ?? 8,
     maxErrorRate: 0,
     progress: silentProgress,
     threads: (sharedThreads ??= new ThreadPool()),

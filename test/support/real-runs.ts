@@ -26,6 +26,8 @@ export interface RealRunRequest {
   settings?: string[];
   /** Also ask each database the conformance cases. */
   conformance?: boolean;
+  /** Unmeasured operations before measuring starts (8 by default). */
+  warmupOps?: number;
 }
 
 /** A run through runMatrix, as `dbmatrix run` does it, on the suite's servers; returns the results and the results.json path. */
@@ -44,7 +46,7 @@ export async function realRun(req: RealRunRequest): Promise<{ results: RunResult
     settings: [...targets.flatMap(smallScale), ...(req.settings ?? [])],
     ops: req.ops,
     durationMs: null,
-    warmupOps: 8,
+    warmupOps: req.warmupOps ?? 8,
     maxErrorRate: 0,
     repeats: req.repeats ?? 1,
     conformance: req.conformance,
