@@ -73,16 +73,18 @@ describe('open-loop schedule', () => {
   });
 
   test('ahead of schedule a worker waits for each due time, and starts close to it', async () => {
-    const r = await measure(knex, { rate: 100, ops: 20 });
+    // Due every 50 ms: far apart enough that a busy machine's timer slack (9 ms median once, with two test runs and a
+    // CI leg on two cores) stays well inside half an interval, while a start off by a slot would not.
+    const r = await measure(knex, { rate: 20, ops: 20 });
     expect(r.starts).toHaveLength(20);
-    const late = r.starts.map((s, k) => s - (r.t0 + k * 10));
+    const late = r.starts.map((s, k) => s - (r.t0 + k * 50));
     // Never early; late by timer slack only: typically 0.01 ms here, a few ms now and then (GC), tens of ms on a
     // machine busy with other tests, so the median carries the precision and the maximum is generous.
     expect(Math.min(...late)).toBeGreaterThanOrEqual(-0.05);
-    expect([...late].sort((a, b) => a - b)[10]).toBeLessThan(5);
-    expect(Math.max(...late)).toBeLessThan(100);
+    expect([...late].sort((a, b) => a - b)[10]).toBeLessThan(25);
+    expect(Math.max(...late)).toBeLessThan(250);
     expect(r.reports[0]!.endedAt).toBeGreaterThan(0);
-    expect(latency(r).p50).toBeLessThan(15);
+    expect(latency(r).p50).toBeLessThan(40);
   });
 
   test('a stalled operation shows in the latency of every operation due behind it (open loop), and only in its own in a closed loop', async () => {
