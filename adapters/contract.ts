@@ -255,8 +255,21 @@ export interface Adapter<Session extends Record<string, unknown> = Record<string
   afterFailure?(knex: Knex): Promise<void>;
   /** Server-wide cumulative counters (commits, log flushes, lock waits); their change over a cell is evidence for the diagnosis. Empty where the database keeps none. */
   readActivity(knex: Knex): Promise<Record<string, number>>;
+  /**
+   * One look at the server's sessions running statements on tables named with `prefix` (this run's): how many there
+   * are, and which wait events hold those that wait for a lock. Absent where there is no server to ask (SQLite).
+   */
+  sampleLockWaits?(knex: Knex, prefix: string): Promise<LockWaitSample>;
   /** A namespace of its own on a server for a user's test suite, as dbmatrix/jest makes and removes it. */
   testNamespaces: TestNamespaces<Session>;
+}
+
+/** The run's sessions on a server at one moment. */
+export interface LockWaitSample {
+  /** Sessions of the run in a statement or transaction. */
+  sessions: number;
+  /** Of those, the ones waiting for a lock, by what they wait on (PostgreSQL's wait event, 'row lock' on InnoDB). */
+  waiting: Record<string, number>;
 }
 
 /** The error's own message, whatever was thrown. */

@@ -133,6 +133,19 @@ export const mysql: Adapter<MysqlSession> = {
     const [rows] = await knex.raw(`SHOW GLOBAL STATUS WHERE Variable_name IN (${names.map(() => '?').join(',')})`, names);
     return Object.fromEntries((rows as { Variable_name: string; Value: string }[]).map((r) => [r.Variable_name, Number(r.Value)]));
   },
+  async sampleLockWaits(knex, prefix) {
+    // InnoDB's open transactions: one in LOCK WAIT is blocked on a row lock (or a table's) until it is granted or
+    // innodb_lock_wait_timeout ends it. The statement text names the run's tables, as in the processlist.
+    const [rows] = await knex.raw(
+      `select trx_state as state, count(*) as n from information_schema.innodb_trx
+        where trx_query like ? and trx_mysql_thread_id <> connection_id() group by trx_state`,
+      [`%${prefix}%`],
+    );
+    const counts = rows as { state: string; n: number | string }[];
+    const waiting = Number(counts.find((r) => r.state === 'LOCK WAIT')?.n ?? 0);
+    const byWait: Record<string, number> = waiting > 0 ? { 'row lock': waiting } : {};
+    return { sessions: counts.reduce((n, r) => n + Number(r.n), 0), waiting: byWait };
+  },
   async serverVersion(knex) {
     const [rows] = await knex.raw('select version() as v');
     const v = String(rows[0].v);

@@ -131,6 +131,20 @@ export const postgres: Adapter<PostgresSession> = {
     const result = await knex.raw(`select (pg_current_wal_lsn() - '0/0'::pg_lsn)::float8 as wal_bytes`);
     return { wal_bytes: Number(result.rows[0].wal_bytes) };
   },
+  async sampleLockWaits(knex, prefix) {
+    // A backend blocked on a heavyweight lock (a row's transaction, a table, a tuple) shows wait_event_type 'Lock' for as
+    // long as it waits, with no error before lock_timeout: the only place such a wait can be seen while it happens.
+    const result = await knex.raw(
+      `select wait_event_type, wait_event, count(*)::int as n from pg_stat_activity
+        where query like ? and state in ('active', 'idle in transaction') and pid <> pg_backend_pid()
+        group by 1, 2`,
+      [`%${prefix}%`],
+    );
+    const rows = result.rows as { wait_event_type: string | null; wait_event: string | null; n: number }[];
+    const waiting: Record<string, number> = {};
+    for (const r of rows) if (r.wait_event_type === 'Lock') waiting[r.wait_event ?? 'lock'] = (waiting[r.wait_event ?? 'lock'] ?? 0) + r.n;
+    return { sessions: rows.reduce((n, r) => n + r.n, 0), waiting };
+  },
   async serverVersion(knex) {
     const result = await knex.raw('show server_version');
     return `PostgreSQL ${result.rows[0].server_version}`;

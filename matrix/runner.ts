@@ -5,10 +5,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Adapter, type Profile, type ServerAddress, errorMessage, redactedUrl } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
 import { combineRepeats } from '../reports/combine';
-import type { CellResult, Figures } from '../reports/results-schema';
+import type { CellResult, Figures, LockWaits } from '../reports/results-schema';
 import { PHASE, SLOT, markMeasureStart, newControl, read, setPhase } from './control';
 import { describeTally, encodeHistogram, mergeCounts, mergeHistograms, mergeTallies, scrub, summarizeLatency } from './metrics';
 import { OwnedTables, cellContext, tablePrefix } from './namespace';
+import { lockWaitSampler } from './lock-waits';
 import { type PoolHealth, PoolMonitor } from './pool-health';
 import { type Shard, inShard } from './shard';
 import type { ProgressSink } from './progress';
@@ -166,7 +167,7 @@ export class MatrixRun {
       const rate = this.plan.rate ?? null;
       const loopPlan: LoopPlan = { warmupOps: defaultWarmupOps(this.plan, workers), measuredOps: this.plan.ops, retry: profile.retry, rate };
       const measured = await this.measure(knex, profile, ref, server, state, control, workers, loopPlan, label);
-      const { serverActivity } = measured;
+      const { serverActivity, lockWaits } = measured;
 
       stage = 'verify';
       const verifyStart = now();
@@ -177,7 +178,7 @@ export class MatrixRun {
         clientThreads: Math.max(1, threadsFor(adapter, profile, workers)),
         ...(rate ? { mode: 'open-loop' as const, targetRate: rate } : { mode: 'closed-loop' as const }),
       };
-      figures = buildFigures(measured.reports, measured.durationMs, ran, loadMs, now() - verifyStart, measured.health, serverActivity);
+      figures = buildFigures(measured.reports, measured.durationMs, ran, loadMs, now() - verifyStart, measured.health, serverActivity, lockWaits);
 
       if (!verification.ok) reasons.push(`data did not verify: ${verification.problems.join('; ')}`);
       const { total, failed } = figures.operations;
@@ -217,7 +218,7 @@ export class MatrixRun {
     workers: number,
     plan: LoopPlan,
     label: string,
-  ): Promise<{ reports: WorkerReport[]; durationMs: number; health: PoolHealth; serverActivity: Record<string, number> }> {
+  ): Promise<{ reports: WorkerReport[]; durationMs: number; health: PoolHealth; serverActivity: Record<string, number>; lockWaits?: LockWaits }> {
     const adapter = adapterFor(profile.adapter as AdapterName);
     if (this.aborted) setPhase(control, PHASE.abort);
     let pending: Promise<WorkerReport[]>[];
@@ -239,6 +240,7 @@ export class MatrixRun {
     // show this user are no reason to fail a cell: the diagnosis then has less evidence.
     const readActivity = () => adapter.readActivity(knex).catch((): Record<string, number> => ({}));
     const activityBefore = await readActivity();
+    const lockWaits = lockWaitSampler(adapter, server, profile, tablePrefix(this.plan.runId));
     // Pools inside threads are out of this thread's sight: pool waits are then not sampled.
     const monitor = new PoolMonitor(threads > 0 ? undefined : knex, control, {
       backpressureErrorRate: profile.backpressureErrorRate,
@@ -262,8 +264,10 @@ export class MatrixRun {
       const reports = settled.flatMap((s) => (s as PromiseFulfilledResult<WorkerReport[]>).value);
       const end = Math.max(start, ...reports.map((r) => r.endedAt));
       const health = monitor.stop(summarizeLatency(mergeHistograms(reports.map((r) => r.attemptLatency))).mean);
-      return { reports, durationMs: end - start, health, serverActivity: activityDelta(activityBefore, await readActivity()) };
+      const serverActivity = activityDelta(activityBefore, await readActivity());
+      return { reports, durationMs: end - start, health, serverActivity, ...(lockWaits ? { lockWaits: await lockWaits.stop() } : {}) };
     } finally {
+      await lockWaits?.stop();
       monitor.stop(0);
       clearTimeout(timer);
       clearInterval(ticker);
@@ -286,6 +290,7 @@ function buildFigures(
   verifyMs: number,
   health: PoolHealth,
   serverActivity: Record<string, number>,
+  lockWaits: LockWaits | undefined,
 ): Figures {
   const succeeded = reports.reduce((n, r) => n + r.succeeded, 0);
   const failed = reports.reduce((n, r) => n + r.failed, 0);
@@ -319,6 +324,7 @@ function buildFigures(
     loadMs: round(loadMs),
     verifyMs: round(verifyMs),
     health,
+    ...(lockWaits ? { lockWaits } : {}),
     serverActivity,
     histograms: { latency: encodeHistogram(latency), failedLatency: encodeHistogram(failedLatency), attemptLatency: encodeHistogram(attemptLatency) },
     samples: [{ opsPerSec, rowsPerSec, p50: latencyMs.p50, p99: latencyMs.p99, durationMs: round(durationMs), failed }],

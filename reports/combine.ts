@@ -74,6 +74,16 @@ function combineTrajectories(all: Trajectory[], spans: number[]): Trajectory {
   return [...byWorker].map(([workerId, points]) => ({ workerId, points }));
 }
 
+/** Lock-wait samples of several repeats as one: they add up. */
+function combineLockWaits(all: NonNullable<Figures['lockWaits']>[]): NonNullable<Figures['lockWaits']> {
+  return {
+    samples: sum(all.map((w) => w.samples)),
+    sessions: sum(all.map((w) => w.sessions)),
+    waiting: sum(all.map((w) => w.waiting)),
+    byWait: mergeCounts(all.map((w) => w.byWait)) as Record<string, number>,
+  };
+}
+
 /** Figures of several repeats as one: counts add up, histograms merge exactly, rates come from the totals. */
 export function combineFigures(all: Figures[]): Figures {
   const first = all[0]!;
@@ -109,6 +119,7 @@ export function combineFigures(all: Figures[]): Figures {
     loadMs: round(sum(all.map((f) => f.loadMs)) / all.length),
     verifyMs: round(sum(all.map((f) => f.verifyMs)) / all.length),
     health: combineHealth(all.map((f) => f.health), all.map((f) => f.durationMs), all.map(spanOf)),
+    ...(all.every((f) => f.lockWaits) ? { lockWaits: combineLockWaits(all.map((f) => f.lockWaits!)) } : {}),
     serverActivity: mergeCounts(all.map((f) => f.serverActivity)) as Record<string, number>,
     histograms: {
       latency: encodeHistogram(histograms.latency),

@@ -36,6 +36,10 @@ type Rule = (c: Context) => Omit<Diagnosis, 'cell'> | null;
 
 /** A machine busier than this has no CPU to give to more workers. */
 const BUSY_MACHINE = 0.85;
+/** A run whose sessions were seen waiting for locks this share of the time they were seen at all is held by locks. */
+const LOCK_WAIT_SHARE = 0.2;
+/** Fewer lock-wait samples than this are too few to go on. */
+const MIN_LOCK_SAMPLES = 3;
 /** Commits of at most this many rows pay the flush for little work. */
 const SMALL_COMMIT_ROWS = 10;
 
@@ -57,8 +61,16 @@ const lockBound: Rule = (c) => {
   const alone = f.workers <= 1;
   const rowLockWaits = alone ? 0 : (f.serverActivity.Innodb_row_lock_waits ?? 0);
   const deadlocks = alone ? 0 : (f.serverActivity.Innodb_deadlocks ?? 0);
-  if ((failures + retries) / ops < 0.01 && rowLockWaits / ops < 0.05 && deadlocks === 0) return null;
+  const sampled = f.lockWaits && f.lockWaits.samples >= MIN_LOCK_SAMPLES && f.lockWaits.sessions > 0 ? f.lockWaits : undefined;
+  const waitShare = sampled ? sampled.waiting / sampled.sessions : 0;
+  if ((failures + retries) / ops < 0.01 && rowLockWaits / ops < 0.05 && deadlocks === 0 && waitShare < LOCK_WAIT_SHARE) return null;
   const evidence: string[] = [];
+  const waitedOn = sampled ? Object.entries(sampled.byWait).sort(([, a], [, b]) => b - a) : [];
+  if (sampled && waitShare > 0) {
+    evidence.push(
+      `sampled every 100 ms while measuring, ${pct(waitShare)} of the run's busy sessions were waiting for a lock (${num(sampled.waiting / sampled.samples)} of ${num(sampled.sessions / sampled.samples)} on average; ${waitedOn.map(([k, n]) => `${k} ${int(n)}`).join(', ')})`,
+    );
+  }
   const byClass = (pick: (k: (typeof LOCK_ERROR_CLASSES)[number]) => number) =>
     LOCK_ERROR_CLASSES.filter((k) => pick(k) > 0)
       .map((k) => `${k} ${int(pick(k))}`)
@@ -75,6 +87,9 @@ const lockBound: Rule = (c) => {
     recommendation = 'busy_timeout is 0, so a writer fails at once instead of waiting for the lock: set busy_timeout (the default profile uses 5000 ms) and keep retries on';
   } else if (isSqlite(c)) {
     recommendation = `SQLite lets one writer at a time hold its lock: fewer writer threads (now ${f.workers}), or more rows per transaction so the lock is taken less often`;
+  } else if (waitShare >= LOCK_WAIT_SHARE && waitedOn[0]?.[0] === 'relation') {
+    // Waits on a whole table: something outside the workload holds it (a LOCK TABLE, a migration, a long DDL transaction).
+    recommendation = 'the workers queued for a lock on a whole table, which the workload never takes: find the holder (pg_blocking_pids() in pg_stat_activity): a migration, a LOCK TABLE or a long transaction, and keep it out of busy hours';
   } else {
     recommendation = `${f.workers} workers contend for the same rows: shorter transactions, fewer workers on hot rows, and retries with backoff for deadlocks and serialization failures`;
   }

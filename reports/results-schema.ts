@@ -59,6 +59,14 @@ const sampleSchema = z.object({
 }).describe('The figures of one repeat of a cell; compare uses their spread as the noise of the measurement.').meta({ id: 'RepeatSample' });
 export type Sample = z.infer<typeof sampleSchema>;
 
+const lockWaitsSchema = z.object({
+  samples: z.number().int().describe('Looks at the server\'s sessions, every 100 ms while measuring.'),
+  sessions: z.number().int().describe('The run\'s sessions in a statement or transaction, summed over the samples.'),
+  waiting: z.number().int().describe('Of those, the ones waiting for a lock, summed over the samples.'),
+  byWait: z.record(z.string(), z.number()).describe('Waiting sessions by what they waited on (PostgreSQL\'s wait event: transactionid, relation, tuple…; InnoDB: row lock).'),
+}).describe('Lock waits of the run\'s own sessions, sampled from the server while measuring (pg_stat_activity, information_schema.innodb_trx): a wait that ends in time raises no error.').meta({ id: 'LockWaits' });
+export type LockWaits = z.infer<typeof lockWaitsSchema>;
+
 export const figuresSchema = z.object({
   workers: z.number().describe('Concurrent workers that ran.'),
   driverPath: z
@@ -87,6 +95,7 @@ export const figuresSchema = z.object({
   loadMs: z.number().describe('Time to create tables and load data, ms.'),
   verifyMs: z.number().describe('Time verify() took, ms.'),
   health: healthSchema.describe('Pool health, error windows, event-loop lag and backpressure; with several repeats, pooled on one time axis (the repeats\' measured phases end to end), the wait and lag percentiles the worst repeat\'s.'),
+  lockWaits: lockWaitsSchema.optional().describe('Sampled lock waits of the run\'s sessions; absent for SQLite and in older files.'),
   serverActivity: z.record(z.string(), z.number()).describe('Change of the server\'s own cumulative counters over the measured phase (commits, log flushes, lock waits; server-wide, so other clients count too); empty for SQLite.'),
   histograms: histogramsSchema.describe('The latency histograms the summaries above come from.'),
   samples: z.array(sampleSchema).min(1).describe('One entry per repeat of the cell, in the order they ran.'),

@@ -1,5 +1,8 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { newRunId, tablePrefix } from '../../matrix/namespace';
+import { LIST_TABLES, directKnex } from '../support/cells';
 import type { AdapterName } from '../../adapters/registry';
 import type { WorkloadName } from '../../matrix/workloads/registry';
 import { type Bottleneck, diagnoseRun } from '../../reports/diagnosis';
@@ -67,6 +70,50 @@ describe('diagnosis of a real run', () => {
       if (adapter === 'postgres') expect(activity.wal_bytes).toBeLessThan(1_000_000);
       else expect(activity.Handler_commit).toBeLessThan(150);
       expect(adapter === 'postgres' ? activity.wal_bytes : activity.Handler_commit).toBeGreaterThanOrEqual(20);
+    });
+  });
+
+  // A lock held by another session for 1.5 s of a 3 s run: the workers wait without an error (lock_timeout and
+  // innodb_lock_wait_timeout are 10 s), so only the sampled waits can show it. Hot rows spread over 1,000 keep the
+  // workers from blocking each other, so the same cell without the holder is the negative control.
+  describe.each(adapters.filter((a): a is 'postgres' | 'mysql' => a !== 'sqlite'))('%s: a lock held outside the run', (adapter) => {
+    const HOLD = { postgres: (t: string) => `lock table ${t} in exclusive mode`, mysql: (t: string) => `select id from ${t} for update` };
+    const cell = async (holdLock: boolean) => {
+      const runId = newRunId();
+      const holder = async () => {
+        const knex = directKnex(adapter);
+        try {
+          const table = `${tablePrefix(runId)}hot`;
+          while (!(await LIST_TABLES[adapter](knex, table)).includes(table)) await sleep(20);
+          await sleep(700); // past the load and the warm-up, into the measured phase
+          await knex.transaction(async (trx) => {
+            await trx.raw(HOLD[adapter](table));
+            await sleep(1500);
+          });
+        } finally {
+          await knex.destroy();
+        }
+      };
+      const run = realRun({ adapters: [adapter], workloads: ['hot-row-update'], ops: 0, durationMs: 3000, runId, settings: [`${adapter}.hotRows=1000`] });
+      const [{ results, file }] = await Promise.all([run, holdLock ? holder() : Promise.resolve()]);
+      rmSync(dirname(file), { recursive: true, force: true });
+      return { result: results.cells[0]!, diagnosis: diagnoseRun(results)[0]! };
+    };
+
+    test('held: lock-bound, with the sampled waits as evidence', async () => {
+      const { result, diagnosis } = await cell(true);
+      expect(result.state).toBe('completed');
+      expect(diagnosis.bottleneck).toBe('lock-bound');
+      expect(diagnosis.evidence.join('\n')).toMatch(adapter === 'postgres' ? /were waiting for a lock .*relation \d/ : /were waiting for a lock .*row lock \d/);
+      if (adapter === 'postgres') expect(diagnosis.recommendation).toMatch(/pg_blocking_pids/);
+    });
+
+    test('not held: the same cell is not lock-bound', async () => {
+      const { result, diagnosis } = await cell(false);
+      expect(result.state).toBe('completed');
+      expect(diagnosis.bottleneck).not.toBe('lock-bound');
+      const waits = result.state === 'completed' ? result.figures.lockWaits : undefined;
+      expect(waits?.samples).toBeGreaterThan(10);
     });
   });
 

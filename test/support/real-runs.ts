@@ -20,6 +20,10 @@ export interface RealRunRequest {
   workloads: WorkloadName[];
   /** Measured operations per cell and repeat. */
   ops: number;
+  /** Measure for this long instead, ms (`ops` is then ignored). */
+  durationMs?: number;
+  /** Run id, for a test that must find the run's tables (random by default). */
+  runId?: string;
   /** Times each cell runs. */
   repeats?: number;
   /** `--set` values after the small-scale ones. */
@@ -38,14 +42,14 @@ export async function realRun(req: RealRunRequest): Promise<{ results: RunResult
     const url = process.env[urlVariable(a)];
     if (url) urls[a] = url;
   }
-  const runId = newRunId();
+  const runId = req.runId ?? newRunId();
   return runMatrix({
     adapters: req.adapters,
     profiles: req.profiles,
     workloads: req.workloads,
     settings: [...targets.flatMap(smallScale), ...(req.settings ?? [])],
-    ops: req.ops,
-    durationMs: null,
+    ops: req.durationMs ? null : req.ops,
+    durationMs: req.durationMs ?? null,
     warmupOps: req.warmupOps ?? 8,
     maxErrorRate: 0,
     repeats: req.repeats ?? 1,
