@@ -161,9 +161,12 @@ export const sqlite: Adapter<SqliteSession> = {
     }
     return settings;
   },
-  async readActivity() {
-    // SQLite keeps no server-wide counters; its diagnosis rests on errors, settings and CPU.
-    return {};
+  async readActivity(knex) {
+    // SQLite keeps no counters of commits or syncs. data_version, read on this connection, moves when another connection
+    // (a writer thread) has committed since this one last looked: by how much is not a count, but a measured phase that
+    // leaves it unchanged committed nothing.
+    const rows = (await knex.raw('PRAGMA data_version')) as { data_version: number }[];
+    return { data_version: Number(rows[0]?.data_version ?? 0) };
   },
   async serverVersion(knex) {
     const rows = (await knex.raw('select sqlite_version() as v')) as { v: string }[];

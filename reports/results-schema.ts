@@ -96,7 +96,7 @@ export const figuresSchema = z.object({
   verifyMs: z.number().describe('Time verify() took, ms.'),
   health: healthSchema.describe('Pool health, error windows, event-loop lag and backpressure; with several repeats, pooled on one time axis (the repeats\' measured phases end to end), the wait and lag percentiles the worst repeat\'s.'),
   lockWaits: lockWaitsSchema.optional().describe('Sampled lock waits of the run\'s sessions; absent for SQLite and in older files.'),
-  serverActivity: z.record(z.string(), z.number()).describe('Change of the server\'s own cumulative counters over the measured phase (commits, log flushes, lock waits; server-wide, so other clients count too); empty for SQLite.'),
+  serverActivity: z.record(z.string(), z.number()).describe('Change of the server\'s own cumulative counters over the measured phase (commits, log flushes, lock waits; server-wide, so other clients count too); for SQLite, data_version: above 0 when the writer threads committed.'),
   histograms: histogramsSchema.describe('The latency histograms the summaries above come from.'),
   samples: z.array(sampleSchema).min(1).describe('One entry per repeat of the cell, in the order they ran.'),
 }).describe('Measured figures of one cell; warm-up is excluded from all of them.').meta({ id: 'Figures' });

@@ -1,5 +1,6 @@
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { newRunId, tablePrefix } from '../../matrix/namespace';
 import { LIST_TABLES, directKnex } from '../support/cells';
@@ -114,6 +115,69 @@ describe('diagnosis of a real run', () => {
       expect(diagnosis.bottleneck).not.toBe('lock-bound');
       const waits = result.state === 'completed' ? result.figures.lockWaits : undefined;
       expect(waits?.samples).toBeGreaterThan(10);
+    });
+  });
+
+  // The same SQL script twice on a profile whose every commit waits for the disk: reading rows commits nothing, so only
+  // the updating one may be commit-bound. The settings alone cannot tell them apart; the database's counters can.
+  describe.each(adapters)('%s: commit-bound only where commits were measured', (adapter) => {
+    const DURABLE = { sqlite: 'sqlite-delete', postgres: 'postgres-default', mysql: 'mysql-default' } as const;
+    const script = (name: string, sql: string, verify: string) => `name: ${name}
+tables:
+  items: CREATE TABLE {{items}} (id INTEGER PRIMARY KEY, hits INTEGER NOT NULL)
+load:
+  rows: 500
+  sql: INSERT INTO {{items}} (id, hits) VALUES (:id, 0)
+params:
+  id: { sequence: { start: 1 } }
+  key: { uniform: { min: 1, max: 500 } }
+statements:
+  - name: op
+    weight: 1
+    sql: ${sql}
+verify:
+  - sql: ${verify}
+`;
+    let diagnoses: ReturnType<typeof diagnoseRun>;
+    beforeAll(async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'dbmatrix-scripts-'));
+      const reader = join(dir, 'reader.yaml');
+      const writer = join(dir, 'writer.yaml');
+      writeFileSync(reader, script('reader', 'SELECT hits FROM {{items}} WHERE id = :key', 'SELECT COUNT(*) AS n FROM {{items}}\n    equals: load'));
+      writeFileSync(writer, script('writer', 'UPDATE {{items}} SET hits = hits + 1 WHERE id = :key', 'SELECT SUM(hits) AS n FROM {{items}}\n    equals: op'));
+      const profile = DURABLE[adapter];
+      // One SQLite writer: with more, a rollback journal's lock waits would come first.
+      const settings = adapter === 'sqlite' ? [`${profile}.workers=1`] : [];
+      try {
+        const { results, file } = await realRun({ adapters: [adapter], profiles: [profile], workloads: [reader, writer] as WorkloadName[], ops: 200, settings });
+        rmSync(dirname(file), { recursive: true, force: true });
+        for (const c of results.cells) expect({ cell: c.cell.workload, state: c.state }).toEqual({ cell: c.cell.workload, state: 'completed' });
+        diagnoses = diagnoseRun(results);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    test('the updating script is commit-bound', () => {
+      expect(diagnoses.find((d) => d.cell.workload === 'writer')!.bottleneck).toBe('commit-bound');
+    });
+
+    test('the reading script, on the same durable profile, is not', () => {
+      expect(diagnoses.find((d) => d.cell.workload === 'reader')!.bottleneck).not.toBe('commit-bound');
+    });
+  });
+
+  // Every commit waiting for the disk against commits that return first. MySQL has no such profile: its setting
+  // (innodb_flush_log_at_trx_commit) is the server's, not a session's.
+  const RELAXED = { sqlite: ['sqlite-delete', 'sqlite-wal'], postgres: ['postgres-default', 'postgres-async-commit'] } as const;
+  describe.each(adapters.filter((a): a is keyof typeof RELAXED => a in RELAXED))('%s: durable commits against relaxed ones', (adapter) => {
+    test('one-row inserts are commit-bound when each commit waits for the disk, and not when it does not', async () => {
+      const [durable, relaxed] = RELAXED[adapter];
+      const { results, file } = await realRun({ adapters: [adapter], profiles: [durable, relaxed], workloads: ['insert-sequential'], ops: 200 });
+      rmSync(dirname(file), { recursive: true, force: true });
+      const found = diagnoseRun(results);
+      const of = (profile: string) => found.find((d) => d.cell.profile === profile)!.bottleneck;
+      expect({ [durable]: of(durable), relaxedIsCommitBound: of(relaxed) === 'commit-bound' }).toEqual({ [durable]: 'commit-bound', relaxedIsCommitBound: false });
     });
   });
 
