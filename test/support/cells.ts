@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Profile, ServerAddress } from '../../adapters/contract';
 import { type AdapterName, adapterFor } from '../../adapters/registry';
 import { resolveProfiles } from '../../matrix/profiles';
-import { silentProgress } from '../../matrix/progress';
+import { type ProgressSink, silentProgress } from '../../matrix/progress';
 import { newRunId } from '../../matrix/namespace';
 import { MatrixRun } from '../../matrix/runner';
 import { ThreadPool } from '../../matrix/workers';
@@ -48,6 +48,8 @@ export interface CellRequest {
   runId?: string;
   /** Directory for SQLite files (a fresh temporary one by default, removed afterwards). */
   sqliteDir?: string;
+  /** Where progress goes (nowhere by default); a fault test watches it to strike once measuring has begun. */
+  progress?: ProgressSink;
 }
 
 /** Worker threads shared by every run of a test file: starting them costs far more than a small cell. */
@@ -79,7 +81,7 @@ export async function runCells(req: CellRequest): Promise<{ results: CellResult[
     durationMs: req.durationMs ?? null,
     warmupOps: req.warmupOps ?? 8,
     maxErrorRate: 0,
-    progress: silentProgress,
+    progress: req.progress ?? silentProgress,
     threads: (sharedThreads ??= new ThreadPool()),
   });
   try {
