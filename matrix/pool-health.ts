@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { cpus } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { SLOT, read } from './control';
 import { type LatencySummary, newLatencyHistogram, summarizeLatency } from './metrics';
 
@@ -64,6 +64,8 @@ export interface PoolHealth {
   windows: ErrorWindow[];
   /** Delay of this process's event loop (the client side), ms. */
   eventLoopLagMs: { p50: number; p99: number; max: number };
+  /** Share of the measured time (0 to 1) this process's event loop spent running callbacks rather than waiting for I/O. */
+  eventLoopBusy: number;
   /** When and why the number of running workers changed. */
   backpressure: BackpressureEvent[];
   /** Whether the client, not the database, limited the cell, and why. */
@@ -106,8 +108,19 @@ export interface HealthPolicy {
   poolMax: number;
 }
 
-/** Event-loop lag above this p99 means the harness, not the database, set the pace. */
+/** Event-loop lag above this p99 means callbacks waited long to run. */
 export const CLIENT_LAG_P99_MS = 50;
+
+/**
+ * Busy share of the event loop from which lag counts as the harness setting the pace. A loop that waits for
+ * the database most of the time and lags once (a GC pause, a descheduled process) did not set it.
+ */
+export const CLIENT_LOOP_BUSY = 0.7;
+
+/** Whether lag and busy share together say the harness, not the database, set the pace. */
+export function loopBound(h: Pick<PoolHealth, 'eventLoopLagMs' | 'eventLoopBusy'>): boolean {
+  return h.eventLoopLagMs.p99 > CLIENT_LAG_P99_MS && h.eventLoopBusy >= CLIENT_LOOP_BUSY;
+}
 
 /** How often the event-loop monitor's timer fires, ms. It records the whole interval between firings, this included. */
 const LAG_RESOLUTION_MS = 10;
@@ -125,6 +138,7 @@ export class PoolMonitor {
   private readonly pendingAcquireStarts = new Map<number, number>();
   private readonly lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   private readonly start = performance.now();
+  private readonly loopStart = performance.eventLoopUtilization();
   private readonly machineStart = machineTimes();
   private readonly processStart = process.cpuUsage();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -223,8 +237,11 @@ export class PoolMonitor {
     const delay = (ns: number) => Math.max(0, ns / 1e6 - LAG_RESOLUTION_MS);
     const lag = { p50: delay(this.lag.percentile(50)), p99: delay(this.lag.percentile(99)), max: delay(this.lag.max) };
     const round = (x: number) => Math.round(x * 100) / 100;
+    const busy = round(performance.eventLoopUtilization(this.loopStart).utilization);
     const reasons: string[] = [];
-    if (lag.p99 > CLIENT_LAG_P99_MS) reasons.push(`event-loop lag p99 ${round(lag.p99)} ms: the harness process was busy`);
+    if (loopBound({ eventLoopLagMs: lag, eventLoopBusy: busy })) {
+      reasons.push(`event-loop lag p99 ${round(lag.p99)} ms with the loop busy ${Math.round(busy * 100)}% of the time: the harness process was busy`);
+    }
     if (acquireWaitMs.count > 0 && attemptMeanMs > 0 && acquireWaitMs.mean > attemptMeanMs / 2) {
       reasons.push(`queries waited ${acquireWaitMs.mean} ms on average for a connection, against ${round(attemptMeanMs)} ms per attempt: the pool is too small`);
     }
@@ -249,6 +266,7 @@ export class PoolMonitor {
       acquireWaitMs,
       windows: this.windows,
       eventLoopLagMs: { p50: round(lag.p50), p99: round(lag.p99), max: round(lag.max) },
+      eventLoopBusy: busy,
       backpressure: this.backpressure,
       clientBound: { flagged: reasons.length > 0, reasons },
       timeline: this.timeline.filter((_, i) => i % timelineStep === 0 || i === last),

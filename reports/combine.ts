@@ -57,6 +57,7 @@ function combineHealth(all: Health[], durations: number[], spans: number[] = dur
     acquireWaitMs: { ...worst, count: waited, mean: waited > 0 ? Math.round((sum(waits.map((w) => w.mean * w.count)) / waited) * 1000) / 1000 : 0, max: Math.max(...waits.map((w) => w.max)) },
     windows: shift((h) => h.windows),
     eventLoopLagMs: { p50: Math.max(...lags.map((l) => l.p50)), p99: Math.max(...lags.map((l) => l.p99)), max: Math.max(...lags.map((l) => l.max)) },
+    eventLoopBusy: weighted((h) => h.eventLoopBusy),
     backpressure: all.flatMap((h, i) => h.backpressure.map((b) => ({ ...b, atMs: round(b.atMs + at[i]!), reason: label(i, b.reason) }))),
     clientBound: { flagged: all.some((h) => h.clientBound.flagged), reasons: all.flatMap((h, i) => h.clientBound.reasons.map((r) => label(i, r))) },
     timeline: thinned(timeline, 200),

@@ -2,7 +2,7 @@ import { isWorkloadName, workloadFor } from '../matrix/workloads/registry';
 import type { CellKey, CellResult, Figures, RunResults } from './results-schema';
 import { int } from './format';
 import { LOCK_ERROR_CLASSES } from '../adapters/contract';
-import { CLIENT_LAG_P99_MS } from '../matrix/pool-health';
+import { loopBound } from '../matrix/pool-health';
 import { behindSchedule } from './load-mode';
 
 /** What limited a cell, in the order the rules are tried: the first that holds is the dominant one. */
@@ -118,12 +118,14 @@ const clientBound: Rule = (c) => {
   const f = c.figures;
   const h = f.health;
   const loops = f.clientThreads ?? 1;
-  const lagged = h.eventLoopLagMs.p99 > CLIENT_LAG_P99_MS;
+  const lagged = loopBound(h);
   // A server adapter's workers share `loops` event loops, each of which can use one core at most.
   const saturated = !isSqlite(c) && h.cpu.harnessCores >= 0.9 * loops;
   if (!lagged && !saturated) return null;
   const evidence: string[] = [];
-  if (lagged) evidence.push(`event-loop lag p99 ${num(h.eventLoopLagMs.p99)} ms (max ${num(h.eventLoopLagMs.max)} ms): callbacks waited that long to run`);
+  if (lagged) {
+    evidence.push(`event-loop lag p99 ${num(h.eventLoopLagMs.p99)} ms (max ${num(h.eventLoopLagMs.max)} ms) with the loop busy ${Math.round(h.eventLoopBusy * 100)}% of the measured time: callbacks waited that long to run`);
+  }
   if (saturated) evidence.push(`the harness used ${num(h.cpu.harnessCores)} cores; its ${loops === 1 ? 'one event loop' : `${loops} event loops`} can use ${loops}`);
   const fixes: string[] = [];
   const spare = Math.min(f.workers, h.cpu.cores);

@@ -31,6 +31,7 @@ const healthSchema = z.object({
   acquireWaitMs: latencySchema.describe('Time queries waited for a connection, ms.'),
   windows: z.array(z.object({ atMs: z.number(), completed: z.number(), failed: z.number() })).describe('Completed and failed operations per one-second window.'),
   eventLoopLagMs: z.object({ p50: z.number(), p99: z.number(), max: z.number() }).describe('Delay of the harness\'s event loop, ms.'),
+  eventLoopBusy: z.number().describe('Share of the measured time (0 to 1) the harness\'s event loop ran callbacks rather than waited for I/O.'),
   backpressure: z.array(z.object({ atMs: z.number(), activeWorkers: z.number(), reason: z.string() })).describe('When and why the number of running workers changed.'),
   clientBound: z.object({ flagged: z.boolean(), reasons: z.array(z.string()) }).describe('Whether the client, not the database, limited the cell, and why.'),
   timeline: z.array(z.object({ atMs: z.number(), completed: z.number(), failed: z.number() })).describe('Operations finished so far, sampled every 100 ms (thinned to at most ~200 points): throughput over time.'),

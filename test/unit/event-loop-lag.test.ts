@@ -1,12 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { newControl } from '../../matrix/control';
-import { PoolMonitor } from '../../matrix/pool-health';
+import { PoolMonitor, loopBound } from '../../matrix/pool-health';
 
 /** Watch this process's event loop for a while, doing `work` meanwhile, and return the lag the monitor reports. */
 async function lagWhile(work: () => Promise<void>) {
   const monitor = new PoolMonitor(undefined, newControl(), { backpressureErrorRate: 1, workers: 1, poolMax: 1 });
   await work();
-  return monitor.stop(1).eventLoopLagMs;
+  const health = monitor.stop(1);
+  return { ...health.eventLoopLagMs, busy: health.eventLoopBusy, bound: loopBound(health), reasons: health.clientBound.reasons };
 }
 
 /** Hold the event loop for `ms` without yielding, as a CPU-heavy client does. */
@@ -19,6 +20,8 @@ describe('event-loop lag', () => {
   test('an idle loop shows next to no lag, not the monitor’s 10 ms sampling interval', async () => {
     const lag = await lagWhile(() => sleep(500));
     expect(lag.p50).toBeLessThan(2);
+    expect(lag.busy).toBeLessThan(0.2);
+    expect(lag.bound).toBe(false);
   });
 
   test('a loop held for 120 ms at a time shows that hold in its p99 and max', async () => {
@@ -31,5 +34,23 @@ describe('event-loop lag', () => {
     expect(lag.max).toBeGreaterThanOrEqual(100);
     expect(lag.max).toBeLessThan(400);
     expect(lag.p99).toBeGreaterThanOrEqual(100);
+    expect(lag.busy).toBeGreaterThan(0.7);
+    expect(lag.bound).toBe(true);
+    expect(lag.reasons.join(' ')).toMatch(/busy \d+% of the time/);
+  });
+
+  test('two holds in an otherwise waiting loop lag but do not make the harness the bottleneck', async () => {
+    // GC pauses or a descheduled process on a shared runner: the loop waited for I/O nearly all the time.
+    const lag = await lagWhile(async () => {
+      for (let i = 0; i < 2; i++) {
+        await sleep(300);
+        block(70);
+      }
+      await sleep(400);
+    });
+    expect(lag.p99).toBeGreaterThan(50);
+    expect(lag.busy).toBeLessThan(0.3);
+    expect(lag.bound).toBe(false);
+    expect(lag.reasons).toEqual([]);
   });
 });
