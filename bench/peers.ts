@@ -39,7 +39,7 @@ export interface PeerResult {
   tool: string;
   /** Statements per second as the tool computed it. */
   opsPerSec: number;
-  /** The command line as run (password redacted), run in a directory holding `script` as `scriptName`. */
+  /** The command line as run, without the password (pgbench reads it from PGPASSWORD, sysbench from MYSQL_PWD), in a directory holding `script` as `scriptName`. */
   command: string;
   /** File name the command refers to. */
   scriptName: string;
@@ -85,20 +85,11 @@ export async function sysbench(req: PeerRequest): Promise<PeerResult> {
   const t = `\`${req.table.replace(/`/g, '``')}\``;
   const script = req.statement === 'insert' ? sysbenchInsert(t) : sysbenchPointSelect(t, req.rows);
   const scriptName = `dbmatrix-${req.statement}.lua`;
-  const args = (password: string) => [
-    scriptName,
-    '--db-driver=mysql',
-    `--mysql-host=${u.host}`,
-    `--mysql-port=${u.port}`,
-    `--mysql-user=${u.user}`,
-    `--mysql-password=${password}`,
-    `--mysql-db=${u.database}`,
-    `--threads=${req.clients}`,
-    `--events=${req.ops}`,
-    '--time=0',
-    'run',
-  ];
-  const out = await runTool('sysbench', args(u.password), scriptName, script, u.password, process.env);
+  const args = [scriptName, '--db-driver=mysql', `--mysql-host=${u.host}`, `--mysql-port=${u.port}`, `--mysql-user=${u.user}`,
+    `--mysql-db=${u.database}`, `--threads=${req.clients}`, `--events=${req.ops}`, '--time=0', 'run'];
+  // No --mysql-password: the client library then reads MYSQL_PWD, so the password is never on a command line `ps` shows.
+  const env = u.password ? { ...process.env, MYSQL_PWD: u.password } : process.env;
+  const out = await runTool('sysbench', args, scriptName, script, u.password, env);
 
   // 1.0.20 prints no "events/s (eps)" line: one event is one transaction here, so its per-second figure is eps.
   const events = /total number of events:\s+(\d+)/.exec(out);
@@ -106,7 +97,7 @@ export async function sysbench(req: PeerRequest): Promise<PeerResult> {
   const eps = /^\s*transactions:\s+\d+\s+\(([\d.]+) per sec\.\)/m.exec(out);
   const version = /^sysbench (\S+)/m.exec(out);
   if (!eps || !version) throw new Error(`sysbench output not understood:\n${out.trim()}`);
-  return { tool: `sysbench ${version[1]}`, opsPerSec: Number(eps[1]), command: shellLine('sysbench', args(u.password ? '***' : '')), scriptName, script };
+  return { tool: `sysbench ${version[1]}`, opsPerSec: Number(eps[1]), command: shellLine('sysbench', args), scriptName, script };
 }
 
 /** One prepared INSERT per event; `n` counts per thread from 1 each run, so (worker_id, seq) is unique within a run. */
@@ -195,7 +186,7 @@ function parseUrl(url: string, schemes: string[], defaultPort: number, defaultUs
 
 /**
  * Run a tool in a fresh temp dir holding its script, so the command line names the script by its bare name.
- * Errors carry the tool's own diagnostics, not execFile's message, which would repeat the unredacted command line.
+ * Errors carry the tool's own diagnostics, not execFile's message.
  */
 async function runTool(file: string, args: string[], scriptName: string, script: string, password: string, env: NodeJS.ProcessEnv): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'dbmatrix-peer-'));
