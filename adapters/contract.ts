@@ -325,13 +325,16 @@ export function classified(errorClass: ErrorClass, code?: string): ClassifiedErr
  */
 export const quietKnexLog = { warn() {}, error() {}, debug() {}, deprecate() {} };
 
-/** A URL with any password replaced, safe for logs and reports. */
+/** Query parameters a driver reads a password from (pg: password, sslpassword; mysql: password), any case. */
+const PASSWORD_PARAMETER = /([?&](?:ssl)?password=)[^&#]*/gi;
+
+/** User info with a password: runs to the URL's last '@', since a password may hold an unencoded '/', '@', ':' or '?'. */
+const USER_INFO_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*):[\s\S]+@([^@]*)$/i;
+
+/**
+ * A URL with every password replaced, safe for logs and reports: in the user info (encoded or not, so read without a
+ * URL parser, which would misplace the host) and in `?password=`. A '@' later in the URL hides the host too: safe, not exact.
+ */
 export function redactedUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
-  }
+  return url.replace(PASSWORD_PARAMETER, '$1***').replace(USER_INFO_PASSWORD, '$1:***@$2');
 }

@@ -50,7 +50,8 @@ function connectionFromUrl(url: string, connectTimeout: number) {
     host: u.hostname,
     port: u.port ? Number(u.port) : 3306,
     user: decodeURIComponent(u.username || 'root'),
-    password: decodeURIComponent(u.password),
+    // pg reads ?password= too: the same URL works with both.
+    password: decodeURIComponent(u.password) || (u.searchParams.get('password') ?? ''),
     database: decodeURIComponent(u.pathname.replace(/^\//, '')) || undefined,
     connectTimeout,
     supportBigNumbers: true,

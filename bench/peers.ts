@@ -179,7 +179,7 @@ function parseUrl(url: string, schemes: string[], defaultPort: number, defaultUs
     host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: u.port ? Number(u.port) : defaultPort,
     user: decodeURIComponent(u.username) || defaultUser,
-    password: decodeURIComponent(u.password),
+    password: decodeURIComponent(u.password) || (u.searchParams.get('password') ?? ''),
     database: decodeURIComponent(u.pathname.replace(/^\//, '')),
   };
 }

@@ -8,6 +8,7 @@ import { newRunId, tablePrefix } from '../../matrix/namespace';
 import { WORKLOAD_NAMES } from '../../matrix/workloads/registry';
 import { LIST_TABLES, closeSharedThreads, directKnex, explain, runCells } from '../support/cells';
 import { cliRun } from './cli-run';
+import { describeCredentials } from './credentials';
 import { interruptRun } from './interrupt';
 import { provokeErrors } from './provoke-errors';
 import { describeResilience } from './resilience';
@@ -155,6 +156,8 @@ export function describeAdapterSuite(adapter: AdapterName): void {
           await knex.destroy();
         }
       });
+
+      describeCredentials(server);
     }
 
     test(`${adapter}: Ctrl-C stops a run within seconds and removes what it created`, async () => {
