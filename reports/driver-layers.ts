@@ -16,17 +16,32 @@ export interface DriverLayerPair {
   ratio: number;
 }
 
-/** Every adapter × workload that ran on both driver paths, verified, with the first cell of each path. */
+/** A profile's values with its name, description and driver path left out: two profiles that differ in driverPath alone have equal keys. */
+function settingsBesidesDriverPath(results: RunResults, profile: string): string | undefined {
+  const values = results.profiles.find((p) => p.name === profile);
+  if (!values) return undefined;
+  const { name: _name, description: _description, driverPath: _path, ...rest } = values;
+  return JSON.stringify(Object.entries(rest).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/**
+ * Every adapter × workload verified on both driver paths by profiles that differ in driverPath alone, so the ratio is
+ * the query builder's cost and not, say, synchronous commit's (postgres-async-commit beside postgres-prepared pairs with nothing).
+ */
 export function driverLayerPairs(results: RunResults): DriverLayerPair[] {
   const pairs: DriverLayerPair[] = [];
   const done = results.cells.filter((c): c is Completed => c.state === 'completed');
-  const keys = [...new Set(done.map((c) => `${c.cell.adapter}\u0000${c.cell.workload}`))];
-  for (const key of keys) {
-    const [adapter, workload] = key.split('\u0000') as [string, string];
-    const here = done.filter((c) => c.cell.adapter === adapter && c.cell.workload === workload);
-    const knex = here.find((c) => (c.figures.driverPath ?? 'knex') === 'knex');
-    const prepared = here.find((c) => c.figures.driverPath === 'prepared');
-    if (knex && prepared && prepared.figures.opsPerSec > 0) pairs.push({ adapter, workload, knex, prepared, ratio: knex.figures.opsPerSec / prepared.figures.opsPerSec });
+  for (const prepared of done.filter((c) => c.figures.driverPath === 'prepared' && c.figures.opsPerSec > 0)) {
+    const twin = settingsBesidesDriverPath(results, prepared.cell.profile);
+    const knex = done.find(
+      (c) =>
+        c.cell.adapter === prepared.cell.adapter &&
+        c.cell.workload === prepared.cell.workload &&
+        (c.figures.driverPath ?? 'knex') === 'knex' &&
+        twin !== undefined &&
+        settingsBesidesDriverPath(results, c.cell.profile) === twin,
+    );
+    if (knex) pairs.push({ adapter: prepared.cell.adapter, workload: prepared.cell.workload, knex, prepared, ratio: knex.figures.opsPerSec / prepared.figures.opsPerSec });
   }
   return pairs;
 }

@@ -143,11 +143,11 @@ export function diagnosisTable(diagnoses: Diagnosis[]): string {
 
 /** Cells that ran the same workload through knex and as prepared statements, side by side. */
 export function driverLayersTable(pairs: DriverLayerPair[]): string {
-  if (pairs.length === 0) return '<p class="muted">No workload ran through both driver paths in this run; run a profile with driverPath=prepared beside one without (e.g. postgres-default and postgres-prepared) to see the cost of the query builder.</p>';
-  const head = ['adapter', 'workload', 'knex ops/s', 'knex p50 ms', 'prepared ops/s', 'prepared p50 ms', 'knex ÷ prepared'];
+  if (pairs.length === 0) return '<p class="muted">No workload ran through both driver paths in this run; run a profile with driverPath=prepared beside one that differs from it in nothing else (e.g. postgres-default and postgres-prepared) to see the cost of the query builder.</p>';
+  const head = ['adapter', 'workload', 'profiles (knex, prepared)', 'knex ops/s', 'knex p50 ms', 'prepared ops/s', 'prepared p50 ms', 'knex ÷ prepared'];
   const rows = pairs.map(
     (p) =>
-      `<tr>${td(p.adapter)}${td(p.workload)}${td(int(p.knex.figures.opsPerSec), 'num')}${td(p.knex.figures.latencyMs.p50.toFixed(2), 'num')}${td(int(p.prepared.figures.opsPerSec), 'num')}${td(p.prepared.figures.latencyMs.p50.toFixed(2), 'num')}${td(p.ratio.toFixed(2), 'num')}</tr>`,
+      `<tr>${td(p.adapter)}${td(p.workload)}${td(`${p.knex.cell.profile}, ${p.prepared.cell.profile}`)}${td(int(p.knex.figures.opsPerSec), 'num')}${td(p.knex.figures.latencyMs.p50.toFixed(2), 'num')}${td(int(p.prepared.figures.opsPerSec), 'num')}${td(p.prepared.figures.latencyMs.p50.toFixed(2), 'num')}${td(p.ratio.toFixed(2), 'num')}</tr>`,
   );
   return `<table class="driver-layers"><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

@@ -7,6 +7,7 @@ import { adapterFor } from '../../adapters/registry';
 import type { WorkloadName } from '../../matrix/workloads/registry';
 import { CONFORMANCE_CASES } from '../../conformance/registry';
 import { answerText } from '../../reports/conformance-matrix';
+import { driverLayerPairs } from '../../reports/driver-layers';
 import { renderHtmlReport } from '../../reports/html/render-html';
 import type { RunResults } from '../../reports/results-schema';
 import { launchChromium } from '../support/chromium';
@@ -149,9 +150,15 @@ describe('HTML report of a real run, in Chromium', () => {
     const [knex, prepared] = profiles.map((p) => run.results.cells.find((c) => c.cell.profile === p)!);
     const opsPerSec = (c: typeof knex) => (c!.state === 'completed' ? c!.figures.opsPerSec : NaN);
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.slice(0, 2)).toEqual([adapter, 'read-point']);
-    expect(Number(rows[0]![6])).toBeCloseTo(opsPerSec(knex) / opsPerSec(prepared), 1);
+    expect(rows[0]!.slice(0, 3)).toEqual([adapter, 'read-point', profiles.join(', ')]);
+    expect(Number(rows[0]![7])).toBeCloseTo(opsPerSec(knex) / opsPerSec(prepared), 1);
     await page.context().close();
+
+    // Profiles that differ in more than the driver path measure more than the query builder: no pair.
+    const other = structuredClone(run.results);
+    const knexProfile = other.profiles.find((p) => p.name === profiles[0])!;
+    knexProfile.workers = Number(knexProfile.workers) + 1;
+    expect(driverLayerPairs(other)).toEqual([]);
   });
 
   test('shows hostile strings from results as text and runs none of them', async () => {
