@@ -78,7 +78,7 @@ interface RetryHooks {
  */
 class RetriedOperation {
   constructor(
-    private readonly op: () => Promise<OpOutcome | void>,
+    private readonly op: (attempt: number) => Promise<OpOutcome | void>,
     private readonly classify: (err: unknown) => ClassifiedError,
     private readonly policy: RetryPolicy,
     private readonly stopping: () => boolean,
@@ -89,11 +89,12 @@ class RetriedOperation {
   async run(hooks: RetryHooks): Promise<OpOutcome | void> {
     const started = performance.now();
     try {
-      return await this.attempt(hooks);
+      return await this.attempt(hooks, 1);
     } catch (err) {
       if (!this.retryable(err, 1, started, hooks)) throw err;
     }
-    return backOff(() => this.attempt(hooks), {
+    let attempt = 1;
+    return backOff(() => this.attempt(hooks, ++attempt), {
       numOfAttempts: this.policy.maxAttempts - 1,
       startingDelay: this.policy.baseDelayMs,
       maxDelay: this.policy.maxDelayMs,
@@ -105,11 +106,11 @@ class RetriedOperation {
     });
   }
 
-  private async attempt(hooks: RetryHooks): Promise<OpOutcome | void> {
+  private async attempt(hooks: RetryHooks, attempt: number): Promise<OpOutcome | void> {
     const t = performance.now();
     let ok = false;
     try {
-      const outcome = await this.op();
+      const outcome = await this.op(attempt);
       ok = true;
       return outcome;
     } catch (err) {
@@ -143,7 +144,7 @@ export async function runWorkerLoop(
 ): Promise<WorkerReport> {
   const warmup = { operations: 0, failed: 0 };
   const stopping = () => read(control, SLOT.phase) === PHASE.abort;
-  const operation = new RetriedOperation(() => session.op(), classify, plan.retry, stopping, recover);
+  const operation = new RetriedOperation((attempt) => session.op(attempt), classify, plan.retry, stopping, recover);
   const warmupHooks: RetryHooks = { onAttempt: (us, ok) => sizer.onAttempt(ok, us / 1000), onRetry: () => {} };
   while (read(control, SLOT.phase) === PHASE.warmup && claim(control, SLOT.warmupClaimed, plan.warmupOps)) {
     warmup.operations++;

@@ -42,8 +42,12 @@ export interface OpOutcome {
 
 /** One worker's operations and its record of what the database acknowledged. */
 export interface WorkerSession<Ledger> {
-  /** Perform one operation; throw the driver's error on failure (the transaction must be rolled back). */
-  op(): Promise<OpOutcome | void>;
+  /**
+   * Perform one attempt of an operation; throw the driver's error on failure (the transaction must be rolled back).
+   * `attempt` is 1, then 2, 3… when the worker retries the same operation: a retry writes the same keys, so a write
+   * applied twice (an attempt that committed unseen, then its retry) shows in verify.
+   */
+  op(attempt: number): Promise<OpOutcome | void>;
   /** The worker's ledger: plain data (it crosses thread boundaries), read once the worker stops. */
   ledger(): Ledger;
 }

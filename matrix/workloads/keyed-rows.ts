@@ -27,6 +27,8 @@ export interface InsertLedger {
   failed: SeqRanges;
   /** Sequence numbers whose insert outcome is unknown (connection lost): present at most once. */
   ambiguous: SeqRanges;
+  /** Acknowledged sequence numbers an earlier attempt also wrote with its outcome unknown: present twice if that one committed. */
+  retriedAfterUnknown?: SeqRanges;
 }
 
 /** Append a range, merging with the last one when contiguous. */
@@ -151,8 +153,10 @@ export async function verifyInsertLedgers(ctx: CellContext, table: string, ledge
   const v = emptyVerification();
   const { byWorker: present, badPayloads } = await countKeys(ctx.knex, table, withPayload);
   v.mismatched += badPayloads;
+  let appliedTwice = 0;
   for (const ledger of ledgers) {
     const seqs = present.get(ledger.workerId) ?? new Map<number, number>();
+    for (const [start, count] of ledger.retriedAfterUnknown ?? []) for (let s = start; s < start + count; s++) if ((seqs.get(s) ?? 0) > 1) appliedTwice++;
     for (const [start, count] of ledger.acknowledged) {
       v.acknowledged += count;
       for (let s = start; s < start + count; s++) {
@@ -178,19 +182,34 @@ export async function verifyInsertLedgers(ctx: CellContext, table: string, ledge
     present.delete(ledger.workerId);
   }
   for (const seqs of present.values()) for (const n of seqs.values()) v.phantom += n;
+  if (appliedTwice) v.problems.push(`${appliedTwice} rows acknowledged once and present twice: an attempt whose commit outcome was unknown did commit, and its retry wrote the rows again`);
   return finishVerification(v, 'rows');
 }
 
-/** A writer that numbers its rows and records which inserts committed. */
+/** The keys of one logical insert and what its attempts so far came to. */
+interface PendingInsert {
+  start: number;
+  rows: KeyedRow[];
+  acknowledged: boolean;
+  /** Whether any attempt ended with its outcome unknown (the connection died before the reply). */
+  unknown: boolean;
+}
+
+/**
+ * A writer that numbers its rows and records which inserts committed. Every attempt of one logical insert writes
+ * the same keys: a retry after an attempt whose commit did happen, unseen, then leaves the key twice, which verify
+ * reports as a write applied twice instead of counting two different rows.
+ */
 export class InsertRecorder {
   private nextSeq = 0;
   private readonly record: InsertLedger;
+  private pending: PendingInsert | undefined;
 
   constructor(
     workerId: number,
     private readonly ambiguous: (err: unknown) => boolean,
   ) {
-    this.record = { workerId, acknowledged: [], failed: [], ambiguous: [] };
+    this.record = { workerId, acknowledged: [], failed: [], ambiguous: [], retriedAfterUnknown: [] };
   }
 
   /** Take `count` fresh rows for this writer. */
@@ -200,23 +219,39 @@ export class InsertRecorder {
     return rows;
   }
 
-  /** Run an insert of `count` fresh rows and record its outcome. */
-  async insert(count: number, write: (rows: KeyedRow[]) => Promise<unknown>): Promise<{ rows: number }> {
-    const rows = this.take(count);
-    const start = this.nextSeq;
-    this.nextSeq += count;
+  /** Run one attempt of an insert and record its outcome: `attempt` 1 takes `count` fresh rows, a retry the same rows again. */
+  async insert(count: number, write: (rows: KeyedRow[]) => Promise<unknown>, attempt = 1): Promise<{ rows: number }> {
+    if (attempt <= 1 || !this.pending || this.pending.acknowledged) {
+      this.settle();
+      this.pending = { start: this.nextSeq, rows: this.take(count), acknowledged: false, unknown: false };
+      this.nextSeq += count;
+    }
+    const pending = this.pending;
     try {
-      await write(rows);
+      await write(pending.rows);
     } catch (err) {
-      addRange(this.ambiguous(err) ? this.record.ambiguous : this.record.failed, start, count);
+      if (this.ambiguous(err)) pending.unknown = true;
       throw err;
     }
-    addRange(this.record.acknowledged, start, count);
-    return { rows: count };
+    pending.acknowledged = true;
+    return { rows: pending.rows.length };
   }
 
-  /** The ledger so far. */
+  /** File the last logical insert under what its attempts came to. */
+  private settle(): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    const n = p.rows.length;
+    if (p.acknowledged) {
+      addRange(this.record.acknowledged, p.start, n);
+      if (p.unknown) addRange(this.record.retriedAfterUnknown!, p.start, n);
+    } else addRange(p.unknown ? this.record.ambiguous : this.record.failed, p.start, n);
+  }
+
+  /** The ledger so far (called once the worker stops). */
   ledger(): InsertLedger {
+    this.settle();
     return this.record;
   }
 }
@@ -258,7 +293,7 @@ export function defineInsertWorkload(spec: InsertWorkloadSpec): Workload<{ table
       const recorder = new InsertRecorder(ctx.workerId, (err) => isAmbiguous(ctx, err));
       const inserts = new KeyedInserts(state.table, ctx.adapter);
       return {
-        op: () => recorder.insert(spec.sizedBy ? ctx.batchRows() : 1, (rows) => spec.write(ctx, inserts, rows)),
+        op: (attempt) => recorder.insert(spec.sizedBy ? ctx.batchRows() : 1, (rows) => spec.write(ctx, inserts, rows), attempt),
         ledger: () => recorder.ledger(),
       };
     },

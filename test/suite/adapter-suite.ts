@@ -9,6 +9,7 @@ import { WORKLOAD_NAMES } from '../../matrix/workloads/registry';
 import { LIST_TABLES, closeSharedThreads, directKnex, explain, runCells } from '../support/cells';
 import { cliRun } from './cli-run';
 import { describeCredentials } from './credentials';
+import { describeDoubleApply } from './double-apply';
 import { interruptRun } from './interrupt';
 import { provokeErrors } from './provoke-errors';
 import { describeResilience } from './resilience';
@@ -158,6 +159,7 @@ export function describeAdapterSuite(adapter: AdapterName): void {
       });
 
       describeCredentials(server);
+      describeDoubleApply(server);
     }
 
     test(`${adapter}: Ctrl-C stops a run within seconds and removes what it created`, async () => {

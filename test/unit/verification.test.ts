@@ -25,7 +25,7 @@ describe('verify() checks the data, not the counters', () => {
     const ctx = context(knex);
     const state = await workload.setup(ctx);
     const worker = workload.worker({ ...ctx, statements: knexPath(ctx.knex), workerId: 0, batchRows: () => 1 }, state);
-    for (let i = 0; i < ops; i++) await worker.op();
+    for (let i = 0; i < ops; i++) await worker.op(1);
     return { ctx, state, ledger: worker.ledger(), verify: () => workload.verify(ctx, state, [worker.ledger()]) };
   }
   const insertCell = () => ran(insertSequential, 10);
