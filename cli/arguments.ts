@@ -98,3 +98,6 @@ export function serverUrls(opts: ServerUrlOptions): Partial<Record<AdapterName, 
   if (opts.mysqlUrl) urls.mysql = opts.mysqlUrl;
   return urls;
 }
+
+/** Commander's reducer for a repeatable option: every value, in order. */
+export const collect = (value: string, previous: string[]): string[] => [...previous, value];

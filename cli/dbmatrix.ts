@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { defaultRunDir, nonNegativeInt, opsPerSecond, parseDuration, parseWorkloadRefs, positiveInt, rate, type ServerUrlOptions, serverUrlOptions, serverUrls, shardOption } from './arguments';
+import { collect, defaultRunDir, nonNegativeInt, opsPerSecond, parseDuration, parseWorkloadRefs, positiveInt, rate, type ServerUrlOptions, serverUrlOptions, serverUrls, shardOption } from './arguments';
 import type { Shard } from '../matrix/shard';
 import { resolve } from 'node:path';
 import { ADAPTER_NAMES, type AdapterName } from '../adapters/registry';
@@ -23,7 +23,6 @@ import { addConformanceCommand } from './conformance-command';
 import { addAlternateCommand } from './alternate-command';
 
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** Options of `dbmatrix run`, as commander parses them. */
 interface RunOptions extends ServerUrlOptions {

@@ -3,12 +3,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { checkRunId, newRunId } from '../matrix/namespace';
-import { parseAdapterList } from '../matrix/profiles';
+import type { MatrixRun } from '../matrix/runner';
+import { parseAdapterList, resolveProfiles } from '../matrix/profiles';
 import { tune } from '../matrix/tune/tuner';
 import type { WorkloadName } from '../matrix/workloads/registry';
 import { tuneMarkdown, tuneTable, tunedProfilesConfig } from '../reports/tune-report';
 import { resolveServers } from '../servers/resolve';
-import { defaultRunDir, parseDuration, parseWorkloads, positiveInt, rate, type ServerUrlOptions, serverUrlOptions, serverUrls } from './arguments';
+import { abortOnSignal } from './interrupt';
+import { collect, defaultRunDir, parseDuration, parseWorkloads, positiveInt, rate, type ServerUrlOptions, serverUrlOptions, serverUrls } from './arguments';
 
 /** The workloads tune searches by default: one of each shape (single writer, batched, concurrent writers, mixed). */
 const DEFAULT_TUNE_WORKLOADS: WorkloadName[] = ['insert-sequential', 'insert-transaction-batch', 'high-volume-insert', 'crud-mix'];
@@ -24,6 +26,7 @@ interface TuneOptions extends ServerUrlOptions {
   allowRisky?: boolean;
   out?: string;
   runId?: string;
+  set: string[];
 }
 
 async function tuneCommand(opts: TuneOptions): Promise<number> {
@@ -31,10 +34,14 @@ async function tuneCommand(opts: TuneOptions): Promise<number> {
   const workloads = opts.workload ? parseWorkloads(opts.workload) : DEFAULT_TUNE_WORKLOADS;
   const runId = opts.runId ? checkRunId(opts.runId) : newRunId();
   const outDir = resolve(opts.out ?? defaultRunDir(`tune-${runId}`));
+  // A bad --set ends here, before any server or file exists.
+  resolveProfiles({ adapters, settings: opts.set });
   const urls = serverUrls(opts);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const resolved = await resolveServers(adapters, urls, process.env, log);
   const sqliteDir = mkdtempSync(join(tmpdir(), `dbmatrix-${runId}-`));
+  let current: MatrixRun | undefined;
+  const guard = abortOnSignal(() => current);
   try {
     const outcomes = await tune({
       adapters,
@@ -46,19 +53,29 @@ async function tuneCommand(opts: TuneOptions): Promise<number> {
       budgetMs: opts.budget,
       maxErrorRate: opts.maxErrorRate,
       allowRisky: opts.allowRisky ?? false,
+      settings: opts.set,
       runId,
       log,
+      onRun: (run) => {
+        current = run;
+        if (guard.interrupted()) run.abort();
+      },
+      interrupted: guard.interrupted,
     });
+    // Interrupted, the trials measured so far are still worth reading: the report says it is partial.
+    const interrupted = guard.interrupted();
     mkdirSync(outDir, { recursive: true });
     const profilesFile = join(outDir, 'tuned-profiles.json');
-    writeFileSync(join(outDir, 'tune.json'), `${JSON.stringify({ runId, adapters, workloads, ops: opts.ops, repeats: opts.repeat, budgetMs: opts.budget, outcomes }, null, 2)}\n`);
+    writeFileSync(join(outDir, 'tune.json'), `${JSON.stringify({ runId, adapters, workloads, ops: opts.ops, repeats: opts.repeat, budgetMs: opts.budget, settings: opts.set, interrupted, outcomes }, null, 2)}\n`);
     writeFileSync(profilesFile, `${JSON.stringify(tunedProfilesConfig(outcomes), null, 2)}\n`);
-    writeFileSync(join(outDir, 'tune.md'), tuneMarkdown(outcomes, { ops: opts.ops, repeats: opts.repeat, budgetMs: opts.budget }));
+    const partial = interrupted ? `\n**Interrupted**: the search was stopped by a signal; ${outcomes.length} of ${adapters.length * workloads.length} adapter × workload pairs were searched, the last one partly.\n` : '';
+    writeFileSync(join(outDir, 'tune.md'), `${tuneMarkdown(outcomes, { ops: opts.ops, repeats: opts.repeat, budgetMs: opts.budget })}${partial}`);
     process.stdout.write(`${tuneTable(outcomes)}\n`);
     process.stdout.write(`profiles: ${profilesFile} (dbmatrix run -c ${profilesFile} -p ${outcomes[0] ? `${outcomes[0].adapter}-tuned-${outcomes[0].workload}` : '<name>'})\n`);
-    process.stdout.write(`report: ${join(outDir, 'tune.md')}\n`);
-    return 0;
+    process.stdout.write(`report: ${join(outDir, 'tune.md')}${interrupted ? ' (partial: interrupted)' : ''}\n`);
+    return interrupted ? 130 : 0;
   } finally {
+    guard.dispose();
     rmSync(sqliteDir, { recursive: true, force: true });
     await resolved.release();
   }
@@ -74,6 +91,7 @@ export function addTuneCommand(program: Command): void {
     .addOption(new Option('--ops <n>', 'measured operations per repeat of a candidate').argParser(positiveInt('--ops')).default(500))
     .addOption(new Option('--repeat <n>', 'repeats per candidate; the median counts').argParser(positiveInt('--repeat')).default(2))
     .addOption(new Option('--max-error-rate <share>', 'share of failed operations a candidate may have').argParser(rate).default(0))
+    .option('-s, --set <target.key=value>', 'start from the default profile with this value changed, e.g. sqlite.synchronous=FULL (repeatable)', collect, [])
     .option('--allow-risky', 'adopt values that trade safety for speed (synchronous=OFF, synchronous_commit=off, busy_timeout=0)')
     .option('-o, --out <dir>', 'directory for tune.json, tune.md and tuned-profiles.json')
     .option('--run-id <id>', 'run id used in table and file names')

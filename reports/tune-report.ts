@@ -22,9 +22,13 @@ function health(t: Trial): string {
 export function tunedProfilesConfig(outcomes: TuneOutcome[]): ConfigFile {
   const profiles: NonNullable<ConfigFile['profiles']> = {};
   for (const o of outcomes) {
-    const [resolved] = resolveProfiles({ adapters: [o.adapter], settings: o.best.changes.map((c) => `${o.adapter}.${c}`) });
-    const def: Record<string, unknown> = { extends: o.baseProfile, description: `tuned by dbmatrix tune for ${o.workload}: ${o.best.changes.join(', ') || 'no change beat the default'}` };
-    for (const change of o.best.changes) {
+    // The starting point's changes (tune --set) hold unless the search changed the same key.
+    const keyOf = (c: string) => c.slice(0, c.indexOf('='));
+    const changes = [...(o.start ?? []).filter((c) => !o.best.changes.some((b) => keyOf(b) === keyOf(c))), ...o.best.changes];
+    const [resolved] = resolveProfiles({ adapters: [o.adapter], settings: changes.map((c) => `${o.adapter}.${c}`) });
+    const from = o.start?.length ? ` (started from ${o.start.join(', ')})` : '';
+    const def: Record<string, unknown> = { extends: o.baseProfile, description: `tuned by dbmatrix tune for ${o.workload}: ${o.best.changes.join(', ') || 'no change beat the start'}${from}` };
+    for (const change of changes) {
       const { path, value } = profileValue(resolved as Profile, change.slice(0, change.indexOf('=')));
       let at = def;
       for (const part of path.slice(0, -1)) at = (at[part] ??= {}) as Record<string, unknown>;
@@ -35,11 +39,17 @@ export function tunedProfilesConfig(outcomes: TuneOutcome[]): ConfigFile {
   return { profiles };
 }
 
-/** Trials that were faster but not adoptable, as one line each: the price of durability, or of errors. */
+/** Trials faster than the best they ran against but not adoptable, one line each: the price of durability, or of errors. */
 function passedOver(o: TuneOutcome): string[] {
   return o.trials
-    .filter((t) => t !== o.best && t.score > o.best.score * 1.05 && (!t.eligible || t.notes.length > 0))
-    .map((t) => `${t.changes.join(', ')}: ${int(t.score)} ${o.unit} (${signed(o.baseline.score > 0 ? t.score / o.baseline.score - 1 : 0)}) but ${t.eligible ? t.notes.join('; ') : health(t)}`);
+    .filter((t) => {
+      const against = t.incumbentScore ?? o.best.score;
+      return t !== o.best && t.score > against * 1.05 && (!t.eligible || t.notes.length > 0);
+    })
+    .map((t) => {
+      const against = t.incumbentScore ?? o.best.score;
+      return `${t.changes.join(', ')}: ${int(t.score)} ${o.unit} (${signed(against > 0 ? t.score / against - 1 : 0)} over the best it ran against) but ${t.eligible ? t.notes.join('; ') : health(t)}`;
+    });
 }
 
 /** The search as Markdown: per adapter and workload the default, the best, the gain, and what the gain cost. */
@@ -47,11 +57,13 @@ export function tuneMarkdown(outcomes: TuneOutcome[], settings: { ops: number; r
   const lines = [
     '## dbmatrix tune',
     '',
-    `${settings.repeats} repeat(s) × ${int(settings.ops)} operations per candidate, budget ${Math.round(settings.budgetMs / 1000)} s. A candidate counts only when every repeat completed with verified data; it replaces the best so far when its median is at least 5 % higher and the 90 % confidence interval over the repeats excludes no gain. Profiles: \`dbmatrix run -c tuned-profiles.json -p <adapter>-tuned-<workload>\`.`,
+    `${settings.repeats} repeat(s) × ${int(settings.ops)} operations per candidate, budget ${Math.round(settings.budgetMs / 1000)} s. Each candidate runs in turn with the best so far (one repeat each, alternating), so both see the same machine; it counts only when every repeat completed with verified data, and replaces the best when its median is at least 5 % higher than the best's in the same rounds and the 90 % confidence interval excludes no gain. Values that trade safety for speed are not adopted without \`--allow-risky\`. Profiles: \`dbmatrix run -c tuned-profiles.json -p <adapter>-tuned-<workload>\`.`,
     '',
     '| adapter | workload | default | best | gain | changes | best: errors, data | trials |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
+  const starts = [...new Set(outcomes.flatMap((o) => (o.start?.length ? [`${o.adapter}: ${o.start.join(', ')}`] : [])))];
+  if (starts.length) lines.splice(3, 0, `Started from the default profiles with ${starts.map(mdCode).join('; ')}: "default" below means that starting point.`, '');
   for (const o of outcomes) {
     lines.push(
       `| ${mdText(o.adapter)} | ${mdCode(o.workload)} | ${int(o.baseline.score)} ${o.unit} | ${int(o.best.score)} ${o.unit} | ${signed(gain(o))} | ${o.best.changes.map(mdCode).join(' ') || 'none'} | ${health(o.best)} | ${o.trials.length}${o.skipped ? ` (+${o.skipped} left by the budget)` : ''} |`,
