@@ -14,6 +14,8 @@ export const SLOT = {
   warmed: 5,
   /** Workers allowed to run: those numbered at or above it wait (backpressure). */
   active: 6,
+  /** Statements sent to the database while measuring, transaction control included (see statement-count.ts). */
+  statements: 7,
 } as const;
 
 /**

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { SLOT, read } from './control';
@@ -84,10 +85,31 @@ export interface CpuUse {
   machineBusy: number;
   /** CPU used by this process and its worker threads, in cores (1 = one core fully busy). */
   harnessCores: number;
+  /** CPU time this process and its worker threads used while measuring, ms: per operation, the client's cost. */
+  harnessCpuMs?: number;
+  /** Share of all the machine's CPU time spent idle with a disk read or write outstanding (0 to 1); Linux only. */
+  iowait?: number;
 }
 
-/** Busy and total CPU time over all cores since boot, ms. */
-function machineTimes(): { busy: number; total: number } {
+/** CPU time over all cores since boot: busy, idle waiting for I/O (where the system tells it), and in all. */
+interface MachineTimes {
+  busy: number;
+  iowait?: number;
+  total: number;
+}
+
+/**
+ * The machine's CPU times from /proc/stat, which alone tells iowait (os.cpus() leaves it out of every field, so a
+ * machine waiting on its disk would look idle); elsewhere from os.cpus().
+ */
+function machineTimes(): MachineTimes {
+  try {
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const busy = user! + nice! + system! + irq! + softirq! + (steal ?? 0);
+    if ([busy, idle, iowait].every(Number.isFinite)) return { busy, iowait, total: busy + idle! + iowait! };
+  } catch {
+    // Not Linux: no iowait.
+  }
   let busy = 0;
   let total = 0;
   for (const c of cpus()) {
@@ -250,10 +272,13 @@ export class PoolMonitor {
     const spent = process.cpuUsage(this.processStart);
     const wallMs = Math.max(1, performance.now() - this.start);
     const machineTotal = machine.total - this.machineStart.total;
+    const harnessCpuMs = (spent.user + spent.system) / 1000;
     const cpu: CpuUse = {
       cores: cpus().length,
       machineBusy: machineTotal > 0 ? round((machine.busy - this.machineStart.busy) / machineTotal) : 0,
-      harnessCores: round((spent.user + spent.system) / 1000 / wallMs),
+      harnessCores: round(harnessCpuMs / wallMs),
+      harnessCpuMs: round(harnessCpuMs),
+      ...(machine.iowait !== undefined && this.machineStart.iowait !== undefined && machineTotal > 0 ? { iowait: round((machine.iowait - this.machineStart.iowait) / machineTotal) } : {}),
     };
     // Cumulative counts thin without losing operations: a later point still counts everything before it.
     const timelineStep = Math.max(1, Math.ceil(this.timeline.length / 200));

@@ -10,6 +10,7 @@ import { PHASE, SLOT, markMeasureStart, newControl, read, setPhase } from './con
 import { describeTally, encodeHistogram, mergeCounts, mergeHistograms, mergeTallies, scrub, summarizeLatency } from './metrics';
 import { OwnedTables, cellContext, tablePrefix } from './namespace';
 import { lockWaitSampler } from './lock-waits';
+import { countKnexStatements, roundTripMs } from './statement-count';
 import { type PoolHealth, PoolMonitor } from './pool-health';
 import { type Shard, inShard } from './shard';
 import type { ProgressSink } from './progress';
@@ -167,7 +168,7 @@ export class MatrixRun {
       const rate = this.plan.rate ?? null;
       const loopPlan: LoopPlan = { warmupOps: defaultWarmupOps(this.plan, workers), measuredOps: this.plan.ops, retry: profile.retry, rate };
       const measured = await this.measure(knex, profile, ref, server, state, control, workers, loopPlan, label);
-      const { serverActivity, lockWaits } = measured;
+      const { serverActivity, lockWaits, wire } = measured;
 
       stage = 'verify';
       const verifyStart = now();
@@ -178,7 +179,7 @@ export class MatrixRun {
         clientThreads: Math.max(1, threadsFor(adapter, profile, workers)),
         ...(rate ? { mode: 'open-loop' as const, targetRate: rate } : { mode: 'closed-loop' as const }),
       };
-      figures = buildFigures(measured.reports, measured.durationMs, ran, loadMs, now() - verifyStart, measured.health, serverActivity, lockWaits);
+      figures = buildFigures(measured.reports, measured.durationMs, ran, loadMs, now() - verifyStart, measured.health, serverActivity, lockWaits, wire);
 
       if (!verification.ok) reasons.push(`data did not verify: ${verification.problems.join('; ')}`);
       const { total, failed } = figures.operations;
@@ -218,7 +219,7 @@ export class MatrixRun {
     workers: number,
     plan: LoopPlan,
     label: string,
-  ): Promise<{ reports: WorkerReport[]; durationMs: number; health: PoolHealth; serverActivity: Record<string, number>; lockWaits?: LockWaits }> {
+  ): Promise<{ reports: WorkerReport[]; durationMs: number; health: PoolHealth; serverActivity: Record<string, number>; lockWaits?: LockWaits; wire: Wire }> {
     const adapter = adapterFor(profile.adapter as AdapterName);
     if (this.aborted) setPhase(control, PHASE.abort);
     let pending: Promise<WorkerReport[]>[];
@@ -247,6 +248,8 @@ export class MatrixRun {
       workers,
       poolMax: profile.pool.max,
     });
+    // Pooled workers send through this knex; threads count on their own.
+    const stopCounting = countKnexStatements(knex, control);
     const start = now();
     // t0 of the open-loop schedule, one for every worker and thread; harmless in a closed loop.
     markMeasureStart(control);
@@ -264,9 +267,14 @@ export class MatrixRun {
       const reports = settled.flatMap((s) => (s as PromiseFulfilledResult<WorkerReport[]>).value);
       const end = Math.max(start, ...reports.map((r) => r.endedAt));
       const health = monitor.stop(summarizeLatency(mergeHistograms(reports.map((r) => r.attemptLatency))).mean);
+      stopCounting();
       const serverActivity = activityDelta(activityBefore, await readActivity());
-      return { reports, durationMs: end - start, health, serverActivity, ...(lockWaits ? { lockWaits: await lockWaits.stop() } : {}) };
+      // A round trip to a server, timed once the workers are done so nothing queues ahead of it; SQLite has none.
+      const rtt = server.provider === 'file' ? undefined : await roundTripMs(knex);
+      const wire: Wire = { statements: read(control, SLOT.statements), ...(rtt !== undefined ? { roundTripMs: rtt } : {}) };
+      return { reports, durationMs: end - start, health, serverActivity, wire, ...(lockWaits ? { lockWaits: await lockWaits.stop() } : {}) };
     } finally {
+      stopCounting();
       await lockWaits?.stop();
       monitor.stop(0);
       clearTimeout(timer);
@@ -275,6 +283,9 @@ export class MatrixRun {
     }
   }
 }
+
+/** What crossed between the harness and the database while measuring. */
+type Wire = Pick<Figures, 'statements' | 'roundTripMs'>;
 
 /** How much each counter grew; counters missing on either side are left out. */
 function activityDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
@@ -291,6 +302,7 @@ function buildFigures(
   health: PoolHealth,
   serverActivity: Record<string, number>,
   lockWaits: LockWaits | undefined,
+  wire: Wire,
 ): Figures {
   const succeeded = reports.reduce((n, r) => n + r.succeeded, 0);
   const failed = reports.reduce((n, r) => n + r.failed, 0);
@@ -326,6 +338,7 @@ function buildFigures(
     health,
     ...(lockWaits ? { lockWaits } : {}),
     serverActivity,
+    ...wire,
     histograms: { latency: encodeHistogram(latency), failedLatency: encodeHistogram(failedLatency), attemptLatency: encodeHistogram(attemptLatency) },
     samples: [{ opsPerSec, rowsPerSec, p50: latencyMs.p50, p99: latencyMs.p99, durationMs: round(durationMs), failed }],
   };

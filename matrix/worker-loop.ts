@@ -1,3 +1,4 @@
+import { countedDriver } from './statement-count';
 import { backOff } from 'exponential-backoff';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClassifiedError, ErrorClass, RetryPolicy } from '../adapters/contract';
@@ -262,7 +263,7 @@ export async function runWorker(
 ): Promise<WorkerReport> {
   const sizer = new BatchSizer(workload.sizedBy ? profile[workload.sizedBy] : 1, workload.sizedBy && profile.adaptive.enabled ? profile.adaptive : undefined);
   // A worker keeps a connection only when the pool has one for every worker: otherwise the others would starve.
-  const statements = driverPathOf(workload, profile) === 'prepared' ? preparedPath(knex, adapter.prepared, workersOnPool <= profile.pool.max) : knexPath(knex);
+  const statements = driverPathOf(workload, profile) === 'prepared' ? preparedPath(knex, countedDriver(adapter.prepared, control), workersOnPool <= profile.pool.max) : knexPath(knex);
   const session = workload.worker({ knex, adapter, profile, statements, workerId, batchRows: () => sizer.size() }, state);
   const recover = adapter.afterFailure ? () => adapter.afterFailure!(knex) : undefined;
   try {

@@ -2,6 +2,7 @@ import knexFactory from 'knex';
 import { parentPort } from 'node:worker_threads';
 import type { Profile, ServerAddress } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
+import { countKnexStatements } from './statement-count';
 import { type LoopPlan, runWorker } from './worker-loop';
 import { type WorkloadRef, loadWorkload } from './workloads/sources';
 
@@ -32,6 +33,7 @@ export type ThreadMessage = { type: 'done'; reports: import('./worker-loop').Wor
 async function runCell(data: ThreadWorkerData): Promise<ThreadMessage> {
   const adapter = adapterFor(data.adapter);
   const knex = knexFactory(adapter.knexConfig(data.server, data.profile));
+  countKnexStatements(knex, data.control);
   try {
     const workload = loadWorkload(data.workload);
     const reports = await Promise.all(data.workerIds.map((id) => runWorker(knex, adapter, data.profile, workload, id, data.state, data.control, data.plan, data.workerIds.length)));

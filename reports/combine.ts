@@ -61,7 +61,13 @@ function combineHealth(all: Health[], durations: number[], spans: number[] = dur
     backpressure: all.flatMap((h, i) => h.backpressure.map((b) => ({ ...b, atMs: round(b.atMs + at[i]!), reason: label(i, b.reason) }))),
     clientBound: { flagged: all.some((h) => h.clientBound.flagged), reasons: all.flatMap((h, i) => h.clientBound.reasons.map((r) => label(i, r))) },
     timeline: thinned(timeline, 200),
-    cpu: { cores: all[0]!.cpu.cores, machineBusy: weighted((h) => h.cpu.machineBusy), harnessCores: weighted((h) => h.cpu.harnessCores) },
+    cpu: {
+      cores: all[0]!.cpu.cores,
+      machineBusy: weighted((h) => h.cpu.machineBusy),
+      harnessCores: weighted((h) => h.cpu.harnessCores),
+      ...(all.every((h) => h.cpu.harnessCpuMs !== undefined) ? { harnessCpuMs: round(sum(all.map((h) => h.cpu.harnessCpuMs!))) } : {}),
+      ...(all.every((h) => h.cpu.iowait !== undefined) ? { iowait: weighted((h) => h.cpu.iowait!) } : {}),
+    },
   };
 }
 
@@ -122,6 +128,8 @@ export function combineFigures(all: Figures[]): Figures {
     health: combineHealth(all.map((f) => f.health), all.map((f) => f.durationMs), all.map(spanOf)),
     ...(all.every((f) => f.lockWaits) ? { lockWaits: combineLockWaits(all.map((f) => f.lockWaits!)) } : {}),
     serverActivity: mergeCounts(all.map((f) => f.serverActivity)) as Record<string, number>,
+    ...(all.every((f) => f.statements !== undefined) ? { statements: sum(all.map((f) => f.statements!)) } : {}),
+    ...(all.every((f) => f.roundTripMs !== undefined) ? { roundTripMs: Math.round((sum(all.map((f) => f.roundTripMs!)) / all.length) * 1000) / 1000 } : {}),
     histograms: {
       latency: encodeHistogram(histograms.latency),
       failedLatency: encodeHistogram(histograms.failedLatency),

@@ -6,7 +6,7 @@ import { loopBound } from '../matrix/pool-health';
 import { behindSchedule } from './load-mode';
 
 /** What limited a cell, in the order the rules are tried: the first that holds is the dominant one. */
-export type Bottleneck = 'lock-bound' | 'pool-bound' | 'client-bound' | 'commit-bound' | 'cpu-bound' | 'round-trip-bound' | 'not measured';
+export type Bottleneck = 'lock-bound' | 'pool-bound' | 'client-bound' | 'commit-bound' | 'disk-bound' | 'cpu-bound' | 'round-trip-bound' | 'not measured';
 
 /** The dominant bottleneck of one cell, the measurements behind it, and what to change. */
 export interface Diagnosis {
@@ -42,12 +42,25 @@ const LOCK_WAIT_SHARE = 0.2;
 const MIN_LOCK_SAMPLES = 3;
 /** Commits of at most this many rows pay the flush for little work. */
 const SMALL_COMMIT_ROWS = 10;
+/** A machine whose CPUs sat idle waiting for the disk this share of all their time was held by its disk (one writer blocked in fsync on 2 cores: 0.2 to 0.3 here). */
+const DISK_IOWAIT = 0.15;
 
 const pct = (x: number) => `${Math.round(x * 100)} %`;
 const num = (n: number) => Number(n.toPrecision(3)).toString();
 const isSqlite = (c: Context) => c.cell.target?.provider === 'file';
 const profileValue = (c: Context, key: string) => (c.profile ? c.profile[key] : undefined);
 const poolMax = (c: Context) => ((profileValue(c, 'pool') as { max?: number } | undefined)?.max ?? 0);
+/** CPU time the harness spent per operation, µs; undefined in files from before it was recorded. */
+const clientCpuUsPerOp = (f: Figures) => (f.health.cpu.harnessCpuMs === undefined ? undefined : (f.health.cpu.harnessCpuMs * 1000) / Math.max(1, f.operations.total));
+/** What the client process cost per operation, as an evidence line. */
+const clientCostLine = (f: Figures) => {
+  const us = clientCpuUsPerOp(f);
+  return us === undefined ? undefined : `the harness used ${num(us)} µs of CPU per operation (${num(f.health.cpu.harnessCores)} cores while measuring)`;
+};
+/** The machine's idle time with disk I/O outstanding, as an evidence line. */
+const iowaitLine = (f: Figures) =>
+  f.health.cpu.iowait === undefined ? undefined : `the machine's CPUs sat idle waiting for the disk ${pct(f.health.cpu.iowait)} of the time while measuring (/proc/stat iowait, machine-wide)`;
+
 /** Median time one operation took the database: open-loop latency also holds the wait behind a backlog, so there it is one attempt's. */
 const serviceP50 = (f: Figures) => (f.mode === 'open-loop' ? f.attemptLatencyMs.p50 : f.latencyMs.p50);
 
@@ -127,6 +140,8 @@ const clientBound: Rule = (c) => {
     evidence.push(`event-loop lag p99 ${num(h.eventLoopLagMs.p99)} ms (max ${num(h.eventLoopLagMs.max)} ms) with the loop busy ${Math.round(h.eventLoopBusy * 100)}% of the measured time: callbacks waited that long to run`);
   }
   if (saturated) evidence.push(`the harness used ${num(h.cpu.harnessCores)} cores; its ${loops === 1 ? 'one event loop' : `${loops} event loops`} can use ${loops}`);
+  const cost = clientCpuUsPerOp(f);
+  if (cost !== undefined) evidence.push(`the harness used ${num(cost)} µs of CPU per operation`);
   const fixes: string[] = [];
   const spare = Math.min(f.workers, h.cpu.cores);
   if (!isSqlite(c) && loops < spare) fixes.push(`spread the workers over worker threads (--set ${c.cell.cell.adapter}.clientThreads=${spare})`);
@@ -194,6 +209,8 @@ const commitBound: Rule = (c) => {
   const wal = f.serverActivity.wal_bytes;
   if (wal) evidence.push(`the server wrote ${int(wal / 1024)} KiB of WAL (${int(wal / ops)} bytes per operation), each commit flushing its share`);
   if (f.serverActivity.data_version) evidence.push('the database file changed while measuring (PRAGMA data_version): the writer threads committed');
+  const waitedForDisk = iowaitLine(f);
+  if (waitedForDisk) evidence.push(waitedForDisk);
   const batched = c.siblings.find((s) => s.cell.workload === 'insert-transaction-batch' && s !== c.cell);
   if (batched && batched.figures.rowsPerSec > f.rowsPerSec) {
     evidence.push(`insert-transaction-batch in the same run wrote ${int(batched.figures.rowsPerSec)} rows/s by committing ${num(batched.figures.rows / Math.max(1, batched.figures.operations.succeeded))} rows at a time, against ${int(f.rowsPerSec)} rows/s here`);
@@ -205,6 +222,22 @@ const commitBound: Rule = (c) => {
   };
 };
 
+/** Operations sending at least this many statements each are worth fewer of them. */
+const MANY_STATEMENTS = 3;
+
+/** Where a median operation's time goes on the wire: statements per operation × one round trip, when both were measured. */
+function wireLines(f: Figures): { evidence: string[]; perOp?: number } {
+  if (f.statements === undefined || f.operations.total === 0) return { evidence: [] };
+  const perOp = f.statements / f.operations.total;
+  const sent = `each operation sent ${num(perOp)} statement${perOp === 1 ? "" : "s"} on average (transaction control and retries included)`;
+  if (f.roundTripMs === undefined) return { evidence: [sent], perOp };
+  const waiting = perOp * f.roundTripMs;
+  return {
+    evidence: [`${sent}; one round trip (SELECT 1 through knex) took ${num(f.roundTripMs)} ms, so about ${num(waiting)} ms of the ${num(serviceP50(f))} ms median went to ${num(perOp)} round trips of ${num(f.roundTripMs)} ms`],
+    perOp,
+  };
+}
+
 const cpuBound: Rule = (c) => {
   const cpu = c.figures.health.cpu;
   if (cpu.machineBusy < BUSY_MACHINE) return null;
@@ -212,6 +245,7 @@ const cpuBound: Rule = (c) => {
   const evidence = [`the machine's ${cpu.cores} cores were ${pct(cpu.machineBusy)} busy while measuring`];
   if (isSqlite(c)) evidence.push(`SQLite runs inside the harness's worker threads, which used ${num(cpu.harnessCores)} cores`);
   else evidence.push(`the harness used ${num(cpu.harnessCores)} cores; other processes (the database server, when it runs on this machine) ${num(others)}`);
+  evidence.push(...wireLines(c.figures).evidence);
   return {
     bottleneck: 'cpu-bound',
     evidence,
@@ -219,21 +253,43 @@ const cpuBound: Rule = (c) => {
   };
 };
 
+const diskBound: Rule = (c) => {
+  const f = c.figures;
+  const iowait = f.health.cpu.iowait;
+  const writes = isWorkloadName(c.cell.cell.workload) ? workloadFor(c.cell.cell.workload).writes : 'some-operations';
+  // iowait is machine-wide: it speaks of this cell only when the cell wrote, and the database said so.
+  if (iowait === undefined || iowait < DISK_IOWAIT || writes === 'none' || measuredWrites(f) === false) return null;
+  const evidence = [iowaitLine(f)!, `median ${num(serviceP50(f))} ms per operation, ${num(f.rows / Math.max(1, f.operations.succeeded))} row(s) each; machine CPU ${pct(f.health.cpu.machineBusy)} busy`];
+  return {
+    bottleneck: 'disk-bound',
+    evidence,
+    recommendation: 'the disk set the pace: write more rows per flush (bigger transactions or batches), relax durability if losing the last commits in a crash is acceptable, or put the database on faster storage away from other busy disks',
+  };
+};
+
 const roundTripBound: Rule = (c) => {
   const f = c.figures;
   const p50s = serviceP50(f) / 1000;
   const ceiling = p50s > 0 ? f.workers / p50s : 0;
+  const measured = [`machine CPU ${pct(f.health.cpu.machineBusy)} busy`, ...(f.health.cpu.iowait !== undefined ? [`iowait ${pct(f.health.cpu.iowait)}`] : [])].join(', ');
+  const wire = wireLines(f);
+  const fewer =
+    wire.perOp !== undefined && wire.perOp >= MANY_STATEMENTS
+      ? `Send fewer statements per operation: each one is a round trip${f.roundTripMs !== undefined ? ` of about ${num(f.roundTripMs)} ms` : ''} (multi-row INSERTs instead of one per row, one query for a set of rows instead of one per row, or the logic in one statement or a function on the server); or `
+      : '';
   return {
     bottleneck: 'round-trip-bound',
     evidence: [
+      ...wire.evidence,
       `${f.workers} worker(s), each waiting for one operation at a time with a median of ${num(serviceP50(f))} ms: at most about ${int(ceiling)} ops/s; measured ${int(f.opsPerSec)}${f.targetRate ? ` at an open-loop target of ${int(f.targetRate)}` : ''}`,
-      `machine CPU ${pct(f.health.cpu.machineBusy)} busy, no lock, pool or client limit found`,
+      `${measured}; no lock, pool, client, commit or disk limit found`,
+      ...[clientCostLine(f)].filter((l): l is string => l !== undefined),
     ],
-    recommendation: 'the database had capacity to spare: more concurrent workers, or more rows per statement, raise throughput until one of the other limits appears',
+    recommendation: `nothing measured stands out: each worker spends its time waiting for replies. ${fewer}${fewer ? 'more' : 'More'} concurrent workers raise throughput until one of the other limits appears`,
   };
 };
 
-const RULES: Rule[] = [lockBound, poolBound, clientBound, commitBound, cpuBound, roundTripBound];
+const RULES: Rule[] = [lockBound, poolBound, clientBound, commitBound, diskBound, cpuBound, roundTripBound];
 
 /** The dominant bottleneck of every cell of a run, with the evidence from what the run measured. */
 export function diagnoseRun(results: RunResults): Diagnosis[] {

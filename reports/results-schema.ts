@@ -40,6 +40,8 @@ const healthSchema = z.object({
       cores: z.number().describe('Logical CPUs of the machine.'),
       machineBusy: z.number().describe('Share of all the machine\'s CPU time that was busy (0 to 1), whoever used it.'),
       harnessCores: z.number().describe('CPU used by the dbmatrix process and its worker threads, in cores.'),
+      harnessCpuMs: z.number().optional().describe('CPU time the dbmatrix process and its worker threads used while measuring, ms; divided by the operations, the client\'s cost of one. Absent in older files.'),
+      iowait: z.number().optional().describe('Share of all the machine\'s CPU time spent idle with disk I/O outstanding (0 to 1), from /proc/stat; absent off Linux and in older files.'),
     })
     .describe('Where the machine\'s CPU went while the cell measured.'),
 }).describe('Pool, event loop, error windows and backpressure during the measured phase (see matrix/pool-health.ts).').meta({ id: 'PoolHealth' });
@@ -97,6 +99,8 @@ export const figuresSchema = z.object({
   verifyMs: z.number().describe('Time verify() took, ms.'),
   health: healthSchema.describe('Pool health, error windows, event-loop lag and backpressure; with several repeats, pooled on one time axis (the repeats\' measured phases end to end), the wait and lag percentiles the worst repeat\'s.'),
   lockWaits: lockWaitsSchema.optional().describe('Sampled lock waits of the run\'s sessions; absent for SQLite and in older files.'),
+  statements: z.number().optional().describe('Statements the harness sent while measuring, transaction control (BEGIN, COMMIT) and retries included; absent in older files.'),
+  roundTripMs: z.number().optional().describe('Median time of SELECT 1 through knex right after measuring, ms: one round trip to the server. Absent for SQLite and in older files.'),
   serverActivity: z.record(z.string(), z.number()).describe('Change of the server\'s own cumulative counters over the measured phase (commits, log flushes, lock waits; server-wide, so other clients count too); for SQLite, data_version: above 0 when the writer threads committed.'),
   histograms: histogramsSchema.describe('The latency histograms the summaries above come from.'),
   samples: z.array(sampleSchema).min(1).describe('One entry per repeat of the cell, in the order they ran.'),

@@ -6,7 +6,7 @@ import { newRunId, tablePrefix } from '../../matrix/namespace';
 import { LIST_TABLES, directKnex } from '../support/cells';
 import type { AdapterName } from '../../adapters/registry';
 import type { WorkloadName } from '../../matrix/workloads/registry';
-import { type Bottleneck, diagnoseRun } from '../../reports/diagnosis';
+import { type Bottleneck, type Diagnosis, diagnoseRun } from '../../reports/diagnosis';
 import { summaryMarkdown } from '../../reports/markdown';
 import { type RealRunRequest, realRun } from '../support/real-runs';
 import { selectedAdapters } from '../support/selection';
@@ -169,6 +169,62 @@ verify:
     });
   });
 
+  // Forty reads of one row in one transaction against one read of the same rows: the first sends 42 statements per
+  // operation (BEGIN and COMMIT included) and should be told to send fewer; the second sends one.
+  describe.each(adapters)('%s: round trips counted', (adapter) => {
+    const script = (name: string, statement: string) => `name: ${name}
+tables:
+  items: CREATE TABLE {{items}} (id INTEGER PRIMARY KEY, hits INTEGER NOT NULL)
+load:
+  rows: 200
+  sql: INSERT INTO {{items}} (id, hits) VALUES (:id, 0)
+params:
+  id: { sequence: { start: 1 } }
+  key: { uniform: { min: 1, max: 160 } }
+statements:
+  - name: op
+    weight: 1
+${statement}
+verify:
+  - sql: SELECT COUNT(*) AS n FROM {{items}}
+    equals: load
+`;
+    const CHATTY = 40;
+    let diagnoses: ReturnType<typeof diagnoseRun>;
+    beforeAll(async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'dbmatrix-scripts-'));
+      const chatty = join(dir, 'chatty.yaml');
+      const single = join(dir, 'single.yaml');
+      writeFileSync(chatty, script('chatty', `    steps:\n${Array.from({ length: CHATTY }, (_, i) => `      - SELECT hits FROM {{items}} WHERE id = :key + ${i}`).join('\n')}`));
+      writeFileSync(single, script('single', `    sql: SELECT SUM(hits) AS n FROM {{items}} WHERE id BETWEEN :key AND :key + ${CHATTY - 1}`));
+      try {
+        // One worker: nothing to contend with, so the round trips are what is left.
+        const { results, file } = await realRun({ adapters: [adapter], workloads: [chatty, single] as WorkloadName[], ops: 100, settings: [`${adapter}.workers=1`] });
+        rmSync(dirname(file), { recursive: true, force: true });
+        for (const c of results.cells) expect({ cell: c.cell.workload, state: c.state }).toEqual({ cell: c.cell.workload, state: 'completed' });
+        diagnoses = diagnoseRun(results);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    test(`${CHATTY} statements in one transaction: round-trip-bound, with the count, told to send fewer`, () => {
+      const d = diagnoses.find((x) => x.cell.workload === 'chatty')!;
+      const wire = adapter === 'sqlite' ? /each operation sent 42 statements/ : /each operation sent 42 statements .* went to 42 round trips of [\d.]+ ms/;
+      expect({ bottleneck: d.bottleneck, evidence: d.evidence, recommendation: d.recommendation }).toEqual({
+        bottleneck: 'round-trip-bound',
+        evidence: expect.arrayContaining([expect.stringMatching(wire)]),
+        recommendation: expect.stringMatching(/Send fewer statements per operation/),
+      });
+    });
+
+    test('the same rows in one statement: one statement per operation, not told to send fewer', () => {
+      const d = diagnoses.find((x) => x.cell.workload === 'single')!;
+      expect(d.evidence.join('\n')).toMatch(/each operation sent 1 statement on average/);
+      expect(d.recommendation).not.toMatch(/fewer statements/);
+    });
+  });
+
   // Every commit waiting for the disk against commits that return first. MySQL has no such profile: its setting
   // (innodb_flush_log_at_trx_commit) is the server's, not a session's.
   const RELAXED = { sqlite: ['sqlite-delete', 'sqlite-wal'], postgres: ['postgres-default', 'postgres-async-commit'] } as const;
@@ -180,6 +236,24 @@ verify:
       const found = diagnoseRun(results);
       const of = (profile: string) => found.find((d) => d.cell.profile === profile)!.bottleneck;
       expect({ [durable]: of(durable), relaxedIsCommitBound: of(relaxed) === 'commit-bound' }).toEqual({ [durable]: 'commit-bound', relaxedIsCommitBound: false });
+    });
+  });
+
+  // Multi-row inserts (200 rows, so not commit-bound) on a rollback journal: with synchronous=FULL every commit syncs the
+  // journal and the file and the writer waits on the disk; with synchronous=OFF nothing is synced.
+  if (adapters.includes('sqlite')) describe('sqlite: the disk named only when the run waited on it', () => {
+    test('synchronous=FULL is disk-bound with iowait as evidence; synchronous=OFF is not', async () => {
+      const settings = ['sqlite-delete.batchSize=200'];
+      // One after the other: iowait is the whole machine's.
+      const found: Diagnosis[] = [];
+      for (const sync of ['FULL', 'OFF']) {
+        const { results, file } = await realRun({ adapters: ['sqlite'], profiles: ['sqlite-delete'], workloads: ['insert-bulk'], ops: 150, settings: [...settings, `sqlite-delete.synchronous=${sync}`] });
+        rmSync(dirname(file), { recursive: true, force: true });
+        found.push(diagnoseRun(results)[0]!);
+      }
+      const [full, off] = found as [Diagnosis, Diagnosis];
+      expect({ bottleneck: full.bottleneck, evidence: full.evidence }).toEqual({ bottleneck: 'disk-bound', evidence: expect.arrayContaining([expect.stringMatching(/waiting for the disk \d+ % of the time/)]) });
+      expect(off.bottleneck).not.toBe('disk-bound');
     });
   });
 
