@@ -42,8 +42,12 @@ const LOCK_WAIT_SHARE = 0.2;
 const MIN_LOCK_SAMPLES = 3;
 /** Commits of at most this many rows pay the flush for little work. */
 const SMALL_COMMIT_ROWS = 10;
-/** A machine whose CPUs sat idle waiting for the disk this share of all their time was held by its disk (one writer blocked in fsync on 2 cores: 0.2 to 0.3 here). */
-const DISK_IOWAIT = 0.15;
+/**
+ * CPUs idle waiting for the disk, on average, from which a cell that wrote was held by its disk: a quarter of one. Counted
+ * in CPUs, not as a share of the machine, so a writer blocked in fsync weighs the same on 2 cores as on 32 (one SQLite
+ * writer syncing 200-row and 20-row commits kept 0.28 and 0.4 of this machine's 2 CPUs waiting; without syncs, under 0.1).
+ */
+const DISK_WAIT_CPUS = 0.25;
 
 const pct = (x: number) => `${Math.round(x * 100)} %`;
 const num = (n: number) => Number(n.toPrecision(3)).toString();
@@ -59,7 +63,9 @@ const clientCostLine = (f: Figures) => {
 };
 /** The machine's idle time with disk I/O outstanding, as an evidence line. */
 const iowaitLine = (f: Figures) =>
-  f.health.cpu.iowait === undefined ? undefined : `the machine's CPUs sat idle waiting for the disk ${pct(f.health.cpu.iowait)} of the time while measuring (/proc/stat iowait, machine-wide)`;
+  f.health.cpu.iowait === undefined
+    ? undefined
+    : `the machine's CPUs sat idle waiting for the disk ${pct(f.health.cpu.iowait)} of the time while measuring, ${num(f.health.cpu.iowait * f.health.cpu.cores)} of its ${f.health.cpu.cores} CPUs on average (/proc/stat iowait, machine-wide)`;
 
 /** Median time one operation took the database: open-loop latency also holds the wait behind a backlog, so there it is one attempt's. */
 const serviceP50 = (f: Figures) => (f.mode === 'open-loop' ? f.attemptLatencyMs.p50 : f.latencyMs.p50);
@@ -260,7 +266,7 @@ const diskBound: Rule = (c) => {
   const iowait = f.health.cpu.iowait;
   const writes = isWorkloadName(c.cell.cell.workload) ? workloadFor(c.cell.cell.workload).writes : 'some-operations';
   // iowait is machine-wide: it speaks of this cell only when the cell wrote, and the database said so.
-  if (iowait === undefined || iowait < DISK_IOWAIT || writes === 'none' || measuredWrites(f) === false) return null;
+  if (iowait === undefined || iowait * f.health.cpu.cores < DISK_WAIT_CPUS || writes === 'none' || measuredWrites(f) === false) return null;
   const evidence = [iowaitLine(f)!, `median ${num(serviceP50(f))} ms per operation, ${num(f.rows / Math.max(1, f.operations.succeeded))} row(s) each; machine CPU ${pct(f.health.cpu.machineBusy)} busy`];
   return {
     bottleneck: 'disk-bound',

@@ -239,11 +239,11 @@ verify:
     });
   });
 
-  // Multi-row inserts (200 rows, so not commit-bound) on a rollback journal: with synchronous=FULL every commit syncs the
+  // Multi-row inserts (20 rows, so not commit-bound) on a rollback journal: with synchronous=FULL every commit syncs the
   // journal and the file and the writer waits on the disk; with synchronous=OFF nothing is synced.
   if (adapters.includes('sqlite')) describe('sqlite: the disk named only when the run waited on it', () => {
     test('synchronous=FULL is disk-bound with iowait as evidence; synchronous=OFF is not', async () => {
-      const settings = ['sqlite-delete.batchSize=200'];
+      const settings = ['sqlite-delete.batchSize=20'];
       // One after the other: iowait is the whole machine's.
       const found: Diagnosis[] = [];
       for (const sync of ['FULL', 'OFF']) {
