@@ -230,6 +230,8 @@ const commitBound: Rule = (c) => {
 
 /** Operations sending at least this many statements each are worth fewer of them. */
 const MANY_STATEMENTS = 3;
+/** Ways to send fewer statements, for the recommendations that ask for it. */
+const STATEMENT_REMEDIES = 'multi-row INSERTs instead of one per row, one query for a set of rows instead of one per row, or the logic in one statement or a function on the server';
 
 /** Where a median operation's time goes on the wire: statements per operation × one round trip, when both were measured. */
 function wireLines(f: Figures): { evidence: string[]; perOp?: number } {
@@ -253,11 +255,14 @@ const cpuBound: Rule = (c) => {
   const evidence = [`the machine's ${cpu.cores} cores were ${pct(cpu.machineBusy)} busy while measuring`];
   if (isSqlite(c)) evidence.push(`SQLite runs inside the harness's worker threads, which used ${num(cpu.harnessCores)} cores`);
   else evidence.push(`the harness used ${num(cpu.harnessCores)} cores; other processes (the database server, when it runs on this machine) ${num(others)}`);
-  evidence.push(...wireLines(c.figures).evidence);
+  const wire = wireLines(c.figures);
+  evidence.push(...wire.evidence);
+  // Each statement costs CPU in knex, the driver and the database whether or not it crosses a wire (SQLite's do not).
+  const fewer = wire.perOp !== undefined && wire.perOp >= MANY_STATEMENTS ? `Send fewer statements per operation: each one costs CPU in knex, the driver and the database (${STATEMENT_REMEDIES}). ` : '';
   return {
     bottleneck: 'cpu-bound',
     evidence,
-    recommendation: 'the CPUs are saturated, so more workers will not help: do more per statement (batches, fewer round trips), or give the database and the harness cores of their own',
+    recommendation: `${fewer}${fewer ? 'The' : 'the'} CPUs are saturated, so more workers will not help: do more per statement (batches, fewer round trips), or give the database and the harness cores of their own`,
   };
 };
 
@@ -283,7 +288,7 @@ const roundTripBound: Rule = (c) => {
   const wire = wireLines(f);
   const fewer =
     wire.perOp !== undefined && wire.perOp >= MANY_STATEMENTS
-      ? `Send fewer statements per operation: each one is a round trip${f.roundTripMs !== undefined ? ` of about ${num(f.roundTripMs)} ms` : ''} (multi-row INSERTs instead of one per row, one query for a set of rows instead of one per row, or the logic in one statement or a function on the server); or `
+      ? `Send fewer statements per operation: each one is a round trip${f.roundTripMs !== undefined ? ` of about ${num(f.roundTripMs)} ms` : ''} (${STATEMENT_REMEDIES}); or `
       : '';
   return {
     bottleneck: 'round-trip-bound',
