@@ -267,6 +267,7 @@ export class MatrixRun {
       const reports = settled.flatMap((s) => (s as PromiseFulfilledResult<WorkerReport[]>).value);
       const end = Math.max(start, ...reports.map((r) => r.endedAt));
       const health = monitor.stop(summarizeLatency(mergeHistograms(reports.map((r) => r.attemptLatency))).mean);
+      // Before the activity read and the timed round trip below: they are the harness's statements, not the workload's.
       stopCounting();
       const serverActivity = activityDelta(activityBefore, await readActivity());
       // A round trip to a server, timed once the workers are done so nothing queues ahead of it; SQLite has none.
@@ -274,7 +275,7 @@ export class MatrixRun {
       const wire: Wire = { statements: read(control, SLOT.statements), ...(rtt !== undefined ? { roundTripMs: rtt } : {}) };
       return { reports, durationMs: end - start, health, serverActivity, wire, ...(lockWaits ? { lockWaits: await lockWaits.stop() } : {}) };
     } finally {
-      stopCounting();
+      stopCounting(); // again on a failure; removing the listener twice is harmless
       await lockWaits?.stop();
       monitor.stop(0);
       clearTimeout(timer);

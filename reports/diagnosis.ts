@@ -45,7 +45,8 @@ const SMALL_COMMIT_ROWS = 10;
 /**
  * CPUs idle waiting for the disk, on average, from which a cell that wrote was held by its disk: a quarter of one. Counted
  * in CPUs, not as a share of the machine, so a writer blocked in fsync weighs the same on 2 cores as on 32 (one SQLite
- * writer syncing 200-row and 20-row commits kept 0.28 and 0.4 of this machine's 2 CPUs waiting; without syncs, under 0.1).
+ * writer syncing 20-row commits kept 0.28-0.30 of this machine's 2 CPUs waiting through knex with synchronous=FULL, and
+ * 0.38-0.42 prepared with synchronous=EXTRA; without syncs, 0).
  */
 const DISK_WAIT_CPUS = 0.25;
 
@@ -145,9 +146,9 @@ const clientBound: Rule = (c) => {
   if (lagged) {
     evidence.push(`event-loop lag p99 ${num(h.eventLoopLagMs.p99)} ms (max ${num(h.eventLoopLagMs.max)} ms) with the loop busy ${Math.round(h.eventLoopBusy * 100)}% of the measured time: callbacks waited that long to run`);
   }
-  if (saturated) evidence.push(`the harness used ${num(h.cpu.harnessCores)} cores; its ${loops === 1 ? 'one event loop' : `${loops} event loops`} can use ${loops}`);
-  const cost = clientCpuUsPerOp(f);
-  if (cost !== undefined) evidence.push(`the harness used ${num(cost)} µs of CPU per operation`);
+  const cost = clientCostLine(f);
+  if (cost !== undefined) evidence.push(cost);
+  if (saturated) evidence.push(`${cost === undefined ? `the harness used ${num(h.cpu.harnessCores)} cores; ` : ''}its ${loops === 1 ? 'one event loop' : `${loops} event loops`} can use ${loops}`);
   const fixes: string[] = [];
   const spare = Math.min(f.workers, h.cpu.cores);
   if (!isSqlite(c) && loops < spare) fixes.push(`spread the workers over worker threads (--set ${c.cell.cell.adapter}.clientThreads=${spare})`);

@@ -41,15 +41,11 @@ export function tunedProfilesConfig(outcomes: TuneOutcome[]): ConfigFile {
 
 /** Trials faster than the best they ran against but not adoptable, one line each: the price of durability, or of errors. */
 function passedOver(o: TuneOutcome): string[] {
-  return o.trials
-    .filter((t) => {
-      const against = t.incumbentScore ?? o.best.score;
-      return t !== o.best && t.score > against * 1.05 && (!t.eligible || t.notes.length > 0);
-    })
-    .map((t) => {
-      const against = t.incumbentScore ?? o.best.score;
-      return `${t.changes.join(', ')}: ${int(t.score)} ${o.unit} (${signed(against > 0 ? t.score / against - 1 : 0)} over the best it ran against) but ${t.eligible ? t.notes.join('; ') : health(t)}`;
-    });
+  return o.trials.flatMap((t) => {
+    const against = t.incumbentScore ?? o.best.score;
+    if (t === o.best || t.score <= against * 1.05 || (t.eligible && t.notes.length === 0)) return [];
+    return [`${t.changes.join(', ')}: ${int(t.score)} ${o.unit} (${signed(against > 0 ? t.score / against - 1 : 0)} over the best it ran against) but ${t.eligible ? t.notes.join('; ') : health(t)}`];
+  });
 }
 
 /** The search as Markdown: per adapter and workload the default, the best, the gain, and what the gain cost. */
