@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { type Adapter, NamespaceTakenError, type Profile, checkNamespaceName, classified, classifyClientSide, errorCode, quietKnexLog } from './contract';
 import { PROFILE_BASE } from './shared';
+import { busyTimeoutOf, timeLockWaits } from './sqlite-busy-wait';
 
 /** Prepared statements by connection: better-sqlite3 compiles a statement once and runs it many times. */
 const preparedByConnection = new WeakMap<Database, Map<string, Statement>>();
@@ -121,6 +122,8 @@ export const sqlite: Adapter<SqliteSession> = {
             conn.pragma(`cache_size = ${s.cache_size}`);
             conn.pragma(`temp_store = ${s.temp_store}`);
             conn.pragma(`mmap_size = ${s.mmap_size}`);
+            // From here on the harness waits for the lock instead of SQLite, so that the waits are measured.
+            timeLockWaits(conn as Database, s.busy_timeout);
             done(null, conn);
           } catch (err) {
             done(err as Error, conn);
@@ -152,12 +155,20 @@ export const sqlite: Adapter<SqliteSession> = {
     return classified('other', code);
   },
   async readSettings(knex) {
-    const names = ['journal_mode', 'synchronous', 'busy_timeout', 'cache_size', 'temp_store', 'mmap_size', 'page_size', 'locking_mode'];
+    const names = ['journal_mode', 'synchronous', 'cache_size', 'temp_store', 'mmap_size', 'page_size', 'locking_mode'];
     const settings: Record<string, string> = {};
     for (const name of names) {
       const rows = (await knex.raw(`PRAGMA ${name}`)) as Record<string, unknown>[];
       const first = rows[0];
       settings[name] = first ? String(Object.values(first)[0]) : '';
+    }
+    // PRAGMA busy_timeout reads 0 where the harness does the waiting (sqlite-busy-wait.ts): ask the connection.
+    const client = knex.client as { acquireConnection(): Promise<Database>; releaseConnection(c: unknown): Promise<void> };
+    const conn = await client.acquireConnection();
+    try {
+      settings.busy_timeout = String(busyTimeoutOf(conn));
+    } finally {
+      await client.releaseConnection(conn);
     }
     return settings;
   },

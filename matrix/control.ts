@@ -16,6 +16,10 @@ export const SLOT = {
   active: 6,
   /** Statements sent to the database while measuring, transaction control included (see statement-count.ts). */
   statements: 7,
+  /** SQLite statements that found the file locked and waited, while measuring (see adapters/sqlite-busy-wait.ts). */
+  busyWaits: 8,
+  /** The time they waited in all, ms. */
+  busyWaitMs: 9,
 } as const;
 
 /**
@@ -26,7 +30,7 @@ export const SLOT = {
 export const PHASE = { warmup: 0, measure: 1, stop: 2, abort: 3 } as const;
 
 /** Bytes of the Int32 slots; the open-loop schedule's start follows them, 8-byte aligned for a BigInt64 view. */
-const SLOT_BYTES = 8 * Int32Array.BYTES_PER_ELEMENT;
+const SLOT_BYTES = 10 * Int32Array.BYTES_PER_ELEMENT;
 
 /** A control block shared between the runner and its workers (threads see the same memory). */
 export function newControl(): Int32Array {

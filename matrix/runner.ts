@@ -10,7 +10,7 @@ import { PHASE, SLOT, markMeasureStart, newControl, read, setPhase } from './con
 import { describeTally, encodeHistogram, mergeCounts, mergeHistograms, mergeTallies, scrub, summarizeLatency } from './metrics';
 import { OwnedTables, cellContext, tablePrefix } from './namespace';
 import { lockWaitSampler } from './lock-waits';
-import { countKnexStatements, roundTripMs } from './statement-count';
+import { countKnexStatements, countSqliteLockWaits, roundTripMs } from './statement-count';
 import { type PoolHealth, PoolMonitor } from './pool-health';
 import { type Shard, inShard } from './shard';
 import type { ProgressSink } from './progress';
@@ -249,7 +249,12 @@ export class MatrixRun {
       poolMax: profile.pool.max,
     });
     // Pooled workers send through this knex; threads count on their own.
-    const stopCounting = countKnexStatements(knex, control);
+    const stopCountingStatements = countKnexStatements(knex, control);
+    const stopCountingWaits = countSqliteLockWaits(control);
+    const stopCounting = () => {
+      stopCountingStatements();
+      stopCountingWaits();
+    };
     const start = now();
     // t0 of the open-loop schedule, one for every worker and thread; harmless in a closed loop.
     markMeasureStart(control);
@@ -272,7 +277,8 @@ export class MatrixRun {
       const serverActivity = activityDelta(activityBefore, await readActivity());
       // A round trip to a server, timed once the workers are done so nothing queues ahead of it; SQLite has none.
       const rtt = server.provider === 'file' ? undefined : await roundTripMs(knex);
-      const wire: Wire = { statements: read(control, SLOT.statements), ...(rtt !== undefined ? { roundTripMs: rtt } : {}) };
+      const busyWaits = server.provider === 'file' ? { busyWaits: { count: read(control, SLOT.busyWaits), ms: read(control, SLOT.busyWaitMs) } } : {};
+      const wire: Wire = { statements: read(control, SLOT.statements), ...busyWaits, ...(rtt !== undefined ? { roundTripMs: rtt } : {}) };
       return { reports, durationMs: end - start, health, serverActivity, wire, ...(lockWaits ? { lockWaits: await lockWaits.stop() } : {}) };
     } finally {
       stopCounting(); // again on a failure; removing the listener twice is harmless
@@ -285,8 +291,8 @@ export class MatrixRun {
   }
 }
 
-/** What crossed between the harness and the database while measuring. */
-type Wire = Pick<Figures, 'statements' | 'roundTripMs'>;
+/** What crossed between the harness and the database while measuring, and SQLite's waits for its lock. */
+type Wire = Pick<Figures, 'statements' | 'roundTripMs' | 'busyWaits'>;
 
 /** How much each counter grew; counters missing on either side are left out. */
 function activityDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {

@@ -1,10 +1,21 @@
 import type { Knex } from 'knex';
 import type { PreparedDriver } from '../driver-paths/contract';
+import { reportSqliteLockWaits } from '../adapters/sqlite-busy-wait';
 import { PHASE, SLOT, read } from './control';
 
 /** Count one statement sent while the cell measures (warm-up and verification are not the operations measured). */
 function tick(control: Int32Array): void {
   if (read(control, SLOT.phase) === PHASE.measure) Atomics.add(control, SLOT.statements, 1);
+}
+
+/** Add every wait for SQLite's file lock on this thread, while the cell measures, to SLOT.busyWaits and busyWaitMs. */
+export function countSqliteLockWaits(control: Int32Array): () => void {
+  reportSqliteLockWaits((ms) => {
+    if (read(control, SLOT.phase) !== PHASE.measure) return;
+    Atomics.add(control, SLOT.busyWaits, 1);
+    Atomics.add(control, SLOT.busyWaitMs, Math.round(ms));
+  });
+  return () => reportSqliteLockWaits(undefined);
 }
 
 /** Count every statement knex sends (BEGIN and COMMIT included) into SLOT.statements; returns what detaches the count. */

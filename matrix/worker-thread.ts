@@ -2,7 +2,7 @@ import knexFactory from 'knex';
 import { parentPort } from 'node:worker_threads';
 import type { Profile, ServerAddress } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
-import { countKnexStatements } from './statement-count';
+import { countKnexStatements, countSqliteLockWaits } from './statement-count';
 import { type LoopPlan, runWorker } from './worker-loop';
 import { type WorkloadRef, loadWorkload } from './workloads/sources';
 
@@ -34,6 +34,7 @@ async function runCell(data: ThreadWorkerData): Promise<ThreadMessage> {
   const adapter = adapterFor(data.adapter);
   const knex = knexFactory(adapter.knexConfig(data.server, data.profile));
   countKnexStatements(knex, data.control);
+  countSqliteLockWaits(data.control);
   try {
     const workload = loadWorkload(data.workload);
     const reports = await Promise.all(data.workerIds.map((id) => runWorker(knex, adapter, data.profile, workload, id, data.state, data.control, data.plan, data.workerIds.length)));

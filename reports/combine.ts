@@ -129,6 +129,7 @@ export function combineFigures(all: Figures[]): Figures {
     ...(all.every((f) => f.lockWaits) ? { lockWaits: combineLockWaits(all.map((f) => f.lockWaits!)) } : {}),
     serverActivity: mergeCounts(all.map((f) => f.serverActivity)) as Record<string, number>,
     ...(all.every((f) => f.statements !== undefined) ? { statements: sum(all.map((f) => f.statements!)) } : {}),
+    ...(all.every((f) => f.busyWaits) ? { busyWaits: { count: sum(all.map((f) => f.busyWaits!.count)), ms: sum(all.map((f) => f.busyWaits!.ms)) } } : {}),
     ...(all.every((f) => f.roundTripMs !== undefined) ? { roundTripMs: Math.round((sum(all.map((f) => f.roundTripMs!)) / all.length) * 1000) / 1000 } : {}),
     histograms: {
       latency: encodeHistogram(histograms.latency),

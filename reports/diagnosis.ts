@@ -82,9 +82,17 @@ const lockBound: Rule = (c) => {
   const rowLockWaits = alone ? 0 : (f.serverActivity.Innodb_row_lock_waits ?? 0);
   const deadlocks = alone ? 0 : (f.serverActivity.Innodb_deadlocks ?? 0);
   const sampled = f.lockWaits && f.lockWaits.samples >= MIN_LOCK_SAMPLES && f.lockWaits.sessions > 0 ? f.lockWaits : undefined;
-  const waitShare = sampled ? sampled.waiting / sampled.sessions : 0;
+  // SQLite's waits are timed, not sampled: their share of the time the workers measured.
+  const busy = f.busyWaits && f.busyWaits.count > 0 ? f.busyWaits : undefined;
+  const busyShare = busy && f.durationMs > 0 ? busy.ms / (f.workers * f.durationMs) : 0;
+  const waitShare = sampled ? sampled.waiting / sampled.sessions : busyShare;
   if ((failures + retries) / ops < 0.01 && rowLockWaits / ops < 0.05 && deadlocks === 0 && waitShare < LOCK_WAIT_SHARE) return null;
   const evidence: string[] = [];
+  if (busy) {
+    evidence.push(
+      `${int(busy.count)} statements found the database file locked and waited ${int(busy.ms)} ms in all, ${pct(busyShare)} of the ${f.workers} worker(s)' measured time (busy_timeout ${c.settings.busy_timeout ?? '?'} ms, timed by the harness)`,
+    );
+  }
   const waitedOn = sampled ? Object.entries(sampled.byWait).sort(([, a], [, b]) => b - a) : [];
   if (sampled && waitShare > 0) {
     evidence.push(
@@ -105,6 +113,9 @@ const lockBound: Rule = (c) => {
   let recommendation: string;
   if (isSqlite(c) && c.settings.busy_timeout === '0') {
     recommendation = 'busy_timeout is 0, so a writer fails at once instead of waiting for the lock: set busy_timeout (the default profile uses 5000 ms) and keep retries on';
+  } else if (isSqlite(c) && f.workers <= 1) {
+    // One worker cannot lock itself out: another connection to the file held the lock.
+    recommendation = 'the one worker waited for the file lock, which only another connection can have held: find the process keeping a write transaction open on the file (a migration, a backup, a long batch job) and keep it short or out of busy hours';
   } else if (isSqlite(c)) {
     recommendation = `SQLite lets one writer at a time hold its lock: fewer writer threads (now ${f.workers}), or more rows per transaction so the lock is taken less often`;
   } else if (waitShare >= LOCK_WAIT_SHARE && waitedOn[0]?.[0] === 'relation') {
@@ -229,8 +240,8 @@ const commitBound: Rule = (c) => {
   };
 };
 
-/** Operations sending at least this many statements each are worth fewer of them. */
-const MANY_STATEMENTS = 3;
+/** Operations sending at least this many statements each are worth fewer of them: more than one statement in a transaction (BEGIN, it, COMMIT). */
+const MANY_STATEMENTS = 4;
 /** Ways to send fewer statements, for the recommendations that ask for it. */
 const STATEMENT_REMEDIES = 'multi-row INSERTs instead of one per row, one query for a set of rows instead of one per row, or the logic in one statement or a function on the server';
 

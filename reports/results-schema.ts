@@ -100,6 +100,10 @@ export const figuresSchema = z.object({
   health: healthSchema.describe('Pool health, error windows, event-loop lag and backpressure; with several repeats, pooled on one time axis (the repeats\' measured phases end to end), the wait and lag percentiles the worst repeat\'s.'),
   lockWaits: lockWaitsSchema.optional().describe('Sampled lock waits of the run\'s sessions; absent for SQLite and in older files.'),
   statements: z.number().optional().describe('Statements the harness sent while measuring, transaction control (BEGIN, COMMIT) and retries included; absent in older files.'),
+  busyWaits: z.object({
+    count: z.number().int().describe('Statements that found the database file locked and waited.'),
+    ms: z.number().describe('The time they waited in all, ms.'),
+  }).optional().describe("SQLite: waits for the file lock while measuring, timed by the harness, which does busy_timeout's waiting itself so it can time it; absent for servers and in older files."),
   roundTripMs: z.number().optional().describe('Median time of SELECT 1 through knex right after measuring, ms: one round trip to the server. Absent for SQLite and in older files.'),
   serverActivity: z.record(z.string(), z.number()).describe('Change of the server\'s own cumulative counters over the measured phase (commits, log flushes, lock waits; server-wide, so other clients count too); for SQLite, data_version: above 0 when the writer threads committed.'),
   histograms: histogramsSchema.describe('The latency histograms the summaries above come from.'),

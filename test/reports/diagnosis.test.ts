@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -152,6 +153,60 @@ describe('diagnosis of a real run', () => {
       expect(diagnosis.bottleneck).not.toBe('lock-bound');
       const waits = result.state === 'completed' ? result.figures.lockWaits : undefined;
       expect(waits?.samples).toBeGreaterThan(10);
+    });
+  });
+
+  // SQLite's waits for its file lock are timed by the harness (adapters/sqlite-busy-wait.ts): another connection holds a
+  // write transaction for 1.5 s of a 3 s run with one worker, which waits (busy_timeout 5000 ms) without an error.
+  if (adapters.includes('sqlite')) describe('sqlite: the file lock held outside the run', () => {
+    const cell = async (holdLock: boolean) => {
+      const runId = newRunId();
+      const holder = async () => {
+        const table = `${tablePrefix(runId)}hot`;
+        let db: BetterSqlite3.Database | undefined;
+        try {
+          // The run's file appears in a folder of its own under the temporary directory (run-matrix.ts).
+          for (;;) {
+            const dir = readdirSync(tmpdir()).find((d) => d.startsWith(`dbmatrix-${runId}-`));
+            const file = dir && join(tmpdir(), dir, 'sqlite-wal-hot-row-update.db');
+            if (file && existsSync(file)) {
+              db ??= new BetterSqlite3(file);
+              db.pragma('busy_timeout = 5000');
+              if (db.prepare("SELECT name FROM sqlite_master WHERE name = ?").get(table)) break;
+            }
+            await sleep(20);
+          }
+          await sleep(700); // past the load and the warm-up, into the measured phase
+          db!.exec('BEGIN IMMEDIATE');
+          await sleep(1500);
+          db!.exec('COMMIT');
+        } finally {
+          db?.close();
+        }
+      };
+      const run = realRun({ adapters: ['sqlite'], workloads: ['hot-row-update'], ops: 0, durationMs: 3000, runId, settings: ['sqlite.workers=1'] });
+      const [{ results, file }] = await Promise.all([run, holdLock ? holder() : Promise.resolve()]);
+      rmSync(dirname(file), { recursive: true, force: true });
+      return { result: results.cells[0]!, diagnosis: diagnoseRun(results)[0]! };
+    };
+
+    test('held: lock-bound, with the timed waits as evidence', async () => {
+      const { result, diagnosis } = await cell(true);
+      expect(result.state).toBe('completed');
+      const waited = result.state === 'completed' ? result.figures.busyWaits : undefined;
+      expect(waited?.ms).toBeGreaterThan(1000);
+      expect({ bottleneck: diagnosis.bottleneck, evidence: diagnosis.evidence.join('\n'), recommendation: diagnosis.recommendation }).toEqual({
+        bottleneck: 'lock-bound',
+        evidence: expect.stringMatching(/statements? found the database file locked and waited \d[\d,]* ms in all, \d+ % of the 1 worker/),
+        recommendation: expect.stringMatching(/only another connection can have held/),
+      });
+    });
+
+    test('not held: the same cell is not lock-bound, and waited for nothing', async () => {
+      const { result, diagnosis } = await cell(false);
+      expect(result.state).toBe('completed');
+      expect(diagnosis.bottleneck).not.toBe('lock-bound');
+      expect(result.state === 'completed' ? result.figures.busyWaits : undefined).toEqual({ count: 0, ms: 0 });
     });
   });
 
