@@ -1,6 +1,6 @@
 import type { CrudWeights } from '../../adapters/contract';
 import { type WorkerContext, defineWorkload, emptyVerification, finishVerification, isAmbiguous } from '../../api/workload';
-import { createKeyedTable, keyedRow, payloadFor } from './keyed-rows';
+import { appliedTwiceProblem, createKeyedTable, keyedRow, payloadFor } from './keyed-rows';
 
 /** Table name shared by setup and the workers. */
 export interface State {
@@ -19,6 +19,8 @@ export interface CrudLedger {
   failedInserts: number[];
   /** Rows whose last write has an unknown outcome (connection lost): the values they may hold, and whether they may be gone. */
   uncertain: { seq: number; kind: 'insert' | 'update' | 'delete'; values: number[] }[];
+  /** Acknowledged inserts an earlier attempt also wrote with its outcome unknown: present twice if that one committed. */
+  retriedAfterUnknown?: number[];
   /** Reads, updates or deletes that saw something other than the expected row. */
   mismatches: number;
   /** Operations performed, by kind. */
@@ -43,6 +45,17 @@ function pick(weights: CrudWeights): keyof CrudWeights {
   return 'insert';
 }
 
+/** One logical operation: every attempt of it works on the same row, so a retry after an unknown outcome is seen as one. */
+interface PendingOp {
+  kind: keyof CrudWeights;
+  /** The row's sequence number: a new one for an insert, a live one otherwise. */
+  seq: number;
+  /** Whether an attempt succeeded. */
+  acknowledged: boolean;
+  /** Whether an attempt ended with its outcome unknown (the connection died before the reply). */
+  unknown: boolean;
+}
+
 /** A crud-mix worker: its live rows as key → [id, value], and a list for random picks. */
 function crudWorker(ctx: WorkerContext, table: string) {
   const ledger: CrudLedger = {
@@ -51,83 +64,93 @@ function crudWorker(ctx: WorkerContext, table: string) {
     deleted: [],
     failedInserts: [],
     uncertain: [],
+    retriedAfterUnknown: [],
     mismatches: 0,
     counts: { insert: 0, read: 0, update: 0, delete: 0 },
   };
   const live = new Map<number, { id: number; value: number }>();
   const liveSeqs: number[] = [];
   let nextSeq = 0;
+  let pending: PendingOp | undefined;
 
-  const randomLive = (): number => Math.floor(Math.random() * liveSeqs.length);
-  const forget = (index: number): number => {
-    const seq = liveSeqs[index]!;
-    liveSeqs[index] = liveSeqs[liveSeqs.length - 1]!;
-    liveSeqs.pop();
-    live.delete(seq);
-    return seq;
-  };
-
-  /** Run a write on a live row; when its outcome is unknown, stop using the row and let verify accept either outcome. */
-  const write = async (index: number, kind: 'update' | 'delete', run: (row: { id: number; value: number }) => Promise<unknown>) => {
-    const seq = liveSeqs[index]!;
-    const row = live.get(seq)!;
-    try {
-      return await run(row);
-    } catch (err) {
-      if (isAmbiguous(ctx, err)) {
-        forget(index);
-        ledger.uncertain.push({ seq, kind, values: kind === 'update' ? [row.value, row.value + 1] : [row.value] });
-      }
-      throw err;
+  const forget = (seq: number): void => {
+    const index = liveSeqs.indexOf(seq);
+    if (index >= 0) {
+      liveSeqs[index] = liveSeqs[liveSeqs.length - 1]!;
+      liveSeqs.pop();
     }
+    live.delete(seq);
   };
 
-  const ops = {
-    async insert() {
-      const seq = nextSeq++;
-      const q = ctx.knex(table).insert(keyedRow(ctx.workerId, seq));
-      let result: unknown[];
-      try {
-        result = ctx.adapter.capabilities.returning ? await q.returning('id') : await q;
-      } catch (err) {
-        if (isAmbiguous(ctx, err)) ledger.uncertain.push({ seq, kind: 'insert', values: [0] });
-        else ledger.failedInserts.push(seq);
-        throw err;
-      }
-      live.set(seq, { id: insertedId(result), value: 0 });
-      liveSeqs.push(seq);
+  /** File the last logical operation under what its attempts came to, once no retry of it can follow. */
+  const settle = () => {
+    const p = pending;
+    pending = undefined;
+    if (!p || p.kind === 'read') return;
+    if (p.acknowledged) {
+      if (p.unknown && p.kind === 'insert') ledger.retriedAfterUnknown!.push(p.seq);
+      return;
+    }
+    if (!p.unknown) {
+      if (p.kind === 'insert') ledger.failedInserts.push(p.seq);
+      return;
+    }
+    // Unknown and never acknowledged: stop using the row, and let verify accept either outcome.
+    const row = live.get(p.seq);
+    if (row) forget(p.seq);
+    ledger.uncertain.push({ seq: p.seq, kind: p.kind, values: p.kind === 'update' ? [row!.value, row!.value + 1] : [row?.value ?? 0] });
+  };
+
+  const ops: Record<keyof CrudWeights, (p: PendingOp) => Promise<void>> = {
+    async insert(p) {
+      const q = ctx.knex(table).insert(keyedRow(ctx.workerId, p.seq));
+      const result: unknown[] = ctx.adapter.capabilities.returning ? await q.returning('id') : await q;
+      live.set(p.seq, { id: insertedId(result), value: 0 });
+      // A row whose first attempt may also have committed may be there twice: verify it, but write it no more.
+      if (!p.unknown) liveSeqs.push(p.seq);
     },
-    async read() {
-      const seq = liveSeqs[randomLive()]!;
-      const expect = live.get(seq)!;
+    async read(p) {
+      const expect = live.get(p.seq)!;
       const row = await ctx.knex(table).first('value', 'payload').where({ id: expect.id });
-      if (!row || Number(row.value) !== expect.value || row.payload !== payloadFor(ctx.workerId, seq)) ledger.mismatches++;
+      if (!row || Number(row.value) !== expect.value || row.payload !== payloadFor(ctx.workerId, p.seq)) ledger.mismatches++;
     },
-    async update() {
-      await write(randomLive(), 'update', async (row) => {
-          const changed = await ctx.knex(table).where({ id: row.id }).update({ value: row.value + 1 });
-          if (Number(changed) !== 1) ledger.mismatches++;
-          row.value += 1;
-      });
+    async update(p) {
+      // An absolute value, not an increment: a retry after an unseen commit writes the same value again.
+      const row = live.get(p.seq)!;
+      const changed = await ctx.knex(table).where({ id: row.id }).update({ value: row.value + 1 });
+      if (Number(changed) !== 1) ledger.mismatches++;
+      row.value += 1;
     },
-    async delete() {
-      const index = randomLive();
-      await write(index, 'delete', async (row) => {
-          const removed = await ctx.knex(table).where({ id: row.id }).del();
-          if (Number(removed) !== 1) ledger.mismatches++;
-          ledger.deleted.push(forget(index));
-      });
+    async delete(p) {
+      const row = live.get(p.seq)!;
+      const removed = await ctx.knex(table).where({ id: row.id }).del();
+      // After an attempt whose outcome was unknown, finding the row gone means that attempt deleted it.
+      if (Number(removed) !== 1 && !(p.unknown && Number(removed) === 0)) ledger.mismatches++;
+      forget(p.seq);
+      ledger.deleted.push(p.seq);
     },
   };
 
   return {
-    async op() {
-      let kind = pick(ctx.profile.crudWeights);
-      if (kind !== 'insert' && liveSeqs.length === 0) kind = 'insert';
-      ledger.counts[kind]++;
-      await ops[kind]();
+    async op(attempt = 1) {
+      if (attempt <= 1 || !pending || pending.acknowledged) {
+        settle();
+        let kind = pick(ctx.profile.crudWeights);
+        if (kind !== 'insert' && liveSeqs.length === 0) kind = 'insert';
+        ledger.counts[kind]++;
+        pending = { kind, seq: kind === 'insert' ? nextSeq++ : liveSeqs[Math.floor(Math.random() * liveSeqs.length)]!, acknowledged: false, unknown: false };
+      }
+      const p = pending;
+      try {
+        await ops[p.kind](p);
+      } catch (err) {
+        if (isAmbiguous(ctx, err)) p.unknown = true;
+        throw err;
+      }
+      p.acknowledged = true;
     },
     ledger(): CrudLedger {
+      settle();
       ledger.live = [...live.entries()].map(([seq, r]) => [seq, r.id, r.value]);
       return ledger;
     },
@@ -149,6 +172,7 @@ export const crudMix = defineWorkload<State, CrudLedger>({
   worker: (ctx, state) => crudWorker(ctx, state.table),
   async verify(ctx, state, ledgers) {
     const v = emptyVerification();
+    let appliedTwice = 0;
     const rows = (await ctx.knex(state.table).select('worker_id', 'seq', 'value', 'payload')) as Record<string, string | number>[];
     const present = new Map<string, { n: number; value: number; payloadOk: boolean }>();
     for (const r of rows) {
@@ -173,6 +197,8 @@ export const crudMix = defineWorkload<State, CrudLedger>({
         if (!u.values.includes(p.value) || !p.payloadOk) v.mismatched++;
         if (u.kind === 'insert' || (u.kind === 'update' && p.value === u.values[1])) v.ambiguousCommitted++;
       }
+      const retried = new Set(l.retriedAfterUnknown ?? []);
+      for (const seq of retried) if ((present.get(`${l.workerId}:${seq}`)?.n ?? 0) > 1) appliedTwice++;
       for (const [seq, , value] of l.live) {
         v.acknowledged++;
         const p = present.get(`${l.workerId}:${seq}`);
@@ -186,6 +212,7 @@ export const crudMix = defineWorkload<State, CrudLedger>({
     }
     // Deleted rows, failed inserts and anything unexpected are all rows that should not be there.
     for (const p of present.values()) v.phantom += p.n;
+    if (appliedTwice) v.problems.push(appliedTwiceProblem(appliedTwice));
     return finishVerification(v, 'rows');
   },
 });

@@ -148,6 +148,10 @@ async function countKeys(knex: Knex, table: string, withPayload: boolean): Promi
   return { byWorker, badPayloads };
 }
 
+/** The problem verify reports for rows that one acknowledged operation left twice. */
+export const appliedTwiceProblem = (rows: number) =>
+  `${rows} rows acknowledged once and present twice: an attempt whose commit outcome was unknown did commit, and its retry wrote the rows again`;
+
 /** Check a keyed table against the writers' ledgers: every acknowledged row once, every failed row absent, nothing else. */
 export async function verifyInsertLedgers(ctx: CellContext, table: string, ledgers: InsertLedger[], withPayload = true): Promise<Verification> {
   const v = emptyVerification();
@@ -182,7 +186,7 @@ export async function verifyInsertLedgers(ctx: CellContext, table: string, ledge
     present.delete(ledger.workerId);
   }
   for (const seqs of present.values()) for (const n of seqs.values()) v.phantom += n;
-  if (appliedTwice) v.problems.push(`${appliedTwice} rows acknowledged once and present twice: an attempt whose commit outcome was unknown did commit, and its retry wrote the rows again`);
+  if (appliedTwice) v.problems.push(appliedTwiceProblem(appliedTwice));
   return finishVerification(v, 'rows');
 }
 

@@ -1,6 +1,6 @@
 import { type AddressInfo, type Socket, connect, createServer } from 'node:net';
 
-/** A TCP proxy on loopback that loses the reply to one COMMIT: the commit happens, the client never hears of it. */
+/** A TCP proxy on loopback that loses the reply to one COMMIT (or other statement): it commits, the client never hears of it. */
 export interface CommitCuttingProxy {
   /** Port the proxy listens on (127.0.0.1). */
   port: number;
@@ -11,14 +11,14 @@ export interface CommitCuttingProxy {
 }
 
 /** A statement that is COMMIT, as the drivers send it (PostgreSQL's simple query, MySQL's COM_QUERY): not synchronous_commit. */
-const COMMIT = /\bCOMMIT\b/;
+export const COMMIT = /\bCOMMIT\b/;
 
 /**
- * Forward every connection to `target`, and cut the one that sends the `nth` COMMIT right after forwarding it: the
+ * Forward every connection to `target`, and cut the one that sends the `nth` COMMIT (or `statement`) right after forwarding it: the
  * server commits, and the client sees its connection die before the reply, so the outcome is unknown to it. Every
  * other COMMIT, before and after, passes untouched.
  */
-export async function commitCuttingProxy(target: { host: string; port: number }, nth: number): Promise<CommitCuttingProxy> {
+export async function commitCuttingProxy(target: { host: string; port: number }, nth: number, statement: RegExp = COMMIT): Promise<CommitCuttingProxy> {
   let commits = 0;
   let cuts = 0;
   const sockets = new Set<Socket>();
@@ -32,7 +32,7 @@ export async function commitCuttingProxy(target: { host: string; port: number },
     client.on('data', (chunk) => {
       if (cutting) return;
       upstream.write(chunk);
-      if (COMMIT.test(chunk.toString('latin1')) && ++commits === nth) {
+      if (statement.test(chunk.toString('latin1')) && ++commits === nth) {
         cutting = true;
         // Long enough for the server to commit on a busy machine; its reply is dropped meanwhile.
         setTimeout(() => {
