@@ -156,6 +156,29 @@ describe('diagnosis of a real run', () => {
     });
   });
 
+  // The same 5 ms per operation spent in the client's JavaScript or in a sleep on the server: only the first is the
+  // harness's doing. Measured here: the harness used 1.02-1.03 cores against 0.37-0.43. SQLite has no such pair: its
+  // engine runs on the workers' own threads, so its client and its database share one CPU budget (cpu-bound).
+  for (const adapter of adapters.filter((a) => a !== 'sqlite')) describe(`${adapter}: a busy client against a waiting one`, () => {
+    let diagnoses: Diagnosis[];
+    beforeAll(async () => {
+      const fixtures = join(__dirname, '..', 'support', 'workloads');
+      const { results, file } = await realRun({ adapters: [adapter], workloads: [join(fixtures, 'client-cpu.ts'), join(fixtures, 'server-wait.ts')] as WorkloadName[], ops: 200 });
+      rmSync(dirname(file), { recursive: true, force: true });
+      for (const c of results.cells) expect({ cell: c.cell.workload, state: c.state }).toEqual({ cell: c.cell.workload, state: 'completed' });
+      diagnoses = diagnoseRun(results);
+    });
+
+    test('5 ms of client CPU per operation: client-bound, with the CPU per operation as evidence', () => {
+      const d = diagnoses.find((x) => x.cell.workload === 'client-cpu')!;
+      expect({ bottleneck: d.bottleneck, evidence: d.evidence.join('\n') }).toEqual({ bottleneck: 'client-bound', evidence: expect.stringMatching(/the harness used \d+ µs of CPU per operation/) });
+    });
+
+    test('5 ms waited on the server per operation: not client-bound', () => {
+      expect(diagnoses.find((x) => x.cell.workload === 'server-wait')!.bottleneck).not.toBe('client-bound');
+    });
+  });
+
   // SQLite's waits for its file lock are timed by the harness (adapters/sqlite-busy-wait.ts): another connection holds a
   // write transaction for 1.5 s of a 3 s run with one worker, which waits (busy_timeout 5000 ms) without an error.
   if (adapters.includes('sqlite')) describe('sqlite: the file lock held outside the run', () => {
