@@ -167,6 +167,7 @@ function check(req: PeerRequest): void {
     if (!Number.isInteger(req[k]) || req[k] < 1) throw new Error(`peer ${k} must be a positive integer, got ${req[k]}`);
   }
   // A line break would split the script's statement line; nothing legitimate needs one in a table name.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this looks for
   if (!req.table || /[\x00-\x1f]/.test(req.table)) throw new Error(`peer table name must be non-empty, without control characters: ${JSON.stringify(req.table)}`);
   if (req.statement === 'point-select' && (!Number.isInteger(req.rows) || req.rows < 1)) throw new Error(`peer point-select needs rows ≥ 1, got ${req.rows}`);
 }

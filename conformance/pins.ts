@@ -80,7 +80,7 @@ export function readPins(identity: ServerIdentity, env: NodeJS.ProcessEnv = proc
 /** Each answer with its pin status against `pins` (undefined: none apply, so every answer is 'not pinned'). */
 export function applyPins(answers: CaseAnswer[], pins: PinsFile | undefined): CaseAnswer[] {
   return answers.map((a) => {
-    const pinned = pins && Object.prototype.hasOwnProperty.call(pins.answers, a.id) ? pins.answers[a.id] : undefined;
+    const pinned = pins && Object.hasOwn(pins.answers, a.id) ? pins.answers[a.id] : undefined;
     if (pinned === undefined) return { ...a, pin: 'not pinned' };
     return pinned === a.answer ? { ...a, pin: 'as pinned' } : { ...a, pin: 'differs from pin', pinnedAnswer: pinned };
   });

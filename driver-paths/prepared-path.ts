@@ -60,7 +60,7 @@ export function preparedPath(knex: Knex, driver: PreparedDriver, pin: boolean): 
       withConnection(async (connection) => {
         const tx: StatementRunner = { run: (stmt, params) => execute(connection, stmt, params) };
         await driver.control(connection, 'BEGIN');
-        let result;
+        let result: Awaited<ReturnType<typeof body>>;
         try {
           result = await body(tx);
         } catch (err) {

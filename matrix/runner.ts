@@ -232,7 +232,7 @@ export class MatrixRun {
       pending = startPooledWorkers(workers, knex, adapter, loadWorkload(workload), { profile, state, control, plan }).map((p) => p.then((r) => [r]));
     }
     let crashed = false;
-    pending.forEach((p) => p.catch(() => (crashed = true)));
+    for (const p of pending) p.catch(() => (crashed = true));
 
     this.plan.progress.cellStarted(label, this.plan.ops, this.plan.durationMs);
     while (read(control, SLOT.warmed) < workers && !crashed && read(control, SLOT.phase) === PHASE.warmup) await sleep(2);

@@ -1,7 +1,7 @@
 import knexFactory from 'knex';
 import { type ServerAddress, errorCode, errorMessage, redactedUrl } from '../adapters/contract';
 import { ADAPTERS, type AdapterName, adapterFor } from '../adapters/registry';
-import { type ContainerAdapter } from '../docker/images';
+import type { ContainerAdapter } from '../docker/images';
 import { UserError } from '../matrix/user-error';
 import { dockerAnswers, startContainer } from './testcontainers';
 

@@ -134,7 +134,7 @@ describe('HTML report of a real run, in Chromium', () => {
     expect(rows.map((r) => r[0])).toEqual(CONFORMANCE_CASES.map((c) => c.id));
     for (const [i, adapter] of adapters.entries()) {
       const answers = results.conformance!.find((t) => t.adapter === adapter)!.answers;
-      rows.forEach((r, k) => expect({ id: r[0], cell: r[2 + i] }).toEqual({ id: r[0], cell: answerText(answers[k]) }));
+      for (const [k, r] of rows.entries()) expect({ id: r[0], cell: r[2 + i] }).toEqual({ id: r[0], cell: answerText(answers[k]) });
     }
     await page.context().close();
   });

@@ -175,7 +175,9 @@ export function describeAdapterSuite(adapter: AdapterName): void {
       const knex = adapter === 'sqlite' ? knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true }) : directKnex(adapter);
       const table = `${tablePrefix(newRunId())}limit`;
       try {
-        await knex.schema.createTable(table, (t) => ['a', 'b', 'c', 'd'].forEach((c) => t.integer(c)));
+        await knex.schema.createTable(table, (t) => {
+          for (const c of ['a', 'b', 'c', 'd']) t.integer(c);
+        });
         const unchunked = knex(table).insert(Array.from({ length: rows }, (_, i) => ({ a: i, b: i, c: i, d: i })));
         // Settled to a word, not matched with rejects.toThrow: an error from a native driver loaded by an earlier test
         // file in the same jest worker belongs to another realm, and jest does not take it for an Error.
