@@ -223,7 +223,8 @@ export class NamespaceTakenError extends Error {
 
 /** Namespace names dbmatrix creates: lower-case letters, digits and underscores, so they need no quoting anywhere. */
 export function checkNamespaceName(name: string): string {
-  if (!/^[a-z][a-z0-9_]{0,62}$/.test(name)) throw new Error(`namespace name '${name}' must be a lower-case letter, then letters, digits or underscores (at most 63)`);
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(name))
+    throw new Error(`namespace name '${name}' must be a lower-case letter, then letters, digits or underscores (at most 63)`);
   return name;
 }
 
@@ -288,16 +289,7 @@ export function errorCode(err: unknown): string | undefined {
 }
 
 /** Errors raised by node's net layer when a server is down or the link breaks. */
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ECONNABORTED',
-]);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
 
 /** Classification shared by the server adapters for errors that come from the client side, not the server. */
 export function classifyClientSide(err: unknown): ClassifiedError | undefined {

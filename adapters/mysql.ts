@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { Connection, ExecuteValues } from 'mysql2';
 import { z } from 'zod';
-import { type Adapter, NamespaceTakenError, type Profile, checkNamespaceName, classified, classifyClientSide, errorCode, quietKnexLog } from './contract';
-import { PROFILE_BASE, onOneConnection, sessionPool } from './shared';
+import { type Adapter, checkNamespaceName, classified, classifyClientSide, errorCode, NamespaceTakenError, type Profile, quietKnexLog } from './contract';
+import { onOneConnection, PROFILE_BASE, sessionPool } from './shared';
 
 /** Session settings applied to every MySQL / MariaDB connection (syntax both accept). */
 export const mysqlSessionSchema = z
@@ -78,7 +78,8 @@ export const mysql: Adapter<MysqlSession> = {
       name: 'mysql-read-committed',
       description: 'READ COMMITTED: fewer gap locks under concurrent inserts',
       session: { ...defaultSession, isolation: 'READ COMMITTED' },
-    },    {
+    },
+    {
       ...common,
       name: 'mysql-prepared',
       description: 'mysql-default settings, statements compiled once and run as prepared statements (mysql2 execute()) instead of through the query builder',
@@ -90,7 +91,9 @@ export const mysql: Adapter<MysqlSession> = {
     // knex holds mysql2's callback connections; execute() prepares once per connection and caches the statement.
     execute: (connection, sql, bindings) =>
       new Promise((resolve, reject) =>
-        (connection as Connection).execute(sql, bindings as ExecuteValues[], (err, rows) => (err ? reject(err) : resolve(Array.isArray(rows) ? (rows as Record<string, unknown>[]) : []))),
+        (connection as Connection).execute(sql, bindings as ExecuteValues[], (err, rows) =>
+          err ? reject(err) : resolve(Array.isArray(rows) ? (rows as Record<string, unknown>[]) : []),
+        ),
       ),
     control: (connection, sql) => new Promise((resolve, reject) => (connection as Connection).query(sql, (err) => (err ? reject(err) : resolve()))),
   },
@@ -130,7 +133,15 @@ export const mysql: Adapter<MysqlSession> = {
   },
   async readActivity(knex) {
     // Global status counters are live; the set differs between MySQL and MariaDB (Innodb_deadlocks, Innodb_os_log_fsyncs), so ask for all and keep what answers.
-    const names = ['Innodb_os_log_fsyncs', 'Innodb_data_fsyncs', 'Innodb_row_lock_waits', 'Innodb_row_lock_time', 'Innodb_deadlocks', 'Com_commit', 'Handler_commit'];
+    const names = [
+      'Innodb_os_log_fsyncs',
+      'Innodb_data_fsyncs',
+      'Innodb_row_lock_waits',
+      'Innodb_row_lock_time',
+      'Innodb_deadlocks',
+      'Com_commit',
+      'Handler_commit',
+    ];
     const [rows] = await knex.raw(`SHOW GLOBAL STATUS WHERE Variable_name IN (${names.map(() => '?').join(',')})`, names);
     return Object.fromEntries((rows as { Variable_name: string; Value: string }[]).map((r) => [r.Variable_name, Number(r.Value)]));
   },

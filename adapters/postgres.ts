@@ -1,8 +1,18 @@
 import type { Knex } from 'knex';
 import type { Client } from 'pg';
 import { z } from 'zod';
-import { type Adapter, NamespaceTakenError, type Profile, checkNamespaceName, classified, classifyClientSide, errorCode, errorMessage, quietKnexLog } from './contract';
-import { PROFILE_BASE, onOneConnection, sessionPool } from './shared';
+import {
+  type Adapter,
+  checkNamespaceName,
+  classified,
+  classifyClientSide,
+  errorCode,
+  errorMessage,
+  NamespaceTakenError,
+  type Profile,
+  quietKnexLog,
+} from './contract';
+import { onOneConnection, PROFILE_BASE, sessionPool } from './shared';
 
 /** Session settings applied to every PostgreSQL connection. */
 export const postgresSessionSchema = z
@@ -66,10 +76,12 @@ export const postgres: Adapter<PostgresSession> = {
       name: 'postgres-async-commit',
       description: 'synchronous_commit=off: commits return before the WAL reaches disk',
       session: { ...defaultSession, synchronous_commit: 'off' },
-    },    {
+    },
+    {
       ...common,
       name: 'postgres-prepared',
-      description: 'postgres-default settings, statements compiled once and run as prepared statements (pg named statements) instead of through the query builder',
+      description:
+        'postgres-default settings, statements compiled once and run as prepared statements (pg named statements) instead of through the query builder',
       session: defaultSession,
       driverPath: 'prepared',
     },

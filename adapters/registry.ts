@@ -14,7 +14,7 @@ export const ADAPTER_NAMES = Object.keys(ADAPTERS) as AdapterName[];
 
 /** Whether a string names a registered adapter. */
 export function isAdapterName(name: string): name is AdapterName {
-  return  Object.hasOwn(ADAPTERS, name);
+  return Object.hasOwn(ADAPTERS, name);
 }
 
 /** The adapter for a name, with its session type erased for generic callers. */

@@ -1,9 +1,9 @@
-import type { Database, Statement } from 'better-sqlite3';
 import { closeSync, openSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
+import type { Database, Statement } from 'better-sqlite3';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { type Adapter, NamespaceTakenError, type Profile, checkNamespaceName, classified, classifyClientSide, errorCode, quietKnexLog } from './contract';
+import { type Adapter, checkNamespaceName, classified, classifyClientSide, errorCode, NamespaceTakenError, type Profile, quietKnexLog } from './contract';
 import { PROFILE_BASE } from './shared';
 import { busyTimeoutOf, timeLockWaits } from './sqlite-busy-wait';
 
@@ -78,7 +78,8 @@ export const sqlite: Adapter<SqliteSession> = {
       session: { ...walSession, busy_timeout: 0 },
       retry: { ...common.retry, maxAttempts: 1 },
       backpressureErrorRate: 1,
-    },    {
+    },
+    {
       ...common,
       name: 'sqlite-prepared',
       description: 'sqlite-wal settings, statements compiled once and run as better-sqlite3 prepared statements instead of through the query builder',
@@ -136,7 +137,10 @@ export const sqlite: Adapter<SqliteSession> = {
     // A COMMIT that fails with SQLITE_BUSY leaves the transaction open (SQLite lets the caller retry the COMMIT), and
     // knex hands the connection back as it is: the next BEGIN would fail with "cannot start a transaction within a
     // transaction". Rolling it back makes the failed operation fail cleanly, as its ledger already records it.
-    const client = knex.client as { acquireConnection(): Promise<{ inTransaction: boolean; exec(sql: string): unknown }>; releaseConnection(c: unknown): Promise<void> };
+    const client = knex.client as {
+      acquireConnection(): Promise<{ inTransaction: boolean; exec(sql: string): unknown }>;
+      releaseConnection(c: unknown): Promise<void>;
+    };
     const conn = await client.acquireConnection();
     try {
       if (conn.inTransaction) conn.exec('ROLLBACK');

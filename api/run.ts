@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { AdapterName } from '../adapters/registry';
 import { defaultRunDir } from '../cli/arguments';
-import { type ConfigFile, type DbmatrixConfig, checkConfig, durationMs, loadConfigFile } from '../matrix/config-file';
+import { type ConfigFile, checkConfig, type DbmatrixConfig, durationMs, loadConfigFile } from '../matrix/config-file';
 import { checkRunId, newRunId } from '../matrix/namespace';
 import { parseAdapterList } from '../matrix/profiles';
 import { type ProgressSink, silentProgress } from '../matrix/progress';
@@ -54,11 +54,17 @@ export interface RunOptions {
  */
 export async function run(options: RunOptions = {}): Promise<{ results: RunResults; file: string }> {
   const config: ConfigFile | undefined =
-    options.config === undefined ? undefined : typeof options.config === 'string' ? loadConfigFile(options.config) : checkConfig(options.config, 'config', process.cwd());
+    options.config === undefined
+      ? undefined
+      : typeof options.config === 'string'
+        ? loadConfigFile(options.config)
+        : checkConfig(options.config, 'config', process.cwd());
   if (options.duration !== undefined && options.ops !== undefined) throw new UserError('give ops or duration, not both');
   const duration = typeof options.duration === 'string' ? durationMs(options.duration) : options.duration;
-  if (duration === null || (duration !== undefined && !(duration >= 100))) throw new UserError(`duration '${options.duration}' is not a duration of at least 100 ms such as '30s'`);
-  if (options.ops !== undefined && !(Number.isInteger(options.ops) && options.ops > 0)) throw new UserError(`ops must be a positive whole number, not ${options.ops}`);
+  if (duration === null || (duration !== undefined && !(duration >= 100)))
+    throw new UserError(`duration '${options.duration}' is not a duration of at least 100 ms such as '30s'`);
+  if (options.ops !== undefined && !(Number.isInteger(options.ops) && options.ops > 0))
+    throw new UserError(`ops must be a positive whole number, not ${options.ops}`);
   const runId = options.runId ? checkRunId(options.runId) : newRunId();
   const chosen = chooseRun(
     {

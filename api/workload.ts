@@ -2,12 +2,12 @@
 // It holds no runner code, so a workload module loads without the matrix behind it.
 import type { Workload } from '../matrix/workloads/contract';
 
-export type { CellContext, OpOutcome, Verification, WorkerContext, WorkerSession, Workload } from '../matrix/workloads/contract';
-export { emptyVerification, finishVerification, isAmbiguous } from '../matrix/workloads/contract';
+export type { Profile } from '../adapters/contract';
 export type { QueryTarget, Row, Statement, StatementPath, StatementRunner } from '../driver-paths/contract';
 export { statement } from '../driver-paths/contract';
+export type { CellContext, OpOutcome, Verification, WorkerContext, WorkerSession, Workload } from '../matrix/workloads/contract';
+export { emptyVerification, finishVerification, isAmbiguous } from '../matrix/workloads/contract';
 export { KEY_DISTRIBUTIONS, type KeyDistribution, keyChooser } from '../matrix/workloads/key-chooser';
-export type { Profile } from '../adapters/contract';
 
 /**
  * Define a workload: setup (create its tables, load data), worker (one operation at a time, each keeping a ledger of

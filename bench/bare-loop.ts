@@ -3,7 +3,7 @@ import type { Profile, ServerAddress } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
 import { bindingsFor, compileStatement } from '../driver-paths/compile';
 import { type DriverPath, type Statement, statement } from '../driver-paths/contract';
-import { OwnedTables, cellContext, tablePrefix } from '../matrix/namespace';
+import { cellContext, OwnedTables, tablePrefix } from '../matrix/namespace';
 import type { CellContext } from '../matrix/workloads/contract';
 import { createKeyedTable, keyedParams, keyedRow } from '../matrix/workloads/keyed-rows';
 import { loadReadTable } from '../matrix/workloads/read-table';

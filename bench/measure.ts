@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Profile, ServerAddress } from '../adapters/contract';
+import type { AdapterName } from '../adapters/registry';
 import type { DriverPath } from '../driver-paths/contract';
 import { newRunId } from '../matrix/namespace';
 import { resolveProfiles } from '../matrix/profiles';
 import { silentProgress } from '../matrix/progress';
 import { MatrixRun } from '../matrix/runner';
 import type { ThreadPool } from '../matrix/workers';
-import type { AdapterName } from '../adapters/registry';
 import type { BenchWorkload } from './bare-loop';
 
 /** What every measurement of one bench run shares. */
@@ -46,13 +46,17 @@ export async function harness(profile: Profile, server: ServerAddress | undefine
     threads: setting.threads,
   });
   const [r] = await run.run();
-  if (!r || r.state !== 'completed') throw new Error(`harness cell ${profile.name} × ${workload} did not complete: ${r && r.state === 'failed' ? r.reasons.join('; ') : r?.state}`);
+  if (!r || r.state !== 'completed')
+    throw new Error(`harness cell ${profile.name} × ${workload} did not complete: ${r && r.state === 'failed' ? r.reasons.join('; ') : r?.state}`);
   return r.figures.opsPerSec;
 }
 
 /** The bare loop inside a worker thread loaded as the harness loads its threads. */
 export function bareInThread(profile: Profile, server: ServerAddress, workload: BenchWorkload, path: DriverPath, ops: number): Promise<number> {
-  const thread = new Worker(join(__dirname, 'bare-thread.ts'), { execArgv: ['--require', 'tsx/cjs'], workerData: { profile, server, workload, path, runId: newRunId(), ops } });
+  const thread = new Worker(join(__dirname, 'bare-thread.ts'), {
+    execArgv: ['--require', 'tsx/cjs'],
+    workerData: { profile, server, workload, path, runId: newRunId(), ops },
+  });
   return new Promise<number>((resolve, reject) => {
     thread.once('message', (m: { opsPerSec?: number; error?: string }) => (m.error ? reject(new Error(m.error)) : resolve(m.opsPerSec!)));
     thread.once('error', reject);
@@ -63,7 +67,11 @@ export function bareInThread(profile: Profile, server: ServerAddress, workload: 
  * Run each measurement `rounds` times, alternating the order every round so a machine warming up or cooling down
  * favours none of them; returns every measurement's figures.
  */
-export async function alternating<K extends string>(rounds: number, steps: Record<K, () => Promise<number>>, log: (round: number, last: Record<K, number>) => void): Promise<Record<K, number[]>> {
+export async function alternating<K extends string>(
+  rounds: number,
+  steps: Record<K, () => Promise<number>>,
+  log: (round: number, last: Record<K, number>) => void,
+): Promise<Record<K, number[]>> {
   const keys = Object.keys(steps) as K[];
   const out = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
   for (let round = 0; round < rounds; round++) {

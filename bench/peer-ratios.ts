@@ -1,13 +1,13 @@
 import knexFactory from 'knex';
 import type { ServerAddress } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
-import { OwnedTables, cellContext, newRunId, tablePrefix } from '../matrix/namespace';
+import { cellContext, newRunId, OwnedTables, tablePrefix } from '../matrix/namespace';
 import type { CellContext } from '../matrix/workloads/contract';
 import { createKeyedTable } from '../matrix/workloads/keyed-rows';
 import { loadReadTable } from '../matrix/workloads/read-table';
 import { median } from '../reports/noise';
 import { bare } from './bare-loop';
-import { type BenchSetting, alternating, benchProfile, harness, opsFor } from './measure';
+import { alternating, type BenchSetting, benchProfile, harness, opsFor } from './measure';
 import { type PeerResult, type PeerStatement, pgbench, sysbench } from './peers';
 
 /** One comparison with a peer: the same statement at the same concurrency. */
@@ -64,7 +64,14 @@ async function peerOnce(adapter: AdapterName, server: ServerAddress, c: PeerCase
 }
 
 /** Compare dbmatrix's two paths with the adapter's peer on one case; SQLite's peer is better-sqlite3 alone, in a bare loop. */
-export async function peerRow(adapter: AdapterName, server: ServerAddress, c: PeerCase, setting: BenchSetting, rounds: number, log: (line: string) => void): Promise<PeerRow> {
+export async function peerRow(
+  adapter: AdapterName,
+  server: ServerAddress,
+  c: PeerCase,
+  setting: BenchSetting,
+  rounds: number,
+  log: (line: string) => void,
+): Promise<PeerRow> {
   let tool = 'better-sqlite3 alone (bare prepared loop)';
   let command: string | undefined;
   const sqliteFile = (round: number) => ({ url: `${setting.sqliteDir}/peer-${c.workload}-${round}-${Date.now()}.db`, provider: 'file' as const });
@@ -72,7 +79,8 @@ export async function peerRow(adapter: AdapterName, server: ServerAddress, c: Pe
   let missing = false;
   const steps = {
     peer: async () => {
-      if (adapter === 'sqlite') return bare(benchProfile(adapter, 1, 'prepared'), sqliteFile(round++), c.workload, 'prepared', newRunId(), opsFor(setting, c.workload));
+      if (adapter === 'sqlite')
+        return bare(benchProfile(adapter, 1, 'prepared'), sqliteFile(round++), c.workload, 'prepared', newRunId(), opsFor(setting, c.workload));
       if (missing) return 0;
       let r: PeerResult;
       try {
@@ -92,7 +100,9 @@ export async function peerRow(adapter: AdapterName, server: ServerAddress, c: Pe
     knex: () => harness(benchProfile(adapter, c.clients, 'knex'), adapter === 'sqlite' ? undefined : server, c.workload, setting),
   };
   const m = await alternating(rounds, steps, (i, last) =>
-    log(`bench ${adapter} × ${c.workload} × ${c.clients} client(s) against ${tool}: round ${i + 1}/${rounds}: peer ${Math.round(last.peer)}, prepared ${Math.round(last.prepared)}, knex ${Math.round(last.knex)} ops/s`),
+    log(
+      `bench ${adapter} × ${c.workload} × ${c.clients} client(s) against ${tool}: round ${i + 1}/${rounds}: peer ${Math.round(last.peer)}, prepared ${Math.round(last.prepared)}, knex ${Math.round(last.knex)} ops/s`,
+    ),
   );
   return { ...c, adapter, tool, peer: median(m.peer), prepared: median(m.prepared), knex: median(m.knex), command };
 }

@@ -60,7 +60,25 @@ export async function pgbench(req: PeerRequest): Promise<PeerResult> {
         `\\set id random(1, ${req.rows})\nSELECT id, payload FROM ${t} WHERE id = :id \\gset p_\n`;
   const scriptName = `dbmatrix-${req.statement}.sql`;
   const perClient = Math.ceil(req.ops / req.clients);
-  const args = ['-n', '-M', 'prepared', '-c', `${req.clients}`, '-j', `${Math.min(req.clients, 2)}`, '-t', `${perClient}`, '-f', scriptName, '-h', u.host, '-p', `${u.port}`, '-U', u.user];
+  const args = [
+    '-n',
+    '-M',
+    'prepared',
+    '-c',
+    `${req.clients}`,
+    '-j',
+    `${Math.min(req.clients, 2)}`,
+    '-t',
+    `${perClient}`,
+    '-f',
+    scriptName,
+    '-h',
+    u.host,
+    '-p',
+    `${u.port}`,
+    '-U',
+    u.user,
+  ];
   if (u.database) args.push(u.database);
   // The password goes through the environment, so it is never on a command line another user's `ps` could see.
   const env = u.password ? { ...process.env, PGPASSWORD: u.password } : process.env;
@@ -85,8 +103,18 @@ export async function sysbench(req: PeerRequest): Promise<PeerResult> {
   const t = `\`${req.table.replace(/`/g, '``')}\``;
   const script = req.statement === 'insert' ? sysbenchInsert(t) : sysbenchPointSelect(t, req.rows);
   const scriptName = `dbmatrix-${req.statement}.lua`;
-  const args = [scriptName, '--db-driver=mysql', `--mysql-host=${u.host}`, `--mysql-port=${u.port}`, `--mysql-user=${u.user}`,
-    `--mysql-db=${u.database}`, `--threads=${req.clients}`, `--events=${req.ops}`, '--time=0', 'run'];
+  const args = [
+    scriptName,
+    '--db-driver=mysql',
+    `--mysql-host=${u.host}`,
+    `--mysql-port=${u.port}`,
+    `--mysql-user=${u.user}`,
+    `--mysql-db=${u.database}`,
+    `--threads=${req.clients}`,
+    `--events=${req.ops}`,
+    '--time=0',
+    'run',
+  ];
   // No --mysql-password: the client library then reads MYSQL_PWD, so the password is never on a command line `ps` shows.
   const env = u.password ? { ...process.env, MYSQL_PWD: u.password } : process.env;
   const out = await runTool('sysbench', args, scriptName, script, u.password, env);
@@ -168,7 +196,8 @@ function check(req: PeerRequest): void {
   }
   // A line break would split the script's statement line; nothing legitimate needs one in a table name.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this looks for
-  if (!req.table || /[\x00-\x1f]/.test(req.table)) throw new Error(`peer table name must be non-empty, without control characters: ${JSON.stringify(req.table)}`);
+  if (!req.table || /[\x00-\x1f]/.test(req.table))
+    throw new Error(`peer table name must be non-empty, without control characters: ${JSON.stringify(req.table)}`);
   if (req.statement === 'point-select' && (!Number.isInteger(req.rows) || req.rows < 1)) throw new Error(`peer point-select needs rows ≥ 1, got ${req.rows}`);
 }
 

@@ -1,10 +1,11 @@
 // `npm run bench`: what the harness itself costs, and how far the Node driver paths are from the servers' own benchmark
 // clients. Every comparison is measured in one run, in alternating rounds, and printed as a ratio; it is a benchmark,
 // not a test: it prints figures and passes or fails nothing.
-import Table from 'cli-table3';
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Table from 'cli-table3';
 import { ADAPTER_NAMES, type AdapterName, adapterFor } from '../adapters/registry';
 import { DRIVER_PATHS } from '../driver-paths/contract';
 import { newRunId } from '../matrix/namespace';
@@ -15,7 +16,7 @@ import { int } from '../reports/format';
 import { median } from '../reports/noise';
 import { resolveServers } from '../servers/resolve';
 import { BARE, type BenchWorkload, bare } from './bare-loop';
-import { type BenchSetting, alternating, bareInThread, benchProfile, harness, opsFor } from './measure';
+import { alternating, type BenchSetting, bareInThread, benchProfile, harness, opsFor } from './measure';
 import { PEER_CASES, type PeerRow, peerRow } from './peer-ratios';
 
 /** Operations per measurement, rounds per comparison: a stable median in a few minutes for all three adapters. */
@@ -30,7 +31,10 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const resolved = await resolveServers(adapters, {}, process.env, log);
   const setting: BenchSetting = { ops: OPS, sqliteDir: mkdtempSync(join(tmpdir(), 'dbmatrix-bench-')), threads: new ThreadPool() };
-  const overhead = new Table({ head: ['adapter', 'workload', 'path', 'harness ops/s', 'bare loop ops/s', 'harness ÷ bare', 'bare loop in a thread', 'harness ÷ bare in a thread'], style: { head: [], border: [] } });
+  const overhead = new Table({
+    head: ['adapter', 'workload', 'path', 'harness ops/s', 'bare loop ops/s', 'harness ÷ bare', 'bare loop in a thread', 'harness ÷ bare in a thread'],
+    style: { head: [], border: [] },
+  });
   const peers: PeerRow[] = [];
   try {
     for (const name of adapters) {
@@ -48,7 +52,9 @@ async function main(): Promise<void> {
             ...(threaded ? { thread: () => bareInThread(profile, target('thread'), workload, path, opsFor(setting, workload)) } : {}),
           };
           const m = await alternating(ROUNDS, steps as Record<'harness' | 'bare' | 'thread', () => Promise<number>>, (i, last) =>
-            log(`bench ${name} × ${workload} × ${path}: round ${i + 1}/${ROUNDS}: harness ${Math.round(last.harness)}, bare ${Math.round(last.bare)}${threaded ? `, bare in a thread ${Math.round(last.thread)}` : ''} ops/s`),
+            log(
+              `bench ${name} × ${workload} × ${path}: round ${i + 1}/${ROUNDS}: harness ${Math.round(last.harness)}, bare ${Math.round(last.bare)}${threaded ? `, bare in a thread ${Math.round(last.thread)}` : ''} ops/s`,
+            ),
           );
           const [h, b] = [median(m.harness), median(m.bare)];
           const t = threaded ? median(m.thread) : 0;
@@ -65,8 +71,12 @@ async function main(): Promise<void> {
     rmSync(setting.sqliteDir, { recursive: true, force: true });
     await resolved.release();
   }
-  const peerTable = new Table({ head: ['adapter', 'workload', 'clients', 'peer', 'peer ops/s', 'prepared ops/s', 'prepared ÷ peer', 'knex ops/s', 'knex ÷ peer'], style: { head: [], border: [] } });
-  for (const p of peers) peerTable.push([p.adapter, p.workload, p.clients, p.tool, int(p.peer), int(p.prepared), ratio(p.prepared, p.peer), int(p.knex), ratio(p.knex, p.peer)]);
+  const peerTable = new Table({
+    head: ['adapter', 'workload', 'clients', 'peer', 'peer ops/s', 'prepared ops/s', 'prepared ÷ peer', 'knex ops/s', 'knex ÷ peer'],
+    style: { head: [], border: [] },
+  });
+  for (const p of peers)
+    peerTable.push([p.adapter, p.workload, p.clients, p.tool, int(p.peer), int(p.prepared), ratio(p.prepared, p.peer), int(p.knex), ratio(p.knex, p.peer)]);
   const out = [
     `Harness overhead: one worker, ${OPS.toLocaleString('en-US')} operations per measurement (read-point ${(OPS * 4).toLocaleString('en-US')}), medians of ${ROUNDS} alternating rounds; ratio = harness ÷ a bare loop over the same statements on the same path (goal ≥ 0.95)`,
     overhead.toString(),

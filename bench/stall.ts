@@ -59,7 +59,9 @@ async function main(): Promise<void> {
   row('lock held ms', (r) => r.heldMs.toFixed(0));
   row('behind schedule', (r) => behindSchedule(figuresOf(r.result)) ?? 'no');
   process.stdout.write(`${table.toString()}\n`);
-  process.stdout.write('latency: successful operations end to end (closed loop: from the actual start; open loop: from the due time); attempt: one try, from its actual start.\n');
+  process.stdout.write(
+    'latency: successful operations end to end (closed loop: from the actual start; open loop: from the due time); attempt: one try, from its actual start.\n',
+  );
 }
 
 main().catch((err) => {

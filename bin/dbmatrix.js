@@ -11,7 +11,9 @@ function cliEntry() {
   return bundle ?? '../cli/dbmatrix';
 }
 
-require(cliEntry()).main(process.argv).catch((err) => {
-  process.stderr.write(`dbmatrix: internal error: ${err && err.stack ? err.stack : err}\n`);
-  process.exitCode = 1;
-});
+require(cliEntry())
+  .main(process.argv)
+  .catch((err) => {
+    process.stderr.write(`dbmatrix: internal error: ${err && err.stack ? err.stack : err}\n`);
+    process.exitCode = 1;
+  });

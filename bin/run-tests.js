@@ -57,13 +57,26 @@ function runJest(projects, pattern, workers, env) {
   process.stderr.write(`\n== jest: ${projects.join(', ')} (${adapters.join(', ')}), ${workers} test files at a time\n`);
   const r = spawnSync(
     process.execPath,
-    [jest, ...projects.map((p) => `--selectProjects=${p}`), `--testPathPatterns=${pattern}`, `--maxWorkers=${workers}`, '--json', `--outputFile=${out}`, ...passThrough],
+    [
+      jest,
+      ...projects.map((p) => `--selectProjects=${p}`),
+      `--testPathPatterns=${pattern}`,
+      `--maxWorkers=${workers}`,
+      '--json',
+      `--outputFile=${out}`,
+      ...passThrough,
+    ],
     { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } },
   );
   let counts;
   try {
     const json = JSON.parse(readFileSync(out, 'utf8'));
-    counts = { passed: json.numPassedTests, failed: json.numFailedTests + json.numRuntimeErrorTestSuites, skipped: json.numPendingTests + json.numTodoTests, total: json.numTotalTests };
+    counts = {
+      passed: json.numPassedTests,
+      failed: json.numFailedTests + json.numRuntimeErrorTestSuites,
+      skipped: json.numPendingTests + json.numTodoTests,
+      total: json.numTotalTests,
+    };
   } catch {
     counts = { passed: 0, failed: 1, skipped: 0, total: 0 };
   }

@@ -1,10 +1,20 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Alternation, type MeasuredRun, type PlannedRun, RESERVED_RUN_FLAGS, type RunOutcome, SIDES, type Side, alternationOrder, poolSide } from '../matrix/alternate';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import {
+  Alternation,
+  alternationOrder,
+  type MeasuredRun,
+  type PlannedRun,
+  poolSide,
+  RESERVED_RUN_FLAGS,
+  type RunOutcome,
+  SIDES,
+  type Side,
+} from '../matrix/alternate';
 import { UserError } from '../matrix/user-error';
 import { painterFor } from '../reports/colour';
-import { type CompareThresholds, DEFAULT_THRESHOLDS, compareRuns } from '../reports/compare';
+import { type CompareThresholds, compareRuns, DEFAULT_THRESHOLDS } from '../reports/compare';
 import { compareTable } from '../reports/compare-table';
 import { compareMarkdown, mdCode } from '../reports/markdown';
 import type { RunResults } from '../reports/results-schema';
@@ -39,7 +49,8 @@ interface AlternateOptions {
 /** A commander parser for --rounds: one run a side leaves the noise unknown, so compare could only say inconclusive. */
 function roundsOption(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 2) throw new InvalidArgumentError('--rounds takes a whole number of at least 2: compare needs two runs a side to tell a change from noise');
+  if (!Number.isInteger(n) || n < 2)
+    throw new InvalidArgumentError('--rounds takes a whole number of at least 2: compare needs two runs a side to tell a change from noise');
   return n;
 }
 
@@ -72,7 +83,8 @@ function checkout(flag: string, dir: string): string {
 /** Refuse flags the alternation sets for every run. */
 function checkRunArgs(where: string, args: string[]): void {
   const taken = args.find((a) => RESERVED_RUN_FLAGS.some((f) => a === f || a.startsWith(`${f}=`)));
-  if (taken) throw new UserError(`${where} may not contain ${taken.split('=')[0]}: alternate runs each side once per round (--rounds), with its own run id, into --out`);
+  if (taken)
+    throw new UserError(`${where} may not contain ${taken.split('=')[0]}: alternate runs each side once per round (--rounds), with its own run id, into --out`);
 }
 
 /** The output folder: new or empty, so no earlier round can be pooled by mistake. Returns whether it already existed. */
@@ -105,8 +117,12 @@ function outcomeText(o: RunOutcome): string {
 /** A line under compare's Markdown saying how the two sides were measured, so a reader does not take it for a cached baseline. */
 function provenance(rounds: number, runArgs: string[], extra: Record<Side, string[]>): string {
   const args = (xs: string[]) => (xs.length ? mdCode(xs.join(' ')) : '(none)');
-  const order = alternationOrder(Math.min(rounds, 2)).map((r) => r.side).join(', ');
-  const sides = SIDES.filter((s) => extra[s].length).map((s) => `; ${s} also ${args(extra[s])}`).join('');
+  const order = alternationOrder(Math.min(rounds, 2))
+    .map((r) => r.side)
+    .join(', ');
+  const sides = SIDES.filter((s) => extra[s].length)
+    .map((s) => `; ${s} also ${args(extra[s])}`)
+    .join('');
   return `_Measured alternately on one machine by \`dbmatrix alternate\`: ${rounds} rounds, each side once per round in ABBA order (${order}, …), Node ${process.version}; run arguments ${args(runArgs)}${sides}._\n`;
 }
 
@@ -130,7 +146,9 @@ async function alternateCommand(runArgs: string[], opts: AlternateOptions): Prom
   const label = (r: PlannedRun) => `round ${r.round}/${opts.rounds}: ${r.side}`;
   const running = (r: PlannedRun) => `${label(r)} (run ${r.index}/${total})`;
   const which = (r: PlannedRun) => `the ${r.side} run of round ${r.round}/${opts.rounds}`;
-  err(`alternate: ${opts.rounds} rounds (${total} runs of dbmatrix run, ABBA order) -> ${outDir}\n  base ${checkouts.base}${extra.base.length ? ` + ${extra.base.join(' ')}` : ''}\n  head ${checkouts.head}${extra.head.length ? ` + ${extra.head.join(' ')}` : ''}\n`);
+  err(
+    `alternate: ${opts.rounds} rounds (${total} runs of dbmatrix run, ABBA order) -> ${outDir}\n  base ${checkouts.base}${extra.base.length ? ` + ${extra.base.join(' ')}` : ''}\n  head ${checkouts.head}${extra.head.length ? ` + ${extra.head.join(' ')}` : ''}\n`,
+  );
   // A progress line left open when Ctrl-C comes is ended first, so the interrupt message gets a line of its own.
   let open = false;
   const alternation = new Alternation({
@@ -196,18 +214,38 @@ async function alternateCommand(runArgs: string[], opts: AlternateOptions): Prom
 export function addAlternateCommand(program: Command): void {
   program
     .command('alternate')
-    .description('measure two checkouts (base and head) in alternating rounds on this machine, pool each side and judge them as compare does; exit code 1 when head regressed')
+    .description(
+      'measure two checkouts (base and head) in alternating rounds on this machine, pool each side and judge them as compare does; exit code 1 when head regressed',
+    )
     .usage('--base <dir> --head <dir> [--rounds n] [--out <dir>] [options] [-- <dbmatrix run arguments>]')
     .argument('[run-args...]', 'arguments for `dbmatrix run` on both sides, after --, e.g. -- -a sqlite -w insert-sequential --ops 2000')
     .requiredOption('--base <dir>', 'baseline checkout (bin/dbmatrix.js inside, npm ci done), e.g. the pull request base')
     .requiredOption('--head <dir>', 'checkout under test, e.g. . for the pull request head')
-    .addOption(new Option('--rounds <n>', 'rounds; each runs both sides once, so each side gets n samples (at least 2)').argParser(roundsOption).default(DEFAULT_ROUNDS))
+    .addOption(
+      new Option('--rounds <n>', 'rounds; each runs both sides once, so each side gets n samples (at least 2)').argParser(roundsOption).default(DEFAULT_ROUNDS),
+    )
     .option('-o, --out <dir>', 'new or empty folder for rounds/, base.json, head.json and compare.md (default: reports/runs/<time>-alternate)')
-    .option('--base-args <args>', 'more `dbmatrix run` arguments for the base side only, split at spaces (repeatable), e.g. "--set sqlite.synchronous=NORMAL"', sideArgs('--base-args'))
+    .option(
+      '--base-args <args>',
+      'more `dbmatrix run` arguments for the base side only, split at spaces (repeatable), e.g. "--set sqlite.synchronous=NORMAL"',
+      sideArgs('--base-args'),
+    )
     .option('--head-args <args>', 'more `dbmatrix run` arguments for the head side only (as --base-args)', sideArgs('--head-args'))
-    .addOption(new Option('--throughput-threshold <share>', 'throughput loss that counts as a regression').argParser(share('--throughput-threshold')).default(DEFAULT_THRESHOLDS.throughput))
-    .addOption(new Option('--latency-threshold <share>', 'p50/p99 growth that counts as a regression').argParser(share('--latency-threshold')).default(DEFAULT_THRESHOLDS.latency))
-    .addOption(new Option('--confidence <level>', 'confidence level of the interval over the rounds').argParser(share('--confidence')).default(DEFAULT_THRESHOLDS.confidence))
+    .addOption(
+      new Option('--throughput-threshold <share>', 'throughput loss that counts as a regression')
+        .argParser(share('--throughput-threshold'))
+        .default(DEFAULT_THRESHOLDS.throughput),
+    )
+    .addOption(
+      new Option('--latency-threshold <share>', 'p50/p99 growth that counts as a regression')
+        .argParser(share('--latency-threshold'))
+        .default(DEFAULT_THRESHOLDS.latency),
+    )
+    .addOption(
+      new Option('--confidence <level>', 'confidence level of the interval over the rounds')
+        .argParser(share('--confidence'))
+        .default(DEFAULT_THRESHOLDS.confidence),
+    )
     .addHelpText(
       'after',
       `

@@ -1,11 +1,11 @@
+import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { AdapterName } from '../adapters/registry';
-import { join } from 'node:path';
-import { type Shard, parseShard } from '../matrix/shard';
-import { UserError } from '../matrix/user-error';
-import { WORKLOAD_NAMES, type WorkloadName, isWorkloadName } from '../matrix/workloads/registry';
-import { type WorkloadRef, workloadRef } from '../matrix/workloads/sources';
 import { durationMs } from '../matrix/config-file';
+import { parseShard, type Shard } from '../matrix/shard';
+import { UserError } from '../matrix/user-error';
+import { isWorkloadName, WORKLOAD_NAMES, type WorkloadName } from '../matrix/workloads/registry';
+import { type WorkloadRef, workloadRef } from '../matrix/workloads/sources';
 
 /** A commander parser for a whole number of at least 1. */
 export function positiveInt(flag: string) {
@@ -43,7 +43,8 @@ export const MAX_RATE = 1_000_000;
 /** A commander parser for `--rate`: operations per second, above 0 (fractions allowed, e.g. 0.5). */
 export function opsPerSecond(value: string): number {
   const n = Number(value.trim());
-  if (value.trim() === '' || !(n > 0 && n <= MAX_RATE)) throw new InvalidArgumentError(`--rate takes operations per second, a number above 0 and at most ${MAX_RATE}, such as 200`);
+  if (value.trim() === '' || !(n > 0 && n <= MAX_RATE))
+    throw new InvalidArgumentError(`--rate takes operations per second, a number above 0 and at most ${MAX_RATE}, such as 200`);
   return n;
 }
 
@@ -56,16 +57,21 @@ export function shardOption(value: string): Shard {
 
 /** A comma-separated list of workload names, each checked. */
 export function parseWorkloads(text: string): WorkloadName[] {
-  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const n of names) if (!isWorkloadName(n)) throw new UserError(`unknown workload '${n}'; valid workloads: ${WORKLOAD_NAMES.join(', ')}`);
   if (names.length === 0) throw new UserError(`no workload given; valid workloads: ${WORKLOAD_NAMES.join(', ')}`);
   return [...new Set(names)] as WorkloadName[];
 }
 
-
 /** A comma-separated list of workloads for `run`: built-in names or workload files, each checked. */
 export function parseWorkloadRefs(text: string, baseDir?: string): WorkloadRef[] {
-  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new UserError(`no workload given; valid workloads: ${WORKLOAD_NAMES.join(', ')}, or a path to a workload file`);
   return [...new Set(items.map((item) => workloadRef(item, baseDir)))];
 }

@@ -39,7 +39,9 @@ function shown(path: string): string {
 function answerLines(answers: CaseAnswer[]): string[] {
   const width = Math.max(...answers.map((a) => a.id.length));
   const statusWidth = Math.max(...answers.map((a) => (a.pin ?? '').length));
-  return answers.map((a) => `  ${a.id.padEnd(width)}  ${(a.pin ?? '').padEnd(statusWidth)}  ${a.answer}${a.pinnedAnswer !== undefined ? `  (pinned: ${a.pinnedAnswer})` : ''}`);
+  return answers.map(
+    (a) => `  ${a.id.padEnd(width)}  ${(a.pin ?? '').padEnd(statusWidth)}  ${a.answer}${a.pinnedAnswer !== undefined ? `  (pinned: ${a.pinnedAnswer})` : ''}`,
+  );
 }
 
 /**
@@ -50,7 +52,8 @@ function answerLines(answers: CaseAnswer[]): string[] {
 async function conformanceCommand(opts: ConformanceOptions): Promise<number> {
   const adapters = parseAdapterList(opts.adapter);
   if (opts.out && !opts.pin) throw new UserError('--out names the file --pin writes; give --pin too');
-  if (opts.out && adapters.length > 1) throw new UserError(`--out names one file, but --adapter names ${adapters.length} adapters; pin one at a time with --out`);
+  if (opts.out && adapters.length > 1)
+    throw new UserError(`--out names one file, but --adapter names ${adapters.length} adapters; pin one at a time with --out`);
   const config = findConfigFile(opts.config);
   const urls = { ...(config?.servers ?? {}), ...serverUrls(opts) } as Partial<Record<AdapterName, string>>;
   const images = { ...(config?.images ?? {}) } as Partial<Record<AdapterName, string>>;
@@ -66,19 +69,28 @@ async function conformanceCommand(opts: ConformanceOptions): Promise<number> {
       const [profile] = resolveProfiles({ adapters: [adapter] });
       const server = resolved.servers[adapter] ?? { url: join(sqliteDir, 'conformance.db'), provider: 'file' as const };
       const run = await runConformance(profile!, server, runId);
-      if (opts.pin && !run.server) throw new UserError(`cannot pin ${adapter}: its server reports '${run.serverVersion}', which names no flavour and version this project knows`);
+      if (opts.pin && !run.server)
+        throw new UserError(`cannot pin ${adapter}: its server reports '${run.serverVersion}', which names no flavour and version this project knows`);
       const file = run.server ? pinsPath(run.server) : undefined;
-      const where = run.server ? `${run.server.flavour} ${run.server.version}, ${run.pinned ? `pinned in ${shown(file!)}` : 'not pinned'}` : 'flavour unknown, not pinned';
-      process.stdout.write(`${adapter}: ${run.serverVersion} (${where}), profile ${profile!.name}, ${run.answers.length} cases\n${answerLines(run.answers).join('\n')}\n`);
+      const where = run.server
+        ? `${run.server.flavour} ${run.server.version}, ${run.pinned ? `pinned in ${shown(file!)}` : 'not pinned'}`
+        : 'flavour unknown, not pinned';
+      process.stdout.write(
+        `${adapter}: ${run.serverVersion} (${where}), profile ${profile!.name}, ${run.answers.length} cases\n${answerLines(run.answers).join('\n')}\n`,
+      );
       const changed = run.answers.filter((a) => a.pin === 'differs from pin');
       differing += changed.length;
       if (opts.pin) {
         const target = opts.out ? resolve(opts.out) : file!;
         writePins(target, pinsOf(adapter, run.server!, run.serverVersion, profile!.name, run.answers));
-        const before = run.pinned ? `; ${changed.length} answer(s) differ from ${shown(file!)}${changed.length ? `: ${changed.map((a) => a.id).join(', ')}` : ''}` : '; there were no pins for it';
+        const before = run.pinned
+          ? `; ${changed.length} answer(s) differ from ${shown(file!)}${changed.length ? `: ${changed.map((a) => a.id).join(', ')}` : ''}`
+          : '; there were no pins for it';
         process.stdout.write(`wrote ${shown(target)} (${run.answers.length} answers of ${run.server!.flavour} ${run.server!.version}${before})\n`);
       } else if (changed.length) {
-        process.stdout.write(`${changed.length} answer(s) differ from the pins of ${run.server!.flavour} ${run.server!.version}; if the new answers are right, pin them with --pin\n`);
+        process.stdout.write(
+          `${changed.length} answer(s) differ from the pins of ${run.server!.flavour} ${run.server!.version}; if the new answers are right, pin them with --pin\n`,
+        );
       }
     }
   } finally {
@@ -91,10 +103,15 @@ async function conformanceCommand(opts: ConformanceOptions): Promise<number> {
 /** Add `dbmatrix conformance` to the program. */
 export function addConformanceCommand(program: Command): void {
   serverUrlOptions(program.command('conformance'))
-    .description("ask each adapter's server the conformance cases (default profile) and show each answer against the pins of its flavour and version; --pin writes them as conformance/pins/<flavour>-<version>.json")
+    .description(
+      "ask each adapter's server the conformance cases (default profile) and show each answer against the pins of its flavour and version; --pin writes them as conformance/pins/<flavour>-<version>.json",
+    )
     .requiredOption('-a, --adapter <names>', `adapters whose servers to ask, comma-separated (${ADAPTER_NAMES.join(', ')})`)
     .option('--pin', "write each server's answers as its pins file, to commit")
-    .option('-o, --out <file>', 'with --pin and one adapter: write the pins file here instead (default: conformance/pins/<flavour>-<version>.json, or under DBMATRIX_CONFORMANCE_PINS)')
+    .option(
+      '-o, --out <file>',
+      'with --pin and one adapter: write the pins file here instead (default: conformance/pins/<flavour>-<version>.json, or under DBMATRIX_CONFORMANCE_PINS)',
+    )
     .option('-c, --config <file>', 'config file for servers and images (default: dbmatrix.config.* in the working directory)')
     .option('--postgres-image <image>', 'image for a PostgreSQL container (else DBMATRIX_POSTGRES_IMAGE, else postgres:16 or the local stand-in)')
     .option('--mysql-image <image>', 'image for a MySQL container (else DBMATRIX_MYSQL_IMAGE, else mysql:8.4 or the local stand-in)')

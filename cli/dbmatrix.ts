@@ -1,28 +1,39 @@
-import { Command, CommanderError, Option } from 'commander';
-import { collect, defaultRunDir, nonNegativeInt, opsPerSecond, parseDuration, parseWorkloadRefs, positiveInt, rate, type ServerUrlOptions, serverUrlOptions, serverUrls, shardOption } from './arguments';
-import type { Shard } from '../matrix/shard';
 import { resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
 import { ADAPTER_NAMES, type AdapterName } from '../adapters/registry';
-import { parseAdapterList } from '../matrix/profiles';
 import { type ConfigFile, findConfigFile } from '../matrix/config-file';
 import { checkRunId, newRunId } from '../matrix/namespace';
+import { parseAdapterList } from '../matrix/profiles';
 import { silentProgress, streamProgress } from '../matrix/progress';
 import { chooseRun, runMatrix } from '../matrix/run-matrix';
 import type { MatrixRun } from '../matrix/runner';
+import type { Shard } from '../matrix/shard';
 import { UserError } from '../matrix/user-error';
-import { abortOnSignal } from './interrupt';
 import { WORKLOAD_NAMES } from '../matrix/workloads/registry';
-import { summaryTable } from '../reports/summary-table';
 import { painterFor } from '../reports/colour';
+import { summaryTable } from '../reports/summary-table';
+import { addAlternateCommand } from './alternate-command';
+import {
+  collect,
+  defaultRunDir,
+  nonNegativeInt,
+  opsPerSecond,
+  parseDuration,
+  parseWorkloadRefs,
+  positiveInt,
+  rate,
+  type ServerUrlOptions,
+  serverUrlOptions,
+  serverUrls,
+  shardOption,
+} from './arguments';
+import { addConformanceCommand } from './conformance-command';
+import { abortOnSignal } from './interrupt';
 import { listAdapters, listProfiles, listWorkloads } from './list';
 import { addReportCommands } from './report-commands';
 import { addScenarioCommand } from './scenario-command';
-import { addTuneCommand } from './tune-command';
 import { addTestCommand } from './test-command';
-import { addConformanceCommand } from './conformance-command';
-import { addAlternateCommand } from './alternate-command';
-
-
+import { addTuneCommand } from './tune-command';
 
 /** Options of `dbmatrix run`, as commander parses them. */
 interface RunOptions extends ServerUrlOptions {
@@ -52,7 +63,12 @@ async function runCommand(opts: RunOptions): Promise<number> {
   const chosen = chooseRun(
     {
       adapters: opts.adapter ? parseAdapterList(opts.adapter) : undefined,
-      profiles: opts.profile ? opts.profile.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+      profiles: opts.profile
+        ? opts.profile
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : undefined,
       workloads: opts.workload ? parseWorkloadRefs(opts.workload) : undefined,
       ops: opts.ops,
       durationMs: opts.duration,
@@ -110,10 +126,17 @@ export function buildProgram(): Command {
     .description('run adapters × profiles × workloads and write results.json')
     .option('-a, --adapter <names>', `adapters to run with their default profile (${ADAPTER_NAMES.join(', ')})`, undefined)
     .option('-p, --profile <names>', 'named profiles to run side by side, e.g. sqlite-wal,sqlite-delete (see `dbmatrix list profiles`)')
-    .option('-w, --workload <names>', `workloads: built-in names or workload files (.ts/.js modules, .yaml SQL scripts) (default: all built-in: ${WORKLOAD_NAMES.join(', ')})`)
+    .option(
+      '-w, --workload <names>',
+      `workloads: built-in names or workload files (.ts/.js modules, .yaml SQL scripts) (default: all built-in: ${WORKLOAD_NAMES.join(', ')})`,
+    )
     .addOption(new Option('--ops <n>', 'measured operations per cell (default 1000)').argParser(positiveInt('--ops')))
     .addOption(new Option('--duration <time>', 'measure each cell for a time instead, e.g. 30s').argParser(parseDuration))
-    .addOption(new Option('--repeat <n>', 'run each cell n times on fresh tables; compare needs 2 or more to tell a change from noise').argParser(positiveInt('--repeat')))
+    .addOption(
+      new Option('--repeat <n>', 'run each cell n times on fresh tables; compare needs 2 or more to tell a change from noise').argParser(
+        positiveInt('--repeat'),
+      ),
+    )
     .addOption(new Option('--warmup <n>', 'warm-up operations per cell, not measured (default: a tenth of --ops)').argParser(nonNegativeInt))
     .addOption(
       new Option(
@@ -123,12 +146,19 @@ export function buildProgram(): Command {
     )
     .addOption(new Option('--max-error-rate <share>', 'share of failed operations a cell may have and still pass (default 0)').argParser(rate))
     .option('-s, --set <target.key=value>', 'override a profile value, e.g. sqlite.journal_mode=DELETE, postgres.workers=50 (repeatable)', collect, [])
-    .option('-c, --config <file>', 'config file (.ts, .js or .json): adapters, profiles, workloads, servers, run length (default: dbmatrix.config.* in the working directory)')
+    .option(
+      '-c, --config <file>',
+      'config file (.ts, .js or .json): adapters, profiles, workloads, servers, run length (default: dbmatrix.config.* in the working directory)',
+    )
     .option('--postgres-image <image>', 'image for a PostgreSQL container (else DBMATRIX_POSTGRES_IMAGE, else postgres:16 or the local stand-in)')
     .option('--mysql-image <image>', 'image for a MySQL container (else DBMATRIX_MYSQL_IMAGE, else mysql:8.4 or the local stand-in)')
     .option('-o, --out <dir>', 'directory for results.json (default: reports/runs/<time>-<run id>)')
     .option('--run-id <id>', 'run id used in table and file names (default: random)')
-    .addOption(new Option('--shard <i/n>', 'run only the i-th of n shares of the cells, dealt round robin (CI matrices; merge the n results for the whole)').argParser(shardOption))
+    .addOption(
+      new Option('--shard <i/n>', 'run only the i-th of n shares of the cells, dealt round robin (CI matrices; merge the n results for the whole)').argParser(
+        shardOption,
+      ),
+    )
     .option('--conformance', 'also put the conformance cases (types, text, ordering, upsert, isolation, errors) to each database and record its answers')
     .option('--no-progress', 'no progress on stderr')
     .action(async (opts: RunOptions) => {

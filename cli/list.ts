@@ -1,13 +1,16 @@
 import Table from 'cli-table3';
-import { ADAPTERS, ADAPTER_NAMES } from '../adapters/registry';
+import { ADAPTER_NAMES, ADAPTERS } from '../adapters/registry';
 import { builtInProfiles } from '../matrix/profiles';
-import { WORKLOADS, WORKLOAD_NAMES } from '../matrix/workloads/registry';
+import { WORKLOAD_NAMES, WORKLOADS } from '../matrix/workloads/registry';
 
 const plain = { style: { head: [], border: [] } };
 
 /** Adapters and their capabilities. */
 export function listAdapters(): string {
-  const t = new Table({ head: ['adapter', 'driver', 'RETURNING', 'max binds', 'max rows/INSERT', 'single writer lock', 'workers run as', 'server from'], ...plain });
+  const t = new Table({
+    head: ['adapter', 'driver', 'RETURNING', 'max binds', 'max rows/INSERT', 'single writer lock', 'workers run as', 'server from'],
+    ...plain,
+  });
   for (const name of ADAPTER_NAMES) {
     const a = ADAPTERS[name];
     const c = a.capabilities;
@@ -37,7 +40,12 @@ export function listWorkloads(): string {
 
 /** Every built-in profile with all its values (the first of each adapter is its default). */
 export function listProfiles(): string {
-  const t = new Table({ head: ['profile', 'workers', 'batch', 'tx batch', 'pool', 'session', 'description'], colWidths: [24, 9, 7, 10, 22, 40, 40], wordWrap: true, ...plain });
+  const t = new Table({
+    head: ['profile', 'workers', 'batch', 'tx batch', 'pool', 'session', 'description'],
+    colWidths: [24, 9, 7, 10, 22, 40, 40],
+    wordWrap: true,
+    ...plain,
+  });
   const seen = new Set<string>();
   for (const p of builtInProfiles().values()) {
     const isDefault = !seen.has(p.adapter);

@@ -1,12 +1,12 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { UserError } from '../matrix/user-error';
 import { writeBenchmarkJson } from '../reports/benchmark-json';
 import { painterFor } from '../reports/colour';
-import { DEFAULT_THRESHOLDS, compareJson, compareRuns } from '../reports/compare';
-import { diagnoseRun } from '../reports/diagnosis';
+import { compareJson, compareRuns, DEFAULT_THRESHOLDS } from '../reports/compare';
 import { compareTable } from '../reports/compare-table';
+import { diagnoseRun } from '../reports/diagnosis';
 import { renderHtmlReport } from '../reports/html/render-html';
 import { compareMarkdown, summaryMarkdown } from '../reports/markdown';
 import { mergeResults } from '../reports/merge';
@@ -77,7 +77,9 @@ export function addReportCommands(program: Command): void {
       const paint = painterFor(process.stdout);
       process.stdout.write(`${summaryTable(results.cells, paint)}\n`);
       for (const d of diagnoseRun(results)) {
-        process.stdout.write(`${paint('bold', `${d.cell.adapter}/${d.cell.profile}/${d.cell.workload}: ${d.bottleneck}`)}: ${d.evidence.join('; ')}\n  -> ${d.recommendation}\n`);
+        process.stdout.write(
+          `${paint('bold', `${d.cell.adapter}/${d.cell.profile}/${d.cell.workload}: ${d.bottleneck}`)}: ${d.evidence.join('; ')}\n  -> ${d.recommendation}\n`,
+        );
       }
       process.exitCode = results.cells.some((c) => c.state === 'failed') ? 1 : 0;
     });
@@ -97,9 +99,21 @@ export function addReportCommands(program: Command): void {
     )
     .option('--require-like-for-like', 'fail (exit 1) when the runs differ in length, warm-up, repeats, load or shard, instead of only flagging it')
     .option('--bench-json <dir>', "the current run's figures for github-action-benchmark")
-    .addOption(new Option('--throughput-threshold <share>', 'throughput loss that counts as a regression').argParser(share('--throughput-threshold')).default(DEFAULT_THRESHOLDS.throughput))
-    .addOption(new Option('--latency-threshold <share>', 'p50/p99 growth that counts as a regression').argParser(share('--latency-threshold')).default(DEFAULT_THRESHOLDS.latency))
-    .addOption(new Option('--confidence <level>', 'confidence level of the interval over repeats').argParser(share('--confidence')).default(DEFAULT_THRESHOLDS.confidence))
+    .addOption(
+      new Option('--throughput-threshold <share>', 'throughput loss that counts as a regression')
+        .argParser(share('--throughput-threshold'))
+        .default(DEFAULT_THRESHOLDS.throughput),
+    )
+    .addOption(
+      new Option('--latency-threshold <share>', 'p50/p99 growth that counts as a regression')
+        .argParser(share('--latency-threshold'))
+        .default(DEFAULT_THRESHOLDS.latency),
+    )
+    .addOption(
+      new Option('--confidence <level>', 'confidence level of the interval over repeats')
+        .argParser(share('--confidence'))
+        .default(DEFAULT_THRESHOLDS.confidence),
+    )
     .action(
       (
         opts: Omit<OutputOptions, 'html'> & {

@@ -1,7 +1,7 @@
-import { type Command, Option } from 'commander';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { type Command, Option } from 'commander';
 import { redactedUrl } from '../adapters/contract';
 import { ADAPTER_NAMES, type AdapterName } from '../adapters/registry';
 import { newRunId } from '../matrix/namespace';
@@ -9,16 +9,15 @@ import { parseAdapterList } from '../matrix/profiles';
 import { silentProgress, streamProgress } from '../matrix/progress';
 import { runMatrix } from '../matrix/run-matrix';
 import type { MatrixRun } from '../matrix/runner';
-import { SCENARIOS, judgeSeed, seedConfig, seedRuns } from '../matrix/scenarios/seed';
+import { judgeSeed, SCENARIOS, seedConfig, seedRuns } from '../matrix/scenarios/seed';
 import { UserError } from '../matrix/user-error';
-import { abortOnSignal } from './interrupt';
 import { painterFor } from '../reports/colour';
 import { type MergeInput, mergeResults } from '../reports/merge';
 import type { RunResults } from '../reports/results-schema';
 import { dataFailures, seedMarkdown, seedTable } from '../reports/seed-report';
 import { resolveServers } from '../servers/resolve';
 import { defaultRunDir, positiveInt, type ServerUrlOptions, serverUrlOptions, serverUrls } from './arguments';
-
+import { abortOnSignal } from './interrupt';
 
 /** Options of `dbmatrix scenario`, as commander parses them. */
 interface ScenarioOptions extends ServerUrlOptions {
@@ -41,7 +40,8 @@ function writeOutput(path: string, text: string): void {
 function markProviders(results: RunResults, servers: Partial<Record<AdapterName, { url: string; provider: string }>>): void {
   for (const c of results.cells) {
     const server = servers[c.cell.adapter as AdapterName];
-    if (c.state !== 'skipped' && c.target && server?.provider === 'testcontainers' && c.target.address === redactedUrl(server.url)) c.target.provider = 'testcontainers';
+    if (c.state !== 'skipped' && c.target && server?.provider === 'testcontainers' && c.target.address === redactedUrl(server.url))
+      c.target.provider = 'testcontainers';
   }
 }
 
@@ -124,7 +124,7 @@ async function scenarioCommand(name: string, opts: ScenarioOptions): Promise<num
 /** Add `dbmatrix scenario <name>` to the program. */
 export function addScenarioCommand(program: Command): void {
   serverUrlOptions(program.command('scenario'))
-    .description("reproduce a known analysis on every adapter: each of its claims beside the measured figure, with a verdict")
+    .description('reproduce a known analysis on every adapter: each of its claims beside the measured figure, with a verdict')
     .argument('<name>', `scenario to run (${SCENARIOS.join(', ')})`)
     .option('-a, --adapter <names>', 'adapters to run the scenario on', 'sqlite,postgres,mysql')
     .addOption(new Option('--ops <n>', 'measured operations per cell').argParser(positiveInt('--ops')).default(1000))

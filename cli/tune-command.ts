@@ -1,16 +1,16 @@
-import { type Command, Option } from 'commander';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { type Command, Option } from 'commander';
 import { checkRunId, newRunId } from '../matrix/namespace';
-import type { MatrixRun } from '../matrix/runner';
 import { parseAdapterList, resolveProfiles } from '../matrix/profiles';
+import type { MatrixRun } from '../matrix/runner';
 import { tune } from '../matrix/tune/tuner';
 import type { WorkloadName } from '../matrix/workloads/registry';
-import { tuneMarkdown, tuneTable, tunedProfilesConfig } from '../reports/tune-report';
+import { tunedProfilesConfig, tuneMarkdown, tuneTable } from '../reports/tune-report';
 import { resolveServers } from '../servers/resolve';
-import { abortOnSignal } from './interrupt';
 import { collect, defaultRunDir, parseDuration, parseWorkloads, positiveInt, rate, type ServerUrlOptions, serverUrlOptions, serverUrls } from './arguments';
+import { abortOnSignal } from './interrupt';
 
 /** The workloads tune searches by default: one of each shape (single writer, batched, concurrent writers, mixed). */
 const DEFAULT_TUNE_WORKLOADS: WorkloadName[] = ['insert-sequential', 'insert-transaction-batch', 'high-volume-insert', 'crud-mix'];
@@ -66,12 +66,19 @@ async function tuneCommand(opts: TuneOptions): Promise<number> {
     const interrupted = guard.interrupted();
     mkdirSync(outDir, { recursive: true });
     const profilesFile = join(outDir, 'tuned-profiles.json');
-    writeFileSync(join(outDir, 'tune.json'), `${JSON.stringify({ runId, adapters, workloads, ops: opts.ops, repeats: opts.repeat, budgetMs: opts.budget, settings: opts.set, interrupted, outcomes }, null, 2)}\n`);
+    writeFileSync(
+      join(outDir, 'tune.json'),
+      `${JSON.stringify({ runId, adapters, workloads, ops: opts.ops, repeats: opts.repeat, budgetMs: opts.budget, settings: opts.set, interrupted, outcomes }, null, 2)}\n`,
+    );
     writeFileSync(profilesFile, `${JSON.stringify(tunedProfilesConfig(outcomes), null, 2)}\n`);
-    const partial = interrupted ? `\n**Interrupted**: the search was stopped by a signal; ${outcomes.length} of ${adapters.length * workloads.length} adapter × workload pairs were searched, the last one partly.\n` : '';
+    const partial = interrupted
+      ? `\n**Interrupted**: the search was stopped by a signal; ${outcomes.length} of ${adapters.length * workloads.length} adapter × workload pairs were searched, the last one partly.\n`
+      : '';
     writeFileSync(join(outDir, 'tune.md'), `${tuneMarkdown(outcomes, { ops: opts.ops, repeats: opts.repeat, budgetMs: opts.budget })}${partial}`);
     process.stdout.write(`${tuneTable(outcomes)}\n`);
-    process.stdout.write(`profiles: ${profilesFile} (dbmatrix run -c ${profilesFile} -p ${outcomes[0] ? `${outcomes[0].adapter}-tuned-${outcomes[0].workload}` : '<name>'})\n`);
+    process.stdout.write(
+      `profiles: ${profilesFile} (dbmatrix run -c ${profilesFile} -p ${outcomes[0] ? `${outcomes[0].adapter}-tuned-${outcomes[0].workload}` : '<name>'})\n`,
+    );
     process.stdout.write(`report: ${join(outDir, 'tune.md')}${interrupted ? ' (partial: interrupted)' : ''}\n`);
     return interrupted ? 130 : 0;
   } finally {

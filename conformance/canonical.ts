@@ -15,7 +15,12 @@ function normalise(v: unknown): unknown {
     return { date: Number.isNaN(d.getTime()) ? 'invalid' : d.toISOString() };
   }
   if (Array.isArray(v)) return v.map(normalise);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, normalise((v as Record<string, unknown>)[k])]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, normalise((v as Record<string, unknown>)[k])]),
+    );
   if (typeof v === 'number' && !Number.isFinite(v)) return { number: String(v) };
   return v ?? null;
 }

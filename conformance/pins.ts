@@ -1,11 +1,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { ROOT } from '../bin/bundle-cache';
-import { type ServerAddress, redactedUrl } from '../adapters/contract';
+import { redactedUrl, type ServerAddress } from '../adapters/contract';
 import type { AdapterName } from '../adapters/registry';
+import { ROOT } from '../bin/bundle-cache';
 import { imageVariable } from '../docker/images';
-import { UserError, formatIssues } from '../matrix/user-error';
+import { formatIssues, UserError } from '../matrix/user-error';
 import { describeEnvironment } from '../reports/environment';
 import { type CaseAnswer, FLAVOURS, type ServerIdentity } from './contract';
 
@@ -87,10 +87,23 @@ export function applyPins(answers: CaseAnswer[], pins: PinsFile | undefined): Ca
 }
 
 /** The pins file of a measured run: what `dbmatrix conformance --pin` writes and the suite records for an unpinned server. */
-export function pinsOf(adapter: AdapterName, identity: ServerIdentity, serverVersion: string, profile: string, answers: Pick<CaseAnswer, 'id' | 'answer'>[]): PinsFile {
+export function pinsOf(
+  adapter: AdapterName,
+  identity: ServerIdentity,
+  serverVersion: string,
+  profile: string,
+  answers: Pick<CaseAnswer, 'id' | 'answer'>[],
+): PinsFile {
   const { packages } = describeEnvironment();
   const measuredWith = Object.fromEntries(['knex', DRIVER_PACKAGE[adapter]].map((p) => [p, packages[p] ?? 'missing']));
-  return { flavour: identity.flavour, version: identity.version, serverVersion, profile, measuredWith, answers: Object.fromEntries(answers.map((a) => [a.id, a.answer])) };
+  return {
+    flavour: identity.flavour,
+    version: identity.version,
+    serverVersion,
+    profile,
+    measuredWith,
+    answers: Object.fromEntries(answers.map((a) => [a.id, a.answer])),
+  };
 }
 
 /** Write a pins file (folders made as needed), as committed: two-space JSON and a final newline. */

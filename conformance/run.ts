@@ -4,7 +4,7 @@ import { type AdapterName, adapterFor } from '../adapters/registry';
 import { OwnedTables, tablePrefix } from '../matrix/namespace';
 import { canonical } from './canonical';
 import type { CaseAnswer, CaseContext, ConformanceCase, ServerIdentity } from './contract';
-import { UnrecognisedServerError, serverIdentity } from './identity';
+import { serverIdentity, UnrecognisedServerError } from './identity';
 import { applyPins, readPins } from './pins';
 import { CONFORMANCE_CASES } from './registry';
 
@@ -32,7 +32,12 @@ export function judge(c: Pick<ConformanceCase, 'id' | 'reference'>, answer: stri
  * so the isolation cases can play two clients. A case that throws is answered by its error's class, never skipped. Each answer is held against
  * the pins of the server's flavour and version (conformance/pins, or DBMATRIX_CONFORMANCE_PINS), when they were measured with the same profile.
  */
-export async function runConformance(profile: Profile, server: ServerAddress, runId: string, cases: ConformanceCase[] = CONFORMANCE_CASES): Promise<ConformanceRun> {
+export async function runConformance(
+  profile: Profile,
+  server: ServerAddress,
+  runId: string,
+  cases: ConformanceCase[] = CONFORMANCE_CASES,
+): Promise<ConformanceRun> {
   const adapterName = profile.adapter as AdapterName;
   const adapter = adapterFor(adapterName);
   const config = adapter.knexConfig(server, profile);

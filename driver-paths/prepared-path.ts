@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { type CompiledStatement, bindingsFor, compileStatement } from './compile';
+import { bindingsFor, type CompiledStatement, compileStatement } from './compile';
 import type { PreparedDriver, Row, Statement, StatementPath, StatementRunner } from './contract';
 
 /** The parts of knex's client the prepared path borrows: its pool, with its session setup and its validation. */
@@ -50,10 +50,11 @@ export function preparedPath(knex: Knex, driver: PreparedDriver, pin: boolean): 
     path: 'prepared',
     run(stmt, params) {
       // A held connection needs no checkout: straight to the driver, the path's whole point.
-      if (pinned !== undefined) return execute(pinned, stmt, params).catch(async (err: unknown) => {
-        await unpin();
-        throw err;
-      });
+      if (pinned !== undefined)
+        return execute(pinned, stmt, params).catch(async (err: unknown) => {
+          await unpin();
+          throw err;
+        });
       return withConnection((connection) => execute(connection, stmt, params));
     },
     transaction: (body) =>

@@ -114,7 +114,19 @@ export class Alternation {
     mkdirSync(dir, { recursive: true });
     const logFile = join(dir, 'run.log');
     const checkout = checkouts[run.side];
-    const args = [join(checkout, 'bin', 'dbmatrix.js'), 'run', ...runArgs, ...sideArgs[run.side], '--repeat', '1', '--run-id', newRunId(), '--out', dir, '--no-progress'];
+    const args = [
+      join(checkout, 'bin', 'dbmatrix.js'),
+      'run',
+      ...runArgs,
+      ...sideArgs[run.side],
+      '--repeat',
+      '1',
+      '--run-id',
+      newRunId(),
+      '--out',
+      dir,
+      '--no-progress',
+    ];
     const log = openSync(logFile, 'w');
     const started = performance.now();
     // The same Node runs both sides, so the runtime is no difference between them; the checkout is the working
@@ -142,7 +154,10 @@ export class Alternation {
 
 /** The one line a refusing `dbmatrix run` printed (its "dbmatrix: …" line), else the end of its output. */
 function lastMessage(logFile: string): string {
-  const lines = readFileSync(logFile, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = readFileSync(logFile, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const own = lines.filter((l) => l.startsWith('dbmatrix: ')).at(-1);
   return (own ?? lines.at(-1) ?? 'no output').replace(/^dbmatrix: /, '');
 }

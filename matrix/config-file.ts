@@ -3,12 +3,19 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ADAPTER_NAMES, isAdapterName } from '../adapters/registry';
 import { readJsonFile } from './json-file';
-import { UserError, formatIssues } from './user-error';
+import { formatIssues, UserError } from './user-error';
 import { defaultExport, requireUserModule } from './user-module';
 import { type WorkloadRef, workloadRef } from './workloads/sources';
 
 /** Names looked for in the working directory when no --config is given, in this order. */
-export const CONFIG_FILE_NAMES = ['dbmatrix.config.ts', 'dbmatrix.config.mts', 'dbmatrix.config.js', 'dbmatrix.config.mjs', 'dbmatrix.config.cjs', 'dbmatrix.config.json'];
+export const CONFIG_FILE_NAMES = [
+  'dbmatrix.config.ts',
+  'dbmatrix.config.mts',
+  'dbmatrix.config.js',
+  'dbmatrix.config.mjs',
+  'dbmatrix.config.cjs',
+  'dbmatrix.config.json',
+];
 
 /** A duration as text ('30s', '2m', '500ms', a bare number is seconds), in ms; null when it is not one or under 100 ms. */
 export function durationMs(text: string): number | null {
@@ -36,7 +43,8 @@ export const configFileSchema = z
       .record(z.string(), z.object({ extends: z.string() }).catchall(z.unknown()))
       .superRefine((record, ctx) => {
         for (const key of Object.keys(record)) {
-          if (!/^[a-z0-9][a-z0-9-]*$/.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'a profile name must use lower-case letters, digits and dashes' });
+          if (!/^[a-z0-9][a-z0-9-]*$/.test(key))
+            ctx.addIssue({ code: 'custom', path: [key], message: 'a profile name must use lower-case letters, digits and dashes' });
         }
       })
       .optional(),

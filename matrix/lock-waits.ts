@@ -1,5 +1,5 @@
-import knexFactory, { type Knex } from 'knex';
 import { setTimeout as sleep } from 'node:timers/promises';
+import knexFactory, { type Knex } from 'knex';
 import type { Adapter, Profile, ServerAddress } from '../adapters/contract';
 import type { LockWaits } from '../reports/results-schema';
 

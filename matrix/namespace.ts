@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Adapter, Profile } from '../adapters/contract';
-import type { CellContext } from './workloads/contract';
 import { UserError } from './user-error';
+import type { CellContext } from './workloads/contract';
 
 /** A short run id: lower-case letters and digits, so it is safe in table names on every database. */
 export function newRunId(): string {

@@ -1,5 +1,5 @@
-import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
-import { PHASE, SLOT, measureStart, read } from './control';
+import { setTimeout as sleep, setImmediate as yieldToLoop } from 'node:timers/promises';
+import { measureStart, PHASE, read, SLOT } from './control';
 
 /**
  * Open-loop measurement (--rate): operations arrive on a fixed schedule shared by every worker of a cell, in every

@@ -1,8 +1,8 @@
-import type { Knex } from 'knex';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { SLOT, read } from './control';
+import type { Knex } from 'knex';
+import { read, SLOT } from './control';
 import { type LatencySummary, newLatencyHistogram, summarizeLatency } from './metrics';
 
 /** One look at the connection pool. */
@@ -265,7 +265,9 @@ export class PoolMonitor {
       reasons.push(`event-loop lag p99 ${round(lag.p99)} ms with the loop busy ${Math.round(busy * 100)}% of the time: the harness process was busy`);
     }
     if (acquireWaitMs.count > 0 && attemptMeanMs > 0 && acquireWaitMs.mean > attemptMeanMs / 2) {
-      reasons.push(`queries waited ${acquireWaitMs.mean} ms on average for a connection, against ${round(attemptMeanMs)} ms per attempt: the pool is too small`);
+      reasons.push(
+        `queries waited ${acquireWaitMs.mean} ms on average for a connection, against ${round(attemptMeanMs)} ms per attempt: the pool is too small`,
+      );
     }
     const step = Math.max(1, Math.ceil(this.samples.length / 120));
     const machine = machineTimes();
@@ -278,7 +280,9 @@ export class PoolMonitor {
       machineBusy: machineTotal > 0 ? round((machine.busy - this.machineStart.busy) / machineTotal) : 0,
       harnessCores: round(harnessCpuMs / wallMs),
       harnessCpuMs: round(harnessCpuMs),
-      ...(machine.iowait !== undefined && this.machineStart.iowait !== undefined && machineTotal > 0 ? { iowait: round((machine.iowait - this.machineStart.iowait) / machineTotal) } : {}),
+      ...(machine.iowait !== undefined && this.machineStart.iowait !== undefined && machineTotal > 0
+        ? { iowait: round((machine.iowait - this.machineStart.iowait) / machineTotal) }
+        : {}),
     };
     // Cumulative counts thin without losing operations: a later point still counts everything before it.
     const timelineStep = Math.max(1, Math.ceil(this.timeline.length / 200));

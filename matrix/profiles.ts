@@ -1,15 +1,24 @@
 import { z } from 'zod';
-import { type Profile, baseProfileShape } from '../adapters/contract';
+import { baseProfileShape, type Profile } from '../adapters/contract';
+import { ADAPTER_NAMES, ADAPTERS, type AdapterName, adapterFor, isAdapterName } from '../adapters/registry';
 import { DRIVER_PATHS } from '../driver-paths/contract';
-import { KEY_DISTRIBUTIONS } from './workloads/key-chooser';
-import { ADAPTERS, ADAPTER_NAMES, type AdapterName, adapterFor, isAdapterName } from '../adapters/registry';
 import type { ConfigFile } from './config-file';
-import { UserError, formatIssues } from './user-error';
+import { formatIssues, UserError } from './user-error';
+import { KEY_DISTRIBUTIONS } from './workloads/key-chooser';
 
 export { type ConfigFile, loadConfigFile } from './config-file';
 
 /** Top-level profile keys a user may set, besides pool.*, crudWeights.* and session keys. */
-const SCALAR_KEYS = ['workers', 'batchSize', 'transactionBatchSize', 'readTableRows', 'rangeSize', 'hotRows', 'backpressureErrorRate', 'clientThreads'] as const;
+const SCALAR_KEYS = [
+  'workers',
+  'batchSize',
+  'transactionBatchSize',
+  'readTableRows',
+  'rangeSize',
+  'hotRows',
+  'backpressureErrorRate',
+  'clientThreads',
+] as const;
 /** Top-level keys that take one of a few words. */
 const CHOICE_KEYS: Record<string, readonly string[]> = { driverPath: DRIVER_PATHS, keyDistribution: KEY_DISTRIBUTIONS };
 const NESTED_KEYS = {
@@ -113,7 +122,8 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' ? merge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' ? merge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
   }
   return out;
 }
@@ -172,7 +182,10 @@ export function resolveProfiles(request: ProfileRequest): Profile[] {
 
 /** Parse a comma-separated adapter list, failing with the valid names. */
 export function parseAdapterList(text: string): AdapterName[] {
-  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0) throw new UserError(`no adapter given; valid adapters: ${ADAPTER_NAMES.join(', ')}`);
   for (const n of names) if (!isAdapterName(n)) throw new UserError(`unknown adapter '${n}'; valid adapters: ${ADAPTER_NAMES.join(', ')}`);
   return [...new Set(names)] as AdapterName[];

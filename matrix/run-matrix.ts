@@ -14,7 +14,7 @@ import { MatrixRun } from './runner';
 import type { Shard } from './shard';
 import { UserError } from './user-error';
 import { WORKLOAD_NAMES } from './workloads/registry';
-import { type WorkloadRef, loadWorkloads } from './workloads/sources';
+import { loadWorkloads, type WorkloadRef } from './workloads/sources';
 
 /** A run as the CLI (or a test) asks for it. */
 export interface RunRequest {
@@ -171,7 +171,12 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
 }
 
 /** The conformance matrix: each adapter's database answers every case, under the first of the run's profiles for it. */
-async function askEveryDatabase(profiles: Profile[], servers: Partial<Record<AdapterName, ServerAddress>>, sqliteDir: string, request: RunRequest): Promise<ConformanceAnswers[]> {
+async function askEveryDatabase(
+  profiles: Profile[],
+  servers: Partial<Record<AdapterName, ServerAddress>>,
+  sqliteDir: string,
+  request: RunRequest,
+): Promise<ConformanceAnswers[]> {
   const out: ConformanceAnswers[] = [];
   for (const adapter of [...new Set(profiles.map((p) => p.adapter as AdapterName))]) {
     const profile = profiles.find((p) => p.adapter === adapter)!;

@@ -1,22 +1,22 @@
-import knexFactory, { type Knex } from 'knex';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Adapter, type Profile, type ServerAddress, errorMessage, redactedUrl } from '../adapters/contract';
+import knexFactory, { type Knex } from 'knex';
+import { type Adapter, errorMessage, type Profile, redactedUrl, type ServerAddress } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
 import { combineRepeats } from '../reports/combine';
 import type { CellResult, Figures, LockWaits } from '../reports/results-schema';
-import { PHASE, SLOT, markMeasureStart, newControl, read, setPhase } from './control';
-import { describeTally, encodeHistogram, mergeCounts, mergeHistograms, mergeTallies, scrub, summarizeLatency } from './metrics';
-import { OwnedTables, cellContext, tablePrefix } from './namespace';
+import { markMeasureStart, newControl, PHASE, read, SLOT, setPhase } from './control';
 import { lockWaitSampler } from './lock-waits';
-import { countKnexStatements, countSqliteLockWaits, roundTripMs } from './statement-count';
+import { describeTally, encodeHistogram, mergeCounts, mergeHistograms, mergeTallies, scrub, summarizeLatency } from './metrics';
+import { cellContext, OwnedTables, tablePrefix } from './namespace';
 import { type PoolHealth, PoolMonitor } from './pool-health';
-import { type Shard, inShard } from './shard';
 import type { ProgressSink } from './progress';
-import { type LoopPlan, ThreadPool, type WorkerReport, profileForThread, spreadWorkers, startPooledWorkers } from './workers';
-import { type CellContext, type Verification, driverPathOf } from './workloads/contract';
-import { type WorkloadRef, loadWorkload } from './workloads/sources';
+import { inShard, type Shard } from './shard';
+import { countKnexStatements, countSqliteLockWaits, roundTripMs } from './statement-count';
+import { type LoopPlan, profileForThread, spreadWorkers, startPooledWorkers, ThreadPool, type WorkerReport } from './workers';
+import { type CellContext, driverPathOf, type Verification } from './workloads/contract';
+import { loadWorkload, type WorkloadRef } from './workloads/sources';
 
 /** Everything one run of the matrix needs. */
 export interface RunPlan {
@@ -136,7 +136,11 @@ export class MatrixRun {
     const server = this.serverFor(profile, workloadName);
     // A database file that is already there belongs to someone else: never open, write or delete it.
     if (server.provider === 'file' && existsSync(server.url)) {
-      const result: CellResult = { state: 'failed', cell, reasons: [`database file ${server.url} already exists and was not created by this run; it was left untouched`] };
+      const result: CellResult = {
+        state: 'failed',
+        cell,
+        reasons: [`database file ${server.url} already exists and was not created by this run; it was left untouched`],
+      };
       this.plan.progress.cellFinished(`${profile.name} × ${workloadName}`, result);
       return result;
     }
@@ -172,7 +176,11 @@ export class MatrixRun {
 
       stage = 'verify';
       const verifyStart = now();
-      verification = await workload.verify(ctx, state, measured.reports.map((r) => r.ledger));
+      verification = await workload.verify(
+        ctx,
+        state,
+        measured.reports.map((r) => r.ledger),
+      );
       const ran = {
         workers,
         driverPath: driverPathOf(workload, profile),

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import type { PreparedDriver } from '../driver-paths/contract';
 import { reportSqliteLockWaits } from '../adapters/sqlite-busy-wait';
-import { PHASE, SLOT, read } from './control';
+import type { PreparedDriver } from '../driver-paths/contract';
+import { PHASE, read, SLOT } from './control';
 
 /** Count one statement sent while the cell measures (warm-up and verification are not the operations measured). */
 function tick(control: Int32Array): void {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, bundleOf } from '../bin/bundle-cache';
+import { bundleOf, ROOT } from '../bin/bundle-cache';
 
 /** How to start a worker thread: the script and the Node flags it needs. */
 export interface ThreadEntry {

@@ -1,17 +1,16 @@
-import { countedDriver } from './statement-count';
-import { backOff } from 'exponential-backoff';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ClassifiedError, ErrorClass, RetryPolicy } from '../adapters/contract';
-import { errorMessage } from '../adapters/contract';
-import { PHASE, SLOT, claim, measureStart, read } from './control';
-import { runOpenLoop } from './open-loop';
-import { type ErrorTally, encodeHistogram, newLatencyHistogram, tallyError } from './metrics';
+import { backOff } from 'exponential-backoff';
 import type { Knex } from 'knex';
-import type { Adapter, Profile } from '../adapters/contract';
-import { BatchSizer, type TrajectoryPoint } from './adaptive-batch';
+import type { Adapter, ClassifiedError, ErrorClass, Profile, RetryPolicy } from '../adapters/contract';
+import { errorMessage } from '../adapters/contract';
 import { knexPath } from '../driver-paths/knex-path';
 import { preparedPath } from '../driver-paths/prepared-path';
-import { type OpOutcome, type WorkerSession, type Workload, driverPathOf } from './workloads/contract';
+import { BatchSizer, type TrajectoryPoint } from './adaptive-batch';
+import { claim, measureStart, PHASE, read, SLOT } from './control';
+import { type ErrorTally, encodeHistogram, newLatencyHistogram, tallyError } from './metrics';
+import { runOpenLoop } from './open-loop';
+import { countedDriver } from './statement-count';
+import { driverPathOf, type OpOutcome, type WorkerSession, type Workload } from './workloads/contract';
 
 /** How many operations to run; the measured phase ends at its quota or when the runner says stop. */
 export interface LoopPlan {
@@ -263,7 +262,10 @@ export async function runWorker(
 ): Promise<WorkerReport> {
   const sizer = new BatchSizer(workload.sizedBy ? profile[workload.sizedBy] : 1, workload.sizedBy && profile.adaptive.enabled ? profile.adaptive : undefined);
   // A worker keeps a connection only when the pool has one for every worker: otherwise the others would starve.
-  const statements = driverPathOf(workload, profile) === 'prepared' ? preparedPath(knex, countedDriver(adapter.prepared, control), workersOnPool <= profile.pool.max) : knexPath(knex);
+  const statements =
+    driverPathOf(workload, profile) === 'prepared'
+      ? preparedPath(knex, countedDriver(adapter.prepared, control), workersOnPool <= profile.pool.max)
+      : knexPath(knex);
   const session = workload.worker({ knex, adapter, profile, statements, workerId, batchRows: () => sizer.size() }, state);
   const recover = adapter.afterFailure ? () => adapter.afterFailure!(knex) : undefined;
   try {

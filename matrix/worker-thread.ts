@@ -1,10 +1,10 @@
-import knexFactory from 'knex';
 import { parentPort } from 'node:worker_threads';
+import knexFactory from 'knex';
 import type { Profile, ServerAddress } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
 import { countKnexStatements, countSqliteLockWaits } from './statement-count';
 import { type LoopPlan, runWorker } from './worker-loop';
-import { type WorkloadRef, loadWorkload } from './workloads/sources';
+import { loadWorkload, type WorkloadRef } from './workloads/sources';
 
 /** What the runner sends a worker thread for one cell. */
 export interface ThreadWorkerData {
@@ -37,7 +37,9 @@ async function runCell(data: ThreadWorkerData): Promise<ThreadMessage> {
   countSqliteLockWaits(data.control);
   try {
     const workload = loadWorkload(data.workload);
-    const reports = await Promise.all(data.workerIds.map((id) => runWorker(knex, adapter, data.profile, workload, id, data.state, data.control, data.plan, data.workerIds.length)));
+    const reports = await Promise.all(
+      data.workerIds.map((id) => runWorker(knex, adapter, data.profile, workload, id, data.state, data.control, data.plan, data.workerIds.length)),
+    );
     return { type: 'done', reports };
   } catch (err) {
     return { type: 'error', message: err instanceof Error ? err.message : String(err) };

@@ -1,7 +1,7 @@
-import type { Knex } from 'knex';
 import { Worker } from 'node:worker_threads';
-import { threadEntry } from './thread-entry';
+import type { Knex } from 'knex';
 import type { Adapter, Profile } from '../adapters/contract';
+import { threadEntry } from './thread-entry';
 import type { LoopPlan, WorkerReport } from './worker-loop';
 import { runWorker } from './worker-loop';
 import type { ThreadMessage, ThreadWorkerData } from './worker-thread';

@@ -27,4 +27,8 @@ if (tsc.status !== 0) {
   process.stderr.write('packaging: the type declarations did not build\n');
   process.exit(1);
 }
-process.stderr.write(`packaging: ${Object.keys(ENTRIES).map((n) => `dist/${n}.js`).join(', ')} and dist/types/ built\n`);
+process.stderr.write(
+  `packaging: ${Object.keys(ENTRIES)
+    .map((n) => `dist/${n}.js`)
+    .join(', ')} and dist/types/ built\n`,
+);

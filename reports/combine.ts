@@ -34,7 +34,8 @@ function spanOf(f: Figures): number {
  */
 function combineHealth(all: Health[], durations: number[], spans: number[] = durations): Health {
   const at = offsets(spans);
-  const shift = <T extends { atMs: number }>(series: (h: Health) => T[]) => all.flatMap((h, i) => series(h).map((p) => ({ ...p, atMs: round(p.atMs + at[i]!) })));
+  const shift = <T extends { atMs: number }>(series: (h: Health) => T[]) =>
+    all.flatMap((h, i) => series(h).map((p) => ({ ...p, atMs: round(p.atMs + at[i]!) })));
   let carried = { completed: 0, failed: 0 };
   const timeline = all.flatMap((h, i) => {
     const base = carried;
@@ -51,10 +52,18 @@ function combineHealth(all: Health[], durations: number[], spans: number[] = dur
   const label = (i: number, text: string) => `repeat ${i + 1}: ${text}`;
   return {
     sampled: all.some((h) => h.sampled),
-    samples: thinned(shift((h) => h.samples), 120),
+    samples: thinned(
+      shift((h) => h.samples),
+      120,
+    ),
     maxUsed: Math.max(...all.map((h) => h.maxUsed)),
     maxPendingAcquires: Math.max(...all.map((h) => h.maxPendingAcquires)),
-    acquireWaitMs: { ...worst, count: waited, mean: waited > 0 ? Math.round((sum(waits.map((w) => w.mean * w.count)) / waited) * 1000) / 1000 : 0, max: Math.max(...waits.map((w) => w.max)) },
+    acquireWaitMs: {
+      ...worst,
+      count: waited,
+      mean: waited > 0 ? Math.round((sum(waits.map((w) => w.mean * w.count)) / waited) * 1000) / 1000 : 0,
+      max: Math.max(...waits.map((w) => w.max)),
+    },
     windows: shift((h) => h.windows),
     eventLoopLagMs: { p50: Math.max(...lags.map((l) => l.p50)), p99: Math.max(...lags.map((l) => l.p99)), max: Math.max(...lags.map((l) => l.max)) },
     eventLoopBusy: weighted((h) => h.eventLoopBusy),
@@ -76,7 +85,8 @@ function combineTrajectories(all: Trajectory[], spans: number[]): Trajectory {
   const at = offsets(spans);
   const byWorker = new Map<number, [number, number][]>();
   all.forEach((t, i) => {
-    for (const { workerId, points } of t) byWorker.set(workerId, [...(byWorker.get(workerId) ?? []), ...points.map(([ms, rows]): [number, number] => [round(ms + at[i]!), rows])]);
+    for (const { workerId, points } of t)
+      byWorker.set(workerId, [...(byWorker.get(workerId) ?? []), ...points.map(([ms, rows]): [number, number] => [round(ms + at[i]!), rows])]);
   });
   return [...byWorker].map(([workerId, points]) => ({ workerId, points }));
 }
@@ -120,12 +130,19 @@ export function combineFigures(all: Figures[]): Figures {
     attemptLatencyMs: summarizeLatency(histograms.attemptLatency),
     retries: mergeCounts(all.map((f) => f.retries)),
     retriedOps: sum(all.map((f) => f.retriedOps)),
-    batchTrajectory: combineTrajectories(all.map((f) => f.batchTrajectory), all.map(spanOf)),
+    batchTrajectory: combineTrajectories(
+      all.map((f) => f.batchTrajectory),
+      all.map(spanOf),
+    ),
     errors: mergeTallies(all.map((f) => f.errors)),
     warmup: { operations: sum(all.map((f) => f.warmup.operations)), failed: sum(all.map((f) => f.warmup.failed)) },
     loadMs: round(sum(all.map((f) => f.loadMs)) / all.length),
     verifyMs: round(sum(all.map((f) => f.verifyMs)) / all.length),
-    health: combineHealth(all.map((f) => f.health), all.map((f) => f.durationMs), all.map(spanOf)),
+    health: combineHealth(
+      all.map((f) => f.health),
+      all.map((f) => f.durationMs),
+      all.map(spanOf),
+    ),
     ...(all.every((f) => f.lockWaits) ? { lockWaits: combineLockWaits(all.map((f) => f.lockWaits!)) } : {}),
     serverActivity: mergeCounts(all.map((f) => f.serverActivity)) as Record<string, number>,
     ...(all.every((f) => f.statements !== undefined) ? { statements: sum(all.map((f) => f.statements!)) } : {}),

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { type Paint, type Style, plain } from './colour';
+import { type Paint, plain, type Style } from './colour';
 import { type CellStatus, type Comparison, type MetricChange, verdictParts } from './compare';
 
 const STATUS_STYLE: Partial<Record<CellStatus, Style>> = {
@@ -36,16 +36,24 @@ export function compareTable(cmp: Comparison, paint: Paint = plain): string {
   const top = lfl.same ? paint('dim', lfl.summary) : paint('yellow', `WARNING ${lfl.summary}: every verdict below compares unlike runs`);
   const table = new Table({ head: ['adapter', 'profile', 'workload', 'status', 'ops/s', 'p50 ms', 'p99 ms'], style: { head: [], border: [] } });
   for (const c of cmp.cells) {
-    const m = (name: MetricChange['metric']) => metric(c.metrics.find((x) => x.metric === name), paint);
+    const m = (name: MetricChange['metric']) =>
+      metric(
+        c.metrics.find((x) => x.metric === name),
+        paint,
+      );
     const style = STATUS_STYLE[c.status];
     const status = `${style ? paint(style, c.status) : c.status}${lfl.same ? '' : `\n${paint('yellow', UNLIKE_MARK)}`}`;
     table.push([c.cell.adapter, c.cell.profile, c.cell.workload, status, m('ops/s'), m('p50 ms'), m('p99 ms')]);
   }
   // Missing and new cells have their own lines below; their notes would only repeat them.
-  const notes = cmp.cells.filter((c) => c.status !== 'missing' && c.status !== 'new').flatMap((c) => c.notes.map((n) => `${c.cell.adapter}/${c.cell.profile}/${c.cell.workload}: ${n}`));
+  const notes = cmp.cells
+    .filter((c) => c.status !== 'missing' && c.status !== 'new')
+    .flatMap((c) => c.notes.map((n) => `${c.cell.adapter}/${c.cell.profile}/${c.cell.workload}: ${n}`));
   const changes = cmp.settingChanges.map((s) => `changed: ${s.where} ${s.key}: ${s.baseline ?? '(absent)'} -> ${s.current ?? '(absent)'}`);
   const info = [
-    ...cmp.cells.filter((c) => c.status === 'new').map((c) => `new cell: ${c.cell.adapter}/${c.cell.profile}/${c.cell.workload} is only in the current run (not judged)`),
+    ...cmp.cells
+      .filter((c) => c.status === 'new')
+      .map((c) => `new cell: ${c.cell.adapter}/${c.cell.profile}/${c.cell.workload} is only in the current run (not judged)`),
     ...(cmp.baseline.interrupted ? ['note: the baseline run was interrupted; cells it skipped are new here, not judged'] : []),
   ];
   const failures = cmp.failures.map((f) => paint('red', `FAIL ${f.message}`));

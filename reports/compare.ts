@@ -1,6 +1,6 @@
-import type { CellKey, CellResult, RunResults } from './results-schema';
 import { int } from './format';
 import { relativeShift } from './noise';
+import type { CellKey, CellResult, RunResults } from './results-schema';
 
 /** How large and how sure a change must be before compare calls it. */
 export interface CompareThresholds {
@@ -115,7 +115,15 @@ export interface MissingAnswer {
 }
 
 /** Each kind of finding that fails the gate. */
-export type FailureKind = 'interrupted' | 'newly failed' | 'regressed' | 'missing cell' | 'answer changed' | 'missing answers' | 'missing answer' | 'not like for like';
+export type FailureKind =
+  | 'interrupted'
+  | 'newly failed'
+  | 'regressed'
+  | 'missing cell'
+  | 'answer changed'
+  | 'missing answers'
+  | 'missing answer'
+  | 'not like for like';
 
 /** One reason the gate failed. */
 export interface GateFailure {
@@ -215,10 +223,22 @@ interface Aspect {
 const ASPECTS: Aspect[] = [
   { name: 'ops', value: (s) => (s.ops === null ? 'none' : int(s.ops)) },
   { name: 'duration', value: (s) => (s.durationMs === null ? 'none' : `${s.durationMs / 1000} s`) },
-  { name: 'warm-up', value: (s) => (s.warmupOps === null ? 'default' : int(s.warmupOps)), describe: (s) => (s.warmupOps === null ? 'default warm-up' : `warm-up ${int(s.warmupOps)}`) },
+  {
+    name: 'warm-up',
+    value: (s) => (s.warmupOps === null ? 'default' : int(s.warmupOps)),
+    describe: (s) => (s.warmupOps === null ? 'default warm-up' : `warm-up ${int(s.warmupOps)}`),
+  },
   { name: 'repeats', value: (s) => String(s.repeats) },
-  { name: 'rate', value: (s) => (s.rate === null ? 'closed loop' : `${s.rate} ops/s`), describe: (s) => (s.rate === null ? 'closed loop' : `open loop at ${int(s.rate)} ops/s`) },
-  { name: 'shard', value: (s) => (s.shard ? `${s.shard.index}/${s.shard.count}` : 'whole matrix'), describe: (s) => (s.shard ? `shard ${s.shard.index}/${s.shard.count}` : 'whole matrix') },
+  {
+    name: 'rate',
+    value: (s) => (s.rate === null ? 'closed loop' : `${s.rate} ops/s`),
+    describe: (s) => (s.rate === null ? 'closed loop' : `open loop at ${int(s.rate)} ops/s`),
+  },
+  {
+    name: 'shard',
+    value: (s) => (s.shard ? `${s.shard.index}/${s.shard.count}` : 'whole matrix'),
+    describe: (s) => (s.shard ? `shard ${s.shard.index}/${s.shard.count}` : 'whole matrix'),
+  },
 ];
 
 /**
@@ -256,7 +276,13 @@ function judge(change: number, interval: [number, number] | null, threshold: num
 }
 
 function compareMetrics(b: Completed, c: Completed, t: CompareThresholds): MetricChange[] {
-  const specs: { metric: MetricName; pooled: (r: Completed) => number; sample: (s: Completed['figures']['samples'][number]) => number; threshold: number; bigger: boolean }[] = [
+  const specs: {
+    metric: MetricName;
+    pooled: (r: Completed) => number;
+    sample: (s: Completed['figures']['samples'][number]) => number;
+    threshold: number;
+    bigger: boolean;
+  }[] = [
     { metric: 'ops/s', pooled: (r) => r.figures.opsPerSec, sample: (s) => s.opsPerSec, threshold: t.throughput, bigger: true },
     { metric: 'p50 ms', pooled: (r) => r.figures.latencyMs.p50, sample: (s) => s.p50, threshold: t.latency, bigger: false },
     { metric: 'p99 ms', pooled: (r) => r.figures.latencyMs.p99, sample: (s) => s.p99, threshold: t.latency, bigger: false },
@@ -284,10 +310,17 @@ const NOT_IN_CURRENT = 'not in the current run';
 /** A cell one side has but did not run: why it was skipped (e.g. run interrupted). */
 type Skipped = Extract<CellResult, { state: 'skipped' }>;
 
-function compareCell(key: CellKey, b: Ran | undefined, c: Ran | undefined, skipped: { baseline?: Skipped; current?: Skipped }, t: CompareThresholds): CellComparison {
+function compareCell(
+  key: CellKey,
+  b: Ran | undefined,
+  c: Ran | undefined,
+  skipped: { baseline?: Skipped; current?: Skipped },
+  t: CompareThresholds,
+): CellComparison {
   // Skipped on both sides: nothing was measured to compare, and nothing the baseline had is lost.
   if (!b && !c) return { cell: key, status: 'unchanged', metrics: [], notes: ['skipped in both runs'] };
-  if (!c) return { cell: key, status: 'missing', metrics: [], notes: [skipped.current ? `skipped in the current run (${skipped.current.reason})` : NOT_IN_CURRENT] };
+  if (!c)
+    return { cell: key, status: 'missing', metrics: [], notes: [skipped.current ? `skipped in the current run (${skipped.current.reason})` : NOT_IN_CURRENT] };
   if (!b) {
     const why = skipped.baseline ? `skipped in the baseline (${skipped.baseline.reason})` : 'not in the baseline';
     return { cell: key, status: c.state === 'failed' ? 'newly failed' : 'new', metrics: [], notes: c.state === 'failed' ? c.reasons : [why] };
@@ -317,7 +350,9 @@ function settingChanges(baseline: RunResults, current: RunResults): SettingChang
   const flatten = (o: Record<string, unknown>, prefix = ''): Record<string, string> =>
     Object.fromEntries(
       Object.entries(o).flatMap(([k, v]) =>
-        v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.entries(flatten(v as Record<string, unknown>, `${prefix}${k}.`)) : [[`${prefix}${k}`, JSON.stringify(v)]],
+        v !== null && typeof v === 'object' && !Array.isArray(v)
+          ? Object.entries(flatten(v as Record<string, unknown>, `${prefix}${k}.`))
+          : [[`${prefix}${k}`, JSON.stringify(v)]],
       ),
     );
   const diff = (where: string, a: Record<string, string>, b: Record<string, string>) => {
@@ -333,7 +368,8 @@ function settingChanges(baseline: RunResults, current: RunResults): SettingChang
   }
   const settings = (r: RunResults) => {
     const m = new Map<string, Record<string, string>>();
-    for (const c of r.cells) if (c.state !== 'skipped' && c.target && !m.has(`${c.cell.adapter}/${c.cell.profile}`)) m.set(`${c.cell.adapter}/${c.cell.profile}`, c.target.settings);
+    for (const c of r.cells)
+      if (c.state !== 'skipped' && c.target && !m.has(`${c.cell.adapter}/${c.cell.profile}`)) m.set(`${c.cell.adapter}/${c.cell.profile}`, c.target.settings);
     return m;
   };
   const [sb, sc] = [settings(baseline), settings(current)];
@@ -362,17 +398,22 @@ function gateFailures(cmp: Omit<Comparison, 'failures' | 'passed'>, unanswered: 
     if (c.status === 'newly failed') add('newly failed', `${key}: ${c.notes.join('; ')}`);
     if (c.status === 'regressed') {
       const worse = c.metrics.filter((m) => m.verdict === 'regressed');
-      add('regressed', `${key}: ${worse.map((m) => `${m.metric} ${pct(m.change)}${m.interval ? ` (interval ${pct(m.interval[0])} to ${pct(m.interval[1])})` : ''}`).join(', ')}`);
+      add(
+        'regressed',
+        `${key}: ${worse.map((m) => `${m.metric} ${pct(m.change)}${m.interval ? ` (interval ${pct(m.interval[0])} to ${pct(m.interval[1])})` : ''}`).join(', ')}`,
+      );
     }
   }
-  for (const m of cmp.missingCells) add('missing cell', `${m.key} ran in the baseline but ${m.reason === NOT_IN_CURRENT ? 'is not in the current run' : `was ${m.reason}`}`);
+  for (const m of cmp.missingCells)
+    add('missing cell', `${m.key} ran in the baseline but ${m.reason === NOT_IN_CURRENT ? 'is not in the current run' : `was ${m.reason}`}`);
   for (const a of cmp.answerChanges) add('answer changed', `${a.adapter} ${a.id}: ${a.baseline} -> ${a.current}`);
   // A database with no answers at all gets one line (the usual cause: the run lacked --conformance, or its leg failed).
   for (const adapter of new Set(cmp.missingAnswers.map((m) => m.adapter))) {
     const missing = cmp.missingAnswers.filter((m) => m.adapter === adapter);
     // An interrupted run never asks the conformance cases, so the flag is not what is missing then.
     const hint = cmp.current.interrupted ? 'an interrupted run asks none' : 'run it with --conformance';
-    if (unanswered.has(adapter)) add('missing answers', `${adapter}: the baseline answered ${missing.length} conformance case(s), the current run none (${hint})`);
+    if (unanswered.has(adapter))
+      add('missing answers', `${adapter}: the baseline answered ${missing.length} conformance case(s), the current run none (${hint})`);
     else for (const m of missing) add('missing answer', `${m.adapter} ${m.id}: the baseline answered ${m.baseline}, the current run has no answer`);
   }
   if (!cmp.likeForLike.same && cmp.likeForLike.required) add('not like for like', cmp.likeForLike.summary.replace(/^not like for like: /, ''));
@@ -399,7 +440,13 @@ export function compareRuns(
   const missingCells = cells.filter((x) => x.status === 'missing').map((x) => ({ cell: x.cell, key: keyOf(x.cell), reason: x.notes[0] ?? NOT_IN_CURRENT }));
   const changed = answerChanges(baseline, current);
   const [shapeB, shapeC] = [shapeOf(baseline), shapeOf(current)];
-  const side = (r: RunResults, label: string, shape: RunShape) => ({ label, runId: r.runId, commit: r.environment.gitCommit, shape, interrupted: r.interrupted });
+  const side = (r: RunResults, label: string, shape: RunShape) => ({
+    label,
+    runId: r.runId,
+    commit: r.environment.gitCommit,
+    shape,
+    interrupted: r.interrupted,
+  });
   const partial: Omit<Comparison, 'failures' | 'passed'> = {
     baseline: side(baseline, labels.baseline, shapeB),
     current: side(current, labels.current, shapeC),
@@ -411,7 +458,9 @@ export function compareRuns(
     missingCells,
     likeForLike: likeForLike(shapeB, shapeC, gate.requireLikeForLike),
   };
-  const unanswered = new Set((baseline.conformance ?? []).map((t) => t.adapter).filter((a) => !current.conformance?.some((t) => t.adapter === a && t.answers.length > 0)));
+  const unanswered = new Set(
+    (baseline.conformance ?? []).map((t) => t.adapter).filter((a) => !current.conformance?.some((t) => t.adapter === a && t.answers.length > 0)),
+  );
   const failures = gateFailures(partial, unanswered);
   return { ...partial, failures, passed: failures.length === 0 };
 }
@@ -504,7 +553,15 @@ export function compareJson(cmp: Comparison): CompareJson {
     current: side(cmp.current),
     thresholds: cmp.thresholds,
     likeForLike: cmp.likeForLike,
-    cells: cmp.cells.map((c) => ({ key: keyOf(c.cell), cell: c.cell, status: c.status, failing: FAILING_STATUSES.includes(c.status), likeForLike: cmp.likeForLike.same, metrics: c.metrics, notes: c.notes })),
+    cells: cmp.cells.map((c) => ({
+      key: keyOf(c.cell),
+      cell: c.cell,
+      status: c.status,
+      failing: FAILING_STATUSES.includes(c.status),
+      likeForLike: cmp.likeForLike.same,
+      metrics: c.metrics,
+      notes: c.notes,
+    })),
     missingCells: cmp.missingCells,
     newCells: cmp.cells.filter((c) => c.status === 'new').map((c) => c.cell),
     conformance: { changed: cmp.answerChanges, missing: cmp.missingAnswers },

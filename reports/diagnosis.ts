@@ -1,9 +1,9 @@
-import { isWorkloadName, workloadFor } from '../matrix/workloads/registry';
-import type { CellKey, CellResult, Figures, RunResults } from './results-schema';
-import { int } from './format';
 import { LOCK_ERROR_CLASSES } from '../adapters/contract';
 import { loopBound } from '../matrix/pool-health';
+import { isWorkloadName, workloadFor } from '../matrix/workloads/registry';
+import { int } from './format';
 import { behindSchedule } from './load-mode';
+import type { CellKey, CellResult, Figures, RunResults } from './results-schema';
 
 /** What limited a cell, in the order the rules are tried: the first that holds is the dominant one. */
 export type Bottleneck = 'lock-bound' | 'pool-bound' | 'client-bound' | 'commit-bound' | 'disk-bound' | 'cpu-bound' | 'round-trip-bound' | 'not measured';
@@ -54,9 +54,10 @@ const pct = (x: number) => `${Math.round(x * 100)} %`;
 const num = (n: number) => Number(n.toPrecision(3)).toString();
 const isSqlite = (c: Context) => c.cell.target?.provider === 'file';
 const profileValue = (c: Context, key: string) => (c.profile ? c.profile[key] : undefined);
-const poolMax = (c: Context) => ((profileValue(c, 'pool') as { max?: number } | undefined)?.max ?? 0);
+const poolMax = (c: Context) => (profileValue(c, 'pool') as { max?: number } | undefined)?.max ?? 0;
 /** CPU time the harness spent per operation, µs; undefined in files from before it was recorded. */
-const clientCpuUsPerOp = (f: Figures) => (f.health.cpu.harnessCpuMs === undefined ? undefined : (f.health.cpu.harnessCpuMs * 1000) / Math.max(1, f.operations.total));
+const clientCpuUsPerOp = (f: Figures) =>
+  f.health.cpu.harnessCpuMs === undefined ? undefined : (f.health.cpu.harnessCpuMs * 1000) / Math.max(1, f.operations.total);
 /** What the client process cost per operation, as an evidence line. */
 const clientCostLine = (f: Figures) => {
   const us = clientCpuUsPerOp(f);
@@ -107,20 +108,25 @@ const lockBound: Rule = (c) => {
   if (retries > 0) evidence.push(`${int(retries)} retries after lock errors (${byClass((k) => f.retries[k] ?? 0)})`);
   if (rowLockWaits > 0) {
     const waited = f.serverActivity.Innodb_row_lock_time;
-    evidence.push(`InnoDB row-lock waits: ${int(rowLockWaits)} (${num(rowLockWaits / ops)} per operation)${waited !== undefined ? `, ${int(waited)} ms waited in all` : ''}`);
+    evidence.push(
+      `InnoDB row-lock waits: ${int(rowLockWaits)} (${num(rowLockWaits / ops)} per operation)${waited !== undefined ? `, ${int(waited)} ms waited in all` : ''}`,
+    );
   }
   if (deadlocks > 0) evidence.push(`server counted ${int(deadlocks)} deadlocks`);
   let recommendation: string;
   if (isSqlite(c) && c.settings.busy_timeout === '0') {
-    recommendation = 'busy_timeout is 0, so a writer fails at once instead of waiting for the lock: set busy_timeout (the default profile uses 5000 ms) and keep retries on';
+    recommendation =
+      'busy_timeout is 0, so a writer fails at once instead of waiting for the lock: set busy_timeout (the default profile uses 5000 ms) and keep retries on';
   } else if (isSqlite(c) && f.workers <= 1) {
     // One worker cannot lock itself out: another connection to the file held the lock.
-    recommendation = 'the one worker waited for the file lock, which only another connection can have held: find the process keeping a write transaction open on the file (a migration, a backup, a long batch job) and keep it short or out of busy hours';
+    recommendation =
+      'the one worker waited for the file lock, which only another connection can have held: find the process keeping a write transaction open on the file (a migration, a backup, a long batch job) and keep it short or out of busy hours';
   } else if (isSqlite(c)) {
     recommendation = `SQLite lets one writer at a time hold its lock: fewer writer threads (now ${f.workers}), or more rows per transaction so the lock is taken less often`;
   } else if (waitShare >= LOCK_WAIT_SHARE && waitedOn[0]?.[0] === 'relation') {
     // Waits on a whole table: something outside the workload holds it (a LOCK TABLE, a migration, a long DDL transaction).
-    recommendation = 'the workers queued for a lock on a whole table, which the workload never takes: find the holder (pg_blocking_pids() in pg_stat_activity): a migration, a LOCK TABLE or a long transaction, and keep it out of busy hours';
+    recommendation =
+      'the workers queued for a lock on a whole table, which the workload never takes: find the holder (pg_blocking_pids() in pg_stat_activity): a migration, a LOCK TABLE or a long transaction, and keep it out of busy hours';
   } else {
     recommendation = `${f.workers} workers contend for the same rows: shorter transactions, fewer workers on hot rows, and retries with backoff for deadlocks and serialization failures`;
   }
@@ -155,11 +161,16 @@ const clientBound: Rule = (c) => {
   if (!lagged && !saturated) return null;
   const evidence: string[] = [];
   if (lagged) {
-    evidence.push(`event-loop lag p99 ${num(h.eventLoopLagMs.p99)} ms (max ${num(h.eventLoopLagMs.max)} ms) with the loop busy ${Math.round(h.eventLoopBusy * 100)}% of the measured time: callbacks waited that long to run`);
+    evidence.push(
+      `event-loop lag p99 ${num(h.eventLoopLagMs.p99)} ms (max ${num(h.eventLoopLagMs.max)} ms) with the loop busy ${Math.round(h.eventLoopBusy * 100)}% of the measured time: callbacks waited that long to run`,
+    );
   }
   const cost = clientCostLine(f);
   if (cost !== undefined) evidence.push(cost);
-  if (saturated) evidence.push(`${cost === undefined ? `the harness used ${num(h.cpu.harnessCores)} cores; ` : ''}its ${loops === 1 ? 'one event loop' : `${loops} event loops`} can use ${loops}`);
+  if (saturated)
+    evidence.push(
+      `${cost === undefined ? `the harness used ${num(h.cpu.harnessCores)} cores; ` : ''}its ${loops === 1 ? 'one event loop' : `${loops} event loops`} can use ${loops}`,
+    );
   const fixes: string[] = [];
   const spare = Math.min(f.workers, h.cpu.cores);
   if (!isSqlite(c) && loops < spare) fixes.push(`spread the workers over worker threads (--set ${c.cell.cell.adapter}.clientThreads=${spare})`);
@@ -182,7 +193,8 @@ function durableCommits(c: Context): string | null {
     // In WAL mode synchronous=NORMAL syncs only at checkpoints; in the rollback-journal modes it syncs every commit.
     return (wal ? sync >= 2 : sync >= 1) ? `journal_mode=${s.journal_mode}, synchronous=${s.synchronous}` : null;
   }
-  if (s.synchronous_commit !== undefined) return s.synchronous_commit !== 'off' && s.fsync !== 'off' ? `synchronous_commit=${s.synchronous_commit}, fsync=${s.fsync ?? '?'}` : null;
+  if (s.synchronous_commit !== undefined)
+    return s.synchronous_commit !== 'off' && s.fsync !== 'off' ? `synchronous_commit=${s.synchronous_commit}, fsync=${s.fsync ?? '?'}` : null;
   if (s.innodb_flush_log_at_trx_commit !== undefined) return s.innodb_flush_log_at_trx_commit === '1' ? 'innodb_flush_log_at_trx_commit=1' : null;
   return null;
 }
@@ -221,7 +233,9 @@ const commitBound: Rule = (c) => {
   // Settings only say a commit would wait for the disk; the database's own counters say whether anything was committed.
   if (measuredWrites(f) !== true) return null;
   const ops = Math.max(1, f.operations.total);
-  const evidence = [`each operation commits about ${num(rowsPerOp)} row(s) in its own transaction, and every commit waits for a flush to disk (${durable}); median ${num(serviceP50(f))} ms per operation`];
+  const evidence = [
+    `each operation commits about ${num(rowsPerOp)} row(s) in its own transaction, and every commit waits for a flush to disk (${durable}); median ${num(serviceP50(f))} ms per operation`,
+  ];
   const fsyncs = f.serverActivity.Innodb_os_log_fsyncs ?? f.serverActivity.Innodb_data_fsyncs;
   if (fsyncs) evidence.push(`the server called fsync ${int(fsyncs)} times while measuring (${num(fsyncs / ops)} per operation)`);
   const wal = f.serverActivity.wal_bytes;
@@ -231,7 +245,9 @@ const commitBound: Rule = (c) => {
   if (waitedForDisk) evidence.push(waitedForDisk);
   const batched = c.siblings.find((s) => s.cell.workload === 'insert-transaction-batch' && s !== c.cell);
   if (batched && batched.figures.rowsPerSec > f.rowsPerSec) {
-    evidence.push(`insert-transaction-batch in the same run wrote ${int(batched.figures.rowsPerSec)} rows/s by committing ${num(batched.figures.rows / Math.max(1, batched.figures.operations.succeeded))} rows at a time, against ${int(f.rowsPerSec)} rows/s here`);
+    evidence.push(
+      `insert-transaction-batch in the same run wrote ${int(batched.figures.rowsPerSec)} rows/s by committing ${num(batched.figures.rows / Math.max(1, batched.figures.operations.succeeded))} rows at a time, against ${int(f.rowsPerSec)} rows/s here`,
+    );
   }
   return {
     bottleneck: 'commit-bound',
@@ -243,19 +259,22 @@ const commitBound: Rule = (c) => {
 /** Operations sending at least this many statements each are worth fewer of them: more than one statement in a transaction (BEGIN, it, COMMIT). */
 const MANY_STATEMENTS = 4;
 /** Ways to send fewer statements, for the recommendations that ask for it. */
-const STATEMENT_REMEDIES = 'multi-row INSERTs instead of one per row, one query for a set of rows instead of one per row, or the logic in one statement or a function on the server';
+const STATEMENT_REMEDIES =
+  'multi-row INSERTs instead of one per row, one query for a set of rows instead of one per row, or the logic in one statement or a function on the server';
 
 /** Where a median operation's time goes on the wire: statements per operation × one round trip, when both were measured. */
 function wireLines(f: Figures): { evidence: string[]; perOp?: number } {
   if (f.statements === undefined || f.operations.total === 0) return { evidence: [] };
   const perOp = f.statements / f.operations.total;
-  const sent = `each operation sent ${num(perOp)} statement${perOp === 1 ? "" : "s"} on average (transaction control and retries included)`;
+  const sent = `each operation sent ${num(perOp)} statement${perOp === 1 ? '' : 's'} on average (transaction control and retries included)`;
   if (f.roundTripMs === undefined) return { evidence: [sent], perOp };
   const waiting = perOp * f.roundTripMs;
   // The round trip is timed apart from the operations (SELECT 1 after measuring), so the product can pass the median.
   const share = serviceP50(f) > 0 ? waiting / serviceP50(f) : 0;
   return {
-    evidence: [`${sent}; ${num(perOp)} round trips of ${num(f.roundTripMs)} ms (SELECT 1 through knex, timed after measuring) come to about ${num(waiting)} ms, ${share >= 0.95 ? 'about all' : pct(share)} of the ${num(serviceP50(f))} ms median`],
+    evidence: [
+      `${sent}; ${num(perOp)} round trips of ${num(f.roundTripMs)} ms (SELECT 1 through knex, timed after measuring) come to about ${num(waiting)} ms, ${share >= 0.95 ? 'about all' : pct(share)} of the ${num(serviceP50(f))} ms median`,
+    ],
     perOp,
   };
 }
@@ -270,7 +289,10 @@ const cpuBound: Rule = (c) => {
   const wire = wireLines(c.figures);
   evidence.push(...wire.evidence);
   // Each statement costs CPU in knex, the driver and the database whether or not it crosses a wire (SQLite's do not).
-  const fewer = wire.perOp !== undefined && wire.perOp >= MANY_STATEMENTS ? `Send fewer statements per operation: each one costs CPU in knex, the driver and the database (${STATEMENT_REMEDIES}). ` : '';
+  const fewer =
+    wire.perOp !== undefined && wire.perOp >= MANY_STATEMENTS
+      ? `Send fewer statements per operation: each one costs CPU in knex, the driver and the database (${STATEMENT_REMEDIES}). `
+      : '';
   return {
     bottleneck: 'cpu-bound',
     evidence,
@@ -284,11 +306,15 @@ const diskBound: Rule = (c) => {
   const writes = isWorkloadName(c.cell.cell.workload) ? workloadFor(c.cell.cell.workload).writes : 'some-operations';
   // iowait is machine-wide: it speaks of this cell only when the cell wrote, and the database said so.
   if (iowait === undefined || iowait * f.health.cpu.cores < DISK_WAIT_CPUS || writes === 'none' || measuredWrites(f) === false) return null;
-  const evidence = [iowaitLine(f)!, `median ${num(serviceP50(f))} ms per operation, ${num(f.rows / Math.max(1, f.operations.succeeded))} row(s) each; machine CPU ${pct(f.health.cpu.machineBusy)} busy`];
+  const evidence = [
+    iowaitLine(f)!,
+    `median ${num(serviceP50(f))} ms per operation, ${num(f.rows / Math.max(1, f.operations.succeeded))} row(s) each; machine CPU ${pct(f.health.cpu.machineBusy)} busy`,
+  ];
   return {
     bottleneck: 'disk-bound',
     evidence,
-    recommendation: 'the disk set the pace: write more rows per flush (bigger transactions or batches), relax durability if losing the last commits in a crash is acceptable, or put the database on faster storage away from other busy disks',
+    recommendation:
+      'the disk set the pace: write more rows per flush (bigger transactions or batches), relax durability if losing the last commits in a crash is acceptable, or put the database on faster storage away from other busy disks',
   };
 };
 
@@ -296,7 +322,10 @@ const roundTripBound: Rule = (c) => {
   const f = c.figures;
   const p50s = serviceP50(f) / 1000;
   const ceiling = p50s > 0 ? f.workers / p50s : 0;
-  const measured = [`machine CPU ${pct(f.health.cpu.machineBusy)} busy`, ...(f.health.cpu.iowait !== undefined ? [`iowait ${pct(f.health.cpu.iowait)}`] : [])].join(', ');
+  const measured = [
+    `machine CPU ${pct(f.health.cpu.machineBusy)} busy`,
+    ...(f.health.cpu.iowait !== undefined ? [`iowait ${pct(f.health.cpu.iowait)}`] : []),
+  ].join(', ');
   const wire = wireLines(f);
   const fewer =
     wire.perOp !== undefined && wire.perOp >= MANY_STATEMENTS
@@ -321,7 +350,13 @@ export function diagnoseRun(results: RunResults): Diagnosis[] {
   const measured = results.cells.filter((c): c is Measured => c.state !== 'skipped' && c.figures !== undefined);
   return results.cells.map((cell) => {
     if (cell.state === 'skipped') return { cell: cell.cell, bottleneck: 'not measured', evidence: [cell.reason], recommendation: 'run the cell' };
-    if (!cell.figures) return { cell: cell.cell, bottleneck: 'not measured', evidence: cell.state === 'failed' ? cell.reasons : [], recommendation: 'fix the failure above first' };
+    if (!cell.figures)
+      return {
+        cell: cell.cell,
+        bottleneck: 'not measured',
+        evidence: cell.state === 'failed' ? cell.reasons : [],
+        recommendation: 'fix the failure above first',
+      };
     const m = cell as Measured;
     const context: Context = {
       cell: m,

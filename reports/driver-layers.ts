@@ -41,7 +41,14 @@ export function driverLayerPairs(results: RunResults): DriverLayerPair[] {
         twin !== undefined &&
         settingsBesidesDriverPath(results, c.cell.profile) === twin,
     );
-    if (knex) pairs.push({ adapter: prepared.cell.adapter, workload: prepared.cell.workload, knex, prepared, ratio: knex.figures.opsPerSec / prepared.figures.opsPerSec });
+    if (knex)
+      pairs.push({
+        adapter: prepared.cell.adapter,
+        workload: prepared.cell.workload,
+        knex,
+        prepared,
+        ratio: knex.figures.opsPerSec / prepared.figures.opsPerSec,
+      });
   }
   return pairs;
 }

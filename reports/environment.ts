@@ -1,6 +1,6 @@
-import { ROOT } from '../bin/bundle-cache';
 import { execFileSync } from 'node:child_process';
-import { cpus, arch, platform, release, totalmem } from 'node:os';
+import { arch, cpus, platform, release, totalmem } from 'node:os';
+import { ROOT } from '../bin/bundle-cache';
 import type { RunResults } from './results-schema';
 
 /** The installed version of a package, or 'missing'. */
@@ -15,7 +15,11 @@ function packageVersion(name: string): string {
 /** The git commit of the checkout dbmatrix runs from, when there is one. */
 function gitCommit(): string | null {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || null;
+    return (
+      execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim() || null
+    );
   } catch {
     return null;
   }

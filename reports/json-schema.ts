@@ -1,7 +1,7 @@
-import { ROOT } from '../bin/bundle-cache';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { ROOT } from '../bin/bundle-cache';
 import { RESULTS_SCHEMA_VERSION, runResultsSchema } from './results-schema';
 
 /** Where the documented schema of results.json lives; a unit test keeps it equal to what the zod schema generates. */

@@ -1,11 +1,11 @@
 import { describeCounts, describeTally } from '../matrix/metrics';
-import { type CellStatus, type Comparison, type FailureKind, type MetricChange, FAILING_STATUSES, verdictParts } from './compare';
+import { type CellStatus, type Comparison, FAILING_STATUSES, type FailureKind, type MetricChange, verdictParts } from './compare';
+import { answerText, conformanceRows, pinDifferences, pinsText } from './conformance-matrix';
 import { diagnoseRun } from './diagnosis';
 import { driverLayerPairs } from './driver-layers';
-import { answerText, conformanceRows, pinDifferences, pinsText } from './conformance-matrix';
-import type { CellResult, RunResults } from './results-schema';
 import { int } from './format';
 import { behindSchedule, modeLabel } from './load-mode';
+import type { CellResult, RunResults } from './results-schema';
 
 /** GitHub refuses a step summary over 1 MiB; stay clearly below it. */
 export const MARKDOWN_LIMIT_BYTES = 1_000_000;
@@ -50,8 +50,12 @@ function fit(sections: Section[], limit = MARKDOWN_LIMIT_BYTES): string {
     }
   }
   let text = kept.map((s) => s.text).join('\n\n');
-  if (dropped > 0) text += `\n\n_${dropped} detail section(s) left out to stay under ${int(limit / 1000)} kB; the HTML report and results.json have everything._`;
-  if (Buffer.byteLength(text) > limit) text = `${Buffer.from(text).subarray(0, limit - 200).toString('utf8')}\n\n_Truncated to stay under ${int(limit / 1000)} kB._`;
+  if (dropped > 0)
+    text += `\n\n_${dropped} detail section(s) left out to stay under ${int(limit / 1000)} kB; the HTML report and results.json have everything._`;
+  if (Buffer.byteLength(text) > limit)
+    text = `${Buffer.from(text)
+      .subarray(0, limit - 200)
+      .toString('utf8')}\n\n_Truncated to stay under ${int(limit / 1000)} kB._`;
   return `${text}\n`;
 }
 
@@ -86,10 +90,19 @@ export function summaryMarkdown(results: RunResults, title = 'dbmatrix results')
   const failed = cells.filter((c): c is Extract<CellResult, { state: 'failed' }> => c.state === 'failed');
   const verified = cells.filter((c) => c.state === 'completed').length;
   const head = `## ${failed.length ? '❌' : '✅'} ${mdText(title)}: ${verified} of ${cells.length} cells passed and verified${failed.length ? `, ${failed.length} failed` : ''}`;
-  const table = [...header(['workload', ...columns.map(mdText)]), ...workloads.map((w) => row([`${mdCode(w)}`, ...columns.map((col) => summaryCell(find(col, w)))]))].join('\n');
-  const sections: Section[] = [{ text: `${head}\n\n${describeRun(results)}`, droppable: false }, { text: table, droppable: false }];
+  const table = [
+    ...header(['workload', ...columns.map(mdText)]),
+    ...workloads.map((w) => row([`${mdCode(w)}`, ...columns.map((col) => summaryCell(find(col, w)))])),
+  ].join('\n');
+  const sections: Section[] = [
+    { text: `${head}\n\n${describeRun(results)}`, droppable: false },
+    { text: table, droppable: false },
+  ];
   if (failed.length) {
-    sections.push({ text: ['### Failed cells', '', ...failed.map((c) => `- ${mdCode(cellName(c.cell))}: ${mdText(c.reasons.join('; '))}`)].join('\n'), droppable: false });
+    sections.push({
+      text: ['### Failed cells', '', ...failed.map((c) => `- ${mdCode(cellName(c.cell))}: ${mdText(c.reasons.join('; '))}`)].join('\n'),
+      droppable: false,
+    });
   }
   const diagnosis = [
     '### Diagnosis: what limited each cell',
@@ -102,7 +115,10 @@ export function summaryMarkdown(results: RunResults, title = 'dbmatrix results')
   const changed = pinDifferences(results);
   if (changed.length) {
     // A server that answers otherwise than its pins changed behaviour: kept however long the summary gets.
-    const lines = [...header(['database', 'case', 'pinned answer', 'answer now']), ...changed.map((d) => row([mdText(d.adapter), mdCode(d.answer.id), mdCode(d.answer.pinnedAnswer ?? ''), mdCode(d.answer.answer)]))];
+    const lines = [
+      ...header(['database', 'case', 'pinned answer', 'answer now']),
+      ...changed.map((d) => row([mdText(d.adapter), mdCode(d.answer.id), mdCode(d.answer.pinnedAnswer ?? ''), mdCode(d.answer.answer)])),
+    ];
     sections.push({ text: `### ❌ Conformance answers that differ from their pins (${changed.length})\n\n${lines.join('\n')}`, droppable: false });
   }
   if (matrix.rows.length) {
@@ -110,28 +126,59 @@ export function summaryMarkdown(results: RunResults, title = 'dbmatrix results')
     const differ = matrix.rows.filter((r) => r.databasesDiffer).length;
     const servers = (results.conformance ?? []).map((t) => `- **${mdText(t.adapter)}**: ${mdText(pinsText(t))}`);
     sections.push({
-      text: [`### Conformance: how each database answers (${differ} of ${matrix.rows.length} cases differ between databases)`, '', ...servers, '', ...header(['case', 'reference', ...matrix.adapters.map(mdText)]), ...lines].join('\n'),
+      text: [
+        `### Conformance: how each database answers (${differ} of ${matrix.rows.length} cases differ between databases)`,
+        '',
+        ...servers,
+        '',
+        ...header(['case', 'reference', ...matrix.adapters.map(mdText)]),
+        ...lines,
+      ].join('\n'),
       droppable: true,
     });
   }
   const layers = driverLayerPairs(results);
   if (layers.length) {
     const lines = layers.map((p) =>
-      row([mdCode(`${p.adapter}/${p.workload}`), `${mdText(p.knex.cell.profile)}: ${int(p.knex.figures.opsPerSec)} ops/s, p50 ${ms(p.knex.figures.latencyMs.p50)} ms`, `${mdText(p.prepared.cell.profile)}: ${int(p.prepared.figures.opsPerSec)} ops/s, p50 ${ms(p.prepared.figures.latencyMs.p50)} ms`, `**${p.ratio.toFixed(2)}**`]),
+      row([
+        mdCode(`${p.adapter}/${p.workload}`),
+        `${mdText(p.knex.cell.profile)}: ${int(p.knex.figures.opsPerSec)} ops/s, p50 ${ms(p.knex.figures.latencyMs.p50)} ms`,
+        `${mdText(p.prepared.cell.profile)}: ${int(p.prepared.figures.opsPerSec)} ops/s, p50 ${ms(p.prepared.figures.latencyMs.p50)} ms`,
+        `**${p.ratio.toFixed(2)}**`,
+      ]),
     );
-    sections.push({ text: ['### Query builder cost: knex against prepared statements on the same driver', '', ...header(['adapter/workload', 'through knex', 'prepared statements', 'knex ÷ prepared']), ...lines].join('\n'), droppable: true });
+    sections.push({
+      text: [
+        '### Query builder cost: knex against prepared statements on the same driver',
+        '',
+        ...header(['adapter/workload', 'through knex', 'prepared statements', 'knex ÷ prepared']),
+        ...lines,
+      ].join('\n'),
+      droppable: true,
+    });
   }
   const retried = cells.filter((c) => c.state !== 'skipped' && c.figures && c.figures.retriedOps > 0);
   if (retried.length) {
-    const lines = retried.map((c) => (c.state === 'skipped' || !c.figures ? '' : `- ${mdCode(cellName(c.cell))}: ${int(c.figures.retriedOps)} operations needed retries (${mdText(describeCounts(c.figures.retries))})`));
+    const lines = retried.map((c) =>
+      c.state === 'skipped' || !c.figures
+        ? ''
+        : `- ${mdCode(cellName(c.cell))}: ${int(c.figures.retriedOps)} operations needed retries (${mdText(describeCounts(c.figures.retries))})`,
+    );
     sections.push({ text: ['### Retries', '', ...lines].join('\n'), droppable: true });
   }
   const targets = new Map<string, Extract<CellResult, { state: 'completed' }>['target']>();
-  for (const c of cells) if (c.state !== 'skipped' && c.target && !targets.has(`${c.cell.adapter}/${c.cell.profile}`)) targets.set(`${c.cell.adapter}/${c.cell.profile}`, c.target);
+  for (const c of cells)
+    if (c.state !== 'skipped' && c.target && !targets.has(`${c.cell.adapter}/${c.cell.profile}`)) targets.set(`${c.cell.adapter}/${c.cell.profile}`, c.target);
   const settings = [...targets.entries()].map(([where, t]) =>
-    [`**${mdText(where)}** · ${mdText(t.serverVersion)} via ${t.provider} (${mdText(t.address)})`, '', ...header(['setting', 'value']), ...Object.entries(t.settings).map(([k, v]) => row([mdText(k), `${mdCode(v)}`]))].join('\n'),
+    [
+      `**${mdText(where)}** · ${mdText(t.serverVersion)} via ${t.provider} (${mdText(t.address)})`,
+      '',
+      ...header(['setting', 'value']),
+      ...Object.entries(t.settings).map(([k, v]) => row([mdText(k), `${mdCode(v)}`])),
+    ].join('\n'),
   );
-  if (settings.length) sections.push({ text: `<details><summary>Servers and effective settings</summary>\n\n${settings.join('\n\n')}\n\n</details>`, droppable: true });
+  if (settings.length)
+    sections.push({ text: `<details><summary>Servers and effective settings</summary>\n\n${settings.join('\n\n')}\n\n</details>`, droppable: true });
   return fit(sections);
 }
 
@@ -161,7 +208,9 @@ function comparisonTable(rows: Comparison['cells'], likeForLike: boolean): strin
   const unlike = likeForLike ? '' : '<br>⚠️ unlike runs';
   for (const c of rows) {
     const m = (name: MetricChange['metric']) => metricText(c.metrics.find((x) => x.metric === name));
-    lines.push(row([`${mdCode(cellName(c.cell))}`, `${STATUS_ICON[c.status]} ${c.status}${unlike}`, m('ops/s'), m('p50 ms'), m('p99 ms'), mdText(c.notes.join('; '))]));
+    lines.push(
+      row([`${mdCode(cellName(c.cell))}`, `${STATUS_ICON[c.status]} ${c.status}${unlike}`, m('ops/s'), m('p50 ms'), m('p99 ms'), mdText(c.notes.join('; '))]),
+    );
   }
   return lines.join('\n');
 }
@@ -186,7 +235,8 @@ export function compareMarkdown(cmp: Comparison): string {
   const counts = Object.entries(cmp.cells.reduce<Record<string, number>>((acc, c) => ((acc[c.status] = (acc[c.status] ?? 0) + 1), acc), {}))
     .map(([s, n]) => `${n} ${s}`)
     .join(', ');
-  const side = (s: Comparison['baseline']) => `${mdText(s.label)} ${mdCode(s.runId)}${s.commit ? ` (commit \`${s.commit.slice(0, 12)}\`)` : ''}${s.interrupted ? ' · **interrupted**' : ''}`;
+  const side = (s: Comparison['baseline']) =>
+    `${mdText(s.label)} ${mdCode(s.runId)}${s.commit ? ` (commit \`${s.commit.slice(0, 12)}\`)` : ''}${s.interrupted ? ' · **interrupted**' : ''}`;
   const t = cmp.thresholds;
   const lfl = cmp.likeForLike;
   const head = [
@@ -194,28 +244,46 @@ export function compareMarkdown(cmp: Comparison): string {
     '',
     `${side(cmp.baseline)} → ${side(cmp.current)}`,
     '',
-    lfl.same ? `${mdText(lfl.summary)}.` : `> ⚠️ **${mdText(lfl.summary)}**. Every verdict below compares runs of different length, warm-up, repeats or load (${mdText(lfl.differences.join('; '))}); rerun one side to match before trusting a change.`,
+    lfl.same
+      ? `${mdText(lfl.summary)}.`
+      : `> ⚠️ **${mdText(lfl.summary)}**. Every verdict below compares runs of different length, warm-up, repeats or load (${mdText(lfl.differences.join('; '))}); rerun one side to match before trusting a change.`,
     '',
     `Cells: ${counts}. A metric regresses when it moves more than ${Math.round(t.throughput * 100)} % (throughput) or ${Math.round(t.latency * 100)} % (p50, p99 latency) and its ${Math.round(t.confidence * 100)} % confidence interval over the repeats excludes no change. Intervals are shown in brackets.`,
   ].join('\n');
   const sections: Section[] = [{ text: head, droppable: false }];
   if (!cmp.passed) {
-    sections.push({ text: [`### Why the gate failed (${mdText(verdictParts(cmp).join('; '))})`, '', ...cmp.failures.map((f) => `- ${mdText(f.message)}`)].join('\n'), droppable: false });
+    sections.push({
+      text: [`### Why the gate failed (${mdText(verdictParts(cmp).join('; '))})`, '', ...cmp.failures.map((f) => `- ${mdText(f.message)}`)].join('\n'),
+      droppable: false,
+    });
   }
   if (bad.length) sections.push({ text: `### Regressions, new failures and missing cells\n\n${comparisonTable(bad, lfl.same)}`, droppable: false });
   if (cmp.answerChanges.length) {
-    const lines = [...header(['database', 'case', 'baseline answer', 'current answer']), ...cmp.answerChanges.map((a) => row([mdText(a.adapter), mdCode(a.id), mdText(a.baseline), mdText(a.current)]))];
+    const lines = [
+      ...header(['database', 'case', 'baseline answer', 'current answer']),
+      ...cmp.answerChanges.map((a) => row([mdText(a.adapter), mdCode(a.id), mdText(a.baseline), mdText(a.current)])),
+    ];
     sections.push({ text: `### Conformance answers that changed\n\n${lines.join('\n')}`, droppable: false });
   }
   if (cmp.missingAnswers.length) {
-    const lines = [...header(['database', 'case', 'baseline answer']), ...cmp.missingAnswers.map((a) => row([mdText(a.adapter), mdCode(a.id), mdText(a.baseline)]))];
+    const lines = [
+      ...header(['database', 'case', 'baseline answer']),
+      ...cmp.missingAnswers.map((a) => row([mdText(a.adapter), mdCode(a.id), mdText(a.baseline)])),
+    ];
     sections.push({ text: `### Conformance answers the current run lacks\n\n${lines.join('\n')}`, droppable: true });
   }
   if (cmp.settingChanges.length) {
-    const lines = [...header(['where', 'key', 'baseline', 'current']), ...cmp.settingChanges.map((s) => row([mdText(s.where), mdText(s.key), `${mdCode(s.baseline ?? '(absent)')}`, `${mdCode(s.current ?? '(absent)')}`]))];
+    const lines = [
+      ...header(['where', 'key', 'baseline', 'current']),
+      ...cmp.settingChanges.map((s) => row([mdText(s.where), mdText(s.key), `${mdCode(s.baseline ?? '(absent)')}`, `${mdCode(s.current ?? '(absent)')}`])),
+    ];
     sections.push({ text: `### What changed between the runs\n\n${lines.join('\n')}`, droppable: false });
   }
   const rest = cmp.cells.filter((c) => !bad.includes(c));
-  if (rest.length) sections.push({ text: `<details${bad.length ? '' : ' open'}><summary>All other cells (${rest.length})</summary>\n\n${comparisonTable(rest, lfl.same)}\n\n</details>`, droppable: true });
+  if (rest.length)
+    sections.push({
+      text: `<details${bad.length ? '' : ' open'}><summary>All other cells (${rest.length})</summary>\n\n${comparisonTable(rest, lfl.same)}\n\n</details>`,
+      droppable: true,
+    });
   return fit(sections);
 }

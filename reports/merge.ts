@@ -36,14 +36,19 @@ function checkConsistent(inputs: MergeInput[], options: MergeOptions): void {
     for (const [k, v] of Object.entries(length)) {
       const want = firstLength[k as keyof typeof firstLength];
       // An option absent from an older file is the same as null (e.g. rate: closed loop).
-      if ((v ?? null) !== (want ?? null)) throw new UserError(`${first!.file} and ${input.file} ran with different ${k} (${String(want)} and ${String(v)}); merge runs of the same length`);
+      if ((v ?? null) !== (want ?? null))
+        throw new UserError(`${first!.file} and ${input.file} ran with different ${k} (${String(want)} and ${String(v)}); merge runs of the same length`);
     }
     if (!options.asRepeats && repeats !== firstRepeats) {
-      throw new UserError(`${first!.file} and ${input.file} ran each cell a different number of times (${firstRepeats} and ${repeats}); rerun with the same --repeat`);
+      throw new UserError(
+        `${first!.file} and ${input.file} ran each cell a different number of times (${firstRepeats} and ${repeats}); rerun with the same --repeat`,
+      );
     }
     const [a, b] = [first!.results.environment, input.results.environment];
     if (a.gitCommit && b.gitCommit && a.gitCommit !== b.gitCommit) {
-      throw new UserError(`${first!.file} was measured at commit ${a.gitCommit.slice(0, 12)} and ${input.file} at ${b.gitCommit.slice(0, 12)}; merge runs of one commit (compare runs of two)`);
+      throw new UserError(
+        `${first!.file} was measured at commit ${a.gitCommit.slice(0, 12)} and ${input.file} at ${b.gitCommit.slice(0, 12)}; merge runs of one commit (compare runs of two)`,
+      );
     }
     if (major(a.node) !== major(b.node)) {
       throw new UserError(`${first!.file} ran on Node ${a.node} and ${input.file} on ${b.node}; merge runs of one Node version`);
@@ -51,7 +56,9 @@ function checkConsistent(inputs: MergeInput[], options: MergeOptions): void {
     for (const p of input.results.profiles) {
       const theirs = firstProfiles.get(String(p.name));
       if (theirs !== undefined && theirs !== JSON.stringify(p)) {
-        throw new UserError(`profile ${String(p.name)} has different values in ${first!.file} and ${input.file}; give changed profiles a new name, or compare the runs instead`);
+        throw new UserError(
+          `profile ${String(p.name)} has different values in ${first!.file} and ${input.file}; give changed profiles a new name, or compare the runs instead`,
+        );
       }
     }
   }
@@ -75,7 +82,9 @@ export function mergeResults(inputs: MergeInput[], options: MergeOptions): RunRe
         byCell.set(key, entry);
         order.push(key);
       } else if (!options.asRepeats) {
-        throw new UserError(`cell ${key} is in both ${entry.files[0]} and ${input.file}; merge results of different adapters or profiles, or pass --as-repeats to pool repeated runs`);
+        throw new UserError(
+          `cell ${key} is in both ${entry.files[0]} and ${input.file}; merge results of different adapters or profiles, or pass --as-repeats to pool repeated runs`,
+        );
       }
       entry.files.push(input.file);
       entry.results.push(cell);
@@ -89,7 +98,10 @@ export function mergeResults(inputs: MergeInput[], options: MergeOptions): RunRe
     schemaVersion: first.schemaVersion,
     runId: runs.map((r) => r.runId).join('+'),
     startedAt: runs.map((r) => r.startedAt).sort()[0]!,
-    finishedAt: runs.map((r) => r.finishedAt).sort().at(-1)!,
+    finishedAt: runs
+      .map((r) => r.finishedAt)
+      .sort()
+      .at(-1)!,
     environment: first.environment,
     mergedFrom: inputs.map((i) => ({ runId: i.results.runId, file: i.file, adapters: [...new Set(i.results.cells.map((c) => c.cell.adapter))] })),
     // Merged shards are the whole matrix again, so no shard is named.

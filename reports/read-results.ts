@@ -1,5 +1,5 @@
 import { readJsonFile } from '../matrix/json-file';
-import { UserError, formatIssues } from '../matrix/user-error';
+import { formatIssues, UserError } from '../matrix/user-error';
 import { RESULTS_SCHEMA_VERSION, type RunResults, runResultsSchema } from './results-schema';
 
 /** Read and validate a results.json; anything else is refused with one line that names the file and the problem. */
@@ -10,7 +10,9 @@ export function readResults(path: string): RunResults {
     throw new UserError(`${path} is not a dbmatrix results file (no schemaVersion); give the results.json a run wrote`);
   }
   if (version !== RESULTS_SCHEMA_VERSION) {
-    throw new UserError(`${path} has results schema version ${String(version)}; this dbmatrix reads version ${RESULTS_SCHEMA_VERSION}: produce it again with this version`);
+    throw new UserError(
+      `${path} has results schema version ${String(version)}; this dbmatrix reads version ${RESULTS_SCHEMA_VERSION}: produce it again with this version`,
+    );
   }
   const parsed = runResultsSchema.safeParse(json);
   if (!parsed.success) {

@@ -2,7 +2,7 @@ import Table from 'cli-table3';
 import { ADAPTER_NAMES, type AdapterName } from '../adapters/registry';
 import { type ClaimOutcome, cellsFor } from '../matrix/scenarios/seed';
 import { RATE_POINTS, RATIO_FACTOR, type Verdict } from '../matrix/scenarios/seed-claims';
-import { type Paint, type Style, plain } from './colour';
+import { type Paint, plain, type Style } from './colour';
 import { type Diagnosis, diagnoseRun } from './diagnosis';
 import { mdCode, mdText } from './markdown';
 import type { CellResult, RunResults } from './results-schema';
@@ -65,7 +65,9 @@ export function seedMarkdown(results: RunResults, claims: ClaimOutcome[]): strin
     '',
     describeRun(results),
     '',
-    mdText(`The seed is a hand-written analysis of an ORM's load tests under SQLite on another machine. Its absolute ops/s are reported beside ours, not judged; its ratios and success rates are: "~" figures hold within a factor of ${RATIO_FACTOR}, quoted success rates within ${RATE_POINTS} percentage points. "naive" is each database out of the box with no retries and no backpressure; "tuned" is the adapter's default profile.`),
+    mdText(
+      `The seed is a hand-written analysis of an ORM's load tests under SQLite on another machine. Its absolute ops/s are reported beside ours, not judged; its ratios and success rates are: "~" figures hold within a factor of ${RATIO_FACTOR}, quoted success rates within ${RATE_POINTS} percentage points. "naive" is each database out of the box with no retries and no backpressure; "tuned" is the adapter's default profile.`,
+    ),
     '',
     `**Verdicts:** ${adapters.map((a) => tally(claims, a)).join(' · ')}`,
     '',
@@ -80,7 +82,9 @@ export function seedMarkdown(results: RunResults, claims: ClaimOutcome[]): strin
     ),
   ];
 
-  const differing = claims.flatMap(({ claim, byAdapter }) => adapters.filter((a) => byAdapter[a]?.verdict === 'differs').map((a) => ({ claim, adapter: a, note: byAdapter[a]!.note })));
+  const differing = claims.flatMap(({ claim, byAdapter }) =>
+    adapters.filter((a) => byAdapter[a]?.verdict === 'differs').map((a) => ({ claim, adapter: a, note: byAdapter[a]!.note })),
+  );
   out.push('', '### Where they differ', '');
   if (differing.length === 0) out.push('Every claim that could be judged holds.');
   for (const d of differing) {
@@ -110,7 +114,11 @@ export function seedTable(results: RunResults, claims: ClaimOutcome[], paint: Pa
     style: { head: [], border: [] },
   });
   for (const { claim, byAdapter } of claims) {
-    table.push([claim.id, claim.figure, ...adapters.map((a) => (byAdapter[a] ? `${paint(STYLE[byAdapter[a].verdict], byAdapter[a].verdict)}\n${byAdapter[a].measured}` : '–'))]);
+    table.push([
+      claim.id,
+      claim.figure,
+      ...adapters.map((a) => (byAdapter[a] ? `${paint(STYLE[byAdapter[a].verdict], byAdapter[a].verdict)}\n${byAdapter[a].measured}` : '–')),
+    ]);
   }
   const failures = dataFailures(results).map((f) => `${paint('red', 'FAILED')} ${cellName(f.cell)}: ${f.reason}`);
   return [table.toString(), ...failures].join('\n');

@@ -1,10 +1,9 @@
 import Table from 'cli-table3';
 import { describeCounts, describeTally } from '../matrix/metrics';
 import { type Paint, plain } from './colour';
-import type { CellResult, Figures } from './results-schema';
 import { int } from './format';
 import { behindSchedule, modeLabel } from './load-mode';
-
+import type { CellResult, Figures } from './results-schema';
 
 /** Ops/s, with the open-loop target under it (marked when the cell fell behind it). */
 function opsText(f: Figures, paint: Paint): string {

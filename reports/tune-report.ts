@@ -3,8 +3,8 @@ import type { Profile } from '../adapters/contract';
 import { type ConfigFile, resolveProfiles } from '../matrix/profiles';
 import { profileValue } from '../matrix/tune/axes';
 import type { Trial, TuneOutcome } from '../matrix/tune/tuner';
-import { mdCode, mdText } from './markdown';
 import { int } from './format';
+import { mdCode, mdText } from './markdown';
 
 const gain = (o: TuneOutcome) => (o.baseline.score > 0 ? o.best.score / o.baseline.score - 1 : 0);
 const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(0)} %`;
@@ -27,7 +27,10 @@ export function tunedProfilesConfig(outcomes: TuneOutcome[]): ConfigFile {
     const changes = [...(o.start ?? []).filter((c) => !o.best.changes.some((b) => keyOf(b) === keyOf(c))), ...o.best.changes];
     const [resolved] = resolveProfiles({ adapters: [o.adapter], settings: changes.map((c) => `${o.adapter}.${c}`) });
     const from = o.start?.length ? ` (started from ${o.start.join(', ')})` : '';
-    const def: Record<string, unknown> = { extends: o.baseProfile, description: `tuned by dbmatrix tune for ${o.workload}: ${o.best.changes.join(', ') || 'no change beat the start'}${from}` };
+    const def: Record<string, unknown> = {
+      extends: o.baseProfile,
+      description: `tuned by dbmatrix tune for ${o.workload}: ${o.best.changes.join(', ') || 'no change beat the start'}${from}`,
+    };
     for (const change of changes) {
       const { path, value } = profileValue(resolved as Profile, change.slice(0, change.indexOf('=')));
       let at = def;
@@ -44,7 +47,9 @@ function passedOver(o: TuneOutcome): string[] {
   return o.trials.flatMap((t) => {
     const against = t.incumbentScore ?? o.best.score;
     if (t === o.best || t.score <= against * 1.05 || (t.eligible && t.notes.length === 0)) return [];
-    return [`${t.changes.join(', ')}: ${int(t.score)} ${o.unit} (${signed(against > 0 ? t.score / against - 1 : 0)} over the best it ran against) but ${t.eligible ? t.notes.join('; ') : health(t)}`];
+    return [
+      `${t.changes.join(', ')}: ${int(t.score)} ${o.unit} (${signed(against > 0 ? t.score / against - 1 : 0)} over the best it ran against) but ${t.eligible ? t.notes.join('; ') : health(t)}`,
+    ];
   });
 }
 
@@ -59,7 +64,8 @@ export function tuneMarkdown(outcomes: TuneOutcome[], settings: { ops: number; r
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   const starts = [...new Set(outcomes.flatMap((o) => (o.start?.length ? [`${o.adapter}: ${o.start.join(', ')}`] : [])))];
-  if (starts.length) lines.splice(3, 0, `Started from the default profiles with ${starts.map(mdCode).join('; ')}: "default" below means that starting point.`, '');
+  if (starts.length)
+    lines.splice(3, 0, `Started from the default profiles with ${starts.map(mdCode).join('; ')}: "default" below means that starting point.`, '');
   for (const o of outcomes) {
     lines.push(
       `| ${mdText(o.adapter)} | ${mdCode(o.workload)} | ${int(o.baseline.score)} ${o.unit} | ${int(o.best.score)} ${o.unit} | ${signed(gain(o))} | ${o.best.changes.map(mdCode).join(' ') || 'none'} | ${health(o.best)} | ${o.trials.length}${o.skipped ? ` (+${o.skipped} left by the budget)` : ''} |`,
@@ -72,9 +78,21 @@ export function tuneMarkdown(outcomes: TuneOutcome[], settings: { ops: number; r
 
 /** The search as a terminal table. */
 export function tuneTable(outcomes: TuneOutcome[]): string {
-  const table = new Table({ head: ['adapter', 'workload', 'default', 'best', 'gain', 'changes', 'best: errors, data', 'trials'], style: { head: [], border: [] } });
+  const table = new Table({
+    head: ['adapter', 'workload', 'default', 'best', 'gain', 'changes', 'best: errors, data', 'trials'],
+    style: { head: [], border: [] },
+  });
   for (const o of outcomes) {
-    table.push([o.adapter, o.workload, `${int(o.baseline.score)} ${o.unit}`, `${int(o.best.score)} ${o.unit}`, signed(gain(o)), o.best.changes.join('\n') || 'none', health(o.best), `${o.trials.length}${o.skipped ? ` (+${o.skipped} skipped)` : ''}`]);
+    table.push([
+      o.adapter,
+      o.workload,
+      `${int(o.baseline.score)} ${o.unit}`,
+      `${int(o.best.score)} ${o.unit}`,
+      signed(gain(o)),
+      o.best.changes.join('\n') || 'none',
+      health(o.best),
+      `${o.trials.length}${o.skipped ? ` (+${o.skipped} skipped)` : ''}`,
+    ]);
   }
   const over = outcomes.flatMap((o) => passedOver(o).map((l) => `not adopted: ${o.adapter} × ${o.workload}: ${l}`));
   return [table.toString(), ...over].join('\n');

@@ -1,5 +1,5 @@
 import knexFactory from 'knex';
-import { type ServerAddress, errorCode, errorMessage, redactedUrl } from '../adapters/contract';
+import { errorCode, errorMessage, redactedUrl, type ServerAddress } from '../adapters/contract';
 import { ADAPTERS, type AdapterName, adapterFor } from '../adapters/registry';
 import type { ContainerAdapter } from '../docker/images';
 import { UserError } from '../matrix/user-error';
@@ -93,7 +93,9 @@ export async function resolveServers(
         log(`${adapter}: no URL given; starting a container with Testcontainers…`);
         const started = await startContainer(adapter as ContainerAdapter, { image: images[adapter] });
         stops.push(started.stop);
-        log(`${adapter}: container ${started.image} ready in ${(started.startMs / 1000).toFixed(1)} s (Ryuk ${started.ryuk ? 'on' : 'off: its image is not on this machine'})`);
+        log(
+          `${adapter}: container ${started.image} ready in ${(started.startMs / 1000).toFixed(1)} s (Ryuk ${started.ryuk ? 'on' : 'off: its image is not on this machine'})`,
+        );
         servers[adapter] = { url: started.url, provider: 'testcontainers' };
       } else if (lastResort[adapter] && (await answers(adapter, lastResort[adapter]!))) {
         log(`${adapter}: no URL and no Docker engine; using the server that answers at ${redactedUrl(lastResort[adapter]!)}`);

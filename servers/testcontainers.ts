@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { ContainerRuntimeClient } from 'testcontainers';
-import { type ContainerAdapter, imageCandidates } from '../docker/images';
 import { errorMessage } from '../adapters/contract';
+import { type ContainerAdapter, imageCandidates } from '../docker/images';
 import { UserError } from '../matrix/user-error';
 
 /** A server started in a container for this run. */
@@ -108,7 +108,8 @@ function startFailure(adapter: string, image: string, local: boolean, err: unkno
       `${adapter} image ${image} is not on this machine and could not be pulled (${message}); build local stand-ins with \`bash docker/local/build-local-images.sh\` and set DBMATRIX_${adapter.toUpperCase()}_IMAGE, or give a URL`,
     );
   }
-  if (/timed out|timeout/i.test(message)) return new UserError(`${adapter} container from ${image} started but was not ready within ${STARTUP_TIMEOUT_MS / 1000} s (${message})`);
+  if (/timed out|timeout/i.test(message))
+    return new UserError(`${adapter} container from ${image} started but was not ready within ${STARTUP_TIMEOUT_MS / 1000} s (${message})`);
   return new UserError(`${adapter} container from ${image} did not start: ${message}`);
 }
 
@@ -134,7 +135,14 @@ export async function startContainer(adapter: ContainerAdapter, options: Contain
         .withExposedPorts(hostPort ? { container: 5432, host: hostPort } : 5432)
         .withStartupTimeout(STARTUP_TIMEOUT_MS)
         .start();
-      return { url: c.getConnectionUri(), image: chosen.image, startMs: Date.now() - started, ryuk, restart: () => c.restart(), stop: async () => void (await c.stop()) };
+      return {
+        url: c.getConnectionUri(),
+        image: chosen.image,
+        startMs: Date.now() - started,
+        ryuk,
+        restart: () => c.restart(),
+        stop: async () => void (await c.stop()),
+      };
     }
     const { MySqlContainer } = await import('@testcontainers/mysql');
     // Ready means the real server answers on TCP (the images initialise with networking off), whichever admin tool the image has.
@@ -148,7 +156,14 @@ export async function startContainer(adapter: ContainerAdapter, options: Contain
       .withExposedPorts(hostPort ? { container: 3306, host: hostPort } : 3306)
       .withStartupTimeout(STARTUP_TIMEOUT_MS)
       .start();
-    return { url: c.getConnectionUri(true), image: chosen.image, startMs: Date.now() - started, ryuk, restart: () => c.restart(), stop: async () => void (await c.stop()) };
+    return {
+      url: c.getConnectionUri(true),
+      image: chosen.image,
+      startMs: Date.now() - started,
+      ryuk,
+      restart: () => c.restart(),
+      stop: async () => void (await c.stop()),
+    };
   } catch (err) {
     throw startFailure(adapter, chosen.image, chosen.local, err);
   }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import { type Capabilities, type Profile, type ServerAddress, errorMessage } from '../adapters/contract';
+import { type Capabilities, errorMessage, type Profile, type ServerAddress } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
 import { newRunId } from '../matrix/namespace';
 import { needsServer, resolveServers } from '../servers/resolve';

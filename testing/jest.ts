@@ -16,12 +16,12 @@ import { type AdapterName, adapterFor } from '../adapters/registry';
 import { type ConfigFile, checkConfig, loadConfigFile } from '../matrix/config-file';
 import { parseAdapterList, resolveProfiles } from '../matrix/profiles';
 import { NamespacedDatabase, type TestDatabase } from './database';
-import { TEST_CONFIG_VARIABLE, selectedAdapters } from './selection';
+import { selectedAdapters, TEST_CONFIG_VARIABLE } from './selection';
 
 export type { Capabilities, Profile } from '../adapters/contract';
 export type { AdapterName } from '../adapters/registry';
 export type { TestDatabase } from './database';
-export { TEST_ADAPTERS_VARIABLE, selectedAdapters } from './selection';
+export { selectedAdapters, TEST_ADAPTERS_VARIABLE } from './selection';
 
 /** Options of describeEachAdapter. */
 export interface EachAdapterOptions {
@@ -48,7 +48,11 @@ const DEFAULT_TIMEOUT_MS = 120_000;
  */
 export function describeEachAdapter(name: string, body: (db: TestDatabase) => void, options: EachAdapterOptions = {}): void {
   const handed = process.env[TEST_CONFIG_VARIABLE];
-  const config: ConfigFile | undefined = options.config ? loadConfigFile(resolve(options.config)) : handed ? checkConfig(JSON.parse(handed), `${TEST_CONFIG_VARIABLE}`, process.cwd()) : undefined;
+  const config: ConfigFile | undefined = options.config
+    ? loadConfigFile(resolve(options.config))
+    : handed
+      ? checkConfig(JSON.parse(handed), `${TEST_CONFIG_VARIABLE}`, process.cwd())
+      : undefined;
   const selected = selectedAdapters();
   const wanted = options.adapters ? parseAdapterList(options.adapters.join(',')).filter((a) => selected.includes(a)) : selected;
   if (wanted.length === 0) return;

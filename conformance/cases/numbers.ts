@@ -2,7 +2,6 @@ import { canonical } from '../canonical';
 import { defineCase } from '../contract';
 import { roundTrip } from './round-trip';
 
-
 export const NUMBER_CASES = [
   defineCase({
     id: 'int64.max',

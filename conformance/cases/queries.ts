@@ -1,6 +1,6 @@
+import type { Knex } from 'knex';
 import { canonical } from '../canonical';
 import { type CaseContext, defineCase } from '../contract';
-import type { Knex } from 'knex';
 
 export const QUERY_CASES = [
   defineCase({
@@ -46,12 +46,14 @@ export const QUERY_CASES = [
         b.increments('id').primary();
         b.string('v', 20);
       });
-      await ctx.knex.transaction(async (trx) => {
-        await trx(t).insert({ v: 'rolled back' });
-        throw new RolledBack();
-      }).catch((err: unknown) => {
-        if (!(err instanceof RolledBack)) throw err;
-      });
+      await ctx.knex
+        .transaction(async (trx) => {
+          await trx(t).insert({ v: 'rolled back' });
+          throw new RolledBack();
+        })
+        .catch((err: unknown) => {
+          if (!(err instanceof RolledBack)) throw err;
+        });
       await ctx.knex(t).insert({ v: 'kept' });
       return (await ctx.knex(t).first('id'))?.id;
     },

@@ -6,7 +6,12 @@ const EMOJI = 'héllo wörld 世界 🎉👍🏽';
 const LONG = 'x'.repeat(100_000);
 
 export const TEXT_CASES = [
-  defineCase({ id: 'text.unicode', title: 'accents, CJK and emoji (4-byte UTF-8) in a varchar(255) come back unchanged', reference: canonical(EMOJI), run: (ctx) => roundTrip(ctx, 'cu', (b) => b.string('v', 255), EMOJI) }),
+  defineCase({
+    id: 'text.unicode',
+    title: 'accents, CJK and emoji (4-byte UTF-8) in a varchar(255) come back unchanged',
+    reference: canonical(EMOJI),
+    run: (ctx) => roundTrip(ctx, 'cu', (b) => b.string('v', 255), EMOJI),
+  }),
   defineCase({
     id: 'text.long',
     title: 'a 100,000-character value in a text column comes back whole (answer: its length)',
@@ -23,7 +28,12 @@ export const TEXT_CASES = [
       return (await ctx.knex(t).first('v'))?.v;
     },
   }),
-  defineCase({ id: 'text.trailing-spaces', title: "'abc   ' in a varchar keeps its trailing spaces", reference: canonical('abc   '), run: (ctx) => roundTrip(ctx, 'ct', (b) => b.string('v', 255), 'abc   ') }),
+  defineCase({
+    id: 'text.trailing-spaces',
+    title: "'abc   ' in a varchar keeps its trailing spaces",
+    reference: canonical('abc   '),
+    run: (ctx) => roundTrip(ctx, 'ct', (b) => b.string('v', 255), 'abc   '),
+  }),
   defineCase({
     id: 'text.trailing-spaces-equal',
     title: "'abc   ' = 'abc' (answer: rows matched)",

@@ -2,7 +2,6 @@ import { canonical } from '../canonical';
 import { defineCase } from '../contract';
 import { roundTrip } from './round-trip';
 
-
 const INSTANT = '2024-03-10T01:02:03.456789+02:00';
 const DOCUMENT = { b: 1, a: [1, 2.5, { c: null }], s: 'ü' };
 const BYTES = Buffer.from([0, 1, 2, 127, 128, 255]);

@@ -35,10 +35,14 @@ export const TRANSACTION_CASES = [
       try {
         const readA = Number((await a(t).first('v').where({ id: 1 }))!.v);
         const readB = Number((await b(t).first('v').where({ id: 1 }))!.v);
-        await a(t).update({ v: readA + 1 }).where({ id: 1 });
+        await a(t)
+          .update({ v: readA + 1 })
+          .where({ id: 1 });
         await a.commit();
         // B's write waits for A's lock on a server database, then applies its stale value or is refused.
-        await b(t).update({ v: readB + 1 }).where({ id: 1 });
+        await b(t)
+          .update({ v: readB + 1 })
+          .where({ id: 1 });
         await b.commit();
       } finally {
         if (!a.isCompleted()) await a.rollback().catch(() => {});

@@ -2,8 +2,9 @@
 //   package.json:  "scripts": { "test": "dbmatrix test" }
 //   npm test                               every adapter (servers from DBMATRIX_POSTGRES_URL / DBMATRIX_MYSQL_URL, else Testcontainers)
 //   npm test -- --adapter=postgres         PostgreSQL only
-import type { Knex } from 'knex';
+
 import { describeEachAdapter } from 'dbmatrix/jest';
+import type { Knex } from 'knex';
 
 /** The code under test; in a real project it lives in src/ and is imported. */
 class OrdersRepository {

@@ -1,6 +1,6 @@
 // A custom workload in TypeScript: money moves between accounts, two updates in one transaction per operation.
 // Run it: npx dbmatrix run --workload examples/workloads/transfers.ts --adapter sqlite,postgres,mysql
-import { type Verification, defineWorkload, emptyVerification, finishVerification, isAmbiguous, keyChooser, statement } from 'dbmatrix';
+import { defineWorkload, emptyVerification, finishVerification, isAmbiguous, keyChooser, statement, type Verification } from 'dbmatrix';
 
 const ACCOUNTS = 1000;
 const OPENING_BALANCE = 10_000;
@@ -41,7 +41,11 @@ export default defineWorkload<State, Ledger>({
     const ledger: Ledger = { delta: {}, committed: 0, failed: 0, inDoubt: 0 };
     const pick = keyChooser(ctx.profile.keyDistribution, ACCOUNTS);
     // balance + ? rather than knex's increment(), which does not pass its amount on as a plain binding and so cannot be prepared.
-    const move = statement(2, (db, [id, amount]) => db(state.table).where({ id }).update({ balance: db.raw('balance + ?', [amount!]) }));
+    const move = statement(2, (db, [id, amount]) =>
+      db(state.table)
+        .where({ id })
+        .update({ balance: db.raw('balance + ?', [amount!]) }),
+    );
     return {
       async op() {
         const from = pick();
@@ -49,7 +53,16 @@ export default defineWorkload<State, Ledger>({
         if (to === from) to = (from % ACCOUNTS) + 1;
         const amount = 1 + Math.floor(Math.random() * 100);
         // Lower id first: two transfers over the same pair lock in the same order and cannot deadlock.
-        const [first, second] = from < to ? [[from, -amount], [to, amount]] : [[to, amount], [from, -amount]];
+        const [first, second] =
+          from < to
+            ? [
+                [from, -amount],
+                [to, amount],
+              ]
+            : [
+                [to, amount],
+                [from, -amount],
+              ];
         try {
           await ctx.statements.transaction(async (tx) => {
             await tx.run(move, first!);

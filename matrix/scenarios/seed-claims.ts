@@ -1,9 +1,9 @@
+import { LOCK_ERROR_CLASSES } from '../../adapters/contract';
 import type { AdapterName } from '../../adapters/registry';
+import { int } from '../../reports/format';
 import type { Figures } from '../../reports/results-schema';
 import { describeTally } from '../metrics';
 import type { WorkloadName } from '../workloads/registry';
-import { int } from '../../reports/format';
-import { LOCK_ERROR_CLASSES } from '../../adapters/contract';
 
 /** What the measurements say about one seed claim on one adapter. */
 export type Verdict = 'holds' | 'differs' | 'not applicable';
@@ -118,14 +118,21 @@ export const SEED_CLAIMS: SeedClaim[] = [
     cells: [{ role: 'naive', workload: 'insert-transaction-batch' }],
     judge: (get) => {
       const f = get('naive', 'insert-transaction-batch').figures;
-      return { measured: `${int(f.rowsPerSec)} inserts/s (${int(f.rows / Math.max(1, f.operations.succeeded))} per transaction)`, verdict: 'not applicable', note: ABSOLUTE };
+      return {
+        measured: `${int(f.rowsPerSec)} inserts/s (${int(f.rows / Math.max(1, f.operations.succeeded))} per transaction)`,
+        verdict: 'not applicable',
+        note: ABSOLUTE,
+      };
     },
   },
   {
     id: 'transactions-10x',
     text: 'Individual inserts without transactions are ~10x slower',
     figure: '~10x',
-    cells: [{ role: 'naive', workload: 'insert-sequential' }, { role: 'naive', workload: 'insert-transaction-batch' }],
+    cells: [
+      { role: 'naive', workload: 'insert-sequential' },
+      { role: 'naive', workload: 'insert-transaction-batch' },
+    ],
     judge: (get) => {
       const seq = get('naive', 'insert-sequential').figures.rowsPerSec;
       const batch = get('naive', 'insert-transaction-batch').figures.rowsPerSec;
@@ -137,11 +144,18 @@ export const SEED_CLAIMS: SeedClaim[] = [
     id: 'wal-vs-delete',
     text: 'WAL Mode Impact: 4684 ops/sec vs DELETE mode (~93% improvement)',
     figure: '4,684 ops/s, ~+93 %',
-    cells: [{ role: 'tuned', workload: 'insert-sequential' }, { role: 'durability', workload: 'insert-sequential' }],
+    cells: [
+      { role: 'tuned', workload: 'insert-sequential' },
+      { role: 'durability', workload: 'insert-sequential' },
+    ],
     judge: (get, adapter) => {
       if (adapter === 'mysql') {
         const flush = get('tuned', 'insert-sequential').settings.innodb_flush_log_at_trx_commit ?? '?';
-        return { measured: `server: innodb_flush_log_at_trx_commit=${flush}`, verdict: 'not applicable', note: 'the commit flush (innodb_flush_log_at_trx_commit) is server-wide: a session cannot change it' };
+        return {
+          measured: `server: innodb_flush_log_at_trx_commit=${flush}`,
+          verdict: 'not applicable',
+          note: 'the commit flush (innodb_flush_log_at_trx_commit) is server-wide: a session cannot change it',
+        };
       }
       const tuned = get('tuned', 'insert-sequential').figures.opsPerSec;
       const other = get('durability', 'insert-sequential').figures.opsPerSec;
@@ -156,11 +170,20 @@ export const SEED_CLAIMS: SeedClaim[] = [
     id: 'concurrent-20',
     text: 'Concurrent Operations: Handles 20 concurrent threads without failures',
     figure: '20 threads, 0 failures',
-    cells: CONCURRENT.flatMap((workload) => [{ role: 'naive' as const, workload }, { role: 'tuned' as const, workload }]),
+    cells: CONCURRENT.flatMap((workload) => [
+      { role: 'naive' as const, workload },
+      { role: 'tuned' as const, workload },
+    ]),
     judge: (get) => {
-      const naive = noFailures(CONCURRENT.map((w) => [w, get('naive', w).figures]), SEED_WORKERS);
+      const naive = noFailures(
+        CONCURRENT.map((w) => [w, get('naive', w).figures]),
+        SEED_WORKERS,
+      );
       if (naive.verdict === 'holds') return { ...naive, note: `naive setup: ${naive.note}` };
-      const tuned = noFailures(CONCURRENT.map((w) => [w, get('tuned', w).figures]), SEED_WORKERS);
+      const tuned = noFailures(
+        CONCURRENT.map((w) => [w, get('tuned', w).figures]),
+        SEED_WORKERS,
+      );
       const fix = tuned.verdict === 'holds' ? 'the tuned profile had none' : `the tuned profile too (${tuned.measured})`;
       return { measured: `naive: ${naive.measured}`, verdict: 'differs', note: `naive setup: ${naive.note}; ${fix}` };
     },
@@ -197,15 +220,24 @@ export const SEED_CLAIMS: SeedClaim[] = [
     id: 'throughput-2-5x',
     text: 'Throughput: 2-5x improvement in ops/sec',
     figure: '2–5x',
-    cells: CONCURRENT.flatMap((workload) => [{ role: 'naive' as const, workload }, { role: 'tuned' as const, workload }]),
+    cells: CONCURRENT.flatMap((workload) => [
+      { role: 'naive' as const, workload },
+      { role: 'tuned' as const, workload },
+    ]),
     judge: (get) => {
-      const gains = CONCURRENT.map((w) => ({ w, x: get('tuned', w).figures.opsPerSec / get('naive', w).figures.opsPerSec, naiveFailed: 1 - rate(get('naive', w).figures) }));
+      const gains = CONCURRENT.map((w) => ({
+        w,
+        x: get('tuned', w).figures.opsPerSec / get('naive', w).figures.opsPerSec,
+        naiveFailed: 1 - rate(get('naive', w).figures),
+      }));
       const measured = `${gains.map((g) => `${short(g.w)} ${times(g.x)}`).join(', ')} (tuned ÷ naive ops/s)`;
       const outside = gains.filter((g) => !(g.x >= 2 && g.x <= 5));
       if (outside.length === 0) return { measured, verdict: 'holds', note: 'every gain within 2–5x' };
       // The size of the gain follows from how much the naive setup failed: tuning recovers failed operations, little else.
       const why = (g: (typeof gains)[number]) =>
-        g.x > 5 ? `over 5x: naive failed ${percent(g.naiveFailed)}` : `under 2x${g.naiveFailed === 0 ? ': nothing failed naive, so retries and backpressure had nothing to fix' : ''}`;
+        g.x > 5
+          ? `over 5x: naive failed ${percent(g.naiveFailed)}`
+          : `under 2x${g.naiveFailed === 0 ? ': nothing failed naive, so retries and backpressure had nothing to fix' : ''}`;
       const byReason = new Map<string, string[]>();
       for (const g of outside) byReason.set(why(g), [...(byReason.get(why(g)) ?? []), short(g.w)]);
       return { measured, verdict: 'differs', note: [...byReason].map(([reason, ws]) => `${ws.join(' and ')} ${reason}`).join('; ') };
@@ -216,7 +248,11 @@ export const SEED_CLAIMS: SeedClaim[] = [
     text: 'Concurrency: Support for 50+ concurrent workers',
     figure: '50+ workers',
     cells: CONCURRENT.map((workload) => ({ role: 'tuned50' as const, workload })),
-    judge: (get) => noFailures(CONCURRENT.map((w) => [w, get('tuned50', w).figures]), SEED_MANY_WORKERS),
+    judge: (get) =>
+      noFailures(
+        CONCURRENT.map((w) => [w, get('tuned50', w).figures]),
+        SEED_MANY_WORKERS,
+      ),
   },
   {
     id: 'cause-locks',
@@ -228,7 +264,9 @@ export const SEED_CLAIMS: SeedClaim[] = [
       if (f.operations.failed === 0) return { measured: 'no failures', verdict: 'not applicable', note: 'nothing failed, so there is no failure to explain' };
       const locks = LOCK_ERROR_CLASSES.reduce((n, k) => n + (f.errors[k]?.count ?? 0), 0);
       const measured = `${int(locks)} of ${int(f.operations.failed)} failures on locks (${describeTally(f.errors)})`;
-      return locks * 2 >= f.operations.failed ? { measured, verdict: 'holds', note: 'most failures are lock errors' } : { measured, verdict: 'differs', note: 'most failures are not lock errors' };
+      return locks * 2 >= f.operations.failed
+        ? { measured, verdict: 'holds', note: 'most failures are lock errors' }
+        : { measured, verdict: 'differs', note: 'most failures are not lock errors' };
     },
   },
   {
@@ -243,8 +281,15 @@ export const SEED_CLAIMS: SeedClaim[] = [
       const timeouts = cells.reduce((n, f) => n + (f.errors['pool-timeout']?.count ?? 0), 0);
       const queued = Math.max(...cells.map((f) => f.health.maxPendingAcquires));
       const measured = `${int(timeouts)} pool timeouts of ${int(failed)} failures; up to ${int(queued)} queries queued for a connection`;
-      if (failed === 0) return { measured, verdict: 'not applicable', note: `nothing failed; ${queued > 0 ? 'the pool queued queries but served them' : 'the pool never queued'}` };
-      return timeouts * 2 >= failed ? { measured, verdict: 'holds', note: 'most failures are pool timeouts' } : { measured, verdict: 'differs', note: 'most failures are not pool timeouts' };
+      if (failed === 0)
+        return {
+          measured,
+          verdict: 'not applicable',
+          note: `nothing failed; ${queued > 0 ? 'the pool queued queries but served them' : 'the pool never queued'}`,
+        };
+      return timeouts * 2 >= failed
+        ? { measured, verdict: 'holds', note: 'most failures are pool timeouts' }
+        : { measured, verdict: 'differs', note: 'most failures are not pool timeouts' };
     },
   },
 ];

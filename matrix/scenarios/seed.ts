@@ -2,7 +2,7 @@ import { ADAPTER_NAMES, type AdapterName, adapterFor } from '../../adapters/regi
 import type { CellResult, RunResults } from '../../reports/results-schema';
 import type { ConfigFile } from '../profiles';
 import type { WorkloadName } from '../workloads/registry';
-import { type Judgement, type Measured, type Role, CONCURRENT, SEED_CLAIMS, SEED_MANY_WORKERS, SEED_WORKERS, type SeedClaim } from './seed-claims';
+import { CONCURRENT, type Judgement, type Measured, type Role, SEED_CLAIMS, SEED_MANY_WORKERS, SEED_WORKERS, type SeedClaim } from './seed-claims';
 
 /** Scenarios `dbmatrix scenario` knows. */
 export const SCENARIOS: readonly string[] = ['seed'];
@@ -12,7 +12,10 @@ const SQLITE_OUT_OF_THE_BOX = { journal_mode: 'DELETE', synchronous: 'FULL', bus
 
 /** Per adapter: what "naive" changes besides retries and backpressure, and the profile that isolates the cost of a durable commit. */
 const SETUPS: Record<AdapterName, { naive: { session?: Record<string, unknown>; what: string }; durability: string | null }> = {
-  sqlite: { naive: { session: SQLITE_OUT_OF_THE_BOX, what: 'DELETE journal, synchronous=FULL, busy_timeout=0, SQLite default cache' }, durability: 'sqlite-delete' },
+  sqlite: {
+    naive: { session: SQLITE_OUT_OF_THE_BOX, what: 'DELETE journal, synchronous=FULL, busy_timeout=0, SQLite default cache' },
+    durability: 'sqlite-delete',
+  },
   postgres: { naive: { what: 'postgres-default settings' }, durability: 'postgres-async-commit' },
   mysql: { naive: { what: 'mysql-default settings' }, durability: null },
 };
@@ -38,7 +41,11 @@ export function seedConfig(adapters: AdapterName[]): ConfigFile {
       ...(naive.session ? { session: naive.session } : {}),
     };
     profiles[profileFor(a, 'tuned')!] = { extends: base, description: `${base} (the tuned setup) with ${SEED_WORKERS} workers`, workers: SEED_WORKERS };
-    profiles[profileFor(a, 'tuned50')!] = { extends: base, description: `${base} (the tuned setup) with ${SEED_MANY_WORKERS} workers`, workers: SEED_MANY_WORKERS };
+    profiles[profileFor(a, 'tuned50')!] = {
+      extends: base,
+      description: `${base} (the tuned setup) with ${SEED_MANY_WORKERS} workers`,
+      workers: SEED_MANY_WORKERS,
+    };
   }
   return { profiles };
 }
@@ -79,7 +86,8 @@ function lookup(results: RunResults, adapter: AdapterName, role: Role, workload:
   if (!cell) throw new NotMeasured(`${name} was not run`);
   if (cell.state === 'skipped') throw new NotMeasured(`${name} skipped: ${cell.reason}`);
   if (cell.verification && !cell.verification.ok) throw new NotMeasured(`data did not verify in ${name}: ${cell.verification.problems.join('; ')}`);
-  if (!cell.figures || cell.figures.operations.total === 0) throw new NotMeasured(`${name} failed: ${cell.state === 'failed' ? cell.reasons.join('; ') : 'no operation measured'}`);
+  if (!cell.figures || cell.figures.operations.total === 0)
+    throw new NotMeasured(`${name} failed: ${cell.state === 'failed' ? cell.reasons.join('; ') : 'no operation measured'}`);
   return { figures: cell.figures, settings: cell.target?.settings ?? {} };
 }
 

@@ -18,9 +18,19 @@ export interface Axis {
 export const AXES: Record<AdapterName, Axis[]> = {
   sqlite: [
     { key: 'journal_mode', values: ['WAL', 'DELETE'], appliesTo: 'all' },
-    { key: 'synchronous', values: ['NORMAL', 'FULL', 'OFF'], risky: { values: ['OFF'], why: 'gives up durability: a crash can lose or corrupt the last commits' }, appliesTo: 'writes' },
+    {
+      key: 'synchronous',
+      values: ['NORMAL', 'FULL', 'OFF'],
+      risky: { values: ['OFF'], why: 'gives up durability: a crash can lose or corrupt the last commits' },
+      appliesTo: 'writes',
+    },
     // Without contention in the sample, busy_timeout=0 looks free; under contention every blocked writer fails at once.
-    { key: 'busy_timeout', values: [5000, 0], risky: { values: [0], why: 'makes every contended write fail at once instead of waiting' }, appliesTo: 'concurrent' },
+    {
+      key: 'busy_timeout',
+      values: [5000, 0],
+      risky: { values: [0], why: 'makes every contended write fail at once instead of waiting' },
+      appliesTo: 'concurrent',
+    },
     { key: 'workers', values: [8, 2, 4, 16], appliesTo: 'concurrent' },
     { key: 'transactionBatchSize', values: [100, 20, 500], appliesTo: 'transactionBatchSize' },
     { key: 'batchSize', values: [500, 100, 2000], appliesTo: 'batchSize' },
@@ -28,7 +38,12 @@ export const AXES: Record<AdapterName, Axis[]> = {
   postgres: [
     { key: 'workers', values: [16, 4, 8, 32], appliesTo: 'concurrent' },
     { key: 'pool.max', values: [16, 4, 8, 32], appliesTo: 'concurrent' },
-    { key: 'synchronous_commit', values: ['on', 'off'], risky: { values: ['off'], why: 'gives up durability: a crash can lose the last commits' }, appliesTo: 'writes' },
+    {
+      key: 'synchronous_commit',
+      values: ['on', 'off'],
+      risky: { values: ['off'], why: 'gives up durability: a crash can lose the last commits' },
+      appliesTo: 'writes',
+    },
     { key: 'transactionBatchSize', values: [100, 20, 500], appliesTo: 'transactionBatchSize' },
     { key: 'batchSize', values: [500, 100, 2000], appliesTo: 'batchSize' },
   ],

@@ -1,12 +1,12 @@
 import type { Profile, ServerAddress } from '../../adapters/contract';
 import type { AdapterName } from '../../adapters/registry';
+import { median, relativeShift } from '../../reports/noise';
 import type { CellResult } from '../../reports/results-schema';
 import { parseSetting, resolveProfiles } from '../profiles';
 import { silentProgress } from '../progress';
 import { MatrixRun } from '../runner';
 import { ThreadPool } from '../workers';
 import { type WorkloadName, workloadFor } from '../workloads/registry';
-import { median, relativeShift } from '../../reports/noise';
 import { axesFor, profileValue } from './axes';
 
 /** One measured candidate: a set of changes from the default profile. */

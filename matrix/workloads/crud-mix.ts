@@ -1,5 +1,5 @@
 import type { CrudWeights } from '../../adapters/contract';
-import { type WorkerContext, defineWorkload, emptyVerification, finishVerification, isAmbiguous } from '../../api/workload';
+import { defineWorkload, emptyVerification, finishVerification, isAmbiguous, type WorkerContext } from '../../api/workload';
 import { appliedTwiceProblem, createKeyedTable, keyedRow, payloadFor } from './keyed-rows';
 
 /** Table name shared by setup and the workers. */
@@ -117,7 +117,10 @@ function crudWorker(ctx: WorkerContext, table: string) {
     async update(p) {
       // An absolute value, not an increment: a retry after an unseen commit writes the same value again.
       const row = live.get(p.seq)!;
-      const changed = await ctx.knex(table).where({ id: row.id }).update({ value: row.value + 1 });
+      const changed = await ctx
+        .knex(table)
+        .where({ id: row.id })
+        .update({ value: row.value + 1 });
       if (Number(changed) !== 1) ledger.mismatches++;
       row.value += 1;
     },

@@ -43,14 +43,18 @@ export const hotRowUpdate = defineWorkload<State, InsertLedger>({
     const logEntry = statement(3, (db, [worker_id, seq, row_id]) => db(state.log).insert({ worker_id, seq, row_id }));
     return {
       op: (attempt) =>
-        recorder.insert(1, ([entry]) => {
-          const row = nextRow();
-          // The UPDATE comes first so SQLite takes the write lock at once (a read first would make the lock upgrade fail without waiting).
-          return ctx.statements.transaction(async (tx) => {
-            await tx.run(increment, [row]);
-            await tx.run(logEntry, [entry!.worker_id, entry!.seq, row]);
-          });
-        }, attempt),
+        recorder.insert(
+          1,
+          ([entry]) => {
+            const row = nextRow();
+            // The UPDATE comes first so SQLite takes the write lock at once (a read first would make the lock upgrade fail without waiting).
+            return ctx.statements.transaction(async (tx) => {
+              await tx.run(increment, [row]);
+              await tx.run(logEntry, [entry!.worker_id, entry!.seq, row]);
+            });
+          },
+          attempt,
+        ),
       ledger: () => recorder.ledger(),
     };
   },

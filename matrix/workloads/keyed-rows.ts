@@ -1,6 +1,19 @@
 import type { Knex } from 'knex';
 import type { Adapter } from '../../adapters/contract';
-import { type CellContext, type Statement, type StatementPath, type StatementRunner, type Verification, type WorkerContext, type Workload, defineWorkload, emptyVerification, finishVerification, isAmbiguous, statement } from '../../api/workload';
+import {
+  type CellContext,
+  defineWorkload,
+  emptyVerification,
+  finishVerification,
+  isAmbiguous,
+  type Statement,
+  type StatementPath,
+  type StatementRunner,
+  statement,
+  type Verification,
+  type WorkerContext,
+  type Workload,
+} from '../../api/workload';
 
 /** A row every insert workload writes: (worker_id, seq) is its key in the ledger. */
 export interface KeyedRow {

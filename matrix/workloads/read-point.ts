@@ -1,5 +1,5 @@
 import { defineWorkload, keyChooser, statement } from '../../api/workload';
-import { type ReadLedger, type ReadTableState, loadReadTable, rowsMatch, verifyReadTable } from './read-table';
+import { loadReadTable, type ReadLedger, type ReadTableState, rowsMatch, verifyReadTable } from './read-table';
 
 /** `workers` concurrent readers, one row by primary key per query. */
 export const readPoint = defineWorkload<ReadTableState, ReadLedger>({

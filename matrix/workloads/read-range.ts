@@ -1,5 +1,5 @@
 import { defineWorkload, keyChooser, statement } from '../../api/workload';
-import { type ReadLedger, type ReadTableState, loadReadTable, rowsMatch, verifyReadTable } from './read-table';
+import { loadReadTable, type ReadLedger, type ReadTableState, rowsMatch, verifyReadTable } from './read-table';
 
 /** `workers` concurrent readers, rangeSize consecutive rows per query. */
 export const readRange = defineWorkload<ReadTableState, ReadLedger>({

@@ -28,7 +28,7 @@ export const WORKLOAD_NAMES = Object.keys(WORKLOADS) as WorkloadName[];
 
 /** Whether a string names a registered workload. */
 export function isWorkloadName(name: string): name is WorkloadName {
-  return  Object.hasOwn(WORKLOADS, name);
+  return Object.hasOwn(WORKLOADS, name);
 }
 
 /** The workload for a name, with its types erased for the runner. */

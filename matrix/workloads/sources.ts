@@ -1,10 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { z } from 'zod';
-import { UserError, formatIssues } from '../user-error';
+import { formatIssues, UserError } from '../user-error';
 import { defaultExport, requireUserModule } from '../user-module';
 import type { Workload } from './contract';
-import { WORKLOAD_NAMES, isWorkloadName, workloadFor } from './registry';
+import { isWorkloadName, WORKLOAD_NAMES, workloadFor } from './registry';
 import { loadSqlScript } from './sql-script/load';
 
 /**
@@ -45,10 +45,13 @@ export function looksLikeFile(text: string): boolean {
 export function workloadRef(text: string, baseDir = process.cwd()): WorkloadRef {
   if (isWorkloadName(text)) return text;
   if (!looksLikeFile(text)) {
-    throw new UserError(`unknown workload '${text}'; valid workloads: ${WORKLOAD_NAMES.join(', ')}, or a path to a workload file (${FILE_EXTENSIONS.join(' ')})`);
+    throw new UserError(
+      `unknown workload '${text}'; valid workloads: ${WORKLOAD_NAMES.join(', ')}, or a path to a workload file (${FILE_EXTENSIONS.join(' ')})`,
+    );
   }
   const path = resolve(baseDir, text);
-  if (!existsSync(path) || !statSync(path).isFile()) throw new UserError(`workload file ${path} does not exist; give a path to a .ts, .js or .yaml workload file`);
+  if (!existsSync(path) || !statSync(path).isFile())
+    throw new UserError(`workload file ${path} does not exist; give a path to a .ts, .js or .yaml workload file`);
   const ext = extname(path);
   if (!FILE_EXTENSIONS.includes(ext)) {
     throw new UserError(`workload file ${path}: cannot load '${ext}' files; use ${FILE_EXTENSIONS.join(' ')}`);
@@ -89,7 +92,8 @@ export function loadWorkloads(refs: WorkloadRef[]): Workload[] {
   const byName = new Map<string, WorkloadRef>();
   return refs.map((ref) => {
     const workload = loadWorkload(ref);
-    if (ref !== workload.name && isWorkloadName(workload.name)) throw new UserError(`workload file ${ref} is named '${workload.name}', the name of a built-in workload; rename it`);
+    if (ref !== workload.name && isWorkloadName(workload.name))
+      throw new UserError(`workload file ${ref} is named '${workload.name}', the name of a built-in workload; rename it`);
     const other = byName.get(workload.name);
     if (other !== undefined) throw new UserError(`workload name '${workload.name}' is used by both ${other} and ${ref}; give each workload its own name`);
     byName.set(workload.name, ref);

@@ -57,12 +57,20 @@ export function header(results: RunResults, title: string): string {
     fact('run id', results.runId),
     fact('started', results.startedAt),
     fact('finished', Number.isFinite(seconds) ? `${results.finishedAt} (${seconds.toFixed(1)} s)` : results.finishedAt),
-    fact('measured', `${bound} per cell and repeat, ${o.repeats} repeat${o.repeats === 1 ? '' : 's'}, warm-up ${o.warmupOps ?? 'a tenth of ops'}, max error rate ${o.maxErrorRate}`),
+    fact(
+      'measured',
+      `${bound} per cell and repeat, ${o.repeats} repeat${o.repeats === 1 ? '' : 's'}, warm-up ${o.warmupOps ?? 'a tenth of ops'}, max error rate ${o.maxErrorRate}`,
+    ),
     fact('node', e.node),
     fact('system', `${e.platform} ${e.release} ${e.arch}, ${e.totalMemoryMiB.toLocaleString('en-US')} MiB`),
     fact('cpu', `${e.cpuModel} × ${e.cpuCount}`),
     fact('git commit', e.gitCommit ?? 'unknown'),
-    fact('packages', Object.entries(e.packages).map(([name, version]) => `${name} ${version}`).join(', ')),
+    fact(
+      'packages',
+      Object.entries(e.packages)
+        .map(([name, version]) => `${name} ${version}`)
+        .join(', '),
+    ),
   ];
   if (o.rate) facts.push(fact('load', `open loop at ${o.rate.toLocaleString('en-US')} ops/s per cell; latency from each operation's due time`));
   if (results.mergedFrom) facts.push(fact('merged from', results.mergedFrom.map((m) => `${m.runId} (${m.adapters.join(', ')}): ${m.file}`).join('; ')));
@@ -84,7 +92,10 @@ export function chartFigure(spec: ChartSpec): string {
 
 /** The charts of one group in a responsive grid. */
 export function chartGrid(specs: ChartSpec[], group: ChartSpec['group']): string {
-  return `<div class="charts">${specs.filter((s) => s.group === group).map(chartFigure).join('')}</div>`;
+  return `<div class="charts">${specs
+    .filter((s) => s.group === group)
+    .map(chartFigure)
+    .join('')}</div>`;
 }
 
 /** A section with a heading; `body` is markup. */

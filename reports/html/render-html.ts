@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { diagnoseRun } from '../diagnosis';
+import { driverLayerPairs } from '../driver-layers';
 import type { RunResults } from '../results-schema';
 import { buildCharts } from './chart-data';
 import { CLIENT_SCRIPT } from './client';
 import { jsonForScript, scriptSafe } from './escape';
 import { chartGrid, documentShell, header, section } from './page';
 import { conformanceTable, diagnosisTable, driverLayersTable, errorSamples, settingsSections, summaryTable } from './tables';
-import { driverLayerPairs } from '../driver-layers';
 
 /** Options of the HTML report. */
 export interface HtmlReportOptions {
@@ -34,7 +34,11 @@ export function renderHtmlReport(results: RunResults, options: HtmlReportOptions
     header(results, title),
     section('summary', 'Summary', `<div class="table-scroll">${summaryTable(results)}</div>`),
     section('diagnosis', 'Diagnosis: what limited each cell', `<div class="table-scroll">${diagnosisTable(diagnoseRun(results))}</div>`),
-    section('driver-layers', 'Query builder cost: knex against prepared statements', `<div class="table-scroll">${driverLayersTable(driverLayerPairs(results))}</div>`),
+    section(
+      'driver-layers',
+      'Query builder cost: knex against prepared statements',
+      `<div class="table-scroll">${driverLayersTable(driverLayerPairs(results))}</div>`,
+    ),
     section('throughput', 'Throughput', chartGrid(charts, 'throughput')),
     section('percentiles', 'Latency percentiles', chartGrid(charts, 'percentiles')),
     section('timeline', 'Throughput over time', chartGrid(charts, 'timeline')),

@@ -1,13 +1,13 @@
-import { describeCounts, describeTally } from '../../matrix/metrics';
-import type { DriverLayerPair } from '../driver-layers';
 import type { PinStatus } from '../../conformance/contract';
-import { type ConformanceRow, answerText, conformanceRows, pinsText } from '../conformance-matrix';
+import { describeCounts, describeTally } from '../../matrix/metrics';
+import { answerText, type ConformanceRow, conformanceRows, pinsText } from '../conformance-matrix';
 import type { Diagnosis } from '../diagnosis';
+import type { DriverLayerPair } from '../driver-layers';
+import { int } from '../format';
+import { behindSchedule, modeLabel } from '../load-mode';
 import type { CellResult, RunResults } from '../results-schema';
 import { cellLabel, figuresOf, seriesOf } from './chart-data';
 import { escapeHtml as h } from './escape';
-import { int } from '../format';
-import { behindSchedule, modeLabel } from '../load-mode';
 
 /** Every function here returns markup; every value from results passes through `h` on its way in. */
 
@@ -63,7 +63,7 @@ function flatten(value: unknown, prefix: string, out: Map<string, string>): void
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
   } else {
-    out.set(prefix, typeof value === 'string' ? value : JSON.stringify(value) ?? String(value));
+    out.set(prefix, typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));
   }
 }
 
@@ -72,7 +72,9 @@ function keyTable(caption: string, columns: string[], values: Map<string, string
   const keys = [...new Set(values.flatMap((v) => [...v.keys()]))];
   if (keys.length === 0) return `<p class="muted">${h(caption)}: none recorded.</p>`;
   const head = `<tr><th>setting</th>${columns.map((c) => `<th>${h(c)}</th>`).join('')}</tr>`;
-  const rows = keys.map((k) => `<tr><th scope="row"><code>${h(k)}</code></th>${values.map((v) => `<td><code>${h(v.get(k) ?? '-')}</code></td>`).join('')}</tr>`);
+  const rows = keys.map(
+    (k) => `<tr><th scope="row"><code>${h(k)}</code></th>${values.map((v) => `<td><code>${h(v.get(k) ?? '-')}</code></td>`).join('')}</tr>`,
+  );
   return `<table class="settings"><caption>${h(caption)}</caption><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
@@ -82,7 +84,12 @@ function readBack(results: RunResults, adapter: string, profile: string): Map<st
   for (const c of results.cells) {
     if (c.cell.adapter !== adapter || c.cell.profile !== profile || c.state === 'skipped' || !c.target) continue;
     const t = c.target;
-    const entries: [string, string][] = [['(server version)', t.serverVersion], ['(provider)', t.provider], ['(address)', t.address], ...Object.entries(t.settings)];
+    const entries: [string, string][] = [
+      ['(server version)', t.serverVersion],
+      ['(provider)', t.provider],
+      ['(address)', t.address],
+      ...Object.entries(t.settings),
+    ];
     for (const [k, v] of entries) {
       const seen = byKey.get(k) ?? new Map<string, string[]>();
       seen.set(v, [...(seen.get(v) ?? []), c.cell.workload]);
@@ -109,7 +116,11 @@ export function settingsSections(results: RunResults): string {
       });
       return [
         `<section class="adapter-settings"><h3>${h(adapter)}</h3><div class="side-by-side">`,
-        keyTable('Read back from the database after session settings were applied', profiles, profiles.map((p) => readBack(results, adapter, p))),
+        keyTable(
+          'Read back from the database after session settings were applied',
+          profiles,
+          profiles.map((p) => readBack(results, adapter, p)),
+        ),
         keyTable('Profile values in force', profiles, profileValues),
         '</div></section>',
       ].join('');
@@ -136,14 +147,16 @@ export function errorSamples(results: RunResults): string {
 export function diagnosisTable(diagnoses: Diagnosis[]): string {
   const head = ['adapter', 'profile', 'workload', 'bottleneck', 'evidence', 'what to change'];
   const rows = diagnoses.map(
-    (d) => `<tr>${td(d.cell.adapter)}${td(d.cell.profile)}${td(d.cell.workload)}${td(d.bottleneck, 'state')}<td>${list(d.evidence)}</td>${td(d.recommendation)}</tr>`,
+    (d) =>
+      `<tr>${td(d.cell.adapter)}${td(d.cell.profile)}${td(d.cell.workload)}${td(d.bottleneck, 'state')}<td>${list(d.evidence)}</td>${td(d.recommendation)}</tr>`,
   );
   return `<table class="diagnosis"><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /** Cells that ran the same workload through knex and as prepared statements, side by side. */
 export function driverLayersTable(pairs: DriverLayerPair[]): string {
-  if (pairs.length === 0) return '<p class="muted">No workload ran through both driver paths in this run; run a profile with driverPath=prepared beside one that differs from it in nothing else (e.g. postgres-default and postgres-prepared) to see the cost of the query builder.</p>';
+  if (pairs.length === 0)
+    return '<p class="muted">No workload ran through both driver paths in this run; run a profile with driverPath=prepared beside one that differs from it in nothing else (e.g. postgres-default and postgres-prepared) to see the cost of the query builder.</p>';
   const head = ['adapter', 'workload', 'profiles (knex, prepared)', 'knex ops/s', 'knex p50 ms', 'prepared ops/s', 'prepared p50 ms', 'knex ÷ prepared'];
   const rows = pairs.map(
     (p) =>
@@ -163,8 +176,11 @@ export function conformanceTable(results: RunResults): string {
   const { adapters, rows } = conformanceRows(results);
   if (rows.length === 0) return '<p class="muted">This run asked no conformance cases; run with --conformance to see how each database answers them.</p>';
   const head = ['case', 'reference', ...adapters];
-  const cell = (a: ConformanceRow['byAdapter'][string]) => td(answerText(a), [`outcome-${a?.outcome ?? 'none'}`, a?.pin ? PIN_CLASS[a.pin] : ''].filter(Boolean).join(' '));
-  const body = rows.map((r) => `<tr${r.databasesDiffer ? ' class="differs"' : ''}>${td(r.id)}${td(r.reference)}${adapters.map((a) => cell(r.byAdapter[a])).join('')}</tr>`);
+  const cell = (a: ConformanceRow['byAdapter'][string]) =>
+    td(answerText(a), [`outcome-${a?.outcome ?? 'none'}`, a?.pin ? PIN_CLASS[a.pin] : ''].filter(Boolean).join(' '));
+  const body = rows.map(
+    (r) => `<tr${r.databasesDiffer ? ' class="differs"' : ''}>${td(r.id)}${td(r.reference)}${adapters.map((a) => cell(r.byAdapter[a])).join('')}</tr>`,
+  );
   const caption = `<caption>${(results.conformance ?? []).map((t) => `<div>${h(t.adapter)}: ${h(pinsText(t))}</div>`).join('')}</caption>`;
   return `<table class="conformance">${caption}<thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
 }

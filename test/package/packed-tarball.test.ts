@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunResults } from '../../reports/results-schema';
@@ -152,10 +152,16 @@ beforeAll(() => {
   writeFileSync(join(project, 'orders.test.js'), JEST_TEST);
   writeFileSync(
     join(project, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { strict: true, module: 'commonjs', moduleResolution: 'node', target: 'ES2022', noEmit: true, esModuleInterop: true, types: ['node'] }, include: ['**/*.ts'] }),
+    JSON.stringify({
+      compilerOptions: { strict: true, module: 'commonjs', moduleResolution: 'node', target: 'ES2022', noEmit: true, esModuleInterop: true, types: ['node'] },
+      include: ['**/*.ts'],
+    }),
   );
   // Install scripts stay off: the linked packages are built already, and nothing else in the tree needs one to run.
-  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: project, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], {
+    cwd: project,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }, 300_000);
 
 afterAll(() => process.env.DBMATRIX_KEEP_PACK_TEST || rmSync(work, { recursive: true, force: true }));
@@ -187,7 +193,11 @@ describe(`the packed package, installed in a new project (${adapters.join(', ')}
     const out = join(project, 'jest.json');
     const r = inProject(join(project, 'node_modules', '.bin', 'dbmatrix'), ['test', `--adapter=${adapters.join(',')}`, '--json', `--outputFile=${out}`]);
     expect(r.status === 0 ? 'exit 0' : r.output).toBe('exit 0');
-    const report = JSON.parse(readFileSync(out, 'utf8')) as { numPassedTests: number; numFailedTests: number; testResults: { assertionResults: { fullName: string }[] }[] };
+    const report = JSON.parse(readFileSync(out, 'utf8')) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      testResults: { assertionResults: { fullName: string }[] }[];
+    };
     expect(report.numFailedTests).toBe(0);
     expect(report.numPassedTests).toBe(3 * adapters.length);
     const names = report.testResults.flatMap((t) => t.assertionResults.map((a) => a.fullName));

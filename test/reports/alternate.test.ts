@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readResults } from '../../reports/read-results';
@@ -21,7 +21,21 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 /** `dbmatrix alternate` of this checkout against itself, each side with its own extra `run` arguments. */
 function alternate(out: string, rounds: number, sides: { base?: string; head?: string } = {}, more: string[] = []): Promise<CliOutcome> {
   const side = (flag: string, args?: string) => (args ? [flag, args] : []);
-  return runCli(['alternate', '--base', ROOT, '--head', ROOT, '--rounds', String(rounds), '--out', out, ...side('--base-args', sides.base), ...side('--head-args', sides.head), ...more, ...RUN_ARGS]);
+  return runCli([
+    'alternate',
+    '--base',
+    ROOT,
+    '--head',
+    ROOT,
+    '--rounds',
+    String(rounds),
+    '--out',
+    out,
+    ...side('--base-args', sides.base),
+    ...side('--head-args', sides.head),
+    ...more,
+    ...RUN_ARGS,
+  ]);
 }
 
 /** Each side's pooled file holds one sample per round, each from a run of its own. */
@@ -90,7 +104,12 @@ describe('alternate: base and head measured in turns on this machine', () => {
     // Arguments only `dbmatrix run` can judge stop the first run; what it wrote is removed too.
     const r = await runCli(['alternate', '--base', ROOT, '--head', ROOT, '--out', out, '--', '--adapter', 'sqlite', '--workload', 'no-such-workload']);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('dbmatrix:'))).toEqual([expect.stringMatching(/^dbmatrix: the base run of round 1\/5 stopped with bad input: .*no-such-workload/)]);
+    expect(
+      r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('dbmatrix:')),
+    ).toEqual([expect.stringMatching(/^dbmatrix: the base run of round 1\/5 stopped with bad input: .*no-such-workload/)]);
     expect(existsSync(out)).toBe(false);
   });
 });

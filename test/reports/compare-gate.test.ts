@@ -189,7 +189,20 @@ describe(`compare gate: the current run was interrupted (${adapters.join(', ')})
   test(`a real Ctrl-C of \`dbmatrix run\` after its first cell: the run exits 130, compare exits 1 and says so`, async () => {
     const out = mkdtempSync(join(tmpdir(), 'dbmatrix-gate-ctrlc-'));
     cleanup.push(out);
-    const args = ['run', '-a', adapters.join(','), '-w', WORKLOADS.join(','), '--ops', String(OPS), '--warmup', '8', '-o', out, ...adapters.flatMap(smallScale).flatMap((s) => ['-s', s])];
+    const args = [
+      'run',
+      '-a',
+      adapters.join(','),
+      '-w',
+      WORKLOADS.join(','),
+      '--ops',
+      String(OPS),
+      '--warmup',
+      '8',
+      '-o',
+      out,
+      ...adapters.flatMap(smallScale).flatMap((s) => ['-s', s]),
+    ];
     const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.resume();
     let stderr = '';
@@ -216,7 +229,9 @@ describe(`compare gate: the current run lacks conformance answers the baseline h
       const answered = baseResults.conformance!.find((t) => t.adapter === adapter)!.answers.length;
       const r = await compare(runs.base, runs.noConformance);
       expect(r.code).toBe(1);
-      expect(r.stdout).toContain(`FAIL missing answers: ${adapter}: the baseline answered ${answered} conformance case(s), the current run none (run it with --conformance)`);
+      expect(r.stdout).toContain(
+        `FAIL missing answers: ${adapter}: the baseline answered ${answered} conformance case(s), the current run none (run it with --conformance)`,
+      );
       expect(r.stdout).not.toContain('FAIL missing cell');
     });
 

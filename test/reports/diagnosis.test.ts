@@ -1,19 +1,22 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import BetterSqlite3 from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { newRunId, tablePrefix } from '../../matrix/namespace';
-import { LIST_TABLES, directKnex } from '../support/cells';
+import BetterSqlite3 from 'better-sqlite3';
 import type { AdapterName } from '../../adapters/registry';
+import { newRunId, tablePrefix } from '../../matrix/namespace';
 import type { WorkloadName } from '../../matrix/workloads/registry';
 import { type Bottleneck, type Diagnosis, diagnoseRun } from '../../reports/diagnosis';
 import { summaryMarkdown } from '../../reports/markdown';
+import { directKnex, LIST_TABLES } from '../support/cells';
 import { type RealRunRequest, realRun } from '../support/real-runs';
 import { selectedAdapters } from '../support/selection';
 
 /** Per adapter: a run whose cells hit known limits, and the bottleneck the diagnosis must name for each of them. */
-const PROVOKED: Record<AdapterName, { run: Omit<RealRunRequest, 'adapters' | 'ops'>; expected: { profile: string; workload: WorkloadName; bottleneck: Bottleneck; evidence: RegExp }[] }> = {
+const PROVOKED: Record<
+  AdapterName,
+  { run: Omit<RealRunRequest, 'adapters' | 'ops'>; expected: { profile: string; workload: WorkloadName; bottleneck: Bottleneck; evidence: RegExp }[] }
+> = {
   sqlite: {
     run: { profiles: ['sqlite-nowait', 'sqlite-delete'], workloads: ['high-volume-insert', 'insert-sequential'], settings: ['sqlite-nowait.workers=20'] },
     expected: [
@@ -95,143 +98,156 @@ describe('diagnosis of a real run', () => {
 
   // Server-wide counters: this file runs alone (the report tests run one file at a time), so only this run moves them.
   // Declared per selected server adapter: describe.each of an empty list (a SQLite-only run) is an error in jest.
-  for (const adapter of adapters.filter((a) => a !== 'sqlite')) describe(`${adapter}: evidence from the measured window`, () => {
-    test("the server's counters cover the measured operations only, not the load or the warm-up", async () => {
-      // 300 warm-up INSERTs of 50 rows each write and commit 15 times what the 20 measured ones do: counters read before
-      // the warm-up (as they once were) hold all of that.
-      const { results, file } = await realRun({ adapters: [adapter], workloads: ['insert-bulk'], ops: 20, warmupOps: 300 });
-      rmSync(dirname(file), { recursive: true, force: true });
-      const cell = results.cells[0]!;
-      expect(cell.state).toBe('completed');
-      const activity = cell.state === 'completed' ? cell.figures.serverActivity : {};
-      // Measured here: 281 KB of WAL and 20 commits for the 20 operations, whatever the warm-up; the warm-up alone writes
-      // about 4 MB and commits 300 times.
-      if (adapter === 'postgres') expect(activity.wal_bytes).toBeLessThan(1_000_000);
-      else expect(activity.Handler_commit).toBeLessThan(150);
-      expect(adapter === 'postgres' ? activity.wal_bytes : activity.Handler_commit).toBeGreaterThanOrEqual(20);
+  for (const adapter of adapters.filter((a) => a !== 'sqlite'))
+    describe(`${adapter}: evidence from the measured window`, () => {
+      test("the server's counters cover the measured operations only, not the load or the warm-up", async () => {
+        // 300 warm-up INSERTs of 50 rows each write and commit 15 times what the 20 measured ones do: counters read before
+        // the warm-up (as they once were) hold all of that.
+        const { results, file } = await realRun({ adapters: [adapter], workloads: ['insert-bulk'], ops: 20, warmupOps: 300 });
+        rmSync(dirname(file), { recursive: true, force: true });
+        const cell = results.cells[0]!;
+        expect(cell.state).toBe('completed');
+        const activity = cell.state === 'completed' ? cell.figures.serverActivity : {};
+        // Measured here: 281 KB of WAL and 20 commits for the 20 operations, whatever the warm-up; the warm-up alone writes
+        // about 4 MB and commits 300 times.
+        if (adapter === 'postgres') expect(activity.wal_bytes).toBeLessThan(1_000_000);
+        else expect(activity.Handler_commit).toBeLessThan(150);
+        expect(adapter === 'postgres' ? activity.wal_bytes : activity.Handler_commit).toBeGreaterThanOrEqual(20);
+      });
     });
-  });
 
   // A lock held by another session for 1.5 s of a 3 s run: the workers wait without an error (lock_timeout and
   // innodb_lock_wait_timeout are 10 s), so only the sampled waits can show it. Hot rows spread over 1,000 keep the
   // workers from blocking each other, so the same cell without the holder is the negative control.
-  for (const adapter of adapters.filter((a): a is 'postgres' | 'mysql' => a !== 'sqlite')) describe(`${adapter}: a lock held outside the run`, () => {
-    const HOLD = { postgres: (t: string) => `lock table ${t} in exclusive mode`, mysql: (t: string) => `select id from ${t} for update` };
-    const cell = async (holdLock: boolean) => {
-      const runId = newRunId();
-      const holder = async () => {
-        const knex = directKnex(adapter);
-        try {
-          const table = `${tablePrefix(runId)}hot`;
-          while (!(await LIST_TABLES[adapter](knex, table)).includes(table)) await sleep(20);
-          await sleep(700); // past the load and the warm-up, into the measured phase
-          await knex.transaction(async (trx) => {
-            await trx.raw(HOLD[adapter](table));
-            await sleep(1500);
-          });
-        } finally {
-          await knex.destroy();
-        }
+  for (const adapter of adapters.filter((a): a is 'postgres' | 'mysql' => a !== 'sqlite'))
+    describe(`${adapter}: a lock held outside the run`, () => {
+      const HOLD = { postgres: (t: string) => `lock table ${t} in exclusive mode`, mysql: (t: string) => `select id from ${t} for update` };
+      const cell = async (holdLock: boolean) => {
+        const runId = newRunId();
+        const holder = async () => {
+          const knex = directKnex(adapter);
+          try {
+            const table = `${tablePrefix(runId)}hot`;
+            while (!(await LIST_TABLES[adapter](knex, table)).includes(table)) await sleep(20);
+            await sleep(700); // past the load and the warm-up, into the measured phase
+            await knex.transaction(async (trx) => {
+              await trx.raw(HOLD[adapter](table));
+              await sleep(1500);
+            });
+          } finally {
+            await knex.destroy();
+          }
+        };
+        const run = realRun({ adapters: [adapter], workloads: ['hot-row-update'], ops: 0, durationMs: 3000, runId, settings: [`${adapter}.hotRows=1000`] });
+        const [{ results, file }] = await Promise.all([run, holdLock ? holder() : Promise.resolve()]);
+        rmSync(dirname(file), { recursive: true, force: true });
+        return { result: results.cells[0]!, diagnosis: diagnoseRun(results)[0]! };
       };
-      const run = realRun({ adapters: [adapter], workloads: ['hot-row-update'], ops: 0, durationMs: 3000, runId, settings: [`${adapter}.hotRows=1000`] });
-      const [{ results, file }] = await Promise.all([run, holdLock ? holder() : Promise.resolve()]);
-      rmSync(dirname(file), { recursive: true, force: true });
-      return { result: results.cells[0]!, diagnosis: diagnoseRun(results)[0]! };
-    };
 
-    test('held: lock-bound, with the sampled waits as evidence', async () => {
-      const { result, diagnosis } = await cell(true);
-      expect(result.state).toBe('completed');
-      expect(diagnosis.bottleneck).toBe('lock-bound');
-      expect(diagnosis.evidence.join('\n')).toMatch(adapter === 'postgres' ? /were waiting for a lock .*relation \d/ : /were waiting for a lock .*row lock \d/);
-      if (adapter === 'postgres') expect(diagnosis.recommendation).toMatch(/pg_blocking_pids/);
-    });
+      test('held: lock-bound, with the sampled waits as evidence', async () => {
+        const { result, diagnosis } = await cell(true);
+        expect(result.state).toBe('completed');
+        expect(diagnosis.bottleneck).toBe('lock-bound');
+        expect(diagnosis.evidence.join('\n')).toMatch(
+          adapter === 'postgres' ? /were waiting for a lock .*relation \d/ : /were waiting for a lock .*row lock \d/,
+        );
+        if (adapter === 'postgres') expect(diagnosis.recommendation).toMatch(/pg_blocking_pids/);
+      });
 
-    test('not held: the same cell is not lock-bound', async () => {
-      const { result, diagnosis } = await cell(false);
-      expect(result.state).toBe('completed');
-      expect(diagnosis.bottleneck).not.toBe('lock-bound');
-      const waits = result.state === 'completed' ? result.figures.lockWaits : undefined;
-      expect(waits?.samples).toBeGreaterThan(10);
+      test('not held: the same cell is not lock-bound', async () => {
+        const { result, diagnosis } = await cell(false);
+        expect(result.state).toBe('completed');
+        expect(diagnosis.bottleneck).not.toBe('lock-bound');
+        const waits = result.state === 'completed' ? result.figures.lockWaits : undefined;
+        expect(waits?.samples).toBeGreaterThan(10);
+      });
     });
-  });
 
   // The same 5 ms per operation spent in the client's JavaScript or in a sleep on the server: only the first is the
   // harness's doing. Measured here: the harness used 1.02-1.03 cores against 0.37-0.43. SQLite has no such pair: its
   // engine runs on the workers' own threads, so its client and its database share one CPU budget (cpu-bound).
-  for (const adapter of adapters.filter((a) => a !== 'sqlite')) describe(`${adapter}: a busy client against a waiting one`, () => {
-    let diagnoses: Diagnosis[];
-    beforeAll(async () => {
-      const fixtures = join(__dirname, '..', 'support', 'workloads');
-      const { results, file } = await realRun({ adapters: [adapter], workloads: [join(fixtures, 'client-cpu.ts'), join(fixtures, 'server-wait.ts')] as WorkloadName[], ops: 200 });
-      rmSync(dirname(file), { recursive: true, force: true });
-      for (const c of results.cells) expect({ cell: c.cell.workload, state: c.state }).toEqual({ cell: c.cell.workload, state: 'completed' });
-      diagnoses = diagnoseRun(results);
-    });
+  for (const adapter of adapters.filter((a) => a !== 'sqlite'))
+    describe(`${adapter}: a busy client against a waiting one`, () => {
+      let diagnoses: Diagnosis[];
+      beforeAll(async () => {
+        const fixtures = join(__dirname, '..', 'support', 'workloads');
+        const { results, file } = await realRun({
+          adapters: [adapter],
+          workloads: [join(fixtures, 'client-cpu.ts'), join(fixtures, 'server-wait.ts')] as WorkloadName[],
+          ops: 200,
+        });
+        rmSync(dirname(file), { recursive: true, force: true });
+        for (const c of results.cells) expect({ cell: c.cell.workload, state: c.state }).toEqual({ cell: c.cell.workload, state: 'completed' });
+        diagnoses = diagnoseRun(results);
+      });
 
-    test('5 ms of client CPU per operation: client-bound, with the CPU per operation as evidence', () => {
-      const d = diagnoses.find((x) => x.cell.workload === 'client-cpu')!;
-      expect({ bottleneck: d.bottleneck, evidence: d.evidence.join('\n') }).toEqual({ bottleneck: 'client-bound', evidence: expect.stringMatching(/the harness used \d+ µs of CPU per operation/) });
-    });
+      test('5 ms of client CPU per operation: client-bound, with the CPU per operation as evidence', () => {
+        const d = diagnoses.find((x) => x.cell.workload === 'client-cpu')!;
+        expect({ bottleneck: d.bottleneck, evidence: d.evidence.join('\n') }).toEqual({
+          bottleneck: 'client-bound',
+          evidence: expect.stringMatching(/the harness used \d+ µs of CPU per operation/),
+        });
+      });
 
-    test('5 ms waited on the server per operation: not client-bound', () => {
-      expect(diagnoses.find((x) => x.cell.workload === 'server-wait')!.bottleneck).not.toBe('client-bound');
-    });
-  });
-
-  // SQLite's waits for its file lock are timed by the harness (adapters/sqlite-busy-wait.ts): another connection holds a
-  // write transaction for 1.5 s of a 3 s run with one worker, which waits (busy_timeout 5000 ms) without an error.
-  if (adapters.includes('sqlite')) describe('sqlite: the file lock held outside the run', () => {
-    const cell = async (holdLock: boolean) => {
-      const runId = newRunId();
-      const holder = async () => {
-        const table = `${tablePrefix(runId)}hot`;
-        let db: BetterSqlite3.Database | undefined;
-        try {
-          // The run's file appears in a folder of its own under the temporary directory (run-matrix.ts).
-          for (;;) {
-            const dir = readdirSync(tmpdir()).find((d) => d.startsWith(`dbmatrix-${runId}-`));
-            const file = dir && join(tmpdir(), dir, 'sqlite-wal-hot-row-update.db');
-            if (file && existsSync(file)) {
-              db ??= new BetterSqlite3(file);
-              db.pragma('busy_timeout = 5000');
-              if (db.prepare("SELECT name FROM sqlite_master WHERE name = ?").get(table)) break;
-            }
-            await sleep(20);
-          }
-          await sleep(700); // past the load and the warm-up, into the measured phase
-          db!.exec('BEGIN IMMEDIATE');
-          await sleep(1500);
-          db!.exec('COMMIT');
-        } finally {
-          db?.close();
-        }
-      };
-      const run = realRun({ adapters: ['sqlite'], workloads: ['hot-row-update'], ops: 0, durationMs: 3000, runId, settings: ['sqlite.workers=1'] });
-      const [{ results, file }] = await Promise.all([run, holdLock ? holder() : Promise.resolve()]);
-      rmSync(dirname(file), { recursive: true, force: true });
-      return { result: results.cells[0]!, diagnosis: diagnoseRun(results)[0]! };
-    };
-
-    test('held: lock-bound, with the timed waits as evidence', async () => {
-      const { result, diagnosis } = await cell(true);
-      expect(result.state).toBe('completed');
-      const waited = result.state === 'completed' ? result.figures.busyWaits : undefined;
-      expect(waited?.ms).toBeGreaterThan(1000);
-      expect({ bottleneck: diagnosis.bottleneck, evidence: diagnosis.evidence.join('\n'), recommendation: diagnosis.recommendation }).toEqual({
-        bottleneck: 'lock-bound',
-        evidence: expect.stringMatching(/statements? found the database file locked and waited \d[\d,]* ms in all, \d+ % of the 1 worker/),
-        recommendation: expect.stringMatching(/only another connection can have held/),
+      test('5 ms waited on the server per operation: not client-bound', () => {
+        expect(diagnoses.find((x) => x.cell.workload === 'server-wait')!.bottleneck).not.toBe('client-bound');
       });
     });
 
-    test('not held: the same cell is not lock-bound, and waited for nothing', async () => {
-      const { result, diagnosis } = await cell(false);
-      expect(result.state).toBe('completed');
-      expect(diagnosis.bottleneck).not.toBe('lock-bound');
-      expect(result.state === 'completed' ? result.figures.busyWaits : undefined).toEqual({ count: 0, ms: 0 });
+  // SQLite's waits for its file lock are timed by the harness (adapters/sqlite-busy-wait.ts): another connection holds a
+  // write transaction for 1.5 s of a 3 s run with one worker, which waits (busy_timeout 5000 ms) without an error.
+  if (adapters.includes('sqlite'))
+    describe('sqlite: the file lock held outside the run', () => {
+      const cell = async (holdLock: boolean) => {
+        const runId = newRunId();
+        const holder = async () => {
+          const table = `${tablePrefix(runId)}hot`;
+          let db: BetterSqlite3.Database | undefined;
+          try {
+            // The run's file appears in a folder of its own under the temporary directory (run-matrix.ts).
+            for (;;) {
+              const dir = readdirSync(tmpdir()).find((d) => d.startsWith(`dbmatrix-${runId}-`));
+              const file = dir && join(tmpdir(), dir, 'sqlite-wal-hot-row-update.db');
+              if (file && existsSync(file)) {
+                db ??= new BetterSqlite3(file);
+                db.pragma('busy_timeout = 5000');
+                if (db.prepare('SELECT name FROM sqlite_master WHERE name = ?').get(table)) break;
+              }
+              await sleep(20);
+            }
+            await sleep(700); // past the load and the warm-up, into the measured phase
+            db!.exec('BEGIN IMMEDIATE');
+            await sleep(1500);
+            db!.exec('COMMIT');
+          } finally {
+            db?.close();
+          }
+        };
+        const run = realRun({ adapters: ['sqlite'], workloads: ['hot-row-update'], ops: 0, durationMs: 3000, runId, settings: ['sqlite.workers=1'] });
+        const [{ results, file }] = await Promise.all([run, holdLock ? holder() : Promise.resolve()]);
+        rmSync(dirname(file), { recursive: true, force: true });
+        return { result: results.cells[0]!, diagnosis: diagnoseRun(results)[0]! };
+      };
+
+      test('held: lock-bound, with the timed waits as evidence', async () => {
+        const { result, diagnosis } = await cell(true);
+        expect(result.state).toBe('completed');
+        const waited = result.state === 'completed' ? result.figures.busyWaits : undefined;
+        expect(waited?.ms).toBeGreaterThan(1000);
+        expect({ bottleneck: diagnosis.bottleneck, evidence: diagnosis.evidence.join('\n'), recommendation: diagnosis.recommendation }).toEqual({
+          bottleneck: 'lock-bound',
+          evidence: expect.stringMatching(/statements? found the database file locked and waited \d[\d,]* ms in all, \d+ % of the 1 worker/),
+          recommendation: expect.stringMatching(/only another connection can have held/),
+        });
+      });
+
+      test('not held: the same cell is not lock-bound, and waited for nothing', async () => {
+        const { result, diagnosis } = await cell(false);
+        expect(result.state).toBe('completed');
+        expect(diagnosis.bottleneck).not.toBe('lock-bound');
+        expect(result.state === 'completed' ? result.figures.busyWaits : undefined).toEqual({ count: 0, ms: 0 });
+      });
     });
-  });
 
   // The same SQL script twice on a profile whose every commit waits for the disk: reading rows commits nothing, so only
   // the updating one may be commit-bound. The settings alone cannot tell them apart; the database's counters can.
@@ -242,8 +258,20 @@ describe('diagnosis of a real run', () => {
       const profile = DURABLE[adapter];
       diagnoses = await diagnoseScripts(
         {
-          reader: scriptYaml('reader', 500, 500, '    sql: SELECT hits FROM {{items}} WHERE id = :key', 'SELECT COUNT(*) AS n FROM {{items}}\n    equals: load'),
-          writer: scriptYaml('writer', 500, 500, '    sql: UPDATE {{items}} SET hits = hits + 1 WHERE id = :key', 'SELECT SUM(hits) AS n FROM {{items}}\n    equals: op'),
+          reader: scriptYaml(
+            'reader',
+            500,
+            500,
+            '    sql: SELECT hits FROM {{items}} WHERE id = :key',
+            'SELECT COUNT(*) AS n FROM {{items}}\n    equals: load',
+          ),
+          writer: scriptYaml(
+            'writer',
+            500,
+            500,
+            '    sql: UPDATE {{items}} SET hits = hits + 1 WHERE id = :key',
+            'SELECT SUM(hits) AS n FROM {{items}}\n    equals: op',
+          ),
         },
         // One worker: with more, a rollback journal's lock waits (SQLite), or the client's own CPU (four MariaDB workers
         // saturated the harness's event loop once), would be the first limit the diagnosis names.
@@ -269,7 +297,13 @@ describe('diagnosis of a real run', () => {
       const verify = 'SELECT COUNT(*) AS n FROM {{items}}\n    equals: load';
       diagnoses = await diagnoseScripts(
         {
-          chatty: scriptYaml('chatty', 200, 160, `    steps:\n${Array.from({ length: CHATTY }, (_, i) => `      - SELECT hits FROM {{items}} WHERE id = :key + ${i}`).join('\n')}`, verify),
+          chatty: scriptYaml(
+            'chatty',
+            200,
+            160,
+            `    steps:\n${Array.from({ length: CHATTY }, (_, i) => `      - SELECT hits FROM {{items}} WHERE id = :key + ${i}`).join('\n')}`,
+            verify,
+          ),
           single: scriptYaml('single', 200, 160, `    sql: SELECT SUM(hits) AS n FROM {{items}} WHERE id BETWEEN :key AND :key + ${CHATTY - 1}`, verify),
         },
         // One worker: nothing to contend with, so the round trips are what is left.
@@ -279,7 +313,10 @@ describe('diagnosis of a real run', () => {
 
     test(`${CHATTY} statements in one transaction: round-trip-bound, with the count, told to send fewer`, () => {
       const d = diagnoses.find((x) => x.cell.workload === 'chatty')!;
-      const wire = adapter === 'sqlite' ? /each operation sent 42 statements/ : /each operation sent 42 statements .*; 42 round trips of [\d.]+ ms .* come to about [\d.]+ ms, (about all|\d+ %) of the [\d.]+ ms median/;
+      const wire =
+        adapter === 'sqlite'
+          ? /each operation sent 42 statements/
+          : /each operation sent 42 statements .*; 42 round trips of [\d.]+ ms .* come to about [\d.]+ ms, (about all|\d+ %) of the [\d.]+ ms median/;
       // SQLite's statements cross no wire: one worker thread and the harness's main thread kept 1.5 of this machine's
       // 2 cores busy (78-82 % of the machine, against the 85 % that makes a cell CPU-bound), so either verdict is true
       // there, and either must ask for fewer statements.
@@ -301,36 +338,50 @@ describe('diagnosis of a real run', () => {
   // Every commit waiting for the disk against commits that return first. MySQL has no such profile: its setting
   // (innodb_flush_log_at_trx_commit) is the server's, not a session's.
   const RELAXED = { sqlite: ['sqlite-delete', 'sqlite-wal'], postgres: ['postgres-default', 'postgres-async-commit'] } as const;
-  for (const adapter of adapters.filter((a): a is keyof typeof RELAXED => a in RELAXED)) describe(`${adapter}: durable commits against relaxed ones`, () => {
-    test('one-row inserts are commit-bound when each commit waits for the disk, and not when it does not', async () => {
-      const [durable, relaxed] = RELAXED[adapter];
-      const { results, file } = await realRun({ adapters: [adapter], profiles: [durable, relaxed], workloads: ['insert-sequential'], ops: 200 });
-      rmSync(dirname(file), { recursive: true, force: true });
-      const found = diagnoseRun(results);
-      const of = (profile: string) => found.find((d) => d.cell.profile === profile)!.bottleneck;
-      expect({ [durable]: of(durable), relaxedIsCommitBound: of(relaxed) === 'commit-bound' }).toEqual({ [durable]: 'commit-bound', relaxedIsCommitBound: false });
+  for (const adapter of adapters.filter((a): a is keyof typeof RELAXED => a in RELAXED))
+    describe(`${adapter}: durable commits against relaxed ones`, () => {
+      test('one-row inserts are commit-bound when each commit waits for the disk, and not when it does not', async () => {
+        const [durable, relaxed] = RELAXED[adapter];
+        const { results, file } = await realRun({ adapters: [adapter], profiles: [durable, relaxed], workloads: ['insert-sequential'], ops: 200 });
+        rmSync(dirname(file), { recursive: true, force: true });
+        const found = diagnoseRun(results);
+        const of = (profile: string) => found.find((d) => d.cell.profile === profile)!.bottleneck;
+        expect({ [durable]: of(durable), relaxedIsCommitBound: of(relaxed) === 'commit-bound' }).toEqual({
+          [durable]: 'commit-bound',
+          relaxedIsCommitBound: false,
+        });
+      });
     });
-  });
 
   // Multi-row inserts (20 rows, so not commit-bound) on a rollback journal: with synchronous=EXTRA every commit syncs the
   // journal, the file and the directory, and the writer waits on the disk; with synchronous=OFF nothing is synced. The
   // prepared path leaves knex's CPU out, so the wait stands out: measured here, 0.38-0.42 CPUs waiting on average, against
   // 0.28-0.30 with knex and synchronous=FULL, once 0.24 (under the 0.25 bar) in a CI leg.
-  if (adapters.includes('sqlite')) describe('sqlite: the disk named only when the run waited on it', () => {
-    test('synchronous=EXTRA is disk-bound with iowait as evidence; synchronous=OFF is not', async () => {
-      const settings = ['sqlite-delete.batchSize=20', 'sqlite-delete.driverPath=prepared'];
-      // One after the other: iowait is the whole machine's.
-      const found: Diagnosis[] = [];
-      for (const sync of ['EXTRA', 'OFF']) {
-        const { results, file } = await realRun({ adapters: ['sqlite'], profiles: ['sqlite-delete'], workloads: ['insert-bulk'], ops: 150, settings: [...settings, `sqlite-delete.synchronous=${sync}`] });
-        rmSync(dirname(file), { recursive: true, force: true });
-        found.push(diagnoseRun(results)[0]!);
-      }
-      const [full, off] = found as [Diagnosis, Diagnosis];
-      expect({ bottleneck: full.bottleneck, evidence: full.evidence }).toEqual({ bottleneck: 'disk-bound', evidence: expect.arrayContaining([expect.stringMatching(/waiting for the disk \d+ % of the time/)]) });
-      expect(off.bottleneck).not.toBe('disk-bound');
+  if (adapters.includes('sqlite'))
+    describe('sqlite: the disk named only when the run waited on it', () => {
+      test('synchronous=EXTRA is disk-bound with iowait as evidence; synchronous=OFF is not', async () => {
+        const settings = ['sqlite-delete.batchSize=20', 'sqlite-delete.driverPath=prepared'];
+        // One after the other: iowait is the whole machine's.
+        const found: Diagnosis[] = [];
+        for (const sync of ['EXTRA', 'OFF']) {
+          const { results, file } = await realRun({
+            adapters: ['sqlite'],
+            profiles: ['sqlite-delete'],
+            workloads: ['insert-bulk'],
+            ops: 150,
+            settings: [...settings, `sqlite-delete.synchronous=${sync}`],
+          });
+          rmSync(dirname(file), { recursive: true, force: true });
+          found.push(diagnoseRun(results)[0]!);
+        }
+        const [full, off] = found as [Diagnosis, Diagnosis];
+        expect({ bottleneck: full.bottleneck, evidence: full.evidence }).toEqual({
+          bottleneck: 'disk-bound',
+          evidence: expect.arrayContaining([expect.stringMatching(/waiting for the disk \d+ % of the time/)]),
+        });
+        expect(off.bottleneck).not.toBe('disk-bound');
+      });
     });
-  });
 
   describe.each(adapters)('%s: provoked limits are named', (adapter) => {
     const { run, expected } = PROVOKED[adapter];

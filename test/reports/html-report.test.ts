@@ -4,8 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { adapterFor } from '../../adapters/registry';
-import type { WorkloadName } from '../../matrix/workloads/registry';
 import { CONFORMANCE_CASES } from '../../conformance/registry';
+import type { WorkloadName } from '../../matrix/workloads/registry';
 import { answerText } from '../../reports/conformance-matrix';
 import { driverLayerPairs } from '../../reports/driver-layers';
 import { renderHtmlReport } from '../../reports/html/render-html';
@@ -31,7 +31,11 @@ interface Opened {
 }
 
 /** The page's globals the test reads. */
-type ReportWindow = Window & { __xss?: number; __dbmatrixChartsDrawn?: number; Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: { label: string }[] } } | undefined } };
+type ReportWindow = Window & {
+  __xss?: number;
+  __dbmatrixChartsDrawn?: number;
+  Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: { label: string }[] } } | undefined };
+};
 
 describe('HTML report of a real run, in Chromium', () => {
   const adapters = selectedAdapters();

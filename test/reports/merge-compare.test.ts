@@ -40,7 +40,8 @@ describe(`merge: one job per adapter (${adapters.join(', ')})`, () => {
   const perAdapter: { adapter: AdapterName; file: string; results: RunResults }[] = [];
 
   beforeAll(async () => {
-    for (const adapter of adapters) perAdapter.push({ adapter, ...(await run({ adapters: [adapter], workloads: ['insert-sequential', 'read-point'], ops: 100 })) });
+    for (const adapter of adapters)
+      perAdapter.push({ adapter, ...(await run({ adapters: [adapter], workloads: ['insert-sequential', 'read-point'], ops: 100 })) });
   });
 
   test('the merged report covers every adapter, each cell as its job measured it', async () => {
@@ -106,7 +107,12 @@ const SLOWDOWN: Record<AdapterName, { workload: WorkloadName; ops: number; basel
   // Every autocommit insert now waits for a journal write and fsync of its own.
   sqlite: { workload: 'insert-sequential', ops: 1000, baseline: [], current: ['sqlite.journal_mode=DELETE', 'sqlite.synchronous=FULL'] },
   // Commits wait for the WAL flush instead of returning at once.
-  postgres: { workload: 'insert-sequential', ops: 1000, baseline: ['postgres.session.synchronous_commit=off'], current: ['postgres.session.synchronous_commit=on'] },
+  postgres: {
+    workload: 'insert-sequential',
+    ops: 1000,
+    baseline: ['postgres.session.synchronous_commit=off'],
+    current: ['postgres.session.synchronous_commit=on'],
+  },
   // MariaDB's commit flush is a global setting, so the slowdown is in the operation: ten times the rows per transaction.
   mysql: { workload: 'insert-transaction-batch', ops: 100, baseline: [], current: ['mysql.transactionBatchSize=200'] },
 };
@@ -121,7 +127,11 @@ describe('compare: a deliberate slowdown regresses, the same profile does not', 
     const repeats: Record<keyof typeof variants, { file: string; results: RunResults }[]> = { base: [], same: [], slow: [] };
     // One discarded run warms the process; then the variants take turns, so drift on a shared machine falls on all of them alike.
     await run({ adapters: [adapter], workloads: [slowdown.workload], ops: Math.ceil(slowdown.ops / 3), settings: slowdown.baseline });
-    const order: (keyof typeof variants)[][] = [['base', 'same', 'slow'], ['slow', 'same', 'base'], ['same', 'base', 'slow']];
+    const order: (keyof typeof variants)[][] = [
+      ['base', 'same', 'slow'],
+      ['slow', 'same', 'base'],
+      ['same', 'base', 'slow'],
+    ];
     for (const round of order) {
       for (const v of round) repeats[v].push(await run({ adapters: [adapter], workloads: [slowdown.workload], ops: slowdown.ops, settings: variants[v] }));
     }

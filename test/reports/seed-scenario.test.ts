@@ -34,7 +34,12 @@ describe(`dbmatrix scenario seed (${adapters.join(', ')})`, () => {
     const results = readResults(join(dir, 'results.json'));
     const expected = seedRuns(adapters).reduce((n, r) => n + r.profiles.length * r.workloads.length, 0);
     expect(results.cells).toHaveLength(expected);
-    for (const c of results.cells) expect({ cell: c.cell, state: c.state, verified: c.state === 'completed' && c.verification.ok }).toEqual({ cell: c.cell, state: 'completed', verified: true });
+    for (const c of results.cells)
+      expect({ cell: c.cell, state: c.state, verified: c.state === 'completed' && c.verification.ok }).toEqual({
+        cell: c.cell,
+        state: 'completed',
+        verified: true,
+      });
     expect(results.options.maxErrorRate).toBe(1);
   });
 
@@ -61,7 +66,8 @@ describe(`dbmatrix scenario seed (${adapters.join(', ')})`, () => {
   if (adapters.includes('sqlite')) {
     test('SQLite: the naive profile fails high-volume inserts, the tuned one does not', () => {
       const results = readResults(join(dir, 'results.json'));
-      const hvi = (role: 'naive' | 'tuned') => results.cells.find((c) => c.cell.profile === profileFor('sqlite', role) && c.cell.workload === 'high-volume-insert');
+      const hvi = (role: 'naive' | 'tuned') =>
+        results.cells.find((c) => c.cell.profile === profileFor('sqlite', role) && c.cell.workload === 'high-volume-insert');
       const naive = hvi('naive');
       const tuned = hvi('tuned');
       expect(naive?.state === 'completed' && naive.figures.operations.failed).toBeGreaterThan(0);

@@ -1,15 +1,14 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { newRunId, tablePrefix } from '../../matrix/namespace';
 import { loadConfigFile } from '../../matrix/profiles';
 import type { TuneOutcome } from '../../matrix/tune/tuner';
-import { LIST_TABLES, directKnex } from '../support/cells';
-import { CLI } from '../support/cli';
 import { readResults } from '../../reports/read-results';
-import { runCli } from '../support/cli';
+import { directKnex, LIST_TABLES } from '../support/cells';
+import { CLI, runCli } from '../support/cli';
 import { selectedAdapters } from '../support/selection';
 
 const adapter = selectedAdapters()[0]!;
@@ -31,7 +30,20 @@ describe(`dbmatrix tune on ${adapter}, small budget`, () => {
     const config = loadConfigFile(join(out, 'tuned-profiles.json'));
     expect(Object.keys(config.profiles ?? {})).toEqual([name]);
 
-    const run = await runCli(['run', '-c', join(out, 'tuned-profiles.json'), '-p', name, '-w', 'insert-sequential', '--ops', '50', '-o', join(dir, 'run'), '--no-progress']);
+    const run = await runCli([
+      'run',
+      '-c',
+      join(out, 'tuned-profiles.json'),
+      '-p',
+      name,
+      '-w',
+      'insert-sequential',
+      '--ops',
+      '50',
+      '-o',
+      join(dir, 'run'),
+      '--no-progress',
+    ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const results = readResults(join(dir, 'run', 'results.json'));
@@ -54,7 +66,23 @@ describe(`dbmatrix tune on ${adapter}: a planted answer`, () => {
   test('adopts the value known to be better, and lists a risky faster one without adopting it', async () => {
     const plant = PLANTED[adapter];
     const out = join(dir, 'planted');
-    const tuned = await runCli(['tune', '-a', adapter, '-w', 'insert-transaction-batch', '--set', `${adapter}.transactionBatchSize=2`, '--budget', '3m', '--ops', '50', '--repeat', '2', '-o', out]);
+    const tuned = await runCli([
+      'tune',
+      '-a',
+      adapter,
+      '-w',
+      'insert-transaction-batch',
+      '--set',
+      `${adapter}.transactionBatchSize=2`,
+      '--budget',
+      '3m',
+      '--ops',
+      '50',
+      '--repeat',
+      '2',
+      '-o',
+      out,
+    ]);
     expect({ code: tuned.code, stderr: tuned.code === 0 ? '' : tuned.stderr }).toEqual({ code: 0, stderr: '' });
     const [outcome] = (JSON.parse(readFileSync(join(out, 'tune.json'), 'utf8')) as { outcomes: TuneOutcome[] }).outcomes;
     expect(outcome!.start).toEqual(['transactionBatchSize=2']);
@@ -80,7 +108,11 @@ describe(`dbmatrix tune on ${adapter}: Ctrl-C`, () => {
   test('stops within seconds with exit code 130, a partial report, and nothing of its own left', async () => {
     const runId = newRunId();
     const out = join(dir, 'interrupted');
-    const child = spawn(process.execPath, [CLI, 'tune', '-a', adapter, '-w', 'insert-sequential,read-point', '--budget', '10m', '--ops', '300', '--run-id', runId, '-o', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'tune', '-a', adapter, '-w', 'insert-sequential,read-point', '--budget', '10m', '--ops', '300', '--run-id', runId, '-o', out],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.stdout.resume();

@@ -6,15 +6,15 @@ import type { ClassifiedError, ErrorClass } from '../../adapters/contract';
 import { type AdapterName, adapterFor } from '../../adapters/registry';
 import { newRunId, tablePrefix } from '../../matrix/namespace';
 import { WORKLOAD_NAMES } from '../../matrix/workloads/registry';
-import { LIST_TABLES, closeSharedThreads, directKnex, explain, runCells } from '../support/cells';
+import { closeSharedThreads, directKnex, explain, LIST_TABLES, runCells } from '../support/cells';
 import { cliRun } from './cli-run';
+import { describeConformance } from './conformance';
 import { describeCredentials } from './credentials';
 import { describeDoubleApply } from './double-apply';
+import { describeDriverPaths } from './driver-paths';
 import { interruptRun } from './interrupt';
 import { provokeErrors } from './provoke-errors';
 import { describeResilience } from './resilience';
-import { describeDriverPaths } from './driver-paths';
-import { describeConformance } from './conformance';
 import { describeUserWorkloads } from './user-workloads';
 
 /** The second profile of each adapter and what reading its settings back must show. */
@@ -69,8 +69,13 @@ export function describeAdapterSuite(adapter: AdapterName): void {
 
     test(`${adapter} × read-point, read-range, hot-row-update with zipfian and latest keys: runs and verifies`, async () => {
       for (const keys of ['zipfian', 'latest']) {
-        const { results } = await runCells({ adapter, workloads: ['read-point', 'read-range', 'hot-row-update'], settings: [`${adapter}.keyDistribution=${keys}`] });
-        for (const r of results) expect({ keys, workload: r.cell.workload, state: explain(r) }).toEqual({ keys, workload: r.cell.workload, state: 'completed' });
+        const { results } = await runCells({
+          adapter,
+          workloads: ['read-point', 'read-range', 'hot-row-update'],
+          settings: [`${adapter}.keyDistribution=${keys}`],
+        });
+        for (const r of results)
+          expect({ keys, workload: r.cell.workload, state: explain(r) }).toEqual({ keys, workload: r.cell.workload, state: 'completed' });
       }
     });
 
@@ -165,14 +170,20 @@ export function describeAdapterSuite(adapter: AdapterName): void {
     test(`${adapter}: Ctrl-C stops a run within seconds and removes what it created`, async () => {
       const r = await interruptRun(adapter);
       expect(r.tracesDuring.length).toBeGreaterThan(0);
-      expect({ code: r.code, interrupted: r.interrupted, left: r.tracesAfter, containers: r.containersLeft }).toEqual({ code: 130, interrupted: true, left: [], containers: [] });
+      expect({ code: r.code, interrupted: r.interrupted, left: r.tracesAfter, containers: r.containersLeft }).toEqual({
+        code: 130,
+        interrupted: true,
+        left: [],
+        containers: [],
+      });
       expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     });
 
     test(`${adapter}: statement limits are real, and insert-bulk chunks past them`, async () => {
       const caps = adapterFor(adapter).capabilities;
       const rows = Math.min(caps.maxRowsPerInsert, Math.floor(caps.maxBindParams / 4)) + 1;
-      const knex = adapter === 'sqlite' ? knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true }) : directKnex(adapter);
+      const knex =
+        adapter === 'sqlite' ? knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true }) : directKnex(adapter);
       const table = `${tablePrefix(newRunId())}limit`;
       try {
         await knex.schema.createTable(table, (t) => {
@@ -181,7 +192,10 @@ export function describeAdapterSuite(adapter: AdapterName): void {
         const unchunked = knex(table).insert(Array.from({ length: rows }, (_, i) => ({ a: i, b: i, c: i, d: i })));
         // Settled to a word, not matched with rejects.toThrow: an error from a native driver loaded by an earlier test
         // file in the same jest worker belongs to another realm, and jest does not take it for an Error.
-        const outcome = await unchunked.then(() => 'succeeded', () => 'failed');
+        const outcome = await unchunked.then(
+          () => 'succeeded',
+          () => 'failed',
+        );
         expect(outcome).toBe(UNCHUNKED_FAILS[adapter] ? 'failed' : 'succeeded');
       } finally {
         await knex.schema.dropTableIfExists(table);

@@ -3,13 +3,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdapterName } from '../../adapters/registry';
-import { runResultsSchema, type RunResults } from '../../reports/results-schema';
+import { type RunResults, runResultsSchema } from '../../reports/results-schema';
 import { smallScale } from '../support/cells';
 
 const CLI = join(__dirname, '..', '..', 'bin', 'dbmatrix.js');
 
 /** `dbmatrix run` for one adapter at small scale, as a user would start it; returns its parsed results.json. */
-export async function cliRun(adapter: AdapterName, extra: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string; results: RunResults }> {
+export async function cliRun(
+  adapter: AdapterName,
+  extra: string[] = [],
+): Promise<{ code: number | null; stdout: string; stderr: string; results: RunResults }> {
   const out = mkdtempSync(join(tmpdir(), 'dbmatrix-cli-run-'));
   const sets = smallScale(adapter).flatMap((s) => ['--set', s]);
   try {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Knex } from 'knex';
@@ -12,7 +12,10 @@ import { runCli } from '../support/cli';
 type ServerAdapter = Exclude<AdapterName, 'sqlite'>;
 
 /** A login of the test's own with a password, able to create tables in the suite's database; and how to remove it. */
-const LOGIN: Record<ServerAdapter, { create: (knex: Knex, user: string, password: string, database: string) => Promise<void>; drop: (knex: Knex, user: string) => Promise<void> }> = {
+const LOGIN: Record<
+  ServerAdapter,
+  { create: (knex: Knex, user: string, password: string, database: string) => Promise<void>; drop: (knex: Knex, user: string) => Promise<void> }
+> = {
   postgres: {
     create: async (knex, user, password) => {
       // knex reads '?' as a placeholder: escaped, it reaches the server as itself.
@@ -85,11 +88,17 @@ export function describeCredentials(adapter: ServerAdapter): void {
         const out = join(work, `form-${i + 1}`);
         const env: NodeJS.ProcessEnv = { ...process.env, ...form.env };
         if (!(urlVariable(adapter) in form.env)) delete env[urlVariable(adapter)];
-        const run = await runCli(['run', '-a', adapter, '-w', 'insert-sequential', '--ops', '40', '-o', out, ...smallScale(adapter).flatMap((s) => ['--set', s]), ...form.args], env);
+        const run = await runCli(
+          ['run', '-a', adapter, '-w', 'insert-sequential', '--ops', '40', '-o', out, ...smallScale(adapter).flatMap((s) => ['--set', s]), ...form.args],
+          env,
+        );
         streams.push({ name: `${form.name}: run stdout`, text: run.stdout }, { name: `${form.name}: run stderr`, text: run.stderr });
         expect({ form: form.name, code: run.code, stderr: run.code === form.code ? '' : run.stderr }).toEqual({ form: form.name, code: form.code, stderr: '' });
         if (form.code !== 0) continue;
-        const report = await runCli(['report', join(out, 'results.json'), '--markdown', join(out, 'report.md'), '--html', join(out, 'report.html'), '--bench-json', join(out, 'bench')], env);
+        const report = await runCli(
+          ['report', join(out, 'results.json'), '--markdown', join(out, 'report.md'), '--html', join(out, 'report.html'), '--bench-json', join(out, 'bench')],
+          env,
+        );
         streams.push({ name: `${form.name}: report stdout`, text: report.stdout }, { name: `${form.name}: report stderr`, text: report.stderr });
         expect(report.code).toBe(0);
       }

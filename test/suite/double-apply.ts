@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdapterName } from '../../adapters/registry';
-import { COMMIT, commitCuttingProxy } from '../support/commit-cutting-proxy';
 import { runCells, serverFor } from '../support/cells';
+import { COMMIT, commitCuttingProxy } from '../support/commit-cutting-proxy';
 
 /**
  * A write applied twice, for real: the proxy between the workers and the server cuts the connection right after a
@@ -17,33 +17,36 @@ export function describeDoubleApply(adapter: Exclude<AdapterName, 'sqlite'>): vo
     ['insert-transaction-batch', 5, COMMIT, []],
     ['hot-row-update', 1, COMMIT, []],
     ['crud-mix', 1, /INSERT INTO /i, ['read', 'update', 'delete'].map((k) => `${adapter}.crudWeights.${k}=0`)],
-  ] as const)(`${adapter} × %s: a retry after a commit whose reply was lost shows as rows acknowledged once and present twice`, async (workload, rowsPerOp, cutAfter, weights) => {
-    const server = serverFor(adapter)!;
-    const url = new URL(server.url);
-    // The 12th: past the 8 warm-up operations, into the measured phase.
-    const proxy = await commitCuttingProxy({ host: url.hostname, port: Number(url.port) }, 12, cutAfter);
-    try {
-      url.hostname = '127.0.0.1';
-      url.port = String(proxy.port);
-      const { results } = await runCells({
-        adapter,
-        workloads: [workload],
-        ops: 10,
-        settings: [`${adapter}.workers=1`, `${adapter}.transactionBatchSize=5`, ...weights],
-        server: { url: url.toString(), provider: 'url' },
-      });
-      const cell = results[0]!;
-      expect(proxy.cut()).toBe(1);
-      expect(cell.state).toBe('failed');
-      if (cell.state !== 'failed' || !cell.figures) throw new Error('the cell did not measure');
-      // The cut attempt was retried as a connection error, and the retry committed the same rows again.
-      expect(cell.figures.retries.connection).toBe(1);
-      expect(cell.verification).toMatchObject({ ok: false, acknowledged: rowsPerOp * (8 + 10), duplicated: rowsPerOp, lost: 0, phantom: 0 });
-      expect(cell.reasons.join('\n')).toMatch(new RegExp(`${rowsPerOp} rows acknowledged once and present twice`));
-    } finally {
-      await proxy.close();
-    }
-  });
+  ] as const)(
+    `${adapter} × %s: a retry after a commit whose reply was lost shows as rows acknowledged once and present twice`,
+    async (workload, rowsPerOp, cutAfter, weights) => {
+      const server = serverFor(adapter)!;
+      const url = new URL(server.url);
+      // The 12th: past the 8 warm-up operations, into the measured phase.
+      const proxy = await commitCuttingProxy({ host: url.hostname, port: Number(url.port) }, 12, cutAfter);
+      try {
+        url.hostname = '127.0.0.1';
+        url.port = String(proxy.port);
+        const { results } = await runCells({
+          adapter,
+          workloads: [workload],
+          ops: 10,
+          settings: [`${adapter}.workers=1`, `${adapter}.transactionBatchSize=5`, ...weights],
+          server: { url: url.toString(), provider: 'url' },
+        });
+        const cell = results[0]!;
+        expect(proxy.cut()).toBe(1);
+        expect(cell.state).toBe('failed');
+        if (cell.state !== 'failed' || !cell.figures) throw new Error('the cell did not measure');
+        // The cut attempt was retried as a connection error, and the retry committed the same rows again.
+        expect(cell.figures.retries.connection).toBe(1);
+        expect(cell.verification).toMatchObject({ ok: false, acknowledged: rowsPerOp * (8 + 10), duplicated: rowsPerOp, lost: 0, phantom: 0 });
+        expect(cell.reasons.join('\n')).toMatch(new RegExp(`${rowsPerOp} rows acknowledged once and present twice`));
+      } finally {
+        await proxy.close();
+      }
+    },
+  );
 
   // A SQL script whose one statement increments a counter, sent without a transaction: the retry of the cut UPDATE
   // runs the same statement again, and the counter ends one above the executions acknowledged.
@@ -75,12 +78,20 @@ verify:
     try {
       url.hostname = '127.0.0.1';
       url.port = String(proxy.port);
-      const { results } = await runCells({ adapter, workloads: [script] as never, ops: 10, settings: [`${adapter}.workers=1`], server: { url: url.toString(), provider: 'url' } });
+      const { results } = await runCells({
+        adapter,
+        workloads: [script] as never,
+        ops: 10,
+        settings: [`${adapter}.workers=1`],
+        server: { url: url.toString(), provider: 'url' },
+      });
       const cell = results[0]!;
       expect(proxy.cut()).toBe(1);
       expect(cell.state === 'skipped' ? undefined : cell.figures?.retries.connection).toBe(1);
       expect(cell.state).toBe('failed');
-      expect(cell.state === 'failed' ? cell.reasons.join('\n') : '').toMatch(/gave 19, expected bump = 18; 1 executions were acknowledged after an attempt whose outcome was unknown/);
+      expect(cell.state === 'failed' ? cell.reasons.join('\n') : '').toMatch(
+        /gave 19, expected bump = 18; 1 executions were acknowledged after an attempt whose outcome was unknown/,
+      );
     } finally {
       await proxy.close();
       rmSync(dir, { recursive: true, force: true });

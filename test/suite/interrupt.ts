@@ -1,11 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AdapterName } from '../../adapters/registry';
 import { newRunId, tablePrefix } from '../../matrix/namespace';
-import { LIST_TABLES, directKnex } from '../support/cells';
+import { directKnex, LIST_TABLES } from '../support/cells';
 
 const CLI = join(__dirname, '..', '..', 'bin', 'dbmatrix.js');
 
@@ -50,10 +50,14 @@ export async function interruptRun(adapter: AdapterName): Promise<InterruptOutco
   const containers = process.env[`DBMATRIX_${adapter.toUpperCase()}_PROVIDER`] === 'testcontainers';
   const env = { ...process.env };
   if (containers) delete env[`DBMATRIX_${adapter.toUpperCase()}_URL`];
-  const child = spawn(process.execPath, [CLI, 'run', '-a', adapter, '-w', 'high-volume-insert', '--duration', '60s', '--run-id', runId, '-o', out, '--no-progress', '-s', `${adapter}.workers=4`], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env,
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'run', '-a', adapter, '-w', 'high-volume-insert', '--duration', '60s', '--run-id', runId, '-o', out, '--no-progress', '-s', `${adapter}.workers=4`],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env,
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   child.stdout.resume();

@@ -7,7 +7,7 @@ import { type AdapterName, adapterFor } from '../../adapters/registry';
 import { newRunId } from '../../matrix/namespace';
 import { resolveProfiles } from '../../matrix/profiles';
 import { NamespacedDatabase } from '../../testing/database';
-import { type TestDatabase, describeEachAdapter, selectedAdapters } from '../../testing/jest';
+import { describeEachAdapter, selectedAdapters, type TestDatabase } from '../../testing/jest';
 import { serverFor } from '../support/cells';
 
 /** A namespace a block of this file used, to look for after the block ended. */
@@ -51,7 +51,8 @@ const CATALOG: Record<
   sqlite: {
     // Opening a missing SQLite file would create it: existence is the file system's answer.
     exists: async (place) => existsSync(place.file!),
-    tables: (place) => fromOutside(place, async (k) => (await k('sqlite_master').where('type', 'table').andWhereNot('name', 'like', 'sqlite_%').pluck('name')) as string[]),
+    tables: (place) =>
+      fromOutside(place, async (k) => (await k('sqlite_master').where('type', 'table').andWhereNot('name', 'like', 'sqlite_%').pluck('name')) as string[]),
     current: async (knex) => {
       const main = ((await knex.raw('PRAGMA database_list')) as { name: string; file: string }[]).find((d) => d.name === 'main')!;
       return basename(main.file, '.db');
@@ -59,13 +60,16 @@ const CATALOG: Record<
   },
   postgres: {
     exists: (place) => fromOutside(place, async (k) => (await k('pg_namespace').where('nspname', place.namespace)).length === 1),
-    tables: (place) => fromOutside(place, async (k) => (await k('information_schema.tables').where('table_schema', place.namespace).pluck('table_name')) as string[]),
+    tables: (place) =>
+      fromOutside(place, async (k) => (await k('information_schema.tables').where('table_schema', place.namespace).pluck('table_name')) as string[]),
     current: async (knex) => (await knex.raw('select current_schema() as s')).rows[0].s,
   },
   mysql: {
     exists: (place) => fromOutside(place, async (k) => (await k('information_schema.schemata').where('schema_name', place.namespace)).length === 1),
     tables: (place) =>
-      fromOutside(place, async (k) => ((await k('information_schema.tables').select({ name: 'table_name' }).where('table_schema', place.namespace)) as { name: string }[]).map((r) => r.name)),
+      fromOutside(place, async (k) =>
+        ((await k('information_schema.tables').select({ name: 'table_name' }).where('table_schema', place.namespace)) as { name: string }[]).map((r) => r.name),
+      ),
     current: async (knex) => (await knex.raw('select database() as d'))[0][0].d,
   },
 };
@@ -171,7 +175,11 @@ describeEachAdapter(
 // Jest runs blocks in order and ends each with its afterAll, so by now every block above has cleaned up.
 describe('after the blocks above', () => {
   test('each left no namespace behind, seen from a separate connection, and no SQLite folder', async () => {
-    expect(used.map((p) => p.adapter).sort()).toEqual(selectedAdapters().flatMap((a) => [a, a, a]).sort());
+    expect(used.map((p) => p.adapter).sort()).toEqual(
+      selectedAdapters()
+        .flatMap((a) => [a, a, a])
+        .sort(),
+    );
     for (const place of used) {
       expect({ ...place, exists: await CATALOG[place.adapter].exists(place) }).toEqual({ ...place, exists: false });
       if (place.file) expect(existsSync(dirname(place.file))).toBe(false);
@@ -181,7 +189,9 @@ describe('after the blocks above', () => {
   test('their db.knex says it was closed', () => {
     expect(ended.map((db) => db.adapter)).toEqual(selectedAdapters());
     for (const db of ended) {
-      expect(() => db.knex).toThrow(new RegExp(`^db\\.knex of 'orders repository \\[${db.adapter}\\]' was closed when the block ended; use it in the block's own tests and hooks$`));
+      expect(() => db.knex).toThrow(
+        new RegExp(`^db\\.knex of 'orders repository \\[${db.adapter}\\]' was closed when the block ended; use it in the block's own tests and hooks$`),
+      );
     }
   });
 });
@@ -229,7 +239,9 @@ describe.each(selectedAdapters().map((a) => [a]))('%s: a namespace name that is 
       const profile = resolveProfiles({ adapters: [adapter] })[0]!;
       const db = new NamespacedDatabase('taken', profile, { urls: {}, images: {}, log: () => {} }, namespace, sqliteDir);
       const kind = adapterFor(adapter).testNamespaces.kind;
-      await expect(db.open()).rejects.toThrow(new RegExp(`^${adapter} ${kind} \\S*${namespace}(\\.db)? already exists at .* was not created by this test run; it was left untouched$`));
+      await expect(db.open()).rejects.toThrow(
+        new RegExp(`^${adapter} ${kind} \\S*${namespace}(\\.db)? already exists at .* was not created by this test run; it was left untouched$`),
+      );
       expect(() => db.knex).toThrow(/set-up failed \(.*already exists/);
       await db.close();
       expect(await SOMEONE_ELSES[adapter].rows(place)).toEqual(['precious']);
@@ -241,5 +253,7 @@ describe.each(selectedAdapters().map((a) => [a]))('%s: a namespace name that is 
 
 test('a taken-namespace message never shows a password', () => {
   const err = new NamespaceTakenError('postgres', 'schema', 'dbmx_x', { url: 'postgres://u:hunter2@db.example:5432/app', provider: 'url' });
-  expect(err.message).toBe('postgres schema dbmx_x already exists at postgres://u:***@db.example:5432/app and was not created by this test run; it was left untouched');
+  expect(err.message).toBe(
+    'postgres schema dbmx_x already exists at postgres://u:***@db.example:5432/app and was not created by this test run; it was left untouched',
+  );
 });

@@ -61,7 +61,7 @@ export function describeOpenLoop(): void {
       expect(behindSchedule(f)).toBeNull();
     });
 
-    test('closed loop under the same stall: the p90 is far below the open loop\'s', () => {
+    test("closed loop under the same stall: the p90 is far below the open loop's", () => {
       if (closed.result.state !== 'completed' || open.result.state !== 'completed') throw new Error(`${explain(closed.result)}; ${explain(open.result)}`);
       const f = closed.result.figures;
       expect(f.mode).toBe('closed-loop');

@@ -1,8 +1,8 @@
-import knexFactory, { type Knex } from 'knex';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { type AddressInfo, type Socket, createServer } from 'node:net';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import knexFactory, { type Knex } from 'knex';
 import type { ClassifiedError } from '../../adapters/contract';
 import { type AdapterName, adapterFor } from '../../adapters/registry';
 import { newRunId, tablePrefix } from '../../matrix/namespace';
@@ -112,12 +112,11 @@ async function serverErrors(adapter: 'postgres' | 'mysql', shortWait: string, re
       t.integer('id').primary();
       t.integer('v');
     });
-    await knex(table).insert([{ id: 1, v: 0 }, { id: 2, v: 0 }]);
-    const errors = [
-      await deadlock(knex, table),
-      await lockTimeout(knex, table, shortWait),
-      await rejection(knex(table).insert({ id: 1, v: 0 })),
-    ];
+    await knex(table).insert([
+      { id: 1, v: 0 },
+      { id: 2, v: 0 },
+    ]);
+    const errors = [await deadlock(knex, table), await lockTimeout(knex, table, shortWait), await rejection(knex(table).insert({ id: 1, v: 0 }))];
     const refused = knexFactory(a.knexConfig({ url: refusedUrl, provider: 'url' }, a.defaultProfiles[0]!));
     errors.push(await rejection(refused.raw('select 1')).finally(() => refused.destroy()));
     errors.push(await connectTimeout(adapter));

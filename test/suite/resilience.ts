@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AdapterName } from '../../adapters/registry';
-import { tablePrefix } from '../../matrix/namespace';
-import { newRunId } from '../../matrix/namespace';
+import { newRunId, tablePrefix } from '../../matrix/namespace';
+import { silentProgress } from '../../matrix/progress';
 import type { WorkloadName } from '../../matrix/workloads/registry';
 import type { CellResult } from '../../reports/results-schema';
-import { silentProgress } from '../../matrix/progress';
 import { directKnex, explain, runCells } from '../support/cells';
 import { restartableServer } from '../support/throwaway-server';
 
@@ -38,7 +37,10 @@ function expectExactOrExplained(r: CellResult): void {
   if (r.state === 'failed' && r.verification && r.figures) {
     const reasons = r.reasons.join('\n');
     const twice = Number(/(\d+) rows acknowledged once and present twice/.exec(reasons)?.[1] ?? 0);
-    expect({ reasons: reasons.replace(/data did not verify: \d+ rows acknowledged once and present twice: [^;]*; \d+ rows present more than once/, ''), failed: r.figures.operations.failed }).toEqual({ reasons: '', failed: 0 });
+    expect({
+      reasons: reasons.replace(/data did not verify: \d+ rows acknowledged once and present twice: [^;]*; \d+ rows present more than once/, ''),
+      failed: r.figures.operations.failed,
+    }).toEqual({ reasons: '', failed: 0 });
     expect(r.verification).toMatchObject({ lost: 0, phantom: 0, mismatched: 0, duplicated: twice });
     expect(twice).toBeGreaterThan(0);
     return;
@@ -58,9 +60,10 @@ const KILL_CONNECTIONS: Record<Exclude<AdapterName, 'sqlite'>, (runId: string) =
     const knex = directKnex('postgres');
     try {
       // Only backends in the middle of an operation: one idle in the pool would be replaced by the pool unseen.
-      const r = await knex.raw("select count(pg_terminate_backend(pid)) as n from pg_stat_activity where query like ? and state in ('active', 'idle in transaction') and pid <> pg_backend_pid()", [
-        `%${tablePrefix(runId)}%`,
-      ]);
+      const r = await knex.raw(
+        "select count(pg_terminate_backend(pid)) as n from pg_stat_activity where query like ? and state in ('active', 'idle in transaction') and pid <> pg_backend_pid()",
+        [`%${tablePrefix(runId)}%`],
+      );
       return Number(r.rows[0].n);
     } finally {
       await knex.destroy();
@@ -112,11 +115,18 @@ export function describeResilience(adapter: AdapterName): void {
     if (adapter === 'sqlite') {
       test('sqlite × high-volume-insert under contention: adaptive batch sizes fail less often than fixed ones', async () => {
         // 8 writer threads, short busy wait, no retries, no backpressure: a big transaction makes the others give up.
-        const contention = ['sqlite.workers=8', 'sqlite.busy_timeout=30', 'sqlite.retry.maxAttempts=1', 'sqlite.backpressureErrorRate=1', 'sqlite.batchSize=4000'];
+        const contention = [
+          'sqlite.workers=8',
+          'sqlite.busy_timeout=30',
+          'sqlite.retry.maxAttempts=1',
+          'sqlite.backpressureErrorRate=1',
+          'sqlite.batchSize=4000',
+        ];
         const adaptive = ['sqlite.adaptive.enabled=true', 'sqlite.adaptive.minRows=10', 'sqlite.adaptive.maxRows=4000', 'sqlite.adaptive.targetLatencyMs=20'];
         const fixed = (await runCells({ adapter, workloads: ['high-volume-insert'], durationMs: 4000, settings: contention })).results[0]!;
         const tuned = (await runCells({ adapter, workloads: ['high-volume-insert'], durationMs: 4000, settings: [...contention, ...adaptive] })).results[0]!;
-        const failureRate = (r: CellResult) => (r.state === 'skipped' || !r.figures ? 1 : r.figures.operations.failed / Math.max(1, r.figures.operations.total));
+        const failureRate = (r: CellResult) =>
+          r.state === 'skipped' || !r.figures ? 1 : r.figures.operations.failed / Math.max(1, r.figures.operations.total);
         for (const r of [fixed, tuned]) if (r.state !== 'skipped') expect(r.verification).toMatchObject({ ok: true, lost: 0, phantom: 0 });
         expect(fixed.state !== 'skipped' && fixed.figures!.batchTrajectory).toEqual([]);
         const trajectory = tuned.state !== 'skipped' ? tuned.figures!.batchTrajectory : [];
@@ -148,7 +158,13 @@ export function describeResilience(adapter: AdapterName): void {
           await new Promise((r) => child.on('exit', r));
         };
         try {
-          const run = runCells({ adapter, workloads: ['high-volume-insert'], sqliteDir: dir, durationMs: 6000, settings: ['sqlite.busy_timeout=200', 'sqlite.workers=8', ...PATIENT(adapter)] });
+          const run = runCells({
+            adapter,
+            workloads: ['high-volume-insert'],
+            sqliteDir: dir,
+            durationMs: 6000,
+            settings: ['sqlite.busy_timeout=200', 'sqlite.workers=8', ...PATIENT(adapter)],
+          });
           const { results } = await withFault(run, 0, holder);
           expectExact(results[0]!);
           expect(retries(results[0]!, 'busy')).toBeGreaterThan(0);
@@ -196,7 +212,13 @@ export function describeResilience(adapter: AdapterName): void {
     test(`${server}: ${restartKind} crashes and restarts mid-run; operations retry and the ledger verifies, or names the rows a retry wrote twice`, async () => {
       const throwaway = await restartableServer(server);
       try {
-        const run = runCells({ adapter, workloads: ['crud-mix'], durationMs: 5000, server: { url: throwaway.url, provider: 'url' }, settings: PATIENT(adapter) });
+        const run = runCells({
+          adapter,
+          workloads: ['crud-mix'],
+          durationMs: 5000,
+          server: { url: throwaway.url, provider: 'url' },
+          settings: PATIENT(adapter),
+        });
         const { results } = await withFault(run, 1500, () => throwaway.restart());
         expectExactOrExplained(results[0]!);
         expect(retries(results[0]!, 'connection')).toBeGreaterThan(0);

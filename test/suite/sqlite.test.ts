@@ -1,12 +1,18 @@
-import { describeAdapterSuite } from './adapter-suite';
 import { explain, runCells } from '../support/cells';
+import { describeAdapterSuite } from './adapter-suite';
 
 describeAdapterSuite('sqlite');
 
 describe('sqlite contention', () => {
   // The failure this project exists to expose: 20 writer threads, no busy wait, no retries.
   test('sqlite × high-volume-insert, 20 threads, busy_timeout=0: SQLITE_BUSY failures, and the data still verifies', async () => {
-    const { results } = await runCells({ adapter: 'sqlite', profile: 'sqlite-nowait', settings: ['sqlite-nowait.workers=20'], workloads: ['high-volume-insert'], ops: 200 });
+    const { results } = await runCells({
+      adapter: 'sqlite',
+      profile: 'sqlite-nowait',
+      settings: ['sqlite-nowait.workers=20'],
+      workloads: ['high-volume-insert'],
+      ops: 200,
+    });
     const r = results[0]!;
     expect(r.state).toBe('failed');
     if (r.state !== 'failed') return;

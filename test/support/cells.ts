@@ -1,12 +1,12 @@
-import knexFactory, { type Knex } from 'knex';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import knexFactory, { type Knex } from 'knex';
 import type { Profile, ServerAddress } from '../../adapters/contract';
 import { type AdapterName, adapterFor } from '../../adapters/registry';
+import { newRunId } from '../../matrix/namespace';
 import { resolveProfiles } from '../../matrix/profiles';
 import { type ProgressSink, silentProgress } from '../../matrix/progress';
-import { newRunId } from '../../matrix/namespace';
 import { MatrixRun } from '../../matrix/runner';
 import { ThreadPool } from '../../matrix/workers';
 import type { WorkloadRef } from '../../matrix/workloads/sources';
@@ -102,9 +102,9 @@ export const LIST_TABLES: Record<Exclude<AdapterName, 'sqlite'>, (knex: Knex, pr
   postgres: async (knex, prefix) =>
     (await knex('pg_tables').select('tablename').where('tablename', 'like', `${prefix}%`)).map((r: { tablename: string }) => r.tablename),
   mysql: async (knex, prefix) =>
-    (await knex('information_schema.tables').select({ name: 'table_name' }).whereRaw('table_schema = database()').andWhere('table_name', 'like', `${prefix}%`)).map(
-      (r: { name: string }) => r.name,
-    ),
+    (
+      await knex('information_schema.tables').select({ name: 'table_name' }).whereRaw('table_schema = database()').andWhere('table_name', 'like', `${prefix}%`)
+    ).map((r: { name: string }) => r.name),
 };
 
 /** A readable failure message for a cell that should have completed. */

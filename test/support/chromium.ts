@@ -24,7 +24,16 @@ export interface LaunchedChromium {
 const ENV = 'DBMATRIX_CHROMIUM';
 const DEBIAN = '/usr/bin/chromium';
 /** Root in containers rules out the sandbox; the rest keeps a desktop build from reaching the network on its own. */
-const DEBIAN_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const DEBIAN_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /**
  * Launch headless Chromium from the first of: $DBMATRIX_CHROMIUM (a path; set but not an executable file is an
@@ -40,7 +49,10 @@ async function choose(): Promise<{ source: ChromiumSource; executablePath: strin
   // Empty counts as unset, as `DBMATRIX_CHROMIUM= npx jest` means in a shell.
   const fromEnv = process.env[ENV];
   if (fromEnv) {
-    if (!isExecutableFile(fromEnv)) throw new Error(`${ENV} is set to "${fromEnv}", which is not an executable file: point it at a Chromium binary, or unset it to use ${DEBIAN} or else @sparticuz/chromium`);
+    if (!isExecutableFile(fromEnv))
+      throw new Error(
+        `${ENV} is set to "${fromEnv}", which is not an executable file: point it at a Chromium binary, or unset it to use ${DEBIAN} or else @sparticuz/chromium`,
+      );
     return { source: ENV, executablePath: fromEnv, args: DEBIAN_ARGS };
   }
   if (isExecutableFile(DEBIAN)) return { source: 'debian', executablePath: DEBIAN, args: DEBIAN_ARGS };
@@ -66,7 +78,10 @@ async function unpackSparticuz(): Promise<{ source: ChromiumSource; executablePa
   // The package is ESM only, which jest's CommonJS module runtime cannot load; a plain node child can, and TMPDIR
   // steers where it unpacks. It prints the flags too, since they are computed inside the package.
   const script = `const { default: c } = await import(${JSON.stringify(pathToFileURL(entry).href)}); await c.executablePath(); process.stdout.write(JSON.stringify(c.args));`;
-  const unpack = async (into: string) => JSON.parse((await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, TMPDIR: into } })).stdout) as string[];
+  const unpack = async (into: string) =>
+    JSON.parse(
+      (await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, TMPDIR: into } })).stdout,
+    ) as string[];
   if (!existsSync(dir)) {
     // Unpacked beside the final place and renamed into it, so a concurrent run never launches a half-written binary.
     const staging = mkdtempSync(`${dir}.partial-`);

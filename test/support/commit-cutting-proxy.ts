@@ -1,4 +1,4 @@
-import { type AddressInfo, type Socket, connect, createServer } from 'node:net';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 
 /** A TCP proxy on loopback that loses the reply to one COMMIT (or other statement): it commits, the client never hears of it. */
 export interface CommitCuttingProxy {

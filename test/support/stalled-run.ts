@@ -1,8 +1,8 @@
-import knexFactory from 'knex';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import knexFactory from 'knex';
 import type { ServerAddress } from '../../adapters/contract';
 import { postgres } from '../../adapters/postgres';
 import { newRunId, tablePrefix } from '../../matrix/namespace';

@@ -1,10 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { userInfo } from 'node:os';
 
 /** A server of our own on its own port and data directory: the only kind a test may stop and start. */
 export interface ThrowawayServer {
@@ -44,7 +43,8 @@ export async function throwawayPostgres(): Promise<ThrowawayServer> {
   const bin = join('/usr/lib/postgresql', readdirSync('/usr/lib/postgresql').sort().pop()!, 'bin');
   const dir = mkdtempSync(join(tmpdir(), 'dbmatrix-pg-'));
   const port = await freePort();
-  if (userInfo().uid === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
+  if (userInfo().uid === 0)
+    chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString()), Number(execFileSync('id', ['-g', 'postgres']).toString()));
   const run = (args: string[]) => {
     const [cmd, argv] = asUser('postgres', join(bin, 'pg_ctl'), args);
     execFileSync(cmd, argv, { stdio: 'ignore' });
@@ -77,7 +77,9 @@ export async function throwawayMariadb(): Promise<ThrowawayServer> {
   const socket = join(dir, 'sock');
   const port = await freePort();
   if (userInfo().uid === 0) execFileSync('chown', ['mysql:mysql', dir]);
-  execFileSync('mariadb-install-db', ['--no-defaults', `--datadir=${data}`, '--user=mysql', '--auth-root-authentication-method=normal', '--skip-test-db'], { stdio: 'ignore' });
+  execFileSync('mariadb-install-db', ['--no-defaults', `--datadir=${data}`, '--user=mysql', '--auth-root-authentication-method=normal', '--skip-test-db'], {
+    stdio: 'ignore',
+  });
   let server: ChildProcess | undefined;
   const ping = () => {
     try {
@@ -88,9 +90,22 @@ export async function throwawayMariadb(): Promise<ThrowawayServer> {
     }
   };
   const start = async () => {
-    server = spawn('mariadbd', ['--no-defaults', `--datadir=${data}`, `--port=${port}`, '--bind-address=127.0.0.1', `--socket=${socket}`, '--user=mysql', '--innodb-flush-log-at-trx-commit=2', '--skip-log-bin'], {
-      stdio: 'ignore',
-    });
+    server = spawn(
+      'mariadbd',
+      [
+        '--no-defaults',
+        `--datadir=${data}`,
+        `--port=${port}`,
+        '--bind-address=127.0.0.1',
+        `--socket=${socket}`,
+        '--user=mysql',
+        '--innodb-flush-log-at-trx-commit=2',
+        '--skip-log-bin',
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
     await until(ping, 30_000, 'throwaway MariaDB');
   };
   const crash = async () => {
@@ -101,7 +116,13 @@ export async function throwawayMariadb(): Promise<ThrowawayServer> {
     await exited;
   };
   await start();
-  execFileSync('mariadb', ['--no-defaults', `--socket=${socket}`, '-uroot', '-e', "CREATE DATABASE test; CREATE USER 'dbm'@'%'; GRANT ALL ON *.* TO 'dbm'@'%';"]);
+  execFileSync('mariadb', [
+    '--no-defaults',
+    `--socket=${socket}`,
+    '-uroot',
+    '-e',
+    "CREATE DATABASE test; CREATE USER 'dbm'@'%'; GRANT ALL ON *.* TO 'dbm'@'%';",
+  ]);
   return {
     url: `mysql://dbm@127.0.0.1:${port}/test`,
     async restart() {

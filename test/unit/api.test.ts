@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UserError, WORKLOAD_NAMES, run } from '../../api';
+import { run, UserError, WORKLOAD_NAMES } from '../../api';
 import { WORKLOADS } from '../../matrix/workloads/registry';
 import { checkWorkload } from '../../matrix/workloads/sources';
 

@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { type AddressInfo, type Server, createServer } from 'node:net';
+import { type AddressInfo, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CliOutcome, runCli } from '../support/cli';
@@ -41,7 +41,11 @@ describe('bad input ends in one clear line, exit code 2, and nothing left behind
     ['a shard past the count', () => ['run', '--shard', '4/3'], /--shard <i\/n>' argument '4\/3' is invalid\. needs 1 ≤ i ≤ n/],
     ['a shard that is not i/n', () => ['run', '--shard', 'half'], /--shard <i\/n>' argument 'half' is invalid\. takes i\/n, e\.g\. 2\/4/],
     ['negative batch size', () => ['run', '--set', 'sqlite.batchSize=-1'], /batchSize: Too small/],
-    ['weights summing to 0', () => ['run', ...['insert', 'read', 'update', 'delete'].flatMap((k) => ['--set', `sqlite.crudWeights.${k}=0`])], /crud weights must not all be 0/],
+    [
+      'weights summing to 0',
+      () => ['run', ...['insert', 'read', 'update', 'delete'].flatMap((k) => ['--set', `sqlite.crudWeights.${k}=0`])],
+      /crud weights must not all be 0/,
+    ],
     ['--ops 0', () => ['run', '--ops', '0'], /--ops takes a whole number of at least 1/],
     ['--rate 0', () => ['run', '--rate', '0'], /--rate <ops\/s>' argument '0' is invalid\. --rate takes operations per second, a number above 0/],
     ['--rate abc', () => ['run', '--rate', 'abc'], /--rate <ops\/s>' argument 'abc' is invalid\. --rate takes operations per second/],
@@ -49,22 +53,62 @@ describe('bad input ends in one clear line, exit code 2, and nothing left behind
     ['--ops with --duration', () => ['run', '--ops', '5', '--duration', '5s'], /give --ops or --duration, not both/],
     ['an unknown option', () => ['run', '--turbo'], /unknown option '--turbo'/],
     ['a broken config file', () => ['run', '-c', join(work, 'broken.json')], /is not valid JSON/],
-    ['a malformed URL', () => ['run', '-a', 'postgres', '--postgres-url', 'postgres://u:hunter2@[oops/db'], /malformed postgres URL .*expected postgres:\/\/user:password@127.0.0.1:5432\/test/],
-    ['a URL of the wrong database', () => ['run', '-a', 'mysql', '--mysql-url', 'postgres://root@127.0.0.1/test'], /has scheme 'postgres:'; expected mysql: or mariadb:/],
-    ['no server and no Docker', () => ['run', '-a', 'postgres'], /no postgres server: set DBMATRIX_POSTGRES_URL=postgres:\/\/user:password@host:port\/database or pass --postgres-url, or start a Docker engine/],
-    ['a refused postgres', () => ['run', '-a', 'postgres', '--postgres-url', 'postgres://u:hunter2@127.0.0.1:1/test'], /cannot reach postgres at postgres:\/\/u:\*\*\*@127.0.0.1:1\/test \(.*ECONNREFUSED/],
-    ['a refused mysql', () => ['run', '-a', 'mysql', '--mysql-url', 'mysql://root:hunter2@127.0.0.1:1/test'], /cannot reach mysql at mysql:\/\/root:\*\*\*@127.0.0.1:1\/test \(.*ECONNREFUSED/],
-    ['a silent postgres', () => ['run', '-a', 'postgres', '--postgres-url', `postgres://u:hunter2@127.0.0.1:${silentPort}/test`], /cannot reach postgres at .*:\*\*\*@127.0.0.1:\d+\/test \(.*timeout/i],
-    ['a silent mysql', () => ['run', '-a', 'mysql', '--mysql-url', `mysql://root:hunter2@127.0.0.1:${silentPort}/test`], /cannot reach mysql at .*:\*\*\*@127.0.0.1:\d+\/test \(.*(timeout|ETIMEDOUT)/i],
+    [
+      'a malformed URL',
+      () => ['run', '-a', 'postgres', '--postgres-url', 'postgres://u:hunter2@[oops/db'],
+      /malformed postgres URL .*expected postgres:\/\/user:password@127.0.0.1:5432\/test/,
+    ],
+    [
+      'a URL of the wrong database',
+      () => ['run', '-a', 'mysql', '--mysql-url', 'postgres://root@127.0.0.1/test'],
+      /has scheme 'postgres:'; expected mysql: or mariadb:/,
+    ],
+    [
+      'no server and no Docker',
+      () => ['run', '-a', 'postgres'],
+      /no postgres server: set DBMATRIX_POSTGRES_URL=postgres:\/\/user:password@host:port\/database or pass --postgres-url, or start a Docker engine/,
+    ],
+    [
+      'a refused postgres',
+      () => ['run', '-a', 'postgres', '--postgres-url', 'postgres://u:hunter2@127.0.0.1:1/test'],
+      /cannot reach postgres at postgres:\/\/u:\*\*\*@127.0.0.1:1\/test \(.*ECONNREFUSED/,
+    ],
+    [
+      'a refused mysql',
+      () => ['run', '-a', 'mysql', '--mysql-url', 'mysql://root:hunter2@127.0.0.1:1/test'],
+      /cannot reach mysql at mysql:\/\/root:\*\*\*@127.0.0.1:1\/test \(.*ECONNREFUSED/,
+    ],
+    [
+      'a silent postgres',
+      () => ['run', '-a', 'postgres', '--postgres-url', `postgres://u:hunter2@127.0.0.1:${silentPort}/test`],
+      /cannot reach postgres at .*:\*\*\*@127.0.0.1:\d+\/test \(.*timeout/i,
+    ],
+    [
+      'a silent mysql',
+      () => ['run', '-a', 'mysql', '--mysql-url', `mysql://root:hunter2@127.0.0.1:${silentPort}/test`],
+      /cannot reach mysql at .*:\*\*\*@127.0.0.1:\d+\/test \(.*(timeout|ETIMEDOUT)/i,
+    ],
     ['a bad run id', () => ['run', '--run-id', 'Bad Id'], /--run-id 'Bad Id' must be 1 to 16 lower-case letters or digits/],
     ['an unknown list section', () => ['list', 'tables'], /cannot list 'tables'; choose adapters, workloads or profiles/],
-    ['merge of a missing file', () => ['merge', join(work, 'absent.json'), '-o', join(work, 'never.json')], /cannot read results file .*absent\.json: ENOENT; check the path/],
+    [
+      'merge of a missing file',
+      () => ['merge', join(work, 'absent.json'), '-o', join(work, 'never.json')],
+      /cannot read results file .*absent\.json: ENOENT; check the path/,
+    ],
     ['merge without --out', () => ['merge', join(work, 'broken.json')], /required option '-o, --out <file>' not specified/],
     ['report of a broken file', () => ['report', join(work, 'broken.json')], /results file .*broken\.json is not valid JSON/],
-    ['compare of an older layout', () => ['compare', '-b', join(work, 'v1.json'), '-c', join(work, 'v1.json')], /v1\.json has results schema version 1; this dbmatrix reads version 2/],
+    [
+      'compare of an older layout',
+      () => ['compare', '-b', join(work, 'v1.json'), '-c', join(work, 'v1.json')],
+      /v1\.json has results schema version 1; this dbmatrix reads version 2/,
+    ],
     ['tune with a bad budget', () => ['tune', '--budget', 'soon'], /--budget.*duration of at least 100ms/],
     ['tune of an unknown workload', () => ['tune', '-w', 'everything'], /unknown workload 'everything'/],
-    ['compare with a threshold of 2', () => ['compare', '-b', 'a', '-c', 'b', '--throughput-threshold', '2'], /--throughput-threshold takes a share between 0 and 1/],
+    [
+      'compare with a threshold of 2',
+      () => ['compare', '-b', 'a', '-c', 'b', '--throughput-threshold', '2'],
+      /--throughput-threshold takes a share between 0 and 1/,
+    ],
   ];
 
   test.concurrent.each(cases)('%s', async (_name, args, message) => {
@@ -89,7 +133,17 @@ describe('bad input ends in one clear line, exit code 2, and nothing left behind
 test('dbmatrix list shows every adapter, workload and profile with its values', async () => {
   const r = await cli(['list']);
   expect(r.code).toBe(0);
-  for (const name of ['sqlite', 'postgres', 'mysql', 'insert-sequential', 'hot-row-update', 'sqlite-wal (default)', 'sqlite-delete', 'postgres-async-commit', 'busy_timeout=5000']) {
+  for (const name of [
+    'sqlite',
+    'postgres',
+    'mysql',
+    'insert-sequential',
+    'hot-row-update',
+    'sqlite-wal (default)',
+    'sqlite-delete',
+    'postgres-async-commit',
+    'busy_timeout=5000',
+  ]) {
     expect(r.stdout).toContain(name);
   }
 });

@@ -1,4 +1,4 @@
-import { DEFAULT_THRESHOLDS, compareJson, compareRuns } from '../../reports/compare';
+import { compareJson, compareRuns, DEFAULT_THRESHOLDS } from '../../reports/compare';
 import { compareTable } from '../../reports/compare-table';
 import { compareMarkdown } from '../../reports/markdown';
 import type { CellResult, RunResults } from '../../reports/results-schema';
@@ -25,7 +25,17 @@ function run(over: Omit<Partial<RunResults>, 'options'> & { options?: Partial<Ru
     runId: 'r',
     startedAt: '2025-01-01T00:00:00.000Z',
     finishedAt: '2025-01-01T00:01:00.000Z',
-    environment: { node: 'v20.0.0', platform: 'linux', release: '6', arch: 'x64', cpuModel: 'cpu', cpuCount: 2, totalMemoryMiB: 1024, gitCommit: null, packages: {} },
+    environment: {
+      node: 'v20.0.0',
+      platform: 'linux',
+      release: '6',
+      arch: 'x64',
+      cpuModel: 'cpu',
+      cpuCount: 2,
+      totalMemoryMiB: 1024,
+      gitCommit: null,
+      packages: {},
+    },
     options: { repeats: 1, ops: 100, durationMs: null, warmupOps: null, maxErrorRate: 0, rate: null, ...options },
     profiles: [],
     cells: [],
@@ -79,7 +89,12 @@ describe('compare gate: like for like', () => {
   test('open loop on one side names the load; --require-like-for-like turns the flag into a failure', () => {
     const cmp = compare(run(), run({ options: { rate: 500 } }), true);
     expect(cmp.likeForLike.summary).toBe('not like for like: baseline 100 ops × 1 repeat (closed loop), current 100 ops × 1 repeat (open loop at 500 ops/s)');
-    expect(cmp.failures).toEqual([{ kind: 'not like for like', message: 'not like for like: baseline 100 ops × 1 repeat (closed loop), current 100 ops × 1 repeat (open loop at 500 ops/s)' }]);
+    expect(cmp.failures).toEqual([
+      {
+        kind: 'not like for like',
+        message: 'not like for like: baseline 100 ops × 1 repeat (closed loop), current 100 ops × 1 repeat (open loop at 500 ops/s)',
+      },
+    ]);
     expect(compareTable(cmp).split('\n').at(-1)).toBe('compare failed: NOT LIKE FOR LIKE (not like for like)');
     expect(compareMarkdown(cmp)).toMatch(/^## ❌ dbmatrix compare: not like for like\n/);
   });
@@ -92,7 +107,9 @@ describe('compare gate: like for like', () => {
 describe('compare gate: conformance answers', () => {
   test('a database with an empty answer list counts as unanswered: one line for the database, every case in the JSON', () => {
     const cmp = compare(run({ conformance: [answers('sqlite', ['a.x', 'a.y'])] }), run({ conformance: [answers('sqlite', [])] }));
-    expect(cmp.failures.map((f) => f.message)).toEqual(['missing answers: sqlite: the baseline answered 2 conformance case(s), the current run none (run it with --conformance)']);
+    expect(cmp.failures.map((f) => f.message)).toEqual([
+      'missing answers: sqlite: the baseline answered 2 conformance case(s), the current run none (run it with --conformance)',
+    ]);
     expect(compareJson(cmp).conformance.missing).toEqual([
       { adapter: 'sqlite', id: 'a.x', baseline: '"a.x"' },
       { adapter: 'sqlite', id: 'a.y', baseline: '"a.y"' },
@@ -108,7 +125,10 @@ describe('compare gate: conformance answers', () => {
   });
 
   test('answers only the current run has (a new database or case) are not a failure', () => {
-    const cmp = compare(run({ conformance: [answers('sqlite', ['a.x'])] }), run({ conformance: [answers('sqlite', ['a.x', 'a.new']), answers('postgres', ['a.x'])] }));
+    const cmp = compare(
+      run({ conformance: [answers('sqlite', ['a.x'])] }),
+      run({ conformance: [answers('sqlite', ['a.x', 'a.new']), answers('postgres', ['a.x'])] }),
+    );
     expect(cmp.passed).toBe(true);
   });
 });

@@ -17,15 +17,32 @@ describe('statements compiled once for the prepared path', () => {
   });
 
   test("an increment's step is a constant, the key a parameter", () => {
-    const c = compileStatement(sqlite, statement(1, (db, [id]) => db('hot').where({ id }).increment('value', 1)));
+    const c = compileStatement(
+      sqlite,
+      statement(1, (db, [id]) => db('hot').where({ id }).increment('value', 1)),
+    );
     expect(c.sql).toBe('update `hot` set `value` = `value` + ? where `id` = ?');
     expect(bindingsFor(c, [3])).toEqual([1, 3]);
   });
 
   test('a parameter knex does not bind as a plain value cannot be prepared', () => {
     // A table name from a parameter would change the SQL text itself between operations.
-    expect(() => compileStatement(pg, statement(1, (db, [name]) => db(String(name)).select('id')))).toThrow(/cannot be prepared/);
+    expect(() =>
+      compileStatement(
+        pg,
+        statement(1, (db, [name]) => db(String(name)).select('id')),
+      ),
+    ).toThrow(/cannot be prepared/);
     // knex turns a LIMIT into a number, so the parameter would vanish from the bindings.
-    expect(() => compileStatement(pg, statement(1, (db, [n]) => db('t').select('id').limit(n as number)))).toThrow(/cannot be prepared/);
+    expect(() =>
+      compileStatement(
+        pg,
+        statement(1, (db, [n]) =>
+          db('t')
+            .select('id')
+            .limit(n as number),
+        ),
+      ),
+    ).toThrow(/cannot be prepared/);
   });
 });

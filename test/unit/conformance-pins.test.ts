@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdapterName } from '../../adapters/registry';
 import type { CaseAnswer, Flavour } from '../../conformance/contract';
-import { UnrecognisedServerError, serverIdentity } from '../../conformance/identity';
-import { PINS_DIR_VARIABLE, PinsFileError, applyPins, pinCommand, pinsDir, pinsOf, readPins, writePins } from '../../conformance/pins';
+import { serverIdentity, UnrecognisedServerError } from '../../conformance/identity';
+import { applyPins, PINS_DIR_VARIABLE, PinsFileError, pinCommand, pinsDir, pinsOf, readPins, writePins } from '../../conformance/pins';
 import { CONFORMANCE_CASES } from '../../conformance/registry';
 import { answerText, pinsText } from '../../reports/conformance-matrix';
 
@@ -94,9 +94,15 @@ describe('pins files', () => {
 
   test('the pin command names the server the suite reached, password hidden, quoted for a shell', () => {
     expect(pinCommand('sqlite', undefined, {})).toBe('npx dbmatrix conformance --pin --adapter sqlite');
-    expect(pinCommand('mysql', { url: 'mysql://root@127.0.0.1:3306/test', provider: 'url' }, {})).toBe('npx dbmatrix conformance --pin --adapter mysql --mysql-url mysql://root@127.0.0.1:3306/test');
-    expect(pinCommand('postgres', { url: 'postgres://u:secret@db:5432/t', provider: 'url' }, {})).toBe("npx dbmatrix conformance --pin --adapter postgres --postgres-url 'postgres://u:***@db:5432/t'");
-    expect(pinCommand('mysql', { url: 'mysql://x@127.0.0.1:1/t', provider: 'testcontainers' }, { DBMATRIX_MYSQL_IMAGE: 'mysql:8.4' })).toBe('npx dbmatrix conformance --pin --adapter mysql --mysql-image mysql:8.4');
+    expect(pinCommand('mysql', { url: 'mysql://root@127.0.0.1:3306/test', provider: 'url' }, {})).toBe(
+      'npx dbmatrix conformance --pin --adapter mysql --mysql-url mysql://root@127.0.0.1:3306/test',
+    );
+    expect(pinCommand('postgres', { url: 'postgres://u:secret@db:5432/t', provider: 'url' }, {})).toBe(
+      "npx dbmatrix conformance --pin --adapter postgres --postgres-url 'postgres://u:***@db:5432/t'",
+    );
+    expect(pinCommand('mysql', { url: 'mysql://x@127.0.0.1:1/t', provider: 'testcontainers' }, { DBMATRIX_MYSQL_IMAGE: 'mysql:8.4' })).toBe(
+      'npx dbmatrix conformance --pin --adapter mysql --mysql-image mysql:8.4',
+    );
   });
 });
 
@@ -111,12 +117,16 @@ describe('conformance matrix text', () => {
     expect(answerText({ ...base, outcome: 'same', answer: base.reference, pin: 'not pinned' })).toBe('✅ · not pinned');
   });
 
-  test("says which server answered and whether its answers are pinned; a file from before pins shows the version alone", () => {
+  test('says which server answered and whether its answers are pinned; a file from before pins shows the version alone', () => {
     const t = { adapter: 'mysql', profile: 'mysql-default', serverVersion: 'MySQL 8.4.3', answers: [{ ...base, pin: 'not pinned' as const }] };
     expect(pinsText(t)).toBe('MySQL 8.4.3');
-    expect(pinsText({ ...t, server: serverIdentity('mysql', '8.4.3'), pinned: false })).toBe('MySQL 8.4.3 (mysql 8.4): not pinned, its answers are recorded and neither pass nor fail');
+    expect(pinsText({ ...t, server: serverIdentity('mysql', '8.4.3'), pinned: false })).toBe(
+      'MySQL 8.4.3 (mysql 8.4): not pinned, its answers are recorded and neither pass nor fail',
+    );
     const pinned = { ...t, server: serverIdentity('mysql', '8.4.3'), pinned: true };
     expect(pinsText({ ...pinned, answers: [{ ...base, pin: 'as pinned' }] })).toBe('MySQL 8.4.3 (mysql 8.4): pinned, every answer as pinned');
-    expect(pinsText({ ...pinned, answers: [{ ...base, pin: 'differs from pin', pinnedAnswer: '1' }] })).toBe('MySQL 8.4.3 (mysql 8.4): pinned, ❌ 1 answer(s) differ from the pins');
+    expect(pinsText({ ...pinned, answers: [{ ...base, pin: 'differs from pin', pinnedAnswer: '1' }] })).toBe(
+      'MySQL 8.4.3 (mysql 8.4): pinned, ❌ 1 answer(s) differ from the pins',
+    );
   });
 });

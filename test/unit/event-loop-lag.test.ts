@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { newControl } from '../../matrix/control';
-import { PoolMonitor, loopBound } from '../../matrix/pool-health';
+import { loopBound, PoolMonitor } from '../../matrix/pool-health';
 
 /** Watch this process's event loop for a while, doing `work` meanwhile, and return the lag the monitor reports. */
 async function lagWhile(work: () => Promise<void>) {

@@ -1,11 +1,11 @@
-import knexFactory, { type Knex } from 'knex';
 import { setTimeout as sleep } from 'node:timers/promises';
+import knexFactory, { type Knex } from 'knex';
 import { sqlite } from '../../adapters/sqlite';
 import { BatchSizer } from '../../matrix/adaptive-batch';
-import { PHASE, SLOT, markMeasureStart, measureStart, newControl, setPhase } from '../../matrix/control';
+import { markMeasureStart, measureStart, newControl, PHASE, SLOT, setPhase } from '../../matrix/control';
 import { mergeHistograms, summarizeLatency } from '../../matrix/metrics';
 import { Schedule } from '../../matrix/open-loop';
-import { type WorkerReport, runWorkerLoop } from '../../matrix/worker-loop';
+import { runWorkerLoop, type WorkerReport } from '../../matrix/worker-loop';
 import { behindSchedule, modeLabel } from '../../reports/load-mode';
 import type { Figures } from '../../reports/results-schema';
 
@@ -22,7 +22,10 @@ interface Ran {
  * `workers` workers in this thread through the measured phase as the runner drives it (t0 marked, then MEASURE), each
  * operation a real SQLite query; `stall(i)` ms are added to the i-th operation to start. rate null: closed loop.
  */
-async function measure(knex: Knex, o: { rate: number | null; ops: number | null; workers?: number; stall?: (i: number) => number; stopAfterMs?: number }): Promise<Ran> {
+async function measure(
+  knex: Knex,
+  o: { rate: number | null; ops: number | null; workers?: number; stall?: (i: number) => number; stopAfterMs?: number },
+): Promise<Ran> {
   const control = newControl();
   const workers = o.workers ?? 1;
   Atomics.store(control, SLOT.active, workers);
@@ -41,7 +44,9 @@ async function measure(knex: Knex, o: { rate: number | null; ops: number | null;
   const t0 = measureStart(control);
   if (o.stopAfterMs) setTimeout(() => setPhase(control, PHASE.stop), o.stopAfterMs);
   const plan = { warmupOps: 0, measuredOps: o.ops, retry: policy, rate: o.rate };
-  const reports = await Promise.all(Array.from({ length: workers }, (_, id) => runWorkerLoop(id, session, (err) => sqlite.classify(err), control, plan, new BatchSizer(1, undefined))));
+  const reports = await Promise.all(
+    Array.from({ length: workers }, (_, id) => runWorkerLoop(id, session, (err) => sqlite.classify(err), control, plan, new BatchSizer(1, undefined))),
+  );
   return { reports, starts, t0 };
 }
 
@@ -61,7 +66,7 @@ describe('open-loop schedule', () => {
     expect(new Schedule(0, 3).dueAt(3)).toBeCloseTo(1000, 9);
   });
 
-  test('t0 is the moment the runner marked, on this thread\'s clock', () => {
+  test("t0 is the moment the runner marked, on this thread's clock", () => {
     const control = newControl();
     const before = performance.now();
     markMeasureStart(control);

@@ -14,13 +14,23 @@ describe('profiles', () => {
   });
 
   test('--set reaches top-level, pool, weight and session values, and matches enum values case-insensitively', () => {
-    const p = resolveOne(['sqlite.journal_mode=delete', 'sqlite.workers=20', 'sqlite.pool.acquireTimeoutMs=500', 'sqlite.crudWeights.read=0', 'sqlite.session.busy_timeout=0']);
+    const p = resolveOne([
+      'sqlite.journal_mode=delete',
+      'sqlite.workers=20',
+      'sqlite.pool.acquireTimeoutMs=500',
+      'sqlite.crudWeights.read=0',
+      'sqlite.session.busy_timeout=0',
+    ]);
     expect(p.session).toMatchObject({ journal_mode: 'DELETE', busy_timeout: 0 });
     expect(p).toMatchObject({ workers: 20, pool: { acquireTimeoutMs: 500 }, crudWeights: { read: 0 } });
   });
 
   test('an adapter-wide override applies to all its profiles; a profile override to that profile only', () => {
-    const [wal, del] = resolveProfiles({ adapters: [], profiles: ['sqlite-wal', 'sqlite-delete'], settings: ['sqlite.workers=3', 'sqlite-delete.batchSize=7'] });
+    const [wal, del] = resolveProfiles({
+      adapters: [],
+      profiles: ['sqlite-wal', 'sqlite-delete'],
+      settings: ['sqlite.workers=3', 'sqlite-delete.batchSize=7'],
+    });
     expect([wal!.workers, del!.workers, wal!.batchSize, del!.batchSize]).toEqual([3, 3, 500, 7]);
   });
 
@@ -61,7 +71,13 @@ describe('profiles', () => {
 
     test('defines new profiles on top of built-ins, with overrides and servers', () => {
       const config = loadConfigFile(
-        write(JSON.stringify({ profiles: { 'sqlite-fast': { extends: 'sqlite-wal', workers: 2, session: { synchronous: 'OFF' } } }, set: { 'sqlite-fast.batchSize': 50 }, servers: { postgres: 'postgres://x@127.0.0.1/test' } })),
+        write(
+          JSON.stringify({
+            profiles: { 'sqlite-fast': { extends: 'sqlite-wal', workers: 2, session: { synchronous: 'OFF' } } },
+            set: { 'sqlite-fast.batchSize': 50 },
+            servers: { postgres: 'postgres://x@127.0.0.1/test' },
+          }),
+        ),
       );
       const [p] = resolveProfiles({ adapters: [], profiles: ['sqlite-fast'], config });
       expect(p).toMatchObject({ name: 'sqlite-fast', adapter: 'sqlite', workers: 2, batchSize: 50, session: { synchronous: 'OFF', journal_mode: 'WAL' } });

@@ -41,7 +41,11 @@ describe('reading a results file', () => {
     ['broken JSON', () => file('broken.json', '{"schemaVersion": 2,'), /broken\.json is not valid JSON/],
     ['another kind of JSON', () => file('other.json', '{"name": "x"}'), /other\.json is not a dbmatrix results file/],
     ['an older layout', () => file('v1.json', '{"schemaVersion": 1}'), /v1\.json has results schema version 1; this dbmatrix reads version 2/],
-    ['a file missing fields', () => file('partial.json', '{"schemaVersion": 2, "runId": "x"}'), /partial\.json does not match the results schema: startedAt: .*see reports\/results\.schema\.json/],
+    [
+      'a file missing fields',
+      () => file('partial.json', '{"schemaVersion": 2, "runId": "x"}'),
+      /partial\.json does not match the results schema: startedAt: .*see reports\/results\.schema\.json/,
+    ],
   ])('%s is refused with one line naming the file', (_what, make, message) => {
     const text = refusal(make());
     expect(text).toMatch(message);

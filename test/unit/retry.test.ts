@@ -1,10 +1,10 @@
-import knexFactory, { type Knex } from 'knex';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import knexFactory, { type Knex } from 'knex';
 import { sqlite } from '../../adapters/sqlite';
 import { BatchSizer } from '../../matrix/adaptive-batch';
-import { PHASE, SLOT, newControl, setPhase } from '../../matrix/control';
+import { newControl, PHASE, SLOT, setPhase } from '../../matrix/control';
 import { mergeHistograms } from '../../matrix/metrics';
 import { runWorkerLoop } from '../../matrix/worker-loop';
 
@@ -38,7 +38,12 @@ describe('retries', () => {
 
   test('a real SQLITE_BUSY is retried as a whole operation, counted by class, until it succeeds', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dbmatrix-retry-'));
-    const config = { client: 'better-sqlite3', connection: { filename: join(dir, 'db') }, useNullAsDefault: true, pool: { afterCreate: (c: { pragma(s: string): void }, done: (e: null, c: unknown) => void) => (c.pragma('busy_timeout = 0'), done(null, c)) } };
+    const config = {
+      client: 'better-sqlite3',
+      connection: { filename: join(dir, 'db') },
+      useNullAsDefault: true,
+      pool: { afterCreate: (c: { pragma(s: string): void }, done: (e: null, c: unknown) => void) => (c.pragma('busy_timeout = 0'), done(null, c)) },
+    };
     const writer = knexFactory(config);
     const holder = knexFactory(config);
     try {
@@ -77,7 +82,14 @@ describe('backpressure', () => {
     Atomics.store(control, SLOT.measuredClaimed, 10); // the running worker took the whole quota
     let ops = 0;
     const session = { op: async () => void ops++, ledger: () => null };
-    const held = runWorkerLoop(1, session, (err) => sqlite.classify(err), control, { warmupOps: 0, measuredOps: 10, retry: policy }, new BatchSizer(1, undefined));
+    const held = runWorkerLoop(
+      1,
+      session,
+      (err) => sqlite.classify(err),
+      control,
+      { warmupOps: 0, measuredOps: 10, retry: policy },
+      new BatchSizer(1, undefined),
+    );
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([held.then(() => 'stopped'), new Promise((r) => (timer = setTimeout(() => r('still waiting after 2 s'), 2000)))]);
     clearTimeout(timer);

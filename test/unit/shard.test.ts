@@ -18,6 +18,11 @@ describe('--shard i/n', () => {
 
   test('parses i/n and refuses what is not a shard', () => {
     expect(parseShard('2/4')).toEqual({ index: 2, count: 4 });
-    expect([parseShard('0/4'), parseShard('5/4'), parseShard('2'), parseShard('a/b')]).toEqual(['needs 1 ≤ i ≤ n', 'needs 1 ≤ i ≤ n', 'takes i/n, e.g. 2/4', 'takes i/n, e.g. 2/4']);
+    expect([parseShard('0/4'), parseShard('5/4'), parseShard('2'), parseShard('a/b')]).toEqual([
+      'needs 1 ≤ i ≤ n',
+      'needs 1 ≤ i ≤ n',
+      'takes i/n, e.g. 2/4',
+      'takes i/n, e.g. 2/4',
+    ]);
   });
 });

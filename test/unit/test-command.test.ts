@@ -27,7 +27,10 @@ beforeAll(() => {
   project = mkdtempSync(join(tmpdir(), 'dbmatrix-user-project-'));
   symlinkSync(join(__dirname, '..', '..', 'node_modules'), join(project, 'node_modules'), 'dir');
   writeFileSync(join(project, 'package.json'), '{ "name": "user-project", "private": true, "scripts": { "test": "dbmatrix test" } }\n');
-  writeFileSync(join(project, 'adapters.test.js'), "test('sees the chosen adapters', () => expect(process.env.DBMATRIX_TEST_ADAPTERS).toBe(process.env.EXPECTED));\n");
+  writeFileSync(
+    join(project, 'adapters.test.js'),
+    "test('sees the chosen adapters', () => expect(process.env.DBMATRIX_TEST_ADAPTERS).toBe(process.env.EXPECTED));\n",
+  );
   bare = mkdtempSync(join(tmpdir(), 'dbmatrix-no-jest-'));
 });
 afterAll(() => {
@@ -38,10 +41,22 @@ afterAll(() => {
 describe('dbmatrix test: bad input ends in one line and exit code 2, before jest starts', () => {
   const cases: [string, () => [string, string[], NodeJS.ProcessEnv], RegExp][] = [
     ['an unknown adapter', () => [project, ['test', '--adapter=oracle'], {}], /^dbmatrix: unknown adapter 'oracle'; valid adapters: sqlite, postgres, mysql$/],
-    ['one unknown among known ones', () => [project, ['test', '--adapters', 'sqlite,pg'], {}], /^dbmatrix: unknown adapter 'pg'; valid adapters: sqlite, postgres, mysql$/],
+    [
+      'one unknown among known ones',
+      () => [project, ['test', '--adapters', 'sqlite,pg'], {}],
+      /^dbmatrix: unknown adapter 'pg'; valid adapters: sqlite, postgres, mysql$/,
+    ],
     ['an empty list', () => [project, ['test', '--adapter='], {}], /^dbmatrix: no adapter given; valid adapters: sqlite, postgres, mysql$/],
-    ['a bad DBMATRIX_TEST_ADAPTERS', () => [project, ['test'], { DBMATRIX_TEST_ADAPTERS: 'oracle' }], /^dbmatrix: DBMATRIX_TEST_ADAPTERS=oracle: unknown adapter 'oracle'; valid adapters: sqlite, postgres, mysql$/],
-    ['no jest in the project', () => [bare, ['test', '--adapter=sqlite'], {}], /^dbmatrix: jest is not installed in .*dbmatrix-no-jest-\w+; install it with `npm install --save-dev jest`$/],
+    [
+      'a bad DBMATRIX_TEST_ADAPTERS',
+      () => [project, ['test'], { DBMATRIX_TEST_ADAPTERS: 'oracle' }],
+      /^dbmatrix: DBMATRIX_TEST_ADAPTERS=oracle: unknown adapter 'oracle'; valid adapters: sqlite, postgres, mysql$/,
+    ],
+    [
+      'no jest in the project',
+      () => [bare, ['test', '--adapter=sqlite'], {}],
+      /^dbmatrix: jest is not installed in .*dbmatrix-no-jest-\w+; install it with `npm install --save-dev jest`$/,
+    ],
   ];
 
   test.concurrent.each(cases)('%s', async (_name, given, message) => {

@@ -1,12 +1,12 @@
-import { knexPath } from '../../driver-paths/knex-path';
 import knexFactory, { type Knex } from 'knex';
-import { sqlite } from '../../adapters/sqlite';
 import type { Adapter } from '../../adapters/contract';
-import { OwnedTables, cellContext } from '../../matrix/namespace';
+import { sqlite } from '../../adapters/sqlite';
+import { knexPath } from '../../driver-paths/knex-path';
+import { cellContext, OwnedTables } from '../../matrix/namespace';
 import type { CellContext, Workload } from '../../matrix/workloads/contract';
+import { crudMix } from '../../matrix/workloads/crud-mix';
 import { hotRowUpdate } from '../../matrix/workloads/hot-row-update';
 import { insertSequential } from '../../matrix/workloads/insert-sequential';
-import { crudMix } from '../../matrix/workloads/crud-mix';
 
 /** A real in-memory SQLite cell context; verification must catch every kind of tampering. */
 function context(knex: Knex): CellContext {
@@ -38,7 +38,11 @@ describe('verify() checks the data, not the counters', () => {
   test.each([
     ['a lost row', (t: string) => knex(t).where({ seq: 3 }).del(), { lost: 1 }],
     ['a phantom row', (t: string) => knex(t).insert({ worker_id: 0, seq: 99, payload: 'x'.repeat(64), value: 0 }), { phantom: 1 }],
-    ['a duplicated row', async (t: string) => knex(t).insert({ ...(await knex(t).first('worker_id', 'seq', 'payload', 'value').where({ seq: 4 })) }), { duplicated: 1 }],
+    [
+      'a duplicated row',
+      async (t: string) => knex(t).insert({ ...(await knex(t).first('worker_id', 'seq', 'payload', 'value').where({ seq: 4 })) }),
+      { duplicated: 1 },
+    ],
     ['a changed payload', (t: string) => knex(t).where({ seq: 5 }).update({ payload: 'tampered' }), { mismatched: 1 }],
   ])('%s fails verification', async (_what, tamper, counts) => {
     const { ctx, state, ledger } = await insertCell();

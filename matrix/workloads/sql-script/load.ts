@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { YAMLParseError, parse } from 'yaml';
-import { UserError, formatIssues } from '../../user-error';
+import { parse, YAMLParseError } from 'yaml';
+import { formatIssues, UserError } from '../../user-error';
 import type { Workload } from '../contract';
 import { parseExpected } from './expected';
-import { type SqlScript, type SqlText, partsOf, sqlScriptSchema } from './schema';
+import { partsOf, type SqlScript, type SqlText, sqlScriptSchema } from './schema';
 import { referencesOf, variantsOf } from './sql-text';
 import { sqlScriptWorkload } from './workload';
 
@@ -18,8 +18,10 @@ function checkReferences(script: SqlScript, fail: (msg: string) => never): void 
   for (const [key, text] of texts) {
     for (const sql of variantsOf(text)) {
       const refs = referencesOf(sql);
-      for (const t of refs.tables) if (!(t in script.tables)) fail(`${key}: table {{${t}}} is not declared under tables (declared: ${Object.keys(script.tables).join(', ')})`);
-      for (const p of refs.params) if (!(p in script.params)) fail(`${key}: parameter :${p} is not declared under params (declared: ${Object.keys(script.params).join(', ') || 'none'})`);
+      for (const t of refs.tables)
+        if (!(t in script.tables)) fail(`${key}: table {{${t}}} is not declared under tables (declared: ${Object.keys(script.tables).join(', ')})`);
+      for (const p of refs.params)
+        if (!(p in script.params)) fail(`${key}: parameter :${p} is not declared under params (declared: ${Object.keys(script.params).join(', ') || 'none'})`);
       if (key.startsWith('verify') && refs.params.length) fail(`${key}: a check takes no parameters`);
     }
   }

@@ -22,15 +22,24 @@ const range = z
 export const generatorSchema = z
   .object({
     /** 1, 2, 3, ... unique across the cell's workers, continuing after the rows `load` inserted with it. */
-    sequence: z.object({ start: z.number().int().default(1) }).strict().optional(),
+    sequence: z
+      .object({ start: z.number().int().default(1) })
+      .strict()
+      .optional(),
     /** Every integer in [min, max] equally likely. */
     uniform: range.optional(),
     /** Integers in [min, max], a few far more often than the rest (YCSB's scrambled zipfian, θ = 0.99). */
     zipfian: range.optional(),
     /** Values a sequence has already produced, the newest most often (YCSB's latest). */
-    latest: z.object({ of: identifier('sequence parameter name') }).strict().optional(),
+    latest: z
+      .object({ of: identifier('sequence parameter name') })
+      .strict()
+      .optional(),
     /** Random letters and digits of this length. */
-    string: z.object({ length: z.number().int().min(1).max(65_535) }).strict().optional(),
+    string: z
+      .object({ length: z.number().int().min(1).max(65_535) })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((g) => Object.keys(g).length === 1, 'expected exactly one generator: sequence, uniform, zipfian, latest or string');
@@ -48,7 +57,10 @@ export const sqlScriptSchema = z
     /** Tables the run creates, each a CREATE TABLE naming itself as {{name}}; dropped when the cell ends. */
     tables: z.record(identifier('table name'), sqlTextSchema).refine((t) => Object.keys(t).length > 0, 'expected at least one table'),
     /** Rows inserted before measuring: one statement run `rows` times in one transaction. */
-    load: z.object({ rows: z.number().int().min(1).max(10_000_000), sql: sqlTextSchema }).strict().optional(),
+    load: z
+      .object({ rows: z.number().int().min(1).max(10_000_000), sql: sqlTextSchema })
+      .strict()
+      .optional(),
     /** Named parameters, referenced as :name in SQL. */
     params: z.record(identifier('parameter name'), generatorSchema).default({}),
     /** The measured statements; each operation runs one, chosen by weight. */

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import { type Statement, type Verification, type Workload, defineWorkload, emptyVerification, isAmbiguous, statement } from '../../../api/workload';
-import { type StatementCount, expectedRange, parseExpected } from './expected';
+import { defineWorkload, emptyVerification, isAmbiguous, type Statement, statement, type Verification, type Workload } from '../../../api/workload';
+import { expectedRange, parseExpected, type StatementCount } from './expected';
 import { generatorsFor } from './generators';
-import { type SqlScript, type SqlText, partsOf } from './schema';
+import { partsOf, type SqlScript, type SqlText } from './schema';
 import { type BoundSql, bindSql, referencesOf, sqlFor, variantsOf } from './sql-text';
 
 /** What setup hands the workers: the run's table names and how far the loader took each sequence. */
@@ -79,7 +79,10 @@ export function sqlScriptWorkload(script: SqlScript, file: string): Workload<Scr
         await ctx.knex.transaction(async (trx) => {
           for (let i = 0; i < rows; i++) {
             const values = new Map<string, unknown>();
-            await trx.raw(bound.sql, bound.params.map((p) => (values.has(p) ? values.get(p) : (values.set(p, draw[p]!()), values.get(p)))) as Knex.RawBinding[]);
+            await trx.raw(
+              bound.sql,
+              bound.params.map((p) => (values.has(p) ? values.get(p) : (values.set(p, draw[p]!()), values.get(p)))) as Knex.RawBinding[],
+            );
           }
         });
         for (const p of new Set(referencesOf(sqlFor(script.load.sql, adapter)!).params)) if (script.params[p]?.sequence) loaded[p] = rows;
@@ -103,7 +106,10 @@ export function sqlScriptWorkload(script: SqlScript, file: string): Workload<Scr
           slots: parts.map((p) => p.params.map((name) => params.indexOf(name))),
         };
       });
-      const ledger: ScriptLedger = { counts: Object.fromEntries(statementNames.map((n) => [n, { ok: 0, failed: 0, ambiguous: 0, retriedAfterUnknown: 0 }])), wrongReads: 0 };
+      const ledger: ScriptLedger = {
+        counts: Object.fromEntries(statementNames.map((n) => [n, { ok: 0, failed: 0, ambiguous: 0, retriedAfterUnknown: 0 }])),
+        wrongReads: 0,
+      };
       const pick = (): number => {
         let r = Math.random() * totalWeight;
         for (let i = 0; i < prepared.length; i++) if ((r -= prepared[i]!.spec.weight) < 0) return i;
@@ -184,8 +190,13 @@ export function sqlScriptWorkload(script: SqlScript, file: string): Workload<Scr
         if (!(got >= low && got <= high)) {
           v.mismatched++;
           // Each execution counted once, as acknowledged: a retry that applied it again leaves the result off by that much.
-          const twice = retried > 0 ? `; ${retried} executions were acknowledged after an attempt whose outcome was unknown, and are applied twice if that attempt committed` : '';
-          v.problems.push(`verify.${i} (${bound.sql.trim().slice(0, 80)}) gave ${row ? got : 'no row'}, expected ${check.equals} = ${low === high ? low : `${low}..${high}`}${twice}`);
+          const twice =
+            retried > 0
+              ? `; ${retried} executions were acknowledged after an attempt whose outcome was unknown, and are applied twice if that attempt committed`
+              : '';
+          v.problems.push(
+            `verify.${i} (${bound.sql.trim().slice(0, 80)}) gave ${row ? got : 'no row'}, expected ${check.equals} = ${low === high ? low : `${low}..${high}`}${twice}`,
+          );
         }
       }
       v.ok = v.problems.length === 0;
