@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm test [-- --adapter=postgres[,mysql]] [--suite-only] [jest options]`: the type-check, the unit tests, the workload
+// `npm test [-- --adapter=postgres[,mysql]] [--suite-only] [jest options]`: the type-check, Biome, the unit tests, the workload
 // suite for the chosen adapters (all by default) and the report tests on real runs of those adapters, in one jest run
-// beside the type-check (--suite-only runs the workload suite alone). Ends with one line `N passed, N failed, N skipped`.
+// beside the type-check and Biome (--suite-only runs the workload suite alone). Ends with one line `N passed, N failed, N skipped`.
 require('tsx/cjs');
 const { spawn, spawnSync } = require('node:child_process');
 const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
@@ -38,18 +38,26 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 let ok = true;
 
 /**
- * The type-check runs beside the tests, in a child of its own: it needs a core for ten seconds, the tests mostly wait on
- * databases. Its output is held back and printed after theirs, so the two never interleave.
+ * The type-check and the formatter and linter (Biome) run beside the tests, each in a child of its own: they need a core
+ * for seconds, the tests mostly wait on databases. Their output is held back and printed after the tests', so nothing
+ * interleaves.
  */
-function startTypeCheck() {
+function startCheck(args) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', root], { cwd: root });
+    const child = spawn(process.execPath, args, { cwd: root });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     child.on('close', (code) => resolve({ passed: code === 0, output }));
   });
 }
+
+/** The checks that need no database: name and command line. */
+const CHECKS = [
+  ['type-check', [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', root]],
+  // Formatting and lint errors; warnings are listed by `npx biome lint .` but fail nothing.
+  ['format and lint', [require.resolve('@biomejs/biome/bin/biome'), 'ci', '--diagnostic-level=error', root]],
+];
 
 /** One jest run over some projects, `workers` test files at a time. */
 function runJest(projects, pattern, workers, env) {
@@ -92,7 +100,7 @@ function runJest(projects, pattern, workers, env) {
 }
 
 async function main() {
-  const typeCheck = suiteOnly ? undefined : startTypeCheck();
+  const checks = suiteOnly ? [] : CHECKS.map(([name, args]) => ({ name, result: startCheck(args) }));
   // One file per adapter, plus dbmatrix/jest's own test, which declares tests for the selected adapters only.
   const suiteFiles = `test/suite/(${adapters.join('|')}|jest-helper)\\.test\\.ts$`;
   const env = { DBMATRIX_TEST_ADAPTERS: adapters.join(',') };
@@ -103,9 +111,9 @@ async function main() {
   const workers = process.env.DBMATRIX_TEST_WORKERS ?? (suiteOnly ? '1' : '2');
   runJest(suiteOnly ? ['suite'] : ['unit', 'suite', 'package'], suiteOnly ? suiteFiles : `(test/unit/|test/package/|${suiteFiles})`, workers, env);
   if (!suiteOnly) runJest(['reports'], 'test/reports/', '1', env);
-  if (typeCheck) {
-    const { passed, output } = await typeCheck;
-    process.stderr.write(`\n== type-check: ${passed ? 'passed' : 'FAILED'}\n${output}`);
+  for (const check of checks) {
+    const { passed, output } = await check.result;
+    process.stderr.write(`\n== ${check.name}: ${passed ? 'passed' : 'FAILED'}\n${passed ? '' : output}`);
     if (!passed) {
       ok = false;
       totals.failed += 1;
