@@ -1,7 +1,10 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { DRIVER_PATHS, type DriverPath, type PreparedDriver } from '../driver-paths/contract';
-import { KEY_DISTRIBUTIONS, type KeyDistribution } from '../matrix/workloads/key-chooser';
+
+/** How a workload picks the key of its next read or update, as YCSB's requestdistribution names them. */
+export const KEY_DISTRIBUTIONS = ['uniform', 'zipfian', 'latest'] as const;
+export type KeyDistribution = (typeof KEY_DISTRIBUTIONS)[number];
 
 /** The shared taxonomy every adapter maps its driver errors onto. */
 export const ERROR_CLASSES = [

@@ -3,7 +3,7 @@ import type { PoolSettings, Profile } from './contract';
 
 /** Profile values every adapter starts from; each adds its name, description and session, and overrides what differs. */
 export const PROFILE_BASE = {
-  /** Chosen by `dbmatrix tune` here (README, "Defaults"): crud-mix peaked at 8 workers on PostgreSQL and MariaDB, high-volume inserts were flat from 4 to 16. */
+  /** Chosen by `dbmatrix tune` here (docs/methodology.md, "Defaults"): crud-mix peaked at 8 workers on PostgreSQL and MariaDB, high-volume inserts were flat from 4 to 16. */
   workers: 8,
   batchSize: 500,
   transactionBatchSize: 100,

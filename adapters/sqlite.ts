@@ -33,7 +33,7 @@ const common = {
   ...PROFILE_BASE,
   adapter: 'sqlite',
   // One writer at a time, and each thread runs SQLite itself: `dbmatrix tune` found the fastest at one thread per core
-  // (README, "Defaults"); more threads add contention, not throughput.
+  // (docs/methodology.md, "Defaults"); more threads add contention, not throughput.
   workers: Math.max(2, cpus().length),
   // better-sqlite3 is synchronous: one connection per knex instance; concurrency comes from threads.
   pool: { min: 1, max: 1, idleTimeoutMs: 30_000, acquireTimeoutMs: 10_000 },

@@ -3,9 +3,9 @@
 export { ADAPTER_NAMES, type AdapterName } from '../adapters/registry';
 export type { DbmatrixConfig } from '../matrix/config-file';
 export type { ProgressSink } from '../matrix/progress';
-export { UserError } from '../matrix/user-error';
 export { WORKLOAD_NAMES } from '../matrix/workloads/registry';
-export type { CellResult, Figures, RunResults } from '../reports/results-schema';
+export type { CellResult, Figures, RunResults } from '../model/results-schema';
+export { UserError } from '../model/user-error';
 export { defineConfig } from './config';
 export { type RunOptions, run } from './run';
 export * from './workload';

@@ -1,14 +1,13 @@
 import { resolve } from 'node:path';
 import type { AdapterName } from '../adapters/registry';
-import { defaultRunDir } from '../cli/arguments';
 import { type ConfigFile, checkConfig, type DbmatrixConfig, durationMs, loadConfigFile } from '../matrix/config-file';
-import { checkRunId, newRunId } from '../matrix/namespace';
+import { checkRunId, defaultRunDir, newRunId } from '../matrix/namespace';
 import { parseAdapterList } from '../matrix/profiles';
 import { type ProgressSink, silentProgress } from '../matrix/progress';
 import { chooseRun, runMatrix } from '../matrix/run-matrix';
-import { UserError } from '../matrix/user-error';
 import { workloadRef } from '../matrix/workloads/sources';
-import type { RunResults } from '../reports/results-schema';
+import type { RunResults } from '../model/results-schema';
+import { UserError } from '../model/user-error';
 
 /** A matrix run asked for from code: the same choices as `dbmatrix run`, the same defaults, the same checks. */
 export interface RunOptions {

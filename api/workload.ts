@@ -1,19 +1,3 @@
-// The workload-definition API: what a workload file imports from 'dbmatrix', and what every built-in workload uses.
-// It holds no runner code, so a workload module loads without the matrix behind it.
-import type { Workload } from '../matrix/workloads/contract';
-
-export type { Profile } from '../adapters/contract';
-export type { QueryTarget, Row, Statement, StatementPath, StatementRunner } from '../driver-paths/contract';
-export { statement } from '../driver-paths/contract';
-export type { CellContext, OpOutcome, Verification, WorkerContext, WorkerSession, Workload } from '../matrix/workloads/contract';
-export { emptyVerification, finishVerification, isAmbiguous } from '../matrix/workloads/contract';
-export { KEY_DISTRIBUTIONS, type KeyDistribution, keyChooser } from '../matrix/workloads/key-chooser';
-
-/**
- * Define a workload: setup (create its tables, load data), worker (one operation at a time, each keeping a ledger of
- * what the database acknowledged) and verify (the data against the ledgers). A typed identity: the types flow from
- * setup's state and the worker's ledger into verify, and the object is what the runner loads.
- */
-export function defineWorkload<State, Ledger>(workload: Workload<State, Ledger>): Workload<State, Ledger> {
-  return workload;
-}
+// The workload-definition API as 'dbmatrix' exports it: what a workload file imports. It lives with the workloads
+// (matrix/workloads/define.ts), which use it too, so nothing below the surfaces imports from api/.
+export * from '../matrix/workloads/define';

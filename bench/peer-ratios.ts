@@ -5,7 +5,7 @@ import { cellContext, newRunId, OwnedTables, tablePrefix } from '../matrix/names
 import type { CellContext } from '../matrix/workloads/contract';
 import { createKeyedTable } from '../matrix/workloads/keyed-rows';
 import { loadReadTable } from '../matrix/workloads/read-table';
-import { median } from '../reports/noise';
+import { median } from '../model/noise';
 import { bare } from './bare-loop';
 import { alternating, type BenchSetting, benchProfile, harness, opsFor } from './measure';
 import { type PeerResult, type PeerStatement, pgbench, sysbench } from './peers';

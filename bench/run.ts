@@ -10,10 +10,10 @@ import { ADAPTER_NAMES, type AdapterName, adapterFor } from '../adapters/registr
 import { DRIVER_PATHS } from '../driver-paths/contract';
 import { newRunId } from '../matrix/namespace';
 import { parseAdapterList } from '../matrix/profiles';
-import { UserError } from '../matrix/user-error';
 import { ThreadPool } from '../matrix/workers';
-import { int } from '../reports/format';
-import { median } from '../reports/noise';
+import { int } from '../model/format';
+import { median } from '../model/noise';
+import { UserError } from '../model/user-error';
 import { resolveServers } from '../servers/resolve';
 import { BARE, type BenchWorkload, bare } from './bare-loop';
 import { alternating, type BenchSetting, bareInThread, benchProfile, harness, opsFor } from './measure';

@@ -5,10 +5,10 @@
 // STALL_DURATION_MS (10000), STALL_WORKERS (4).
 import Table from 'cli-table3';
 import { ThreadPool } from '../matrix/workers';
+import type { CellResult } from '../model/results-schema';
 import { behindSchedule } from '../reports/load-mode';
-import type { CellResult } from '../reports/results-schema';
 import { resolveServers } from '../servers/resolve';
-import { type StalledRun, stalledRun } from '../test/support/stalled-run';
+import { type StalledRun, stalledRun } from './stalled-run';
 
 const RATE = Number(process.env.STALL_RATE ?? 200);
 const HOLD_MS = Number(process.env.STALL_HOLD_MS ?? 3000);

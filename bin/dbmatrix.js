@@ -6,7 +6,7 @@ const { join } = require('node:path');
 
 function cliEntry() {
   if (!existsSync(join(__dirname, '..', 'cli', 'dbmatrix.ts'))) return '../dist/cli.js';
-  const bundle = require('./bundle-cache').bundleOf('cli/dbmatrix.ts');
+  const bundle = require('../packaging/bundle-cache').bundleOf('cli/dbmatrix.ts');
   if (!bundle) require('tsx/cjs');
   return bundle ?? '../cli/dbmatrix';
 }

@@ -8,7 +8,7 @@ const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { parseAdapterList } = require('../matrix/profiles');
-const { UserError } = require('../matrix/user-error');
+const { UserError } = require('../model/user-error');
 
 const root = join(__dirname, '..');
 const args = process.argv.slice(2);
@@ -57,6 +57,8 @@ const CHECKS = [
   ['type-check', [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', root]],
   // Formatting and lint errors; warnings are listed by `npx biome lint .` but fail nothing.
   ['format and lint', [require.resolve('@biomejs/biome/bin/biome'), 'ci', '--diagnostic-level=error', root]],
+  // Imports point down the layers of .dependency-cruiser.cjs (contracts, model, databases, engine, reports, surfaces), no cycles.
+  ['import directions', [join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), '--config', '.dependency-cruiser.cjs', '.']],
 ];
 
 /** One jest run over some projects, `workers` test files at a time. */

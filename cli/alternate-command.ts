@@ -12,13 +12,13 @@ import {
   SIDES,
   type Side,
 } from '../matrix/alternate';
-import { UserError } from '../matrix/user-error';
+import { defaultRunDir } from '../matrix/namespace';
+import type { RunResults } from '../model/results-schema';
+import { UserError } from '../model/user-error';
 import { painterFor } from '../reports/colour';
 import { type CompareThresholds, compareRuns, DEFAULT_THRESHOLDS } from '../reports/compare';
 import { compareTable } from '../reports/compare-table';
 import { compareMarkdown, mdCode } from '../reports/markdown';
-import type { RunResults } from '../reports/results-schema';
-import { defaultRunDir } from './arguments';
 import { abortOnSignal } from './interrupt';
 
 /** Rounds when --rounds is not given: five samples a side keep Welch's interval usable at a cost of ten runs. */

@@ -1,11 +1,10 @@
-import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { AdapterName } from '../adapters/registry';
 import { durationMs } from '../matrix/config-file';
 import { parseShard, type Shard } from '../matrix/shard';
-import { UserError } from '../matrix/user-error';
 import { isWorkloadName, WORKLOAD_NAMES, type WorkloadName } from '../matrix/workloads/registry';
 import { type WorkloadRef, workloadRef } from '../matrix/workloads/sources';
+import { UserError } from '../model/user-error';
 
 /** A commander parser for a whole number of at least 1. */
 export function positiveInt(flag: string) {
@@ -74,12 +73,6 @@ export function parseWorkloadRefs(text: string, baseDir?: string): WorkloadRef[]
     .filter(Boolean);
   if (items.length === 0) throw new UserError(`no workload given; valid workloads: ${WORKLOAD_NAMES.join(', ')}, or a path to a workload file`);
   return [...new Set(items.map((item) => workloadRef(item, baseDir)))];
-}
-
-/** Where a command's output goes by default: reports/runs/<time>-<label> under the working directory (git-ignored here). */
-export function defaultRunDir(label: string): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
-  return join(process.cwd(), 'reports', 'runs', `${stamp}-${label}`);
 }
 
 /** The server flags every command that reaches a database takes. */

@@ -9,7 +9,7 @@ import { runConformance } from '../conformance/run';
 import { findConfigFile } from '../matrix/config-file';
 import { newRunId } from '../matrix/namespace';
 import { parseAdapterList, resolveProfiles } from '../matrix/profiles';
-import { UserError } from '../matrix/user-error';
+import { UserError } from '../model/user-error';
 import { resolveServers } from '../servers/resolve';
 import { type ServerUrlOptions, serverUrlOptions, serverUrls } from './arguments';
 

@@ -2,20 +2,19 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ADAPTER_NAMES, type AdapterName } from '../adapters/registry';
 import { type ConfigFile, findConfigFile } from '../matrix/config-file';
-import { checkRunId, newRunId } from '../matrix/namespace';
+import { checkRunId, defaultRunDir, newRunId } from '../matrix/namespace';
 import { parseAdapterList } from '../matrix/profiles';
 import { silentProgress, streamProgress } from '../matrix/progress';
 import { chooseRun, runMatrix } from '../matrix/run-matrix';
 import type { MatrixRun } from '../matrix/runner';
 import type { Shard } from '../matrix/shard';
-import { UserError } from '../matrix/user-error';
 import { WORKLOAD_NAMES } from '../matrix/workloads/registry';
+import { UserError } from '../model/user-error';
 import { painterFor } from '../reports/colour';
 import { summaryTable } from '../reports/summary-table';
 import { addAlternateCommand } from './alternate-command';
 import {
   collect,
-  defaultRunDir,
   nonNegativeInt,
   opsPerSecond,
   parseDuration,

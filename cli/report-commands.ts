@@ -1,7 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { UserError } from '../matrix/user-error';
+import { mergeResults } from '../model/merge';
+import { readResults } from '../model/read-results';
+import type { RunResults } from '../model/results-schema';
+import { UserError } from '../model/user-error';
 import { writeBenchmarkJson } from '../reports/benchmark-json';
 import { painterFor } from '../reports/colour';
 import { compareJson, compareRuns, DEFAULT_THRESHOLDS } from '../reports/compare';
@@ -9,9 +12,6 @@ import { compareTable } from '../reports/compare-table';
 import { diagnoseRun } from '../reports/diagnosis';
 import { renderHtmlReport } from '../reports/html/render-html';
 import { compareMarkdown, summaryMarkdown } from '../reports/markdown';
-import { mergeResults } from '../reports/merge';
-import { readResults } from '../reports/read-results';
-import type { RunResults } from '../reports/results-schema';
 import { summaryTable } from '../reports/summary-table';
 
 function share(flag: string) {

@@ -4,19 +4,19 @@ import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { redactedUrl } from '../adapters/contract';
 import { ADAPTER_NAMES, type AdapterName } from '../adapters/registry';
-import { newRunId } from '../matrix/namespace';
+import { defaultRunDir, newRunId } from '../matrix/namespace';
 import { parseAdapterList } from '../matrix/profiles';
 import { silentProgress, streamProgress } from '../matrix/progress';
 import { runMatrix } from '../matrix/run-matrix';
 import type { MatrixRun } from '../matrix/runner';
 import { judgeSeed, SCENARIOS, seedConfig, seedRuns } from '../matrix/scenarios/seed';
-import { UserError } from '../matrix/user-error';
+import { type MergeInput, mergeResults } from '../model/merge';
+import type { RunResults } from '../model/results-schema';
+import { UserError } from '../model/user-error';
 import { painterFor } from '../reports/colour';
-import { type MergeInput, mergeResults } from '../reports/merge';
-import type { RunResults } from '../reports/results-schema';
 import { dataFailures, seedMarkdown, seedTable } from '../reports/seed-report';
 import { resolveServers } from '../servers/resolve';
-import { defaultRunDir, positiveInt, type ServerUrlOptions, serverUrlOptions, serverUrls } from './arguments';
+import { positiveInt, type ServerUrlOptions, serverUrlOptions, serverUrls } from './arguments';
 import { abortOnSignal } from './interrupt';
 
 /** Options of `dbmatrix scenario`, as commander parses them. */

@@ -2,14 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { checkRunId, newRunId } from '../matrix/namespace';
+import { checkRunId, defaultRunDir, newRunId } from '../matrix/namespace';
 import { parseAdapterList, resolveProfiles } from '../matrix/profiles';
 import type { MatrixRun } from '../matrix/runner';
 import { tune } from '../matrix/tune/tuner';
 import type { WorkloadName } from '../matrix/workloads/registry';
 import { tunedProfilesConfig, tuneMarkdown, tuneTable } from '../reports/tune-report';
 import { resolveServers } from '../servers/resolve';
-import { collect, defaultRunDir, parseDuration, parseWorkloads, positiveInt, rate, type ServerUrlOptions, serverUrlOptions, serverUrls } from './arguments';
+import { collect, parseDuration, parseWorkloads, positiveInt, rate, type ServerUrlOptions, serverUrlOptions, serverUrls } from './arguments';
 import { abortOnSignal } from './interrupt';
 
 /** The workloads tune searches by default: one of each shape (single writer, batched, concurrent writers, mixed). */

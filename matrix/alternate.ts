@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mergeResults } from '../reports/merge';
-import { readResults } from '../reports/read-results';
-import type { RunResults } from '../reports/results-schema';
+import { mergeResults } from '../model/merge';
+import { readResults } from '../model/read-results';
+import type { RunResults } from '../model/results-schema';
 import { newRunId } from './namespace';
 
 /** The two checkouts an alternation measures. */

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ADAPTER_NAMES, isAdapterName } from '../adapters/registry';
-import { readJsonFile } from './json-file';
-import { formatIssues, UserError } from './user-error';
+import { readJsonFile } from '../model/json-file';
+import { formatIssues, UserError } from '../model/user-error';
 import { defaultExport, requireUserModule } from './user-module';
 import { type WorkloadRef, workloadRef } from './workloads/sources';
 

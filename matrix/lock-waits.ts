@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import knexFactory, { type Knex } from 'knex';
 import type { Adapter, Profile, ServerAddress } from '../adapters/contract';
-import type { LockWaits } from '../reports/results-schema';
+import type { LockWaits } from '../model/results-schema';
 
 /** How often the run's sessions are looked at while a cell measures, ms. */
 const SAMPLE_EVERY_MS = 100;

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { Knex } from 'knex';
 import type { Adapter, Profile } from '../adapters/contract';
-import { UserError } from './user-error';
+import { UserError } from '../model/user-error';
 import type { CellContext } from './workloads/contract';
 
 /** A short run id: lower-case letters and digits, so it is safe in table names on every database. */
@@ -84,4 +85,10 @@ export function cellContext(knex: Knex, adapter: Adapter, profile: Profile, owne
     createTable: (name, build) => owned.create(knex, name, build),
     createTableWithSql: (name, sql) => owned.createWithSql(knex, name, sql),
   };
+}
+
+/** Where a command's output goes by default: reports/runs/<time>-<label> under the working directory (git-ignored here). */
+export function defaultRunDir(label: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  return join(process.cwd(), 'reports', 'runs', `${stamp}-${label}`);
 }

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Knex } from 'knex';
+import { type LatencySummary, newLatencyHistogram, summarizeLatency } from '../model/metrics';
 import { read, SLOT } from './control';
-import { type LatencySummary, newLatencyHistogram, summarizeLatency } from './metrics';
 
 /** One look at the connection pool. */
 export interface PoolSample {

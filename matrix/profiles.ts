@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { baseProfileShape, type Profile } from '../adapters/contract';
+import { baseProfileShape, KEY_DISTRIBUTIONS, type Profile } from '../adapters/contract';
 import { ADAPTER_NAMES, ADAPTERS, type AdapterName, adapterFor, isAdapterName } from '../adapters/registry';
 import { DRIVER_PATHS } from '../driver-paths/contract';
+import { formatIssues, UserError } from '../model/user-error';
 import type { ConfigFile } from './config-file';
-import { formatIssues, UserError } from './user-error';
-import { KEY_DISTRIBUTIONS } from './workloads/key-chooser';
 
 export { type ConfigFile, loadConfigFile } from './config-file';
 

@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import type { CellResult } from '../reports/results-schema';
+import type { CellResult } from '../model/results-schema';
 
 /** Where the runner reports progress. */
 export interface ProgressSink {

@@ -5,14 +5,14 @@ import type { Profile, ServerAddress } from '../adapters/contract';
 import type { AdapterName } from '../adapters/registry';
 import { CONFORMANCE_CASES } from '../conformance/registry';
 import { runConformance } from '../conformance/run';
-import { describeEnvironment } from '../reports/environment';
-import { type ConformanceAnswers, RESULTS_SCHEMA_VERSION, type RunResults } from '../reports/results-schema';
+import { describeEnvironment } from '../model/environment';
+import { type ConformanceAnswers, RESULTS_SCHEMA_VERSION, type RunResults } from '../model/results-schema';
+import { UserError } from '../model/user-error';
 import { resolveServers } from '../servers/resolve';
 import { type ConfigFile, resolveProfiles } from './profiles';
 import type { ProgressSink } from './progress';
 import { MatrixRun } from './runner';
 import type { Shard } from './shard';
-import { UserError } from './user-error';
 import { WORKLOAD_NAMES } from './workloads/registry';
 import { loadWorkloads, type WorkloadRef } from './workloads/sources';
 

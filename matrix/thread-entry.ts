@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleOf, ROOT } from '../bin/bundle-cache';
+import { bundleOf, ROOT } from '../packaging/bundle-cache';
 
 /** How to start a worker thread: the script and the Node flags it needs. */
 export interface ThreadEntry {
@@ -13,7 +13,7 @@ export interface ThreadEntry {
 let entry: ThreadEntry | undefined;
 
 /**
- * The worker-thread entry as one bundled JavaScript file (bin/bundle-cache.js). A thread that loads it starts in about
+ * The worker-thread entry as one bundled JavaScript file (packaging/bundle-cache.js). A thread that loads it starts in about
  * a third of the time one loading the TypeScript sources through tsx takes (10 threads: 1.3 s against 3.9 s here),
  * which is most of a cell's setup when SQLite runs 20 or 50 writer threads. Without a bundle the threads still run,
  * only slower to start.

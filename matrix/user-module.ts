@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { UserError } from './user-error';
+import { UserError } from '../model/user-error';
 
 let registered = false;
 

@@ -5,9 +5,9 @@ import type { Adapter, ClassifiedError, ErrorClass, Profile, RetryPolicy } from 
 import { errorMessage } from '../adapters/contract';
 import { knexPath } from '../driver-paths/knex-path';
 import { preparedPath } from '../driver-paths/prepared-path';
+import { type ErrorTally, encodeHistogram, newLatencyHistogram, tallyError } from '../model/metrics';
 import { BatchSizer, type TrajectoryPoint } from './adaptive-batch';
 import { claim, measureStart, PHASE, read, SLOT } from './control';
-import { type ErrorTally, encodeHistogram, newLatencyHistogram, tallyError } from './metrics';
 import { runOpenLoop } from './open-loop';
 import { countedDriver } from './statement-count';
 import { driverPathOf, type OpOutcome, type WorkerSession, type Workload } from './workloads/contract';

@@ -6,7 +6,7 @@ const { spawnSync } = require('node:child_process');
 const { rmSync } = require('node:fs');
 const { join } = require('node:path');
 const esbuild = require('esbuild');
-const { BUNDLE_OPTIONS } = require('../bin/bundle-cache');
+const { BUNDLE_OPTIONS } = require('./bundle-cache');
 
 const root = join(__dirname, '..');
 const dist = join(root, 'dist');

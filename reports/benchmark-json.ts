@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CellResult, RunResults } from './results-schema';
+import type { CellResult, RunResults } from '../model/results-schema';
 
 /** One entry of github-action-benchmark's custom tools (customBiggerIsBetter / customSmallerIsBetter). */
 export interface BenchmarkEntry {

@@ -1,6 +1,6 @@
-import { int } from './format';
-import { relativeShift } from './noise';
-import type { CellKey, CellResult, RunResults } from './results-schema';
+import { int } from '../model/format';
+import { relativeShift } from '../model/noise';
+import type { CellKey, CellResult, RunResults } from '../model/results-schema';
 
 /** How large and how sure a change must be before compare calls it. */
 export interface CompareThresholds {

@@ -1,4 +1,4 @@
-import type { ConformanceAnswers, RunResults } from './results-schema';
+import type { ConformanceAnswers, RunResults } from '../model/results-schema';
 
 type Answer = ConformanceAnswers['answers'][number];
 

@@ -1,4 +1,4 @@
-import type { CellResult, RunResults } from './results-schema';
+import type { CellResult, RunResults } from '../model/results-schema';
 
 type Completed = Extract<CellResult, { state: 'completed' }>;
 

@@ -1,5 +1,5 @@
-import { int } from './format';
-import type { Figures } from './results-schema';
+import { int } from '../model/format';
+import type { Figures } from '../model/results-schema';
 
 /**
  * How a cell's load was generated, for the reports. Only open-loop cells are labelled: closed loop is the default and

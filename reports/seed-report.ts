@@ -5,7 +5,7 @@ import { RATE_POINTS, RATIO_FACTOR, type Verdict } from '../matrix/scenarios/see
 import { type Paint, plain, type Style } from './colour';
 import { type Diagnosis, diagnoseRun } from './diagnosis';
 import { mdCode, mdText } from './markdown';
-import type { CellResult, RunResults } from './results-schema';
+import type { CellResult, RunResults } from '../model/results-schema';
 
 /** Column titles of the adapters. */
 export const ADAPTER_LABELS: Record<AdapterName, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL', mysql: 'MySQL' };

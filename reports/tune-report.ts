@@ -3,7 +3,7 @@ import type { Profile } from '../adapters/contract';
 import { type ConfigFile, resolveProfiles } from '../matrix/profiles';
 import { profileValue } from '../matrix/tune/axes';
 import type { Trial, TuneOutcome } from '../matrix/tune/tuner';
-import { int } from './format';
+import { int } from '../model/format';
 import { mdCode, mdText } from './markdown';
 
 const gain = (o: TuneOutcome) => (o.baseline.score > 0 ? o.best.score / o.baseline.score - 1 : 0);

@@ -2,7 +2,7 @@ import knexFactory from 'knex';
 import { errorCode, errorMessage, redactedUrl, type ServerAddress } from '../adapters/contract';
 import { ADAPTERS, type AdapterName, adapterFor } from '../adapters/registry';
 import type { ContainerAdapter } from '../docker/images';
-import { UserError } from '../matrix/user-error';
+import { UserError } from '../model/user-error';
 import { dockerAnswers, startContainer } from './testcontainers';
 
 /** Servers for a run, and how to give them back. */

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { errorMessage } from '../adapters/contract';
 import { type ContainerAdapter, imageCandidates } from '../docker/images';
-import { UserError } from '../matrix/user-error';
+import { UserError } from '../model/user-error';
 
 /** A server started in a container for this run. */
 export interface StartedServer {

@@ -1,6 +1,6 @@
 import { ADAPTER_NAMES, type AdapterName } from '../adapters/registry';
 import { parseAdapterList } from '../matrix/profiles';
-import { UserError } from '../matrix/user-error';
+import { UserError } from '../model/user-error';
 
 /** The variable that names the adapters a test run covers, comma-separated; `dbmatrix test --adapter=…` and `npm test -- --adapter=…` set it. */
 export const TEST_ADAPTERS_VARIABLE = 'DBMATRIX_TEST_ADAPTERS';

@@ -1,8 +1,8 @@
 import { LOCK_ERROR_CLASSES } from '../../adapters/contract';
 import type { AdapterName } from '../../adapters/registry';
-import { int } from '../../reports/format';
-import type { Figures } from '../../reports/results-schema';
-import { describeTally } from '../metrics';
+import { int } from '../../model/format';
+import { describeTally } from '../../model/metrics';
+import type { Figures } from '../../model/results-schema';
 import type { WorkloadName } from '../workloads/registry';
 
 /** What the measurements say about one seed claim on one adapter. */

@@ -1,7 +1,7 @@
 import type { Profile, ServerAddress } from '../../adapters/contract';
 import type { AdapterName } from '../../adapters/registry';
-import { median, relativeShift } from '../../reports/noise';
-import type { CellResult } from '../../reports/results-schema';
+import { median, relativeShift } from '../../model/noise';
+import type { CellResult } from '../../model/results-schema';
 import { parseSetting, resolveProfiles } from '../profiles';
 import { silentProgress } from '../progress';
 import { MatrixRun } from '../runner';

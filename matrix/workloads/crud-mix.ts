@@ -1,5 +1,5 @@
 import type { CrudWeights } from '../../adapters/contract';
-import { defineWorkload, emptyVerification, finishVerification, isAmbiguous, type WorkerContext } from '../../api/workload';
+import { defineWorkload, emptyVerification, finishVerification, isAmbiguous, type WorkerContext } from './define';
 import { appliedTwiceProblem, createKeyedTable, keyedRow, payloadFor } from './keyed-rows';
 
 /** Table name shared by setup and the workers. */

@@ -1,4 +1,4 @@
-import { defineWorkload, isAmbiguous, keyChooser, statement } from '../../api/workload';
+import { defineWorkload, isAmbiguous, keyChooser, statement } from './define';
 import { type InsertLedger, InsertRecorder, verifyInsertLedgers } from './keyed-rows';
 
 /** Tables shared by setup and the workers. */

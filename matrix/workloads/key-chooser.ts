@@ -1,6 +1,4 @@
-/** How a workload picks the key of its next read or update, as YCSB's requestdistribution names them. */
-export const KEY_DISTRIBUTIONS = ['uniform', 'zipfian', 'latest'] as const;
-export type KeyDistribution = (typeof KEY_DISTRIBUTIONS)[number];
+import type { KeyDistribution } from '../../adapters/contract';
 
 /** YCSB's skew: a few keys take most requests (the most popular of 10,000 about 10 %). */
 const THETA = 0.99;

@@ -13,7 +13,7 @@ import {
   type Verification,
   type WorkerContext,
   type Workload,
-} from '../../api/workload';
+} from './define';
 
 /** A row every insert workload writes: (worker_id, seq) is its key in the ledger. */
 export interface KeyedRow {

@@ -1,4 +1,4 @@
-import { defineWorkload, keyChooser, statement } from '../../api/workload';
+import { defineWorkload, keyChooser, statement } from './define';
 import { loadReadTable, type ReadLedger, type ReadTableState, rowsMatch, verifyReadTable } from './read-table';
 
 /** `workers` concurrent readers, rangeSize consecutive rows per query. */

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { type CellContext, emptyVerification, finishVerification, type Verification } from '../../api/workload';
+import { type CellContext, emptyVerification, finishVerification, type Verification } from './define';
 import { insertChunked, payloadFor } from './keyed-rows';
 
 /** A loaded, read-only table: ids 1..rows with a payload derived from the id. */

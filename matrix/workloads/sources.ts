@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { z } from 'zod';
-import { formatIssues, UserError } from '../user-error';
+import { formatIssues, UserError } from '../../model/user-error';
 import { defaultExport, requireUserModule } from '../user-module';
 import type { Workload } from './contract';
 import { isWorkloadName, WORKLOAD_NAMES, workloadFor } from './registry';

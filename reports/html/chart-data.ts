@@ -1,6 +1,6 @@
 import { ERROR_CLASSES } from '../../adapters/contract';
-import { mergeHistograms } from '../../matrix/metrics';
-import type { CellResult, Figures, RunResults } from '../results-schema';
+import { mergeHistograms } from '../../model/metrics';
+import type { CellResult, Figures, RunResults } from '../../model/results-schema';
 
 /** One point of a line on a linear x axis. */
 export interface XY {

@@ -1,4 +1,4 @@
-import type { RunResults } from '../results-schema';
+import type { RunResults } from '../../model/results-schema';
 import type { ChartSpec } from './chart-data';
 import { escapeHtml as h } from './escape';
 

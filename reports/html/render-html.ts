@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { diagnoseRun } from '../diagnosis';
 import { driverLayerPairs } from '../driver-layers';
-import type { RunResults } from '../results-schema';
+import type { RunResults } from '../../model/results-schema';
 import { buildCharts } from './chart-data';
 import { CLIENT_SCRIPT } from './client';
 import { jsonForScript, scriptSafe } from './escape';

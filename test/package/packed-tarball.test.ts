@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunResults } from '../../reports/results-schema';
+import type { RunResults } from '../../model/results-schema';
 import { selectedAdapters } from '../support/selection';
 
 // The package as a user gets it: `npm pack`, installed into a new project outside this checkout, with a workload, an

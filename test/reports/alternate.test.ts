@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readResults } from '../../reports/read-results';
+import { readResults } from '../../model/read-results';
 import { type CliOutcome, runCli } from '../support/cli';
 
 /** This repository is both checkouts: a difference between the sides can only come from the per-side arguments. */

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { newRunId, tablePrefix } from '../../matrix/namespace';
 import { loadConfigFile } from '../../matrix/profiles';
 import type { TuneOutcome } from '../../matrix/tune/tuner';
-import { readResults } from '../../reports/read-results';
+import { readResults } from '../../model/read-results';
 import { directKnex, LIST_TABLES } from '../support/cells';
 import { CLI, runCli } from '../support/cli';
 import { selectedAdapters } from '../support/selection';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdapterName } from '../../adapters/registry';
-import { type RunResults, runResultsSchema } from '../../reports/results-schema';
+import { type RunResults, runResultsSchema } from '../../model/results-schema';
 import { smallScale } from '../support/cells';
 
 const CLI = join(__dirname, '..', '..', 'bin', 'dbmatrix.js');

@@ -1,7 +1,7 @@
+import { type StalledRun, stalledRun } from '../../bench/stalled-run';
 import { ThreadPool } from '../../matrix/workers';
 import { behindSchedule } from '../../reports/load-mode';
 import { explain, serverFor, smallScale } from '../support/cells';
-import { type StalledRun, stalledRun } from '../support/stalled-run';
 
 /** Open loop at this rate; the closed loop runs as fast as the workers go. */
 const RATE = 50;

@@ -7,7 +7,7 @@ import type { AdapterName } from '../../adapters/registry';
 import { newRunId, tablePrefix } from '../../matrix/namespace';
 import { silentProgress } from '../../matrix/progress';
 import type { WorkloadName } from '../../matrix/workloads/registry';
-import type { CellResult } from '../../reports/results-schema';
+import type { CellResult } from '../../model/results-schema';
 import { directKnex, explain, runCells } from '../support/cells';
 import { restartableServer } from '../support/throwaway-server';
 

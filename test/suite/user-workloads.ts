@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdapterName } from '../../adapters/registry';
 import { tablePrefix } from '../../matrix/namespace';
-import type { CellResult } from '../../reports/results-schema';
+import type { CellResult } from '../../model/results-schema';
 import { directKnex, explain, LIST_TABLES, runCells } from '../support/cells';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples', 'workloads');

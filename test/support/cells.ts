@@ -10,7 +10,7 @@ import { type ProgressSink, silentProgress } from '../../matrix/progress';
 import { MatrixRun } from '../../matrix/runner';
 import { ThreadPool } from '../../matrix/workers';
 import type { WorkloadRef } from '../../matrix/workloads/sources';
-import type { CellResult } from '../../reports/results-schema';
+import type { CellResult } from '../../model/results-schema';
 import { needsServer, urlVariable } from '../../servers/resolve';
 
 /** Small-scale values so the whole suite runs in minutes on two cores. */

@@ -6,7 +6,7 @@ import { newRunId } from '../../matrix/namespace';
 import { silentProgress } from '../../matrix/progress';
 import { runMatrix } from '../../matrix/run-matrix';
 import type { WorkloadName } from '../../matrix/workloads/registry';
-import type { RunResults } from '../../reports/results-schema';
+import type { RunResults } from '../../model/results-schema';
 import { urlVariable } from '../../servers/resolve';
 import { smallScale } from './cells';
 

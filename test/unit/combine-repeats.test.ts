@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Figures } from '../../reports/results-schema';
+import type { Figures } from '../../model/results-schema';
 import { realRun } from '../support/real-runs';
 
 // Three repeats of one SQLite cell with adaptive batches, pooled into one result as `--repeat 3` does.

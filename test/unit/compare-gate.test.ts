@@ -1,7 +1,7 @@
+import type { CellResult, RunResults } from '../../model/results-schema';
 import { compareJson, compareRuns, DEFAULT_THRESHOLDS } from '../../reports/compare';
 import { compareTable } from '../../reports/compare-table';
 import { compareMarkdown } from '../../reports/markdown';
-import type { CellResult, RunResults } from '../../reports/results-schema';
 
 /*
  * The gate's edge cases that need no figures: failed and skipped cells, run shapes and conformance tables. The

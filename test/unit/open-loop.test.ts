@@ -3,11 +3,11 @@ import knexFactory, { type Knex } from 'knex';
 import { sqlite } from '../../adapters/sqlite';
 import { BatchSizer } from '../../matrix/adaptive-batch';
 import { markMeasureStart, measureStart, newControl, PHASE, SLOT, setPhase } from '../../matrix/control';
-import { mergeHistograms, summarizeLatency } from '../../matrix/metrics';
 import { Schedule } from '../../matrix/open-loop';
 import { runWorkerLoop, type WorkerReport } from '../../matrix/worker-loop';
+import { mergeHistograms, summarizeLatency } from '../../model/metrics';
+import type { Figures } from '../../model/results-schema';
 import { behindSchedule, modeLabel } from '../../reports/load-mode';
-import type { Figures } from '../../reports/results-schema';
 
 const policy = { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxElapsedMs: 1000 };
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADAPTER_NAMES } from '../../adapters/registry';
 import { loadConfigFile, parseAdapterList, resolveProfiles } from '../../matrix/profiles';
-import { UserError } from '../../matrix/user-error';
+import { UserError } from '../../model/user-error';
 
 const resolveOne = (settings: string[], adapter: 'sqlite' | 'postgres' | 'mysql' = 'sqlite') => resolveProfiles({ adapters: [adapter], settings })[0]!;
 

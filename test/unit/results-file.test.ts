@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UserError } from '../../matrix/user-error';
-import { JSON_SCHEMA_FILE, resultsJsonSchema } from '../../reports/json-schema';
-import { relativeShift } from '../../reports/noise';
-import { readResults } from '../../reports/read-results';
+import { JSON_SCHEMA_FILE, resultsJsonSchema } from '../../model/json-schema';
+import { relativeShift } from '../../model/noise';
+import { readResults } from '../../model/read-results';
+import { UserError } from '../../model/user-error';
 
 describe('results.json schema file', () => {
   test('the committed JSON Schema is what the zod schema generates (run `npm run schema` after changing it)', () => {
@@ -44,7 +44,7 @@ describe('reading a results file', () => {
     [
       'a file missing fields',
       () => file('partial.json', '{"schemaVersion": 2, "runId": "x"}'),
-      /partial\.json does not match the results schema: startedAt: .*see reports\/results\.schema\.json/,
+      /partial\.json does not match the results schema: startedAt: .*see model\/results\.schema\.json/,
     ],
   ])('%s is refused with one line naming the file', (_what, make, message) => {
     const text = refusal(make());

@@ -5,8 +5,8 @@ import knexFactory, { type Knex } from 'knex';
 import { sqlite } from '../../adapters/sqlite';
 import { BatchSizer } from '../../matrix/adaptive-batch';
 import { newControl, PHASE, SLOT, setPhase } from '../../matrix/control';
-import { mergeHistograms } from '../../matrix/metrics';
 import { runWorkerLoop } from '../../matrix/worker-loop';
+import { mergeHistograms } from '../../model/metrics';
 
 const policy = { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 2, maxElapsedMs: 10_000 };
 

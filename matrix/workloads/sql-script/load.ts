@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse, YAMLParseError } from 'yaml';
-import { formatIssues, UserError } from '../../user-error';
+import { formatIssues, UserError } from '../../../model/user-error';
 import type { Workload } from '../contract';
 import { parseExpected } from './expected';
 import { partsOf, type SqlScript, type SqlText, sqlScriptSchema } from './schema';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { defineWorkload, emptyVerification, isAmbiguous, type Statement, statement, type Verification, type Workload } from '../../../api/workload';
+import { defineWorkload, emptyVerification, isAmbiguous, type Statement, statement, type Verification, type Workload } from '../define';
 import { expectedRange, parseExpected, type StatementCount } from './expected';
 import { generatorsFor } from './generators';
 import { partsOf, type SqlScript, type SqlText } from './schema';

@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import knexFactory from 'knex';
-import type { ServerAddress } from '../../adapters/contract';
-import { postgres } from '../../adapters/postgres';
-import { newRunId, tablePrefix } from '../../matrix/namespace';
-import { resolveProfiles } from '../../matrix/profiles';
-import type { ProgressSink } from '../../matrix/progress';
-import { MatrixRun } from '../../matrix/runner';
-import type { ThreadPool } from '../../matrix/workers';
-import type { WorkloadName } from '../../matrix/workloads/registry';
-import type { CellResult } from '../../reports/results-schema';
+import type { ServerAddress } from '../adapters/contract';
+import { postgres } from '../adapters/postgres';
+import { newRunId, tablePrefix } from '../matrix/namespace';
+import { resolveProfiles } from '../matrix/profiles';
+import type { ProgressSink } from '../matrix/progress';
+import { MatrixRun } from '../matrix/runner';
+import type { ThreadPool } from '../matrix/workers';
+import type { WorkloadName } from '../matrix/workloads/registry';
+import type { CellResult } from '../model/results-schema';
 
 /** One PostgreSQL cell measured while another client holds a lock on one of its tables for a while. */
 export interface StalledRunRequest {

@@ -1,6 +1,6 @@
-import { readJsonFile } from '../matrix/json-file';
-import { formatIssues, UserError } from '../matrix/user-error';
+import { readJsonFile } from './json-file';
 import { RESULTS_SCHEMA_VERSION, type RunResults, runResultsSchema } from './results-schema';
+import { formatIssues, UserError } from './user-error';
 
 /** Read and validate a results.json; anything else is refused with one line that names the file and the problem. */
 export function readResults(path: string): RunResults {
@@ -18,7 +18,7 @@ export function readResults(path: string): RunResults {
   if (!parsed.success) {
     const issues = parsed.error.issues;
     const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
-    throw new UserError(`${path} does not match the results schema: ${formatIssues(issues.slice(0, 3))}${more}; see reports/results.schema.json`);
+    throw new UserError(`${path} does not match the results schema: ${formatIssues(issues.slice(0, 3))}${more}; see model/results.schema.json`);
   }
   return parsed.data;
 }

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
-import { ROOT } from '../bin/bundle-cache';
+import { ROOT } from '../packaging/bundle-cache';
 import type { RunResults } from './results-schema';
 
 /** The installed version of a package, or 'missing'. */

@@ -1,4 +1,4 @@
-import { encodeHistogram, mergeCounts, mergeHistograms, mergeTallies, summarizeLatency } from '../matrix/metrics';
+import { encodeHistogram, mergeCounts, mergeHistograms, mergeTallies, summarizeLatency } from './metrics';
 import type { CellResult, Figures } from './results-schema';
 
 type Verification = NonNullable<Extract<CellResult, { state: 'failed' }>['verification']>;

@@ -1,6 +1,6 @@
-import { UserError } from '../matrix/user-error';
 import { combineRepeats } from './combine';
 import type { CellKey, CellResult, RunResults } from './results-schema';
+import { UserError } from './user-error';
 
 /** One results file to merge. */
 export interface MergeInput {
