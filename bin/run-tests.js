@@ -56,7 +56,7 @@ function startCheck(args) {
 const CHECKS = [
   ['type-check', [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', root]],
   // Formatting and lint errors; warnings are listed by `npx biome lint .` but fail nothing.
-  ['format and lint', [require.resolve('@biomejs/biome/bin/biome'), 'ci', '--diagnostic-level=error', root]],
+  ['format and lint', [require.resolve('@biomejs/biome/bin/biome'), 'ci', '--colors=off', '--diagnostic-level=error', root]],
   // Imports point down the layers of .dependency-cruiser.cjs (contracts, model, databases, engine, reports, surfaces), no cycles.
   ['import directions', [join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs'), '--config', '.dependency-cruiser.cjs', '.']],
 ];

@@ -3,10 +3,10 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { redactedUrl, type ServerAddress } from '../adapters/contract';
 import type { AdapterName } from '../adapters/registry';
-import { ROOT } from '../packaging/bundle-cache';
 import { imageVariable } from '../docker/images';
-import { formatIssues, UserError } from '../model/user-error';
 import { describeEnvironment } from '../model/environment';
+import { formatIssues, UserError } from '../model/user-error';
+import { ROOT } from '../packaging/bundle-cache';
 import { type CaseAnswer, FLAVOURS, type ServerIdentity } from './contract';
 
 /** The variable that points the pins lookup (and `dbmatrix conformance --pin`) at another folder than conformance/pins. */

@@ -2,8 +2,8 @@ import { LOCK_ERROR_CLASSES } from '../adapters/contract';
 import { loopBound } from '../matrix/pool-health';
 import { isWorkloadName, workloadFor } from '../matrix/workloads/registry';
 import { int } from '../model/format';
-import { behindSchedule } from './load-mode';
 import type { CellKey, CellResult, Figures, RunResults } from '../model/results-schema';
+import { behindSchedule } from './load-mode';
 
 /** What limited a cell, in the order the rules are tried: the first that holds is the dominant one. */
 export type Bottleneck = 'lock-bound' | 'pool-bound' | 'client-bound' | 'commit-bound' | 'disk-bound' | 'cpu-bound' | 'round-trip-bound' | 'not measured';

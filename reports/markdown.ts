@@ -1,11 +1,11 @@
+import { int } from '../model/format';
 import { describeCounts, describeTally } from '../model/metrics';
+import type { CellResult, RunResults } from '../model/results-schema';
 import { type CellStatus, type Comparison, FAILING_STATUSES, type FailureKind, type MetricChange, verdictParts } from './compare';
 import { answerText, conformanceRows, pinDifferences, pinsText } from './conformance-matrix';
 import { diagnoseRun } from './diagnosis';
 import { driverLayerPairs } from './driver-layers';
-import { int } from '../model/format';
 import { behindSchedule, modeLabel } from './load-mode';
-import type { CellResult, RunResults } from '../model/results-schema';
 
 /** GitHub refuses a step summary over 1 MiB; stay clearly below it. */
 export const MARKDOWN_LIMIT_BYTES = 1_000_000;

@@ -2,10 +2,10 @@ import Table from 'cli-table3';
 import { ADAPTER_NAMES, type AdapterName } from '../adapters/registry';
 import { type ClaimOutcome, cellsFor } from '../matrix/scenarios/seed';
 import { RATE_POINTS, RATIO_FACTOR, type Verdict } from '../matrix/scenarios/seed-claims';
+import type { CellResult, RunResults } from '../model/results-schema';
 import { type Paint, plain, type Style } from './colour';
 import { type Diagnosis, diagnoseRun } from './diagnosis';
 import { mdCode, mdText } from './markdown';
-import type { CellResult, RunResults } from '../model/results-schema';
 
 /** Column titles of the adapters. */
 export const ADAPTER_LABELS: Record<AdapterName, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL', mysql: 'MySQL' };

@@ -1,9 +1,9 @@
 import Table from 'cli-table3';
-import { describeCounts, describeTally } from '../model/metrics';
-import { type Paint, plain } from './colour';
 import { int } from '../model/format';
-import { behindSchedule, modeLabel } from './load-mode';
+import { describeCounts, describeTally } from '../model/metrics';
 import type { CellResult, Figures } from '../model/results-schema';
+import { type Paint, plain } from './colour';
+import { behindSchedule, modeLabel } from './load-mode';
 
 /** Ops/s, with the open-loop target under it (marked when the cell fell behind it). */
 function opsText(f: Figures, paint: Paint): string {

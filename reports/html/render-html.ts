@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { RunResults } from '../../model/results-schema';
 import { diagnoseRun } from '../diagnosis';
 import { driverLayerPairs } from '../driver-layers';
-import type { RunResults } from '../../model/results-schema';
 import { buildCharts } from './chart-data';
 import { CLIENT_SCRIPT } from './client';
 import { jsonForScript, scriptSafe } from './escape';

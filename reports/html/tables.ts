@@ -1,11 +1,11 @@
 import type { PinStatus } from '../../conformance/contract';
+import { int } from '../../model/format';
 import { describeCounts, describeTally } from '../../model/metrics';
+import type { CellResult, RunResults } from '../../model/results-schema';
 import { answerText, type ConformanceRow, conformanceRows, pinsText } from '../conformance-matrix';
 import type { Diagnosis } from '../diagnosis';
 import type { DriverLayerPair } from '../driver-layers';
-import { int } from '../../model/format';
 import { behindSchedule, modeLabel } from '../load-mode';
-import type { CellResult, RunResults } from '../../model/results-schema';
 import { cellLabel, figuresOf, seriesOf } from './chart-data';
 import { escapeHtml as h } from './escape';
 
