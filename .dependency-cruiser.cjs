@@ -16,7 +16,7 @@ const LAYERS = [
   // Renderers of results: terminal tables, Markdown, HTML, diagnosis, compare.
   { name: 'reports', path: '^reports/' },
   // What people and machines call: the CLI, the API, the Jest helper, benchmarks, packaging.
-  { name: 'surfaces', path: '^(api|cli|testing|bench|bin|packaging|examples)/' },
+  { name: 'surfaces', path: '^(api|cli|jest-helper|bench|bin|packaging|examples)/' },
 ];
 
 const upward = LAYERS.slice(0, -1).map((layer, i) => ({
@@ -48,7 +48,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(node_modules|dist|test-artifacts|results)/|^reports/runs/' },
+    exclude: { path: '(^|/)(node_modules|dist|test-artifacts|results)/|^dbmatrix-runs/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     moduleSystems: ['cjs', 'es6'],

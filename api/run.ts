@@ -37,7 +37,7 @@ export interface RunOptions {
   servers?: Partial<Record<AdapterName, string>>;
   /** Container images by adapter, for Testcontainers. */
   images?: Partial<Record<AdapterName, string>>;
-  /** Directory for results.json (default reports/runs/<time>-<run id> under the working directory). */
+  /** Directory for results.json (default dbmatrix-runs/<time>-<run id> under the working directory). */
   outDir?: string;
   /** Run id used in table names (default random). */
   runId?: string;

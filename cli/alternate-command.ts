@@ -224,7 +224,7 @@ export function addAlternateCommand(program: Command): void {
     .addOption(
       new Option('--rounds <n>', 'rounds; each runs both sides once, so each side gets n samples (at least 2)').argParser(roundsOption).default(DEFAULT_ROUNDS),
     )
-    .option('-o, --out <dir>', 'new or empty folder for rounds/, base.json, head.json and compare.md (default: reports/runs/<time>-alternate)')
+    .option('-o, --out <dir>', 'new or empty folder for rounds/, base.json, head.json and compare.md (default: dbmatrix-runs/<time>-alternate)')
     .option(
       '--base-args <args>',
       'more `dbmatrix run` arguments for the base side only, split at spaces (repeatable), e.g. "--set sqlite.synchronous=NORMAL"',

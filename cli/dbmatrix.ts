@@ -35,7 +35,7 @@ import { addTestCommand } from './test-command';
 import { addTuneCommand } from './tune-command';
 
 /** Options of `dbmatrix run`, as commander parses them. */
-interface RunOptions extends ServerUrlOptions {
+interface RunCommandFlags extends ServerUrlOptions {
   adapter?: string;
   profile?: string;
   workload?: string;
@@ -56,7 +56,7 @@ interface RunOptions extends ServerUrlOptions {
   shard?: Shard;
 }
 
-async function runCommand(opts: RunOptions): Promise<number> {
+async function runCommand(opts: RunCommandFlags): Promise<number> {
   if (opts.ops !== undefined && opts.duration !== undefined) throw new UserError('give --ops or --duration, not both');
   const config: ConfigFile | undefined = findConfigFile(opts.config);
   const chosen = chooseRun(
@@ -151,7 +151,7 @@ export function buildProgram(): Command {
     )
     .option('--postgres-image <image>', 'image for a PostgreSQL container (else DBMATRIX_POSTGRES_IMAGE, else postgres:16 or the local stand-in)')
     .option('--mysql-image <image>', 'image for a MySQL container (else DBMATRIX_MYSQL_IMAGE, else mysql:8.4 or the local stand-in)')
-    .option('-o, --out <dir>', 'directory for results.json (default: reports/runs/<time>-<run id>)')
+    .option('-o, --out <dir>', 'directory for results.json (default: dbmatrix-runs/<time>-<run id>)')
     .option('--run-id <id>', 'run id used in table and file names (default: random)')
     .addOption(
       new Option('--shard <i/n>', 'run only the i-th of n shares of the cells, dealt round robin (CI matrices; merge the n results for the whole)').argParser(
@@ -160,7 +160,7 @@ export function buildProgram(): Command {
     )
     .option('--conformance', 'also put the conformance cases (types, text, ordering, upsert, isolation, errors) to each database and record its answers')
     .option('--no-progress', 'no progress on stderr')
-    .action(async (opts: RunOptions) => {
+    .action(async (opts: RunCommandFlags) => {
       process.exitCode = await runCommand(opts);
     });
 

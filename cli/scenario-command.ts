@@ -129,7 +129,7 @@ export function addScenarioCommand(program: Command): void {
     .option('-a, --adapter <names>', 'adapters to run the scenario on', 'sqlite,postgres,mysql')
     .addOption(new Option('--ops <n>', 'measured operations per cell').argParser(positiveInt('--ops')).default(1000))
     .addOption(new Option('--repeat <n>', 'run each cell n times on fresh tables').argParser(positiveInt('--repeat')).default(1))
-    .option('-o, --out <dir>', 'directory for results.json and seed-report.md (default: reports/runs/<time>-seed-<run id>)')
+    .option('-o, --out <dir>', 'directory for results.json and seed-report.md (default: dbmatrix-runs/<time>-seed-<run id>)')
     .option('--no-progress', 'no progress on stderr')
     .action(async (name: string, opts: ScenarioOptions) => {
       process.exitCode = await scenarioCommand(name, opts);

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Command } from 'commander';
+import { selectedAdapters, TEST_ADAPTERS_VARIABLE, TEST_CONFIG_VARIABLE } from '../jest-helper/selection';
 import { findConfigFile } from '../matrix/config-file';
 import { parseAdapterList } from '../matrix/profiles';
 import { UserError } from '../model/user-error';
-import { selectedAdapters, TEST_ADAPTERS_VARIABLE, TEST_CONFIG_VARIABLE } from '../testing/selection';
 
 /** Options of `dbmatrix test`, as commander parses them; every other argument is jest's. */
 interface TestOptions {

@@ -87,8 +87,8 @@ export function cellContext(knex: Knex, adapter: Adapter, profile: Profile, owne
   };
 }
 
-/** Where a command's output goes by default: reports/runs/<time>-<label> under the working directory (git-ignored here). */
+/** Where a command's output goes by default: dbmatrix-runs/<time>-<label> under the working directory (git-ignored here). */
 export function defaultRunDir(label: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
-  return join(process.cwd(), 'reports', 'runs', `${stamp}-${label}`);
+  return join(process.cwd(), 'dbmatrix-runs', `${stamp}-${label}`);
 }

@@ -30,7 +30,7 @@ export interface ThreadWorkerData {
 export type ThreadMessage = { type: 'done'; reports: import('./worker-loop').WorkerReport[] } | { type: 'error'; message: string };
 
 /** This thread's workers for one cell, on a knex of its own: SQLite writers really contend for the file lock, server workers get an event loop of their own. */
-async function runCell(data: ThreadWorkerData): Promise<ThreadMessage> {
+async function runThreadWorkers(data: ThreadWorkerData): Promise<ThreadMessage> {
   const adapter = adapterFor(data.adapter);
   const knex = knexFactory(adapter.knexConfig(data.server, data.profile));
   countKnexStatements(knex, data.control);
@@ -51,5 +51,5 @@ async function runCell(data: ThreadWorkerData): Promise<ThreadMessage> {
 
 // The thread lives for the whole run and takes one cell at a time: starting threads costs seconds, cells do not.
 parentPort!.on('message', (data: ThreadWorkerData) => {
-  void runCell(data).then((m) => parentPort!.postMessage(m));
+  void runThreadWorkers(data).then((m) => parentPort!.postMessage(m));
 });

@@ -12,7 +12,7 @@ const root = join(__dirname, '..');
 const dist = join(root, 'dist');
 
 /** Bundled entry points, by the file name they get in dist/. */
-const ENTRIES = { cli: 'cli/dbmatrix.ts', 'worker-thread': 'matrix/worker-thread.ts', index: 'api/index.ts', jest: 'testing/jest.ts' };
+const ENTRIES = { cli: 'cli/dbmatrix.ts', 'worker-thread': 'matrix/worker-thread.ts', index: 'api/index.ts', jest: 'jest-helper/jest.ts' };
 
 rmSync(dist, { recursive: true, force: true });
 esbuild.buildSync({

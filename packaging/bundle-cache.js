@@ -27,7 +27,7 @@ const ROOT = packageRoot();
 const STALE_MS = 10 * 60_000;
 
 /** Folders whose TypeScript goes into a bundle; a change to any file in them makes a new bundle. */
-const SOURCE_DIRS = ['adapters', 'api', 'cli', 'conformance', 'docker', 'driver-paths', 'matrix', 'model', 'reports', 'servers', 'testing'];
+const SOURCE_DIRS = ['adapters', 'api', 'cli', 'conformance', 'docker', 'driver-paths', 'jest-helper', 'matrix', 'model', 'reports', 'servers'];
 
 /** Packages with native code or optional drivers: never bundled, required from node_modules at run time. */
 const NATIVE = ['better-sqlite3', 'pg-native', 'cpu-features', 'ssh2', 'sqlite3', 'oracledb', 'tedious', 'mysql', 'mariadb', 'pg-query-stream'];
