@@ -2,94 +2,9 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { Knex } from 'knex';
-import { type LatencySummary, newLatencyHistogram, summarizeLatency } from '../model/metrics';
+import { newLatencyHistogram, summarizeLatency } from '../model/metrics';
+import type { BackpressureEvent, CpuUse, ErrorWindow, PoolHealth, PoolSample, TimelinePoint } from '../model/results-schema';
 import { read, SLOT } from './control';
-
-/** One look at the connection pool. */
-export interface PoolSample {
-  /** Milliseconds since the measured phase began. */
-  atMs: number;
-  /** Connections handed out. */
-  used: number;
-  /** Connections open and idle. */
-  free: number;
-  /** Queries waiting for a connection. */
-  pendingAcquires: number;
-  /** Connections being opened. */
-  pendingCreates: number;
-}
-
-/** Operations finished in one window of the measured phase. */
-export interface ErrorWindow {
-  /** Window start, ms since the measured phase began. */
-  atMs: number;
-  /** Operations finished in the window. */
-  completed: number;
-  /** Of those, failed. */
-  failed: number;
-}
-
-/** Operations finished since measuring began, at one moment. */
-export interface TimelinePoint {
-  /** Milliseconds since the measured phase began. */
-  atMs: number;
-  /** Operations finished so far. */
-  completed: number;
-  /** Of those, failed. */
-  failed: number;
-}
-
-/** A change of how many workers may run, and why. */
-export interface BackpressureEvent {
-  /** Milliseconds since the measured phase began. */
-  atMs: number;
-  /** Workers allowed to run from then on. */
-  activeWorkers: number;
-  /** What triggered it. */
-  reason: string;
-}
-
-/** What the pool and the client did during a cell. */
-export interface PoolHealth {
-  /** Whether the pool was sampled (false for threaded adapters: one connection per thread). */
-  sampled: boolean;
-  /** Pool samples, at most ~120, evenly spread. */
-  samples: PoolSample[];
-  /** Most connections in use at once. */
-  maxUsed: number;
-  /** Most queries waiting for a connection at once. */
-  maxPendingAcquires: number;
-  /** Time queries waited for a connection, separately from the time they ran. */
-  acquireWaitMs: LatencySummary;
-  /** Completed and failed operations per one-second window. */
-  windows: ErrorWindow[];
-  /** Delay of this process's event loop (the client side), ms. */
-  eventLoopLagMs: { p50: number; p99: number; max: number };
-  /** Share of the measured time (0 to 1) this process's event loop spent running callbacks rather than waiting for I/O. */
-  eventLoopBusy: number;
-  /** When and why the number of running workers changed. */
-  backpressure: BackpressureEvent[];
-  /** Whether the client, not the database, limited the cell, and why. */
-  clientBound: { flagged: boolean; reasons: string[] };
-  /** Cumulative operations every 100 ms, thinned to at most ~200 points: throughput over time. */
-  timeline: TimelinePoint[];
-  /** Where the machine's CPU went while the cell measured. */
-  cpu: CpuUse;
-}
-
-/** CPU use over the measured phase. */
-export interface CpuUse {
-  /** Logical CPUs of the machine. */
-  cores: number;
-  /** Share of all the machine's CPU time that was busy (0 to 1), whoever used it. */
-  machineBusy: number;
-  /** CPU used by this process and its worker threads, in cores (1 = one core fully busy). */
-  harnessCores: number;
-  /** CPU time this process and its worker threads used while measuring, ms: per operation, the client's cost. */
-  harnessCpuMs?: number;
-  /** Share of all the machine's CPU time spent idle with a disk read or write outstanding (0 to 1); Linux only. */
-  iowait?: number;
-}
 
 /** CPU time over all cores since boot: busy, idle waiting for I/O (where the system tells it), and in all. */
 interface MachineTimes {

@@ -6,11 +6,11 @@ import { type Adapter, errorMessage, type Profile, redactedUrl, type ServerAddre
 import { type AdapterName, adapterFor } from '../adapters/registry';
 import { combineRepeats } from '../model/combine';
 import { describeTally, encodeHistogram, mergeCounts, mergeHistograms, mergeTallies, scrub, summarizeLatency } from '../model/metrics';
-import type { CellResult, Figures, LockWaits } from '../model/results-schema';
+import type { CellResult, Figures, LockWaits, PoolHealth } from '../model/results-schema';
 import { markMeasureStart, newControl, PHASE, read, SLOT, setPhase } from './control';
 import { lockWaitSampler } from './lock-waits';
 import { cellContext, OwnedTables, tablePrefix } from './namespace';
-import { type PoolHealth, PoolMonitor } from './pool-health';
+import { PoolMonitor } from './pool-health';
 import type { ProgressSink } from './progress';
 import { inShard, type Shard } from './shard';
 import { countKnexStatements, countSqliteLockWaits, roundTripMs } from './statement-count';

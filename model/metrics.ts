@@ -1,35 +1,6 @@
 import * as hdr from 'hdr-histogram-js';
 import type { ClassifiedError, ErrorClass } from '../adapters/contract';
-
-/** Latency percentiles in milliseconds, from an HDR histogram recorded in microseconds. */
-export interface LatencySummary {
-  /** Operations measured. */
-  count: number;
-  /** Mean. */
-  mean: number;
-  /** Median. */
-  p50: number;
-  /** 90th percentile. */
-  p90: number;
-  /** 99th percentile. */
-  p99: number;
-  /** 99.9th percentile. */
-  p999: number;
-  /** Slowest operation. */
-  max: number;
-}
-
-/** Errors of one class: how many, which driver codes, and one message to read. */
-export interface ErrorGroup {
-  /** Failed operations in this class. */
-  count: number;
-  /** Whether a retry could cure this class. */
-  retryable: boolean;
-  /** Counts by driver code. */
-  codes: Record<string, number>;
-  /** The first message seen, credentials removed. */
-  sample: string;
-}
+import type { ErrorGroup, LatencySummary } from './results-schema';
 
 /** Errors by class. */
 export type ErrorTally = Partial<Record<ErrorClass, ErrorGroup>>;

@@ -18,6 +18,8 @@ const latencySchema = z
   })
   .describe('Latency percentiles of one set of operations, ms.')
   .meta({ id: 'LatencySummary' });
+/** Latency percentiles in milliseconds, from an HDR histogram recorded in microseconds. */
+export type LatencySummary = z.infer<typeof latencySchema>;
 
 const errorGroupSchema = z
   .object({
@@ -28,48 +30,90 @@ const errorGroupSchema = z
   })
   .describe('Failed operations of one error class.')
   .meta({ id: 'ErrorGroup' });
+/** Errors of one class: how many, which driver codes, and one message to read. */
+export type ErrorGroup = z.infer<typeof errorGroupSchema>;
+
+const poolSampleSchema = z
+  .object({
+    atMs: z.number().describe('Milliseconds since the measured phase began.'),
+    used: z.number().describe('Connections handed out.'),
+    free: z.number().describe('Connections open and idle.'),
+    pendingAcquires: z.number().describe('Queries waiting for a connection.'),
+    pendingCreates: z.number().describe('Connections being opened.'),
+  })
+  .describe('One look at the connection pool.');
+/** One look at the connection pool. */
+export type PoolSample = z.infer<typeof poolSampleSchema>;
+
+const errorWindowSchema = z
+  .object({
+    atMs: z.number().describe('Window start, ms since the measured phase began.'),
+    completed: z.number().describe('Operations finished in the window.'),
+    failed: z.number().describe('Of those, failed.'),
+  })
+  .describe('Operations finished in one window of the measured phase.');
+/** Operations finished in one window of the measured phase. */
+export type ErrorWindow = z.infer<typeof errorWindowSchema>;
+
+const timelinePointSchema = z
+  .object({
+    atMs: z.number().describe('Milliseconds since the measured phase began.'),
+    completed: z.number().describe('Operations finished so far.'),
+    failed: z.number().describe('Of those, failed.'),
+  })
+  .describe('Operations finished since measuring began, at one moment.');
+/** Operations finished since measuring began, at one moment. */
+export type TimelinePoint = z.infer<typeof timelinePointSchema>;
+
+const backpressureEventSchema = z
+  .object({
+    atMs: z.number().describe('Milliseconds since the measured phase began.'),
+    activeWorkers: z.number().describe('Workers allowed to run from then on.'),
+    reason: z.string().describe('What triggered it.'),
+  })
+  .describe('A change of how many workers may run, and why.');
+/** A change of how many workers may run, and why. */
+export type BackpressureEvent = z.infer<typeof backpressureEventSchema>;
+
+const cpuUseSchema = z
+  .object({
+    cores: z.number().describe('Logical CPUs of the machine.'),
+    machineBusy: z.number().describe("Share of all the machine's CPU time that was busy (0 to 1), whoever used it."),
+    harnessCores: z.number().describe('CPU used by the dbmatrix process and its worker threads, in cores.'),
+    harnessCpuMs: z
+      .number()
+      .optional()
+      .describe(
+        "CPU time the dbmatrix process and its worker threads used while measuring, ms; divided by the operations, the client's cost of one. Absent in older files.",
+      ),
+    iowait: z
+      .number()
+      .optional()
+      .describe("Share of all the machine's CPU time spent idle with disk I/O outstanding (0 to 1), from /proc/stat; absent off Linux and in older files."),
+  })
+  .describe("Where the machine's CPU went while the cell measured.");
+/** CPU use over the measured phase. */
+export type CpuUse = z.infer<typeof cpuUseSchema>;
 
 const healthSchema = z
   .object({
     sampled: z.boolean().describe('Whether the pool was sampled (not for SQLite: one connection per thread).'),
-    samples: z
-      .array(z.object({ atMs: z.number(), used: z.number(), free: z.number(), pendingAcquires: z.number(), pendingCreates: z.number() }))
-      .describe('Pool samples every 100 ms, thinned to ~120: ms since measuring began, connections used and free, queries waiting, connections opening.'),
+    samples: z.array(poolSampleSchema).describe('Pool samples every 100 ms, thinned to ~120.'),
     maxUsed: z.number().describe('Most connections in use at once.'),
     maxPendingAcquires: z.number().describe('Most queries waiting for a connection at once.'),
     acquireWaitMs: latencySchema.describe('Time queries waited for a connection, ms.'),
-    windows: z
-      .array(z.object({ atMs: z.number(), completed: z.number(), failed: z.number() }))
-      .describe('Completed and failed operations per one-second window.'),
+    windows: z.array(errorWindowSchema).describe('Completed and failed operations per one-second window.'),
     eventLoopLagMs: z.object({ p50: z.number(), p99: z.number(), max: z.number() }).describe("Delay of the harness's event loop, ms."),
     eventLoopBusy: z.number().describe("Share of the measured time (0 to 1) the harness's event loop ran callbacks rather than waited for I/O."),
-    backpressure: z
-      .array(z.object({ atMs: z.number(), activeWorkers: z.number(), reason: z.string() }))
-      .describe('When and why the number of running workers changed.'),
+    backpressure: z.array(backpressureEventSchema).describe('When and why the number of running workers changed.'),
     clientBound: z.object({ flagged: z.boolean(), reasons: z.array(z.string()) }).describe('Whether the client, not the database, limited the cell, and why.'),
-    timeline: z
-      .array(z.object({ atMs: z.number(), completed: z.number(), failed: z.number() }))
-      .describe('Operations finished so far, sampled every 100 ms (thinned to at most ~200 points): throughput over time.'),
-    cpu: z
-      .object({
-        cores: z.number().describe('Logical CPUs of the machine.'),
-        machineBusy: z.number().describe("Share of all the machine's CPU time that was busy (0 to 1), whoever used it."),
-        harnessCores: z.number().describe('CPU used by the dbmatrix process and its worker threads, in cores.'),
-        harnessCpuMs: z
-          .number()
-          .optional()
-          .describe(
-            "CPU time the dbmatrix process and its worker threads used while measuring, ms; divided by the operations, the client's cost of one. Absent in older files.",
-          ),
-        iowait: z
-          .number()
-          .optional()
-          .describe("Share of all the machine's CPU time spent idle with disk I/O outstanding (0 to 1), from /proc/stat; absent off Linux and in older files."),
-      })
-      .describe("Where the machine's CPU went while the cell measured."),
+    timeline: z.array(timelinePointSchema).describe('Operations finished so far, sampled every 100 ms (thinned to at most ~200 points): throughput over time.'),
+    cpu: cpuUseSchema,
   })
   .describe('Pool, event loop, error windows and backpressure during the measured phase (see matrix/pool-health.ts).')
   .meta({ id: 'PoolHealth' });
+/** What the pool and the client did during a cell. */
+export type PoolHealth = z.infer<typeof healthSchema>;
 
 const histogramsSchema = z
   .object({
@@ -203,6 +247,8 @@ export const verificationSchema = z
   })
   .describe('What verify() found in the data.')
   .meta({ id: 'Verification' });
+/** The result of checking the data, not the counters. */
+export type Verification = z.infer<typeof verificationSchema>;
 
 export const cellKeySchema = z
   .object({

@@ -1,6 +1,10 @@
 import type { Knex } from 'knex';
 import type { Adapter, Profile } from '../../adapters/contract';
 import type { DriverPath, StatementPath } from '../../driver-paths/contract';
+import type { Verification } from '../../model/results-schema';
+
+/** The result of checking the data, not the counters (its shape is the results model's). */
+export type { Verification };
 
 /** What setup and verify get: the cell's connection and the run's table namespace. */
 export interface CellContext {
@@ -50,30 +54,6 @@ export interface WorkerSession<Ledger> {
   op(attempt: number): Promise<OpOutcome | void>;
   /** The worker's ledger: plain data (it crosses thread boundaries), read once the worker stops. */
   ledger(): Ledger;
-}
-
-/** The result of checking the data, not the counters. */
-export interface Verification {
-  /** Every check held. */
-  ok: boolean;
-  /** Rows (or increments) the ledger says were acknowledged. */
-  acknowledged: number;
-  /** Writes that failed cleanly (rolled back), all confirmed absent unless counted as phantom. */
-  failed: number;
-  /** Writes whose outcome was unknown (the connection died mid-operation), resolved by reading the database. */
-  ambiguous: number;
-  /** Of the ambiguous writes, how many turned out to have committed. */
-  ambiguousCommitted: number;
-  /** Acknowledged but absent from the database. */
-  lost: number;
-  /** Present in the database but never acknowledged (from failed operations, or deleted rows still there). */
-  phantom: number;
-  /** Keys present more than once. */
-  duplicated: number;
-  /** Values that differ from what the ledger expects (wrong payload, wrong counter, wrong read). */
-  mismatched: number;
-  /** One line per failed check; empty when ok. */
-  problems: string[];
 }
 
 /** One workload: setup, per-worker operations and verification, the same code for every adapter. */
