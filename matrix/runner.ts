@@ -4,8 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import knexFactory, { type Knex } from 'knex';
 import { type Adapter, errorMessage, type Profile, redactedUrl, type ServerAddress } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
-import { combineRepeats } from '../model/combine';
-import { describeTally, encodeHistogram, mergeCounts, mergeHistograms, mergeTallies, scrub, summarizeLatency } from '../model/metrics';
+import { combineRepeats, countedFigures } from '../model/combine';
+import { describeTally, mergeHistograms, scrub, summarizeLatency } from '../model/metrics';
 import type { CellResult, Figures, LockWaits, PoolHealth } from '../model/results-schema';
 import { markMeasureStart, newControl, PHASE, read, SLOT, setPhase } from './control';
 import { lockWaitSampler } from './lock-waits';
@@ -319,42 +319,22 @@ function buildFigures(
   lockWaits: LockWaits | undefined,
   wire: Wire,
 ): Figures {
-  const succeeded = reports.reduce((n, r) => n + r.succeeded, 0);
-  const failed = reports.reduce((n, r) => n + r.failed, 0);
-  const rows = reports.reduce((n, r) => n + r.rows, 0);
-  const seconds = durationMs / 1000;
   const round = (x: number) => Math.round(x * 10) / 10;
-  const latency = mergeHistograms(reports.map((r) => r.latency));
-  const failedLatency = mergeHistograms(reports.map((r) => r.failedLatency));
-  const attemptLatency = mergeHistograms(reports.map((r) => r.attemptLatency));
-  const latencyMs = summarizeLatency(latency);
-  const opsPerSec = seconds > 0 ? round(succeeded / seconds) : 0;
-  const rowsPerSec = seconds > 0 ? round(rows / seconds) : 0;
+  const counted = countedFigures(
+    reports.map((r) => ({ ...r, histograms: { latency: r.latency, failedLatency: r.failedLatency, attemptLatency: r.attemptLatency } })),
+    durationMs,
+  );
+  const { opsPerSec, rowsPerSec, latencyMs, operations } = counted;
   return {
     ...ran,
-    operations: { total: succeeded + failed, succeeded, failed },
-    rows,
-    durationMs: round(durationMs),
-    opsPerSec,
-    rowsPerSec,
-    latencyMs,
-    failedLatencyMs: summarizeLatency(failedLatency),
-    attemptLatencyMs: summarizeLatency(attemptLatency),
-    retries: mergeCounts(reports.map((r) => r.retries)),
-    retriedOps: reports.reduce((n, r) => n + r.retriedOps, 0),
+    ...counted,
     batchTrajectory: reports.filter((r) => r.trajectory.length > 1).map((r) => ({ workerId: r.workerId, points: r.trajectory })),
-    errors: mergeTallies(reports.map((r) => r.errors)),
-    warmup: {
-      operations: reports.reduce((n, r) => n + r.warmup.operations, 0),
-      failed: reports.reduce((n, r) => n + r.warmup.failed, 0),
-    },
     loadMs: round(loadMs),
     verifyMs: round(verifyMs),
     health,
     ...(lockWaits ? { lockWaits } : {}),
     serverActivity,
     ...wire,
-    histograms: { latency: encodeHistogram(latency), failedLatency: encodeHistogram(failedLatency), attemptLatency: encodeHistogram(attemptLatency) },
-    samples: [{ opsPerSec, rowsPerSec, p50: latencyMs.p50, p99: latencyMs.p99, durationMs: round(durationMs), failed }],
+    samples: [{ opsPerSec, rowsPerSec, p50: latencyMs.p50, p99: latencyMs.p99, durationMs: counted.durationMs, failed: operations.failed }],
   };
 }

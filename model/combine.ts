@@ -1,13 +1,75 @@
-import { encodeHistogram, mergeCounts, mergeHistograms, mergeTallies, summarizeLatency } from './metrics';
-import type { CellResult, Figures } from './results-schema';
-
-type Verification = NonNullable<Extract<CellResult, { state: 'failed' }>['verification']>;
+import { type ErrorTally, encodeHistogram, mergeCounts, mergeHistograms, mergeTallies, summarizeLatency } from './metrics';
+import type { CellResult, Figures, Verification } from './results-schema';
 
 const round = (x: number) => Math.round(x * 10) / 10;
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 type Health = Figures['health'];
 type Trajectory = Figures['batchTrajectory'];
+
+/** What adds up, whether the parts are one cell's workers or one cell's repeats. */
+export interface CountedPart {
+  /** Measured operations that succeeded. */
+  succeeded: number;
+  /** Measured operations that failed. */
+  failed: number;
+  /** Rows written or read. */
+  rows: number;
+  /** Retries by the error class that caused them. */
+  retries: Figures['retries'];
+  /** Operations that succeeded only after a retry. */
+  retriedOps: number;
+  /** Failures by error class. */
+  errors: ErrorTally;
+  /** Warm-up operations run and failed. */
+  warmup: Figures['warmup'];
+  /** Latency of all, failed and single-attempt operations, µs, encoded HDR histograms. */
+  histograms: Figures['histograms'];
+}
+
+/** The figures that follow from counts over a measured time: counts add up, histograms merge exactly, rates come from the totals. */
+export function countedFigures(
+  parts: CountedPart[],
+  durationMs: number,
+): Pick<
+  Figures,
+  | 'operations'
+  | 'rows'
+  | 'durationMs'
+  | 'opsPerSec'
+  | 'rowsPerSec'
+  | 'latencyMs'
+  | 'failedLatencyMs'
+  | 'attemptLatencyMs'
+  | 'retries'
+  | 'retriedOps'
+  | 'errors'
+  | 'warmup'
+  | 'histograms'
+> {
+  const latency = mergeHistograms(parts.map((p) => p.histograms.latency));
+  const failedLatency = mergeHistograms(parts.map((p) => p.histograms.failedLatency));
+  const attemptLatency = mergeHistograms(parts.map((p) => p.histograms.attemptLatency));
+  const succeeded = sum(parts.map((p) => p.succeeded));
+  const failed = sum(parts.map((p) => p.failed));
+  const rows = sum(parts.map((p) => p.rows));
+  const seconds = durationMs / 1000;
+  return {
+    operations: { total: succeeded + failed, succeeded, failed },
+    rows,
+    durationMs: round(durationMs),
+    opsPerSec: seconds > 0 ? round(succeeded / seconds) : 0,
+    rowsPerSec: seconds > 0 ? round(rows / seconds) : 0,
+    latencyMs: summarizeLatency(latency),
+    failedLatencyMs: summarizeLatency(failedLatency),
+    attemptLatencyMs: summarizeLatency(attemptLatency),
+    retries: mergeCounts(parts.map((p) => p.retries)),
+    retriedOps: sum(parts.map((p) => p.retriedOps)),
+    errors: mergeTallies(parts.map((p) => p.errors)),
+    warmup: { operations: sum(parts.map((p) => p.warmup.operations)), failed: sum(parts.map((p) => p.warmup.failed)) },
+    histograms: { latency: encodeHistogram(latency), failedLatency: encodeHistogram(failedLatency), attemptLatency: encodeHistogram(attemptLatency) },
+  };
+}
 
 /** Every `step`-th item, and the last: a long series thinned to about `most` points. */
 function thinned<T>(items: T[], most: number): T[] {
@@ -105,37 +167,21 @@ function combineLockWaits(all: NonNullable<Figures['lockWaits']>[]): NonNullable
 export function combineFigures(all: Figures[]): Figures {
   const first = all[0]!;
   if (all.length === 1) return first;
-  const histograms = {
-    latency: mergeHistograms(all.map((f) => f.histograms.latency)),
-    failedLatency: mergeHistograms(all.map((f) => f.histograms.failedLatency)),
-    attemptLatency: mergeHistograms(all.map((f) => f.histograms.attemptLatency)),
-  };
-  const durationMs = sum(all.map((f) => f.durationMs));
-  const succeeded = sum(all.map((f) => f.operations.succeeded));
-  const rows = sum(all.map((f) => f.rows));
-  const seconds = durationMs / 1000;
+  const counted = countedFigures(
+    all.map((f) => ({ ...f, succeeded: f.operations.succeeded, failed: f.operations.failed })),
+    sum(all.map((f) => f.durationMs)),
+  );
   return {
     workers: first.workers,
     ...(first.driverPath ? { driverPath: first.driverPath } : {}),
     ...(first.clientThreads ? { clientThreads: first.clientThreads } : {}),
     ...(first.mode ? { mode: first.mode } : {}),
     ...(first.targetRate ? { targetRate: first.targetRate } : {}),
-    operations: { total: sum(all.map((f) => f.operations.total)), succeeded, failed: sum(all.map((f) => f.operations.failed)) },
-    rows,
-    durationMs: round(durationMs),
-    opsPerSec: seconds > 0 ? round(succeeded / seconds) : 0,
-    rowsPerSec: seconds > 0 ? round(rows / seconds) : 0,
-    latencyMs: summarizeLatency(histograms.latency),
-    failedLatencyMs: summarizeLatency(histograms.failedLatency),
-    attemptLatencyMs: summarizeLatency(histograms.attemptLatency),
-    retries: mergeCounts(all.map((f) => f.retries)),
-    retriedOps: sum(all.map((f) => f.retriedOps)),
+    ...counted,
     batchTrajectory: combineTrajectories(
       all.map((f) => f.batchTrajectory),
       all.map(spanOf),
     ),
-    errors: mergeTallies(all.map((f) => f.errors)),
-    warmup: { operations: sum(all.map((f) => f.warmup.operations)), failed: sum(all.map((f) => f.warmup.failed)) },
     loadMs: round(sum(all.map((f) => f.loadMs)) / all.length),
     verifyMs: round(sum(all.map((f) => f.verifyMs)) / all.length),
     health: combineHealth(
@@ -148,11 +194,6 @@ export function combineFigures(all: Figures[]): Figures {
     ...(all.every((f) => f.statements !== undefined) ? { statements: sum(all.map((f) => f.statements!)) } : {}),
     ...(all.every((f) => f.busyWaits) ? { busyWaits: { count: sum(all.map((f) => f.busyWaits!.count)), ms: sum(all.map((f) => f.busyWaits!.ms)) } } : {}),
     ...(all.every((f) => f.roundTripMs !== undefined) ? { roundTripMs: Math.round((sum(all.map((f) => f.roundTripMs!)) / all.length) * 1000) / 1000 } : {}),
-    histograms: {
-      latency: encodeHistogram(histograms.latency),
-      failedLatency: encodeHistogram(histograms.failedLatency),
-      attemptLatency: encodeHistogram(histograms.attemptLatency),
-    },
     samples: all.flatMap((f) => f.samples),
   };
 }
