@@ -5,6 +5,7 @@
 // STALL_DURATION_MS (10000), STALL_WORKERS (4).
 import Table from 'cli-table3';
 import { ThreadPool } from '../matrix/workers';
+import { ms } from '../model/format';
 import type { CellResult } from '../model/results-schema';
 import { behindSchedule } from '../reports/load-mode';
 import { resolveServers } from '../servers/resolve';
@@ -16,8 +17,6 @@ const DURATION_MS = Number(process.env.STALL_DURATION_MS ?? 10_000);
 const WORKERS = Number(process.env.STALL_WORKERS ?? 4);
 /** The lock is taken this long after measuring begins: a third of the way in. */
 const LOCK_AFTER_MS = Math.round(DURATION_MS / 3);
-
-const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(2));
 
 function figuresOf(r: CellResult) {
   if (r.state === 'completed') return r.figures;

@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { signedPercent } from '../model/format';
 import { type Paint, plain, type Style } from './colour';
 import { type CellStatus, type Comparison, type MetricChange, verdictParts } from './compare';
 
@@ -13,13 +14,11 @@ const STATUS_STYLE: Partial<Record<CellStatus, Style>> = {
   unchanged: 'dim',
 };
 
-const pct = (x: number) => `${x >= 0 ? '+' : '-'}${Math.abs(x * 100).toFixed(1)}%`;
-
 function metric(m: MetricChange | undefined, paint: Paint): string {
   if (!m) return '-';
   const fmt = (n: number) => (m.metric === 'ops/s' ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
-  const interval = m.interval ? ` [${pct(m.interval[0])}, ${pct(m.interval[1])}]` : '';
-  const change = `${pct(m.change)}${interval}`;
+  const interval = m.interval ? ` [${signedPercent(m.interval[0])}, ${signedPercent(m.interval[1])}]` : '';
+  const change = `${signedPercent(m.change)}${interval}`;
   const styled = m.verdict === 'regressed' ? paint('red', change) : m.verdict === 'improved' ? paint('green', change) : change;
   return `${fmt(m.baseline)} -> ${fmt(m.current)}\n${styled}`;
 }

@@ -1,4 +1,4 @@
-import { int } from '../model/format';
+import { int, signedPercent } from '../model/format';
 import { relativeShift } from '../model/noise';
 import type { CellKey, CellResult, RunResults } from '../model/results-schema';
 
@@ -303,8 +303,6 @@ function compareMetrics(b: Completed, c: Completed, t: CompareThresholds): Metri
   });
 }
 
-const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
-
 const NOT_IN_CURRENT = 'not in the current run';
 
 /** A cell one side has but did not run: why it was skipped (e.g. run interrupted). */
@@ -336,8 +334,8 @@ function compareCell(
     .filter((m) => m.verdict === 'inconclusive')
     .map((m) =>
       m.interval
-        ? `${m.metric} ${pct(m.change)} is beyond the threshold but inside the noise (${Math.round(t.confidence * 100)} % interval ${pct(m.interval[0])} to ${pct(m.interval[1])})`
-        : `${m.metric} ${pct(m.change)} with a single repeat on a side: the noise is unknown; run with --repeat 3 or more for a verdict`,
+        ? `${m.metric} ${signedPercent(m.change)} is beyond the threshold but inside the noise (${Math.round(t.confidence * 100)} % interval ${signedPercent(m.interval[0])} to ${signedPercent(m.interval[1])})`
+        : `${m.metric} ${signedPercent(m.change)} with a single repeat on a side: the noise is unknown; run with --repeat 3 or more for a verdict`,
     );
   const order: Verdict[] = ['regressed', 'improved', 'inconclusive', 'unchanged'];
   const status = order.find((v) => metrics.some((m) => m.verdict === v)) ?? 'unchanged';
@@ -400,7 +398,7 @@ function gateFailures(cmp: Omit<Comparison, 'failures' | 'passed'>, unanswered: 
       const worse = c.metrics.filter((m) => m.verdict === 'regressed');
       add(
         'regressed',
-        `${key}: ${worse.map((m) => `${m.metric} ${pct(m.change)}${m.interval ? ` (interval ${pct(m.interval[0])} to ${pct(m.interval[1])})` : ''}`).join(', ')}`,
+        `${key}: ${worse.map((m) => `${m.metric} ${signedPercent(m.change)}${m.interval ? ` (interval ${signedPercent(m.interval[0])} to ${signedPercent(m.interval[1])})` : ''}`).join(', ')}`,
       );
     }
   }

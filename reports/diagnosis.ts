@@ -1,7 +1,7 @@
 import { LOCK_ERROR_CLASSES } from '../adapters/contract';
 import { loopBound } from '../matrix/pool-health';
 import { isWorkloadName, workloadFor } from '../matrix/workloads/registry';
-import { int } from '../model/format';
+import { int, num, percent } from '../model/format';
 import type { CellKey, CellResult, Figures, RunResults } from '../model/results-schema';
 import { behindSchedule } from './load-mode';
 
@@ -50,8 +50,6 @@ const SMALL_COMMIT_ROWS = 10;
  */
 const DISK_WAIT_CPUS = 0.25;
 
-const pct = (x: number) => `${Math.round(x * 100)} %`;
-const num = (n: number) => Number(n.toPrecision(3)).toString();
 const isSqlite = (c: Context) => c.cell.target?.provider === 'file';
 const profileValue = (c: Context, key: string) => (c.profile ? c.profile[key] : undefined);
 const poolMax = (c: Context) => (profileValue(c, 'pool') as { max?: number } | undefined)?.max ?? 0;
@@ -67,7 +65,7 @@ const clientCostLine = (f: Figures) => {
 const iowaitLine = (f: Figures) =>
   f.health.cpu.iowait === undefined
     ? undefined
-    : `the machine's CPUs sat idle waiting for the disk ${pct(f.health.cpu.iowait)} of the time while measuring, ${num(f.health.cpu.iowait * f.health.cpu.cores)} of its ${f.health.cpu.cores} CPUs on average (/proc/stat iowait, machine-wide)`;
+    : `the machine's CPUs sat idle waiting for the disk ${percent(f.health.cpu.iowait)} of the time while measuring, ${num(f.health.cpu.iowait * f.health.cpu.cores)} of its ${f.health.cpu.cores} CPUs on average (/proc/stat iowait, machine-wide)`;
 
 /** Median time one operation took the database: open-loop latency also holds the wait behind a backlog, so there it is one attempt's. */
 const serviceP50 = (f: Figures) => (f.mode === 'open-loop' ? f.attemptLatencyMs.p50 : f.latencyMs.p50);
@@ -91,13 +89,13 @@ const lockBound: Rule = (c) => {
   const evidence: string[] = [];
   if (busy) {
     evidence.push(
-      `${int(busy.count)} statements found the database file locked and waited ${int(busy.ms)} ms in all, ${pct(busyShare)} of the ${f.workers} worker(s)' measured time (busy_timeout ${c.settings.busy_timeout ?? '?'} ms, timed by the harness)`,
+      `${int(busy.count)} statements found the database file locked and waited ${int(busy.ms)} ms in all, ${percent(busyShare)} of the ${f.workers} worker(s)' measured time (busy_timeout ${c.settings.busy_timeout ?? '?'} ms, timed by the harness)`,
     );
   }
   const waitedOn = sampled ? Object.entries(sampled.byWait).sort(([, a], [, b]) => b - a) : [];
   if (sampled && waitShare > 0) {
     evidence.push(
-      `sampled every 100 ms while measuring, ${pct(waitShare)} of the run's busy sessions were waiting for a lock (${num(sampled.waiting / sampled.samples)} of ${num(sampled.sessions / sampled.samples)} on average; ${waitedOn.map(([k, n]) => `${k} ${int(n)}`).join(', ')})`,
+      `sampled every 100 ms while measuring, ${percent(waitShare)} of the run's busy sessions were waiting for a lock (${num(sampled.waiting / sampled.samples)} of ${num(sampled.sessions / sampled.samples)} on average; ${waitedOn.map(([k, n]) => `${k} ${int(n)}`).join(', ')})`,
     );
   }
   const byClass = (pick: (k: (typeof LOCK_ERROR_CLASSES)[number]) => number) =>
@@ -273,7 +271,7 @@ function wireLines(f: Figures): { evidence: string[]; perOp?: number } {
   const share = serviceP50(f) > 0 ? waiting / serviceP50(f) : 0;
   return {
     evidence: [
-      `${sent}; ${num(perOp)} round trips of ${num(f.roundTripMs)} ms (SELECT 1 through knex, timed after measuring) come to about ${num(waiting)} ms, ${share >= 0.95 ? 'about all' : pct(share)} of the ${num(serviceP50(f))} ms median`,
+      `${sent}; ${num(perOp)} round trips of ${num(f.roundTripMs)} ms (SELECT 1 through knex, timed after measuring) come to about ${num(waiting)} ms, ${share >= 0.95 ? 'about all' : percent(share)} of the ${num(serviceP50(f))} ms median`,
     ],
     perOp,
   };
@@ -283,7 +281,7 @@ const cpuBound: Rule = (c) => {
   const cpu = c.figures.health.cpu;
   if (cpu.machineBusy < BUSY_MACHINE) return null;
   const others = Math.max(0, cpu.machineBusy * cpu.cores - cpu.harnessCores);
-  const evidence = [`the machine's ${cpu.cores} cores were ${pct(cpu.machineBusy)} busy while measuring`];
+  const evidence = [`the machine's ${cpu.cores} cores were ${percent(cpu.machineBusy)} busy while measuring`];
   if (isSqlite(c)) evidence.push(`SQLite runs inside the harness's worker threads, which used ${num(cpu.harnessCores)} cores`);
   else evidence.push(`the harness used ${num(cpu.harnessCores)} cores; other processes (the database server, when it runs on this machine) ${num(others)}`);
   const wire = wireLines(c.figures);
@@ -308,7 +306,7 @@ const diskBound: Rule = (c) => {
   if (iowait === undefined || iowait * f.health.cpu.cores < DISK_WAIT_CPUS || writes === 'none' || measuredWrites(f) === false) return null;
   const evidence = [
     iowaitLine(f)!,
-    `median ${num(serviceP50(f))} ms per operation, ${num(f.rows / Math.max(1, f.operations.succeeded))} row(s) each; machine CPU ${pct(f.health.cpu.machineBusy)} busy`,
+    `median ${num(serviceP50(f))} ms per operation, ${num(f.rows / Math.max(1, f.operations.succeeded))} row(s) each; machine CPU ${percent(f.health.cpu.machineBusy)} busy`,
   ];
   return {
     bottleneck: 'disk-bound',
@@ -323,8 +321,8 @@ const roundTripBound: Rule = (c) => {
   const p50s = serviceP50(f) / 1000;
   const ceiling = p50s > 0 ? f.workers / p50s : 0;
   const measured = [
-    `machine CPU ${pct(f.health.cpu.machineBusy)} busy`,
-    ...(f.health.cpu.iowait !== undefined ? [`iowait ${pct(f.health.cpu.iowait)}`] : []),
+    `machine CPU ${percent(f.health.cpu.machineBusy)} busy`,
+    ...(f.health.cpu.iowait !== undefined ? [`iowait ${percent(f.health.cpu.iowait)}`] : []),
   ].join(', ');
   const wire = wireLines(f);
   const fewer =

@@ -1,4 +1,4 @@
-import { int } from '../model/format';
+import { int, ms, signedPercent } from '../model/format';
 import { describeCounts, describeTally } from '../model/metrics';
 import type { CellResult, RunResults } from '../model/results-schema';
 import { type CellStatus, type Comparison, FAILING_STATUSES, type FailureKind, type MetricChange, verdictParts } from './compare';
@@ -25,8 +25,6 @@ export function mdCode(s: string): string {
   return `\`${s.replace(/`/g, 'ˋ').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')}\``;
 }
 
-const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
-const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} %`;
 const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
 const header = (cells: string[]) => [row(cells), row(cells.map(() => '---'))];
 const cellName = (c: CellResult['cell']) => `${c.adapter}/${c.profile}/${c.workload}`;
@@ -197,9 +195,9 @@ const STATUS_ICON: Record<CellStatus, string> = {
 function metricText(m: MetricChange | undefined): string {
   if (!m) return '–';
   const digits = m.metric === 'ops/s' ? int : ms;
-  const interval = m.interval ? ` [${pct(m.interval[0])}, ${pct(m.interval[1])}]` : '';
+  const interval = m.interval ? ` [${signedPercent(m.interval[0])}, ${signedPercent(m.interval[1])}]` : '';
   const mark = m.verdict === 'regressed' ? ' 🔻' : m.verdict === 'improved' ? ' 🔺' : '';
-  return `${digits(m.baseline)} → ${digits(m.current)}<br>${pct(m.change)}${interval}${mark}`;
+  return `${digits(m.baseline)} → ${digits(m.current)}<br>${signedPercent(m.change)}${interval}${mark}`;
 }
 
 function comparisonTable(rows: Comparison['cells'], likeForLike: boolean): string {

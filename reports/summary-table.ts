@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { int } from '../model/format';
+import { int, ms } from '../model/format';
 import { describeCounts, describeTally } from '../model/metrics';
 import type { CellResult, Figures } from '../model/results-schema';
 import { type Paint, plain } from './colour';
@@ -33,9 +33,9 @@ export function summaryTable(cells: CellResult[], paint: Paint = plain): string 
       r.state === 'failed' ? paint('red', r.state) : r.state,
       f ? opsText(f, paint) : '-',
       f ? int(f.rowsPerSec) : '-',
-      f ? f.latencyMs.p50.toFixed(2) : '-',
-      f ? f.latencyMs.p99.toFixed(2) : '-',
-      f ? f.latencyMs.max.toFixed(2) : '-',
+      f ? ms(f.latencyMs.p50) : '-',
+      f ? ms(f.latencyMs.p99) : '-',
+      f ? ms(f.latencyMs.max) : '-',
       f ? `${f.operations.failed}/${f.operations.total}` : '-',
       f ? describeTally(f.errors) || '-' : '-',
       f ? describeCounts(f.retries) || '-' : '-',

@@ -3,11 +3,10 @@ import type { Profile } from '../adapters/contract';
 import { type ConfigFile, resolveProfiles } from '../matrix/profiles';
 import { profileValue } from '../matrix/tune/axes';
 import type { Trial, TuneOutcome } from '../matrix/tune/tuner';
-import { int } from '../model/format';
+import { int, signedPercent } from '../model/format';
 import { mdCode, mdText } from './markdown';
 
 const gain = (o: TuneOutcome) => (o.baseline.score > 0 ? o.best.score / o.baseline.score - 1 : 0);
-const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(0)} %`;
 
 /** The name `run -p` takes for a tuned profile. */
 export function tunedProfileName(o: Pick<TuneOutcome, 'adapter' | 'workload'>): string {
@@ -48,7 +47,7 @@ function passedOver(o: TuneOutcome): string[] {
     const against = t.incumbentScore ?? o.best.score;
     if (t === o.best || t.score <= against * 1.05 || (t.eligible && t.notes.length === 0)) return [];
     return [
-      `${t.changes.join(', ')}: ${int(t.score)} ${o.unit} (${signed(against > 0 ? t.score / against - 1 : 0)} over the best it ran against) but ${t.eligible ? t.notes.join('; ') : health(t)}`,
+      `${t.changes.join(', ')}: ${int(t.score)} ${o.unit} (${signedPercent(against > 0 ? t.score / against - 1 : 0, 0)} over the best it ran against) but ${t.eligible ? t.notes.join('; ') : health(t)}`,
     ];
   });
 }
@@ -68,7 +67,7 @@ export function tuneMarkdown(outcomes: TuneOutcome[], settings: { ops: number; r
     lines.splice(3, 0, `Started from the default profiles with ${starts.map(mdCode).join('; ')}: "default" below means that starting point.`, '');
   for (const o of outcomes) {
     lines.push(
-      `| ${mdText(o.adapter)} | ${mdCode(o.workload)} | ${int(o.baseline.score)} ${o.unit} | ${int(o.best.score)} ${o.unit} | ${signed(gain(o))} | ${o.best.changes.map(mdCode).join(' ') || 'none'} | ${health(o.best)} | ${o.trials.length}${o.skipped ? ` (+${o.skipped} left by the budget)` : ''} |`,
+      `| ${mdText(o.adapter)} | ${mdCode(o.workload)} | ${int(o.baseline.score)} ${o.unit} | ${int(o.best.score)} ${o.unit} | ${signedPercent(gain(o), 0)} | ${o.best.changes.map(mdCode).join(' ') || 'none'} | ${health(o.best)} | ${o.trials.length}${o.skipped ? ` (+${o.skipped} left by the budget)` : ''} |`,
     );
   }
   const over = outcomes.flatMap((o) => passedOver(o).map((l) => `- ${mdCode(`${o.adapter} × ${o.workload}`)}: ${mdText(l)}`));
@@ -88,7 +87,7 @@ export function tuneTable(outcomes: TuneOutcome[]): string {
       o.workload,
       `${int(o.baseline.score)} ${o.unit}`,
       `${int(o.best.score)} ${o.unit}`,
-      signed(gain(o)),
+      signedPercent(gain(o), 0),
       o.best.changes.join('\n') || 'none',
       health(o.best),
       `${o.trials.length}${o.skipped ? ` (+${o.skipped} skipped)` : ''}`,

@@ -1,6 +1,6 @@
 import { LOCK_ERROR_CLASSES } from '../../adapters/contract';
 import type { AdapterName } from '../../adapters/registry';
-import { int } from '../../model/format';
+import { int, signedPercent } from '../../model/format';
 import { describeTally } from '../../model/metrics';
 import type { Figures } from '../../model/results-schema';
 import type { WorkloadName } from '../workloads/registry';
@@ -63,7 +63,6 @@ export const CONCURRENT: WorkloadName[] = ['high-volume-insert', 'crud-mix'];
 const times = (x: number) => (Number.isFinite(x) ? `×${x >= 10 ? x.toFixed(0) : x.toFixed(1)}` : '×∞');
 // One decimal unless whole, so 999 of 1,000 never reads as 100 %.
 const percent = (x: number) => `${Number.isInteger(x * 100) ? x * 100 : (x * 100).toFixed(1)} %`;
-const signed = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(0)} %` : '+∞ %');
 const rate = (f: Figures) => f.operations.succeeded / f.operations.total;
 const failedOf = (f: Figures) => `${int(f.operations.failed)} of ${int(f.operations.total)} failed${f.operations.failed ? `: ${describeTally(f.errors)}` : ''}`;
 const short = (w: WorkloadName) => (w === 'high-volume-insert' ? 'high-volume' : w);
@@ -162,8 +161,8 @@ export const SEED_CLAIMS: SeedClaim[] = [
       // SQLite's relaxed side is the tuned WAL profile; PostgreSQL's is synchronous_commit=off against the tuned default.
       const [fast, slow, label] = adapter === 'sqlite' ? [tuned, other, ['WAL', 'DELETE']] : [other, tuned, ['sync commit off', 'on']];
       const gain = fast / slow - 1;
-      const subject = adapter === 'sqlite' ? `WAL gains ${signed(gain)}` : `the analogue, synchronous_commit=off, gains ${signed(gain)}`;
-      return { measured: `${signed(gain)} (${label[0]} ${int(fast)} vs ${label[1]} ${int(slow)} ops/s)`, ...near(gain, 0.93, subject, '+93 %') };
+      const subject = adapter === 'sqlite' ? `WAL gains ${signedPercent(gain, 0)}` : `the analogue, synchronous_commit=off, gains ${signedPercent(gain, 0)}`;
+      return { measured: `${signedPercent(gain, 0)} (${label[0]} ${int(fast)} vs ${label[1]} ${int(slow)} ops/s)`, ...near(gain, 0.93, subject, '+93 %') };
     },
   },
   {

@@ -1,5 +1,5 @@
 import type { PinStatus } from '../../conformance/contract';
-import { int } from '../../model/format';
+import { int, ms } from '../../model/format';
 import { describeCounts, describeTally } from '../../model/metrics';
 import type { CellResult, RunResults } from '../../model/results-schema';
 import { answerText, type ConformanceRow, conformanceRows, pinsText } from '../conformance-matrix';
@@ -11,7 +11,6 @@ import { escapeHtml as h } from './escape';
 
 /** Every function here returns markup; every value from results passes through `h` on its way in. */
 
-const ms = (n: number) => (n < 1 ? n.toFixed(3) : n < 100 ? n.toFixed(2) : n.toFixed(0));
 const td = (text: string, cls?: string) => `<td${cls ? ` class="${h(cls)}"` : ''}>${h(text)}</td>`;
 const list = (items: string[]) => (items.length ? `<ul>${items.map((i) => `<li>${h(i)}</li>`).join('')}</ul>` : '');
 
