@@ -109,11 +109,15 @@ function applySetting(profile: Profile, key: string, raw: string | number, where
   throw new UserError(`${where}: unknown ${adapter} profile key '${key}'; valid keys: ${settableKeys(adapter).join(', ')}`);
 }
 
+/** `target.key`, where target is an adapter or a profile name. */
+const TARGET_KEY = /^([a-z0-9-]+)\.([A-Za-z_.]+)$/;
+
 /** Parse `target.key=value` (target: an adapter or a profile name). */
 export function parseSetting(text: string): { target: string; key: string; value: string } {
-  const m = /^([a-z0-9-]+)\.([A-Za-z_.]+)=(.*)$/.exec(text);
+  const eq = text.indexOf('=');
+  const m = eq > 0 ? TARGET_KEY.exec(text.slice(0, eq)) : null;
   if (!m) throw new UserError(`--set '${text}' is not target.key=value (e.g. sqlite.journal_mode=DELETE or postgres-default.workers=50)`);
-  return { target: m[1]!, key: m[2]!, value: m[3]! };
+  return { target: m[1]!, key: m[2]!, value: text.slice(eq + 1) };
 }
 
 /** Deep-merge plain objects; arrays and scalars replace. */
@@ -150,7 +154,12 @@ export function resolveProfiles(request: ProfileRequest): Profile[] {
   }
 
   const overrides: { target: string; key: string; value: string | number; where: string }[] = [];
-  for (const [k, v] of Object.entries(request.config?.set ?? {})) overrides.push({ ...parseSetting(`${k}=${v}`), value: v, where: `config set '${k}'` });
+  // The config file's `set` keeps its values as data (numbers stay numbers); only its keys are parsed.
+  for (const [k, v] of Object.entries(request.config?.set ?? {})) {
+    const m = TARGET_KEY.exec(k);
+    if (!m) throw new UserError(`config set '${k}' is not target.key (e.g. sqlite.journal_mode or postgres-default.workers)`);
+    overrides.push({ target: m[1]!, key: m[2]!, value: v, where: `config set '${k}'` });
+  }
   for (const s of request.settings ?? []) overrides.push({ ...parseSetting(s), where: `--set '${s}'` });
   for (const o of overrides) {
     const targets = [...all.values()].filter((p) => p.adapter === o.target || p.name === o.target);

@@ -99,6 +99,13 @@ describe('profiles', () => {
       expect(() => resolveProfiles({ adapters: [], profiles: ['x'], config: badValue })).toThrow(/profile x is invalid: workers/);
     });
 
+    test("a set key that is not target.key is refused naming the config file's key, not a --set flag", () => {
+      const config = loadConfigFile(write('{"set": {"workers": 4}}'));
+      expect(() => resolveProfiles({ adapters: ['sqlite'], config })).toThrow(
+        "config set 'workers' is not target.key (e.g. sqlite.journal_mode or postgres-default.workers)",
+      );
+    });
+
     test('a missing file is named', () => {
       expect(() => loadConfigFile(join(dir, 'missing.json'))).toThrow(/cannot read config file .*missing.json: ENOENT/);
     });
