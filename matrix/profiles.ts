@@ -1,31 +1,23 @@
 import { z } from 'zod';
-import { baseProfileShape, KEY_DISTRIBUTIONS, type Profile } from '../adapters/contract';
+import { baseProfileShape, type Profile } from '../adapters/contract';
 import { ADAPTER_NAMES, ADAPTERS, type AdapterName, adapterFor, isAdapterName } from '../adapters/registry';
-import { DRIVER_PATHS } from '../driver-paths/contract';
 import { formatIssues, UserError } from '../model/user-error';
 import type { ConfigFile } from './config-file';
 
 export { type ConfigFile, loadConfigFile } from './config-file';
 
-/** Top-level profile keys a user may set, besides pool.*, crudWeights.* and session keys. */
-const SCALAR_KEYS = [
-  'workers',
-  'batchSize',
-  'transactionBatchSize',
-  'readTableRows',
-  'rangeSize',
-  'hotRows',
-  'backpressureErrorRate',
-  'clientThreads',
-] as const;
+// What `--set` and a config file's `set` may name, read off the profile's schema, so a key added there is settable.
+const FIELDS = Object.entries(baseProfileShape) as [string, z.ZodType][];
+/** Top-level keys that take a number. */
+const SCALAR_KEYS = FIELDS.flatMap(([key, schema]) => (schema instanceof z.ZodNumber ? [key] : []));
 /** Top-level keys that take one of a few words. */
-const CHOICE_KEYS: Record<string, readonly string[]> = { driverPath: DRIVER_PATHS, keyDistribution: KEY_DISTRIBUTIONS };
-const NESTED_KEYS = {
-  pool: ['min', 'max', 'idleTimeoutMs', 'acquireTimeoutMs'],
-  crudWeights: ['insert', 'read', 'update', 'delete'],
-  retry: ['maxAttempts', 'baseDelayMs', 'maxDelayMs', 'maxElapsedMs'],
-  adaptive: ['enabled', 'minRows', 'maxRows', 'targetLatencyMs'],
-} as const;
+const CHOICE_KEYS: Record<string, readonly string[]> = Object.fromEntries(
+  FIELDS.flatMap(([key, schema]) => (schema instanceof z.ZodEnum ? [[key, schema.options as string[]]] : [])),
+);
+/** Groups of keys set as group.key (pool.max, retry.maxAttempts, ...). */
+const NESTED_KEYS: Record<string, readonly string[]> = Object.fromEntries(
+  FIELDS.flatMap(([key, schema]) => (schema instanceof z.ZodObject ? [[key, Object.keys(schema.shape)]] : [])),
+);
 
 /** The full schema of one adapter's profile. */
 function profileSchema(adapter: AdapterName) {
@@ -92,13 +84,13 @@ function toBoolean(raw: string | number | boolean, where: string): boolean {
 function applySetting(profile: Profile, key: string, raw: string | number, where: string): void {
   const adapter = profile.adapter as AdapterName;
   const path = key.startsWith('session.') ? key.slice('session.'.length) : key;
-  if ((SCALAR_KEYS as readonly string[]).includes(path) || path in CHOICE_KEYS) {
+  if (SCALAR_KEYS.includes(path) || path in CHOICE_KEYS) {
     (profile as unknown as Record<string, unknown>)[path] = coerce(adapter, path, raw, where);
     return;
   }
   const [group, sub] = path.split('.', 2);
-  if (group && sub && group in NESTED_KEYS && (NESTED_KEYS[group as keyof typeof NESTED_KEYS] as readonly string[]).includes(sub)) {
-    const target = profile[group as keyof typeof NESTED_KEYS] as Record<string, unknown>;
+  if (group && sub && NESTED_KEYS[group]?.includes(sub)) {
+    const target = (profile as unknown as Record<string, Record<string, unknown>>)[group]!;
     target[sub] = typeof target[sub] === 'boolean' ? toBoolean(raw, `${where}: ${key}`) : coerce(adapter, sub, raw, where);
     return;
   }
