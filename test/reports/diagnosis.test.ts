@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -6,9 +7,11 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { AdapterName } from '../../adapters/registry';
 import { newRunId, tablePrefix } from '../../matrix/namespace';
 import type { WorkloadName } from '../../matrix/workloads/registry';
+import { readResults } from '../../model/read-results';
 import { type Bottleneck, type Diagnosis, diagnoseRun } from '../../reports/diagnosis';
 import { summaryMarkdown } from '../../reports/markdown';
 import { directKnex, LIST_TABLES } from '../support/cells';
+import { CLI } from '../support/cli';
 import { type RealRunRequest, realRun } from '../support/real-runs';
 import { selectedAdapters } from '../support/selection';
 
@@ -191,6 +194,52 @@ describe('diagnosis of a real run', () => {
 
       test('5 ms waited on the server per operation: not client-bound', () => {
         expect(diagnoses.find((x) => x.cell.workload === 'server-wait')!.bottleneck).not.toBe('client-bound');
+      });
+
+      // The same client work on a core it shares with another process (both pinned to CPU 0, the other busy 20 ms of
+      // every 40): the harness gets about 0.75 of a core, as a shared machine's steal left it at 0.8-0.9 in a CI run
+      // here, and its one event loop is never idle. That read round-trip-bound (0.73 cores, machine 52 % busy) before
+      // the full-loop rule.
+      test('the same client CPU on a core shared with another process: client-bound, from its full event loop', async () => {
+        const out = mkdtempSync(join(tmpdir(), 'dbmatrix-shared-core-'));
+        const busy =
+          'const end = Date.now() + 60000; (function burn() { const t = Date.now() + 20; while (Date.now() < t); if (Date.now() < end) setTimeout(burn, 20); })();';
+        const other = spawn('taskset', ['-c', '0', process.execPath, '-e', busy], { stdio: 'ignore' });
+        try {
+          const args = [
+            'run',
+            '-a',
+            adapter,
+            '-w',
+            join(__dirname, '..', 'support', 'workloads', 'client-cpu.ts'),
+            '--ops',
+            '200',
+            '--set',
+            `${adapter}.workers=2`,
+            '-o',
+            out,
+          ];
+          const code = await new Promise<number | null>((resolve) => {
+            const run = spawn('taskset', ['-c', '0', process.execPath, CLI, ...args], { stdio: 'ignore' });
+            run.on('exit', resolve);
+          });
+          expect(code).toBe(0);
+        } finally {
+          other.kill();
+        }
+        const results = readResults(join(out, 'results.json'));
+        rmSync(out, { recursive: true, force: true });
+        const cell = results.cells[0]!;
+        const d = diagnoseRun(results)[0]!;
+        expect({
+          harnessBelowACore: cell.state === 'completed' && cell.figures.health.cpu.harnessCores < 0.9,
+          bottleneck: d.bottleneck,
+          evidence: d.evidence.join('\n'),
+        }).toEqual({
+          harnessBelowACore: true,
+          bottleneck: 'client-bound',
+          evidence: expect.stringMatching(/its one event loop ran callbacks \d+ % of the measured time \([\d.]+ cores\) while the machine was \d+ % busy/),
+        });
       });
     });
 
