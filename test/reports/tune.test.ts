@@ -76,10 +76,12 @@ describe(`dbmatrix tune on ${adapter}: a planted answer`, () => {
       `${adapter}.transactionBatchSize=2`,
       '--budget',
       '3m',
+      // Three repeats of 100 operations: with two of 50 (tens of milliseconds each) the noise interval of a full
+      // npm test once swallowed the planted tenfold batch and nothing was adopted.
       '--ops',
-      '50',
+      '100',
       '--repeat',
-      '2',
+      '3',
       '-o',
       out,
     ]);
