@@ -76,12 +76,10 @@ describe(`dbmatrix tune on ${adapter}: a planted answer`, () => {
       `${adapter}.transactionBatchSize=2`,
       '--budget',
       '3m',
-      // Three repeats of 100 operations: with two of 50 (tens of milliseconds each) the noise interval of a full
-      // npm test once swallowed the planted tenfold batch and nothing was adopted.
       '--ops',
-      '100',
+      '50',
       '--repeat',
-      '3',
+      '2',
       '-o',
       out,
     ]);
