@@ -4,7 +4,7 @@ import { type ConfigFile, checkConfig, type DbmatrixConfig, durationMs, loadConf
 import { checkRunId, defaultRunDir, newRunId } from '../matrix/namespace';
 import { parseAdapterList } from '../matrix/profiles';
 import { type ProgressSink, silentProgress } from '../matrix/progress';
-import { chooseRun, runMatrix } from '../matrix/run-matrix';
+import { checkOneLength, chooseRun, runMatrix } from '../matrix/run-matrix';
 import { workloadRef } from '../matrix/workloads/sources';
 import type { RunResults } from '../model/results-schema';
 import { UserError } from '../model/user-error';
@@ -58,7 +58,7 @@ export async function run(options: RunOptions = {}): Promise<{ results: RunResul
       : typeof options.config === 'string'
         ? loadConfigFile(options.config)
         : checkConfig(options.config, 'config', process.cwd());
-  if (options.duration !== undefined && options.ops !== undefined) throw new UserError('give ops or duration, not both');
+  checkOneLength(options, ['ops', 'duration']);
   const duration = typeof options.duration === 'string' ? durationMs(options.duration) : options.duration;
   if (duration === null || (duration !== undefined && !(duration >= 100)))
     throw new UserError(`duration '${options.duration}' is not a duration of at least 100 ms such as '30s'`);

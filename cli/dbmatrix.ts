@@ -5,7 +5,7 @@ import { type ConfigFile, findConfigFile } from '../matrix/config-file';
 import { checkRunId, defaultRunDir, newRunId } from '../matrix/namespace';
 import { parseAdapterList } from '../matrix/profiles';
 import { silentProgress, streamProgress } from '../matrix/progress';
-import { chooseRun, runMatrix } from '../matrix/run-matrix';
+import { checkOneLength, chooseRun, runMatrix } from '../matrix/run-matrix';
 import type { MatrixRun } from '../matrix/runner';
 import type { Shard } from '../matrix/shard';
 import { WORKLOAD_NAMES } from '../matrix/workloads/registry';
@@ -57,7 +57,7 @@ interface RunCommandFlags extends ServerUrlOptions {
 }
 
 async function runCommand(opts: RunCommandFlags): Promise<number> {
-  if (opts.ops !== undefined && opts.duration !== undefined) throw new UserError('give --ops or --duration, not both');
+  checkOneLength(opts, ['--ops', '--duration']);
   const config: ConfigFile | undefined = findConfigFile(opts.config);
   const chosen = chooseRun(
     {

@@ -4,23 +4,29 @@ import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { checkRunId, defaultRunDir, newRunId } from '../matrix/namespace';
 import { parseAdapterList, resolveProfiles } from '../matrix/profiles';
+import { checkOneLength } from '../matrix/run-matrix';
 import type { MatrixRun } from '../matrix/runner';
 import { tune } from '../matrix/tune/tuner';
 import type { WorkloadName } from '../matrix/workloads/registry';
 import { tunedProfilesConfig, tuneMarkdown, tuneTable } from '../reports/tune-report';
 import { resolveServers } from '../servers/resolve';
-import { collect, parseDuration, parseWorkloads, positiveInt, rate, type ServerUrlOptions, serverUrlOptions, serverUrls } from './arguments';
+import { collect, nonNegativeInt, parseDuration, parseWorkloads, positiveInt, rate, type ServerUrlOptions, serverUrlOptions, serverUrls } from './arguments';
 import { abortOnSignal } from './interrupt';
 
 /** The workloads tune searches by default: one of each shape (single writer, batched, concurrent writers, mixed). */
 const DEFAULT_TUNE_WORKLOADS: WorkloadName[] = ['insert-sequential', 'insert-transaction-batch', 'high-volume-insert', 'crud-mix'];
+
+/** Measured operations per repeat of a candidate when neither --ops nor --duration is given. */
+const DEFAULT_TUNE_OPS = 500;
 
 /** Options of `dbmatrix tune`, as commander parses them. */
 interface TuneOptions extends ServerUrlOptions {
   adapter: string;
   workload?: string;
   budget: number;
-  ops: number;
+  ops?: number;
+  duration?: number;
+  warmup?: number;
   repeat: number;
   maxErrorRate: number;
   allowRisky?: boolean;
@@ -32,6 +38,9 @@ interface TuneOptions extends ServerUrlOptions {
 async function tuneCommand(opts: TuneOptions): Promise<number> {
   const adapters = parseAdapterList(opts.adapter);
   const workloads = opts.workload ? parseWorkloads(opts.workload) : DEFAULT_TUNE_WORKLOADS;
+  checkOneLength(opts, ['--ops', '--duration']);
+  // Each candidate is measured by operations (500 unless told) or, with --duration, for a time.
+  const measured = { ops: opts.duration === undefined ? (opts.ops ?? DEFAULT_TUNE_OPS) : null, durationMs: opts.duration ?? null };
   const runId = opts.runId ? checkRunId(opts.runId) : newRunId();
   const outDir = resolve(opts.out ?? defaultRunDir(`tune-${runId}`));
   // A bad --set ends here, before any server or file exists.
@@ -48,7 +57,8 @@ async function tuneCommand(opts: TuneOptions): Promise<number> {
       workloads,
       servers: resolved.servers,
       sqliteDir,
-      ops: opts.ops,
+      ...measured,
+      warmupOps: opts.warmup ?? null,
       repeats: opts.repeat,
       budgetMs: opts.budget,
       maxErrorRate: opts.maxErrorRate,
@@ -68,13 +78,13 @@ async function tuneCommand(opts: TuneOptions): Promise<number> {
     const profilesFile = join(outDir, 'tuned-profiles.json');
     writeFileSync(
       join(outDir, 'tune.json'),
-      `${JSON.stringify({ runId, adapters, workloads, ops: opts.ops, repeats: opts.repeat, budgetMs: opts.budget, settings: opts.set, interrupted, outcomes }, null, 2)}\n`,
+      `${JSON.stringify({ runId, adapters, workloads, ...measured, repeats: opts.repeat, budgetMs: opts.budget, settings: opts.set, interrupted, outcomes }, null, 2)}\n`,
     );
     writeFileSync(profilesFile, `${JSON.stringify(tunedProfilesConfig(outcomes), null, 2)}\n`);
     const partial = interrupted
       ? `\n**Interrupted**: the search was stopped by a signal; ${outcomes.length} of ${adapters.length * workloads.length} adapter × workload pairs were searched, the last one partly.\n`
       : '';
-    writeFileSync(join(outDir, 'tune.md'), `${tuneMarkdown(outcomes, { ops: opts.ops, repeats: opts.repeat, budgetMs: opts.budget })}${partial}`);
+    writeFileSync(join(outDir, 'tune.md'), `${tuneMarkdown(outcomes, { ...measured, repeats: opts.repeat, budgetMs: opts.budget })}${partial}`);
     process.stdout.write(`${tuneTable(outcomes)}\n`);
     process.stdout.write(
       `profiles: ${profilesFile} (dbmatrix run -c ${profilesFile} -p ${outcomes[0] ? `${outcomes[0].adapter}-tuned-${outcomes[0].workload}` : '<name>'})\n`,
@@ -95,7 +105,13 @@ export function addTuneCommand(program: Command): void {
     .option('-a, --adapter <names>', 'adapters to tune, from their default profiles', 'sqlite')
     .option('-w, --workload <names>', `workloads (default: ${DEFAULT_TUNE_WORKLOADS.join(', ')})`)
     .addOption(new Option('--budget <time>', 'time the whole search may take, e.g. 5m').argParser(parseDuration).default(300_000, '5m'))
-    .addOption(new Option('--ops <n>', 'measured operations per repeat of a candidate').argParser(positiveInt('--ops')).default(500))
+    .addOption(new Option('--ops <n>', `measured operations per repeat of a candidate (default ${DEFAULT_TUNE_OPS})`).argParser(positiveInt('--ops')))
+    .addOption(new Option('--duration <time>', 'measure each repeat of a candidate for a time instead, e.g. 2s').argParser(parseDuration))
+    .addOption(
+      new Option('--warmup <n>', 'warm-up operations per repeat of a candidate, not measured (default: a tenth of --ops, or 100 with --duration)').argParser(
+        nonNegativeInt,
+      ),
+    )
     .addOption(new Option('--repeat <n>', 'repeats per candidate; the median counts').argParser(positiveInt('--repeat')).default(2))
     .addOption(new Option('--max-error-rate <share>', 'share of failed operations a candidate may have').argParser(rate).default(0))
     .option('-s, --set <target.key=value>', 'start from the default profile with this value changed, e.g. sqlite.synchronous=FULL (repeatable)', collect, [])

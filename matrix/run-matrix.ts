@@ -84,6 +84,11 @@ export interface RunChoices {
 
 type ChosenRun = Pick<RunRequest, 'adapters' | 'profiles' | 'workloads' | 'ops' | 'durationMs' | 'warmupOps' | 'maxErrorRate' | 'rate' | 'repeats'>;
 
+/** A cell is measured by operations or for a time: both given is a user error, named with the surface's own spellings. */
+export function checkOneLength(given: { ops?: unknown; duration?: unknown }, names: readonly [ops: string, duration: string]): void {
+  if (given.ops !== undefined && given.duration !== undefined) throw new UserError(`give ${names[0]} or ${names[1]}, not both`);
+}
+
 /**
  * The caller's choices, then the config file's, then the defaults: the one precedence `dbmatrix run` and run() share.
  * A run length chosen by the caller replaces the config's whichever kind it is; adapters chosen without profiles

@@ -3,7 +3,7 @@ import type { Profile } from '../adapters/contract';
 import { type ConfigFile, resolveProfiles } from '../matrix/profiles';
 import { profileValue } from '../matrix/tune/axes';
 import type { Trial, TuneOutcome } from '../matrix/tune/tuner';
-import { int, signedPercent } from '../model/format';
+import { int, num, signedPercent } from '../model/format';
 import { mdCode, mdText } from './markdown';
 
 const gain = (o: TuneOutcome) => (o.baseline.score > 0 ? o.best.score / o.baseline.score - 1 : 0);
@@ -53,11 +53,11 @@ function passedOver(o: TuneOutcome): string[] {
 }
 
 /** The search as Markdown: per adapter and workload the default, the best, the gain, and what the gain cost. */
-export function tuneMarkdown(outcomes: TuneOutcome[], settings: { ops: number; repeats: number; budgetMs: number }): string {
+export function tuneMarkdown(outcomes: TuneOutcome[], settings: { ops: number | null; durationMs: number | null; repeats: number; budgetMs: number }): string {
   const lines = [
     '## dbmatrix tune',
     '',
-    `${settings.repeats} repeat(s) × ${int(settings.ops)} operations per candidate, budget ${Math.round(settings.budgetMs / 1000)} s. Each candidate runs in turn with the best so far (one repeat each, alternating), so both see the same machine; it counts only when every repeat completed with verified data, and replaces the best when its median is at least 5 % higher than the best's in the same rounds and the 90 % confidence interval excludes no gain. Values that trade safety for speed are not adopted without \`--allow-risky\`. Profiles: \`dbmatrix run -c tuned-profiles.json -p <adapter>-tuned-<workload>\`.`,
+    `${settings.repeats} repeat(s) × ${settings.ops === null ? `${num((settings.durationMs ?? 0) / 1000)} s` : `${int(settings.ops)} operations`} per candidate, budget ${Math.round(settings.budgetMs / 1000)} s. Each candidate runs in turn with the best so far (one repeat each, alternating), so both see the same machine; it counts only when every repeat completed with verified data, and replaces the best when its median is at least 5 % higher than the best's in the same rounds and the 90 % confidence interval excludes no gain. Values that trade safety for speed are not adopted without \`--allow-risky\`. Profiles: \`dbmatrix run -c tuned-profiles.json -p <adapter>-tuned-<workload>\`.`,
     '',
     '| adapter | workload | default | best | gain | changes | best: errors, data | trials |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -61,8 +61,12 @@ export interface TunePlan {
   servers: Partial<Record<AdapterName, ServerAddress>>;
   /** Directory for SQLite files. */
   sqliteDir: string;
-  /** Measured operations per repeat. */
-  ops: number;
+  /** Measured operations per repeat of a candidate; null when each repeat is measured for durationMs instead. */
+  ops: number | null;
+  /** Measured time per repeat of a candidate, in ms; null when it is measured by operations. */
+  durationMs: number | null;
+  /** Warm-up operations per repeat of a candidate; null for the run's default. */
+  warmupOps: number | null;
   /** Repeats per candidate. */
   repeats: number;
   /** Total time the search may take, ms. */
@@ -162,8 +166,8 @@ export async function tune(plan: TunePlan): Promise<TuneOutcome[]> {
           servers: plan.servers,
           sqliteDir: plan.sqliteDir,
           ops: plan.ops,
-          durationMs: null,
-          warmupOps: null,
+          durationMs: plan.durationMs,
+          warmupOps: plan.warmupOps,
           maxErrorRate: plan.maxErrorRate,
           repeats,
           progress: silentProgress,

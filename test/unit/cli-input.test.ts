@@ -103,6 +103,7 @@ describe('bad input ends in one clear line, exit code 2, and nothing left behind
       /v1\.json has results schema version 1; this dbmatrix reads version 2/,
     ],
     ['tune with a bad budget', () => ['tune', '--budget', 'soon'], /--budget.*duration of at least 100ms/],
+    ['tune with --ops and --duration', () => ['tune', '--ops', '5', '--duration', '1s'], /give --ops or --duration, not both/],
     ['tune of an unknown workload', () => ['tune', '-w', 'everything'], /unknown workload 'everything'/],
     [
       'compare with a threshold of 2',
