@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { DRIVER_PATHS, type DriverPath, type PreparedDriver } from '../driver-paths/contract';
+import { DRIVER_PATHS, type PreparedDriver } from '../driver-paths/contract';
 
 /** How a workload picks the key of its next read or update, as YCSB's requestdistribution names them. */
 export const KEY_DISTRIBUTIONS = ['uniform', 'zipfian', 'latest'] as const;
@@ -160,45 +160,19 @@ export const baseProfileShape = {
   keyDistribution: z.enum(KEY_DISTRIBUTIONS),
 };
 
-/** A tuning profile: data, overridable from a config file or `--set`, validated by the adapter's schema. */
-export interface Profile<Session = Record<string, unknown>> {
+/** What every profile holds besides its session: its name and adapter, then the adapter-independent settings. */
+export const profileShape = {
   /** Unique name across adapters, e.g. sqlite-wal. */
-  name: string;
+  name: z.string(),
   /** The adapter this profile belongs to. */
-  adapter: string;
+  adapter: z.string(),
   /** One line on what the profile is for. */
-  description: string;
-  /** Concurrent workers for the concurrent workloads. */
-  workers: number;
-  /** Rows per multi-row INSERT. */
-  batchSize: number;
-  /** Rows committed per transaction. */
-  transactionBatchSize: number;
-  /** Connection pool. */
-  pool: PoolSettings;
-  /** crud-mix operation weights. */
-  crudWeights: CrudWeights;
-  /** Rows loaded before the read workloads. */
-  readTableRows: number;
-  /** Rows per read-range query. */
-  rangeSize: number;
-  /** Rows contended for by hot-row-update. */
-  hotRows: number;
-  /** Retry policy for retryable errors. */
-  retry: RetryPolicy;
-  /** Share of failed operations in a second that halves the running workers (1 = no backpressure). */
-  backpressureErrorRate: number;
-  /** Adaptive batch sizing. */
-  adaptive: AdaptiveBatching;
-  /** How statements reach the driver: knex's query builder per operation, or prepared statements compiled once. */
-  driverPath: DriverPath;
-  /** Worker threads a server adapter's workers are spread over (1: one event loop). */
-  clientThreads: number;
-  /** How read-point, read-range and hot-row-update pick keys. */
-  keyDistribution: KeyDistribution;
-  /** Session settings applied to every new connection (PRAGMAs, SET …). */
-  session: Session;
-}
+  description: z.string(),
+  ...baseProfileShape,
+};
+
+/** A tuning profile: data, overridable from a config file or `--set`, validated by the adapter's schema; `session` holds the settings applied to every new connection (PRAGMAs, SET …). */
+export type Profile<Session = Record<string, unknown>> = z.infer<z.ZodObject<typeof profileShape>> & { session: Session };
 
 /**
  * Where a user's test suite keeps its tables on one server (dbmatrix/jest): a PostgreSQL schema, a MySQL database, a

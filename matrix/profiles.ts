@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseProfileShape, type Profile } from '../adapters/contract';
+import { baseProfileShape, type Profile, profileShape } from '../adapters/contract';
 import { ADAPTER_NAMES, ADAPTERS, type AdapterName, adapterFor, isAdapterName } from '../adapters/registry';
 import { formatIssues, UserError } from '../model/user-error';
 import type { ConfigFile } from './config-file';
@@ -23,10 +23,8 @@ const NESTED_KEYS: Record<string, readonly string[]> = Object.fromEntries(
 function profileSchema(adapter: AdapterName) {
   return z
     .object({
-      name: z.string(),
+      ...profileShape,
       adapter: z.literal(adapter),
-      description: z.string(),
-      ...baseProfileShape,
       session: adapterFor(adapter).sessionSchema,
     })
     .strict();
