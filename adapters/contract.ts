@@ -217,8 +217,14 @@ export interface Adapter<Session extends Record<string, unknown> = Record<string
   sessionSchema: z.ZodType<Session>;
   /** Named profiles; the first is the default. */
   defaultProfiles: Profile<Session>[];
+  /** The database's name as people write it, in reports: SQLite, PostgreSQL, MySQL. */
+  label: string;
   /** URL schemes accepted for a server (empty for file databases). */
   urlSchemes: string[];
+  /** How its server is reached and started in a container; absent for a file database. */
+  server?: ServerKind;
+  /** The profile values `dbmatrix tune` varies, in the order it tries them. */
+  tuneAxes: TuneAxis[];
   /** The driver used directly for the prepared path, on connections from knex's pool. */
   prepared: PreparedDriver;
   /** Knex configuration for one server and profile; session settings go in pool.afterCreate. */
@@ -238,8 +244,56 @@ export interface Adapter<Session extends Record<string, unknown> = Record<string
    * are, and which wait events hold those that wait for a lock. Absent where there is no server to ask (SQLite).
    */
   sampleLockWaits?(knex: Knex, prefix: string): Promise<LockWaitSample>;
+  /** Sets what every lock wait timed in the client on this thread is reported to, with its length in ms (SQLite waits for its file lock in the client); absent where the server waits. */
+  reportClientLockWaits?(listener: ((ms: number) => void) | undefined): void;
   /** A namespace of its own on a server for a user's test suite, as dbmatrix/jest makes and removes it. */
   testNamespaces: TestNamespaces<Session>;
+}
+
+/** One profile value tune varies. */
+export interface TuneAxis {
+  /** Profile key as `--set` takes it after the target (workers, pool.max, journal_mode …). */
+  key: string;
+  /** Values to try, the adapter default among them. */
+  values: (string | number)[];
+  /** Values that trade safety for speed: measured and reported, but adopted only when the user allows it. */
+  risky?: { values: (string | number)[]; why: string };
+  /** Which workloads the value can matter to. */
+  appliesTo: 'all' | 'concurrent' | 'batchSize' | 'transactionBatchSize' | 'writes';
+}
+
+/** What a server adapter's server is, for URL messages, images and Testcontainers. */
+export interface ServerKind {
+  /** The servers it reaches, as a flag's help names them: PostgreSQL; MySQL / MariaDB. */
+  serves: string;
+  /** The port an example URL in a message names. */
+  defaultPort: number;
+  /** The official image Testcontainers starts by default (pulled from a registry when not on the machine). */
+  image: string;
+  /** The stand-in docker/local/build-local-images.sh builds from Debian's packages, for machines without a registry. */
+  localImage: string;
+  /** Start `image` in a container with these labels and wait until the server accepts connections. */
+  startContainer(image: string, options: ContainerStart): Promise<RunningContainer>;
+}
+
+/** How one container is started. */
+export interface ContainerStart {
+  /** Labels naming the process that owns the container, so leftovers of a killed run can be removed. */
+  labels: Record<string, string>;
+  /** Publish the server on this host port instead of a random one, so the URL survives a restart. */
+  hostPort?: number;
+  /** Milliseconds the server may take to become ready. */
+  startupTimeoutMs: number;
+}
+
+/** A server running in a container this process started. */
+export interface RunningContainer {
+  /** Connection URL (carries the container's throwaway password; redact before logging). */
+  url: string;
+  /** Kill the container and start it again, waiting until ready. */
+  restart(): Promise<void>;
+  /** Stop and remove the container. */
+  stop(): Promise<void>;
 }
 
 /** The run's sessions on a server at one moment. */

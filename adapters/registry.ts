@@ -1,9 +1,9 @@
 import type { Adapter } from './contract';
-import { mysql } from './mysql';
-import { postgres } from './postgres';
-import { sqlite } from './sqlite';
+import { mysql } from './mysql/adapter';
+import { postgres } from './postgres/adapter';
+import { sqlite } from './sqlite/adapter';
 
-/** Every adapter, by name. Adding a database is one file and one line here. */
+/** Every adapter, by name; the first, a file database that needs no server, runs when none is chosen. Adding a database is one folder and one line here. */
 export const ADAPTERS = { sqlite, postgres, mysql } as const;
 
 /** The name of a registered adapter. */
@@ -21,3 +21,9 @@ export function isAdapterName(name: string): name is AdapterName {
 export function adapterFor(name: AdapterName): Adapter {
   return ADAPTERS[name] as unknown as Adapter;
 }
+
+/** Adapters that reach a server (every one but a file database): the ones with a URL, an image and a container. */
+export const SERVER_ADAPTERS = ADAPTER_NAMES.filter((name) => adapterFor(name).server !== undefined);
+
+/** The adapter a run or a search uses when none is chosen: the first registered. */
+export const DEFAULT_ADAPTER: AdapterName = ADAPTER_NAMES[0]!;

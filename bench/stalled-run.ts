@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import knexFactory from 'knex';
 import type { ServerAddress } from '../adapters/contract';
-import { postgres } from '../adapters/postgres';
+import { postgres } from '../adapters/postgres/adapter';
 import { newRunId, tablePrefix } from '../matrix/namespace';
 import { resolveProfiles } from '../matrix/profiles';
 import type { ProgressSink } from '../matrix/progress';

@@ -7,6 +7,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
+const { ADAPTER_NAMES } = require('../adapters/registry');
 const { parseAdapterList } = require('../matrix/profiles');
 const { UserError } = require('../model/user-error');
 
@@ -25,7 +26,7 @@ for (let i = 0; i < args.length; i++) {
 
 let adapters;
 try {
-  adapters = adapterText === undefined ? ['sqlite', 'postgres', 'mysql'] : parseAdapterList(adapterText);
+  adapters = adapterText === undefined ? [...ADAPTER_NAMES] : parseAdapterList(adapterText);
 } catch (err) {
   if (!(err instanceof UserError)) throw err;
   process.stderr.write(`dbmatrix test: ${err.message}\n`);

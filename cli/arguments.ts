@@ -1,10 +1,12 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import type { AdapterName } from '../adapters/registry';
+import { type AdapterName, adapterFor, SERVER_ADAPTERS } from '../adapters/registry';
+import { imageVariable } from '../docker/images';
 import { durationMs } from '../matrix/config-file';
 import { parseShard, type Shard } from '../matrix/shard';
 import { isWorkloadName, WORKLOAD_NAMES, type WorkloadName } from '../matrix/workloads/registry';
 import { type WorkloadRef, workloadRef } from '../matrix/workloads/sources';
 import { UserError } from '../model/user-error';
+import { urlVariable } from '../servers/resolve';
 
 /** A commander parser for a whole number of at least 1. */
 export function positiveInt(flag: string) {
@@ -75,27 +77,40 @@ export function parseWorkloadRefs(text: string, baseDir?: string): WorkloadRef[]
   return [...new Set(items.map((item) => workloadRef(item, baseDir)))];
 }
 
-/** The server flags every command that reaches a database takes. */
-export interface ServerUrlOptions {
-  /** --postgres-url. */
-  postgresUrl?: string;
-  /** --mysql-url. */
-  mysqlUrl?: string;
-}
+/** The server flags every command that reaches a database takes: --<adapter>-url for each server adapter. */
+export type ServerUrlOptions = { [Name in AdapterName as `${Name}Url`]?: string };
 
-/** Add --postgres-url and --mysql-url to a command. */
+/** Add --<adapter>-url for every server adapter of the registry to a command. */
 export function serverUrlOptions(command: Command): Command {
-  return command
-    .option('--postgres-url <url>', 'PostgreSQL server (else DBMATRIX_POSTGRES_URL, else Testcontainers)')
-    .option('--mysql-url <url>', 'MySQL / MariaDB server (else DBMATRIX_MYSQL_URL, else Testcontainers)');
+  for (const name of SERVER_ADAPTERS) {
+    command.option(`--${name}-url <url>`, `${adapterFor(name).server!.serves} server (else ${urlVariable(name)}, else Testcontainers)`);
+  }
+  return command;
 }
 
 /** The server URLs given as flags, by adapter. */
 export function serverUrls(opts: ServerUrlOptions): Partial<Record<AdapterName, string>> {
-  const urls: Partial<Record<AdapterName, string>> = {};
-  if (opts.postgresUrl) urls.postgres = opts.postgresUrl;
-  if (opts.mysqlUrl) urls.mysql = opts.mysqlUrl;
-  return urls;
+  return Object.fromEntries(SERVER_ADAPTERS.flatMap((name) => (opts[`${name}Url`] ? [[name, opts[`${name}Url`]]] : [])));
+}
+
+/** The image flags of a command that may start containers: --<adapter>-image for each server adapter. */
+export type ServerImageOptions = { [Name in AdapterName as `${Name}Image`]?: string };
+
+/** Add --<adapter>-image for every server adapter of the registry to a command. */
+export function serverImageOptions(command: Command): Command {
+  for (const name of SERVER_ADAPTERS) {
+    const server = adapterFor(name).server!;
+    command.option(
+      `--${name}-image <image>`,
+      `image for a ${adapterFor(name).label} container (else ${imageVariable(name)}, else ${server.image} or the local stand-in)`,
+    );
+  }
+  return command;
+}
+
+/** The images given as flags, by adapter. */
+export function serverImages(opts: ServerImageOptions): Partial<Record<AdapterName, string>> {
+  return Object.fromEntries(SERVER_ADAPTERS.flatMap((name) => (opts[`${name}Image`] ? [[name, opts[`${name}Image`]]] : [])));
 }
 
 /** Commander's reducer for a repeatable option: every value, in order. */

@@ -11,10 +11,10 @@ import { newRunId } from '../matrix/namespace';
 import { parseAdapterList, resolveProfiles } from '../matrix/profiles';
 import { UserError } from '../model/user-error';
 import { resolveServers } from '../servers/resolve';
-import { type ServerUrlOptions, serverUrlOptions, serverUrls } from './arguments';
+import { type ServerImageOptions, type ServerUrlOptions, serverImageOptions, serverImages, serverUrlOptions, serverUrls } from './arguments';
 
 /** Options of `dbmatrix conformance`, as commander parses them. */
-interface ConformanceOptions extends ServerUrlOptions {
+interface ConformanceOptions extends ServerUrlOptions, ServerImageOptions {
   /** Adapters to ask, comma-separated. */
   adapter: string;
   /** Write each server's answers as its pins file. */
@@ -56,9 +56,7 @@ async function conformanceCommand(opts: ConformanceOptions): Promise<number> {
     throw new UserError(`--out names one file, but --adapter names ${adapters.length} adapters; pin one at a time with --out`);
   const config = findConfigFile(opts.config);
   const urls = { ...(config?.servers ?? {}), ...serverUrls(opts) } as Partial<Record<AdapterName, string>>;
-  const images = { ...(config?.images ?? {}) } as Partial<Record<AdapterName, string>>;
-  if (opts.postgresImage) images.postgres = opts.postgresImage;
-  if (opts.mysqlImage) images.mysql = opts.mysqlImage;
+  const images = { ...(config?.images ?? {}), ...serverImages(opts) } as Partial<Record<AdapterName, string>>;
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const resolved = await resolveServers(adapters, urls, process.env, log, {}, images);
   const runId = newRunId();
@@ -102,7 +100,7 @@ async function conformanceCommand(opts: ConformanceOptions): Promise<number> {
 
 /** Add `dbmatrix conformance` to the program. */
 export function addConformanceCommand(program: Command): void {
-  serverUrlOptions(program.command('conformance'))
+  serverImageOptions(serverUrlOptions(program.command('conformance')))
     .description(
       "ask each adapter's server the conformance cases (default profile) and show each answer against the pins of its flavour and version; --pin writes them as conformance/pins/<flavour>-<version>.json",
     )
@@ -113,8 +111,6 @@ export function addConformanceCommand(program: Command): void {
       'with --pin and one adapter: write the pins file here instead (default: conformance/pins/<flavour>-<version>.json, or under DBMATRIX_CONFORMANCE_PINS)',
     )
     .option('-c, --config <file>', 'config file for servers and images (default: dbmatrix.config.* in the working directory)')
-    .option('--postgres-image <image>', 'image for a PostgreSQL container (else DBMATRIX_POSTGRES_IMAGE, else postgres:16 or the local stand-in)')
-    .option('--mysql-image <image>', 'image for a MySQL container (else DBMATRIX_MYSQL_IMAGE, else mysql:8.4 or the local stand-in)')
     .action(async (opts: ConformanceOptions) => {
       process.exitCode = await conformanceCommand(opts);
     });

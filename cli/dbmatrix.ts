@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { ADAPTER_NAMES, type AdapterName } from '../adapters/registry';
+import { ADAPTER_NAMES, adapterFor } from '../adapters/registry';
 import { type ConfigFile, findConfigFile } from '../matrix/config-file';
 import { checkRunId, defaultRunDir, newRunId } from '../matrix/namespace';
 import { parseAdapterList } from '../matrix/profiles';
@@ -21,7 +21,10 @@ import {
   parseWorkloadRefs,
   positiveInt,
   rate,
+  type ServerImageOptions,
   type ServerUrlOptions,
+  serverImageOptions,
+  serverImages,
   serverUrlOptions,
   serverUrls,
   shardOption,
@@ -35,7 +38,7 @@ import { addTestCommand } from './test-command';
 import { addTuneCommand } from './tune-command';
 
 /** Options of `dbmatrix run`, as commander parses them. */
-interface RunCommandFlags extends ServerUrlOptions {
+interface RunCommandFlags extends ServerUrlOptions, ServerImageOptions {
   adapter?: string;
   profile?: string;
   workload?: string;
@@ -46,8 +49,6 @@ interface RunCommandFlags extends ServerUrlOptions {
   rate?: number;
   set: string[];
   config?: string;
-  postgresImage?: string;
-  mysqlImage?: string;
   out?: string;
   runId?: string;
   progress: boolean;
@@ -80,9 +81,6 @@ async function runCommand(opts: RunCommandFlags): Promise<number> {
   );
   const runId = opts.runId ? checkRunId(opts.runId) : newRunId();
   const outDir = resolve(opts.out ?? defaultRunDir(runId));
-  const images: Partial<Record<AdapterName, string>> = {};
-  if (opts.postgresImage) images.postgres = opts.postgresImage;
-  if (opts.mysqlImage) images.mysql = opts.mysqlImage;
 
   let run: MatrixRun | undefined;
   const guard = abortOnSignal(() => run);
@@ -94,7 +92,7 @@ async function runCommand(opts: RunCommandFlags): Promise<number> {
       conformance: opts.conformance,
       shard: opts.shard,
       urls: serverUrls(opts),
-      images,
+      images: serverImages(opts),
       runId,
       outDir,
       progress: opts.progress ? streamProgress(process.stderr) : silentProgress,
@@ -116,12 +114,12 @@ async function runCommand(opts: RunCommandFlags): Promise<number> {
 /** The dbmatrix command line. */
 export function buildProgram(): Command {
   const program = new Command('dbmatrix')
-    .description('Run one shared workload suite through SQLite, PostgreSQL and MySQL and report verified figures.')
+    .description(`Run one shared workload suite through ${ADAPTER_NAMES.map((name) => adapterFor(name).label).join(', ')} and report verified figures.`)
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`dbmatrix: ${text.replace(/^error: /, '').trim()}\n`) });
 
-  serverUrlOptions(program.command('run'))
+  serverImageOptions(serverUrlOptions(program.command('run')))
     .description('run adapters × profiles × workloads and write results.json')
     .option('-a, --adapter <names>', `adapters to run with their default profile (${ADAPTER_NAMES.join(', ')})`, undefined)
     .option('-p, --profile <names>', 'named profiles to run side by side, e.g. sqlite-wal,sqlite-delete (see `dbmatrix list profiles`)')
@@ -149,8 +147,6 @@ export function buildProgram(): Command {
       '-c, --config <file>',
       'config file (.ts, .js or .json): adapters, profiles, workloads, servers, run length (default: dbmatrix.config.* in the working directory)',
     )
-    .option('--postgres-image <image>', 'image for a PostgreSQL container (else DBMATRIX_POSTGRES_IMAGE, else postgres:16 or the local stand-in)')
-    .option('--mysql-image <image>', 'image for a MySQL container (else DBMATRIX_MYSQL_IMAGE, else mysql:8.4 or the local stand-in)')
     .option('-o, --out <dir>', 'directory for results.json (default: dbmatrix-runs/<time>-<run id>)')
     .option('--run-id <id>', 'run id used in table and file names (default: random)')
     .addOption(

@@ -126,7 +126,7 @@ export function addScenarioCommand(program: Command): void {
   serverUrlOptions(program.command('scenario'))
     .description('reproduce a known analysis on every adapter: each of its claims beside the measured figure, with a verdict')
     .argument('<name>', `scenario to run (${SCENARIOS.join(', ')})`)
-    .option('-a, --adapter <names>', 'adapters to run the scenario on', 'sqlite,postgres,mysql')
+    .option('-a, --adapter <names>', 'adapters to run the scenario on', ADAPTER_NAMES.join(','))
     .addOption(new Option('--ops <n>', 'measured operations per cell').argParser(positiveInt('--ops')).default(1000))
     .addOption(new Option('--repeat <n>', 'run each cell n times on fresh tables').argParser(positiveInt('--repeat')).default(1))
     .option('-o, --out <dir>', 'directory for results.json and seed-report.md (default: dbmatrix-runs/<time>-seed-<run id>)')

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import { DEFAULT_ADAPTER } from '../adapters/registry';
 import { checkRunId, defaultRunDir, newRunId } from '../matrix/namespace';
 import { parseAdapterList, resolveProfiles } from '../matrix/profiles';
 import { checkOneLength } from '../matrix/run-matrix';
@@ -102,7 +103,7 @@ async function tuneCommand(opts: TuneOptions): Promise<number> {
 export function addTuneCommand(program: Command): void {
   serverUrlOptions(program.command('tune'))
     .description('search profile values per adapter and workload within a time budget; write the best as profiles `run` loads')
-    .option('-a, --adapter <names>', 'adapters to tune, from their default profiles', 'sqlite')
+    .option('-a, --adapter <names>', 'adapters to tune, from their default profiles', DEFAULT_ADAPTER)
     .option('-w, --workload <names>', `workloads (default: ${DEFAULT_TUNE_WORKLOADS.join(', ')})`)
     .addOption(new Option('--budget <time>', 'time the whole search may take, e.g. 5m').argParser(parseDuration).default(300_000, '5m'))
     .addOption(new Option('--ops <n>', `measured operations per repeat of a candidate (default ${DEFAULT_TUNE_OPS})`).argParser(positiveInt('--ops')))

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { redactedUrl, type ServerAddress } from '../adapters/contract';
-import type { AdapterName } from '../adapters/registry';
+import { type AdapterName, adapterFor } from '../adapters/registry';
 import { imageVariable } from '../docker/images';
 import { describeEnvironment } from '../model/environment';
 import { formatIssues, UserError } from '../model/user-error';
@@ -121,7 +121,7 @@ export function writePins(file: string, pins: PinsFile): void {
 export function pinCommand(adapter: AdapterName, server: ServerAddress | undefined, env: NodeJS.ProcessEnv = process.env): string {
   const words = ['npx', 'dbmatrix', 'conformance', '--pin', '--adapter', adapter];
   if (server?.provider === 'url') words.push(`--${adapter}-url`, redactedUrl(server.url));
-  const image = adapter === 'sqlite' ? undefined : env[imageVariable(adapter)];
+  const image = adapterFor(adapter).server ? env[imageVariable(adapter)] : undefined;
   if (server?.provider === 'testcontainers' && image) words.push(`--${adapter}-image`, image);
   return words.map(shellWord).join(' ');
 }

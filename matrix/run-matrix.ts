@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Profile, ServerAddress } from '../adapters/contract';
-import type { AdapterName } from '../adapters/registry';
+import { type AdapterName, DEFAULT_ADAPTER } from '../adapters/registry';
 import { CONFORMANCE_CASES } from '../conformance/registry';
 import { runConformance } from '../conformance/run';
 import { describeEnvironment } from '../model/environment';
@@ -103,7 +103,7 @@ export function chooseRun(choices: RunChoices, config: ConfigFile | undefined): 
     throw new UserError('rate × duration asks for more than 2^31 operations per cell; lower one of them');
   }
   return {
-    adapters: choices.adapters ?? (config?.adapters as AdapterName[] | undefined) ?? ['sqlite'],
+    adapters: choices.adapters ?? (config?.adapters as AdapterName[] | undefined) ?? [DEFAULT_ADAPTER],
     profiles: choices.profiles ?? (choices.adapters ? undefined : config?.runProfiles),
     workloads: choices.workloads ?? config?.workloads ?? WORKLOAD_NAMES,
     ops,

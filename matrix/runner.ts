@@ -13,7 +13,7 @@ import { cellContext, OwnedTables, tablePrefix } from './namespace';
 import { PoolMonitor } from './pool-health';
 import type { ProgressSink } from './progress';
 import { inShard, type Shard } from './shard';
-import { countKnexStatements, countSqliteLockWaits, roundTripMs } from './statement-count';
+import { countClientLockWaits, countKnexStatements, roundTripMs } from './statement-count';
 import { type LoopPlan, profileForThread, spreadWorkers, startPooledWorkers, ThreadPool, type WorkerReport } from './workers';
 import { type CellContext, driverPathOf, type Verification } from './workloads/contract';
 import { loadWorkload, type WorkloadRef } from './workloads/sources';
@@ -258,7 +258,7 @@ export class MatrixRun {
     });
     // Pooled workers send through this knex; threads count on their own.
     const stopCountingStatements = countKnexStatements(knex, control);
-    const stopCountingWaits = countSqliteLockWaits(control);
+    const stopCountingWaits = countClientLockWaits(adapter, control);
     const stopCounting = () => {
       stopCountingStatements();
       stopCountingWaits();

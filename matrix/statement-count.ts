@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { reportSqliteLockWaits } from '../adapters/sqlite-busy-wait';
+import type { Adapter } from '../adapters/contract';
 import type { PreparedDriver } from '../driver-paths/contract';
 import { PHASE, read, SLOT } from './control';
 
@@ -8,14 +8,14 @@ function tick(control: Int32Array): void {
   if (read(control, SLOT.phase) === PHASE.measure) Atomics.add(control, SLOT.statements, 1);
 }
 
-/** Add every wait for SQLite's file lock on this thread, while the cell measures, to SLOT.busyWaits and busyWaitMs. */
-export function countSqliteLockWaits(control: Int32Array): () => void {
-  reportSqliteLockWaits((ms) => {
+/** Add every lock wait the adapter times in the client on this thread (SQLite's file lock), while the cell measures, to SLOT.busyWaits and busyWaitMs. */
+export function countClientLockWaits(adapter: Adapter, control: Int32Array): () => void {
+  adapter.reportClientLockWaits?.((ms) => {
     if (read(control, SLOT.phase) !== PHASE.measure) return;
     Atomics.add(control, SLOT.busyWaits, 1);
     Atomics.add(control, SLOT.busyWaitMs, Math.round(ms));
   });
-  return () => reportSqliteLockWaits(undefined);
+  return () => adapter.reportClientLockWaits?.(undefined);
 }
 
 /** Count every statement knex sends (BEGIN and COMMIT included) into SLOT.statements; returns what detaches the count. */

@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import knexFactory from 'knex';
 import type { Profile, ServerAddress } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
-import { countKnexStatements, countSqliteLockWaits } from './statement-count';
+import { countClientLockWaits, countKnexStatements } from './statement-count';
 import { type LoopPlan, runWorker } from './worker-loop';
 import { loadWorkload, type WorkloadRef } from './workloads/sources';
 
@@ -34,7 +34,7 @@ async function runThreadWorkers(data: ThreadWorkerData): Promise<ThreadMessage> 
   const adapter = adapterFor(data.adapter);
   const knex = knexFactory(adapter.knexConfig(data.server, data.profile));
   countKnexStatements(knex, data.control);
-  countSqliteLockWaits(data.control);
+  countClientLockWaits(adapter, data.control);
   try {
     const workload = loadWorkload(data.workload);
     const reports = await Promise.all(

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { ADAPTER_NAMES, type AdapterName } from '../adapters/registry';
+import { ADAPTER_NAMES, type AdapterName, adapterFor } from '../adapters/registry';
 import { type ClaimOutcome, cellsFor } from '../matrix/scenarios/seed';
 import { RATE_POINTS, RATIO_FACTOR, type Verdict } from '../matrix/scenarios/seed-claims';
 import type { CellResult, RunResults } from '../model/results-schema';
@@ -7,8 +7,8 @@ import { type Paint, plain, type Style } from './colour';
 import { type Diagnosis, diagnoseRun } from './diagnosis';
 import { mdCode, mdText } from './markdown';
 
-/** Column titles of the adapters. */
-export const ADAPTER_LABELS: Record<AdapterName, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL', mysql: 'MySQL' };
+/** Column titles of the adapters: each adapter's label. */
+export const ADAPTER_LABELS = Object.fromEntries(ADAPTER_NAMES.map((name) => [name, adapterFor(name).label])) as Record<AdapterName, string>;
 
 const ICON: Record<Verdict, string> = { holds: '✅ holds', differs: '⚠️ differs', 'not applicable': '➖ n/a' };
 const STYLE: Record<Verdict, Style> = { holds: 'green', differs: 'yellow', 'not applicable': 'dim' };

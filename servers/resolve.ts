@@ -1,7 +1,6 @@
 import knexFactory from 'knex';
 import { errorCode, errorMessage, redactedUrl, type ServerAddress } from '../adapters/contract';
 import { ADAPTERS, type AdapterName, adapterFor } from '../adapters/registry';
-import type { ContainerAdapter } from '../docker/images';
 import { UserError } from '../model/user-error';
 import { dockerAnswers, startContainer } from './testcontainers';
 
@@ -26,7 +25,7 @@ export function needsServer(adapter: AdapterName): boolean {
 /** Check a user-given URL: it parses, its scheme fits the adapter, it names a host. */
 export function checkServerUrl(adapter: AdapterName, url: string): string {
   const schemes = adapterFor(adapter).urlSchemes;
-  const example = `${schemes[0]}//user:password@127.0.0.1:${adapter === 'postgres' ? 5432 : 3306}/test`;
+  const example = `${schemes[0]}//user:password@127.0.0.1:${adapterFor(adapter).server?.defaultPort ?? ''}/test`;
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -91,7 +90,7 @@ export async function resolveServers(
         servers[adapter] = { url: checkServerUrl(adapter, url), provider: 'url' };
       } else if (await dockerAnswers()) {
         log(`${adapter}: no URL given; starting a container with Testcontainers…`);
-        const started = await startContainer(adapter as ContainerAdapter, { image: images[adapter] });
+        const started = await startContainer(adapter, { image: images[adapter] });
         stops.push(started.stop);
         log(
           `${adapter}: container ${started.image} ready in ${(started.startMs / 1000).toFixed(1)} s (Ryuk ${started.ryuk ? 'on' : 'off: its image is not on this machine'})`,

@@ -1,24 +1,19 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { ContainerRuntimeClient } from 'testcontainers';
-import { errorMessage } from '../adapters/contract';
-import { type ContainerAdapter, imageCandidates } from '../docker/images';
+import { errorMessage, type RunningContainer } from '../adapters/contract';
+import { type AdapterName, adapterFor } from '../adapters/registry';
+import { imageCandidates, imageVariable } from '../docker/images';
 import { UserError } from '../model/user-error';
 
 /** A server started in a container for this run. */
-export interface StartedServer {
-  /** Connection URL (carries the container's throwaway password; redact before logging). */
-  url: string;
+export interface StartedServer extends RunningContainer {
   /** The image it runs. */
   image: string;
   /** Milliseconds from start request to ready. */
   startMs: number;
   /** Whether Ryuk watches the container as well as this process. */
   ryuk: boolean;
-  /** Kill the container and start it again (same port when started with a fixed host port), waiting until ready. */
-  restart(): Promise<void>;
-  /** Stop and remove the container. */
-  stop(): Promise<void>;
 }
 
 /** Options for one container. */
@@ -101,11 +96,11 @@ async function chooseImage(client: ContainerRuntimeClient, candidates: string[])
 }
 
 /** One line naming why a container did not start. */
-function startFailure(adapter: string, image: string, local: boolean, err: unknown): UserError {
+function startFailure(adapter: AdapterName, image: string, local: boolean, err: unknown): UserError {
   const message = errorMessage(err).split('\n')[0]!;
   if (!local) {
     return new UserError(
-      `${adapter} image ${image} is not on this machine and could not be pulled (${message}); build local stand-ins with \`bash docker/local/build-local-images.sh\` and set DBMATRIX_${adapter.toUpperCase()}_IMAGE, or give a URL`,
+      `${adapter} image ${image} is not on this machine and could not be pulled (${message}); build local stand-ins with \`bash docker/local/build-local-images.sh\` and set ${imageVariable(adapter)}, or give a URL`,
     );
   }
   if (/timed out|timeout/i.test(message))
@@ -114,8 +109,10 @@ function startFailure(adapter: string, image: string, local: boolean, err: unkno
 }
 
 /** Start the adapter's server image and wait until it accepts connections; `image` overrides the configured one. */
-export async function startContainer(adapter: ContainerAdapter, options: ContainerOptions = {}): Promise<StartedServer> {
+export async function startContainer(adapter: AdapterName, options: ContainerOptions = {}): Promise<StartedServer> {
   const { image, hostPort } = options;
+  const server = adapterFor(adapter).server;
+  if (!server) throw new UserError(`${adapter} has no server to start in a container`);
   const client = await runtime();
   if (!client) throw new UserError(`no Docker engine answers: start one, or give a ${adapter} URL`);
   await removeOrphans(client);
@@ -124,46 +121,8 @@ export async function startContainer(adapter: ContainerAdapter, options: Contain
   const labels = { [OWNER_PID]: String(process.pid), [OWNER_HOST]: hostname() };
   const started = Date.now();
   try {
-    const { Wait } = await import('testcontainers');
-    if (adapter === 'postgres') {
-      const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
-      const c = await new PostgreSqlContainer(chosen.image)
-        .withDatabase('dbmatrix')
-        .withUsername('dbmatrix')
-        .withPassword('dbmatrix')
-        .withLabels(labels)
-        .withExposedPorts(hostPort ? { container: 5432, host: hostPort } : 5432)
-        .withStartupTimeout(STARTUP_TIMEOUT_MS)
-        .start();
-      return {
-        url: c.getConnectionUri(),
-        image: chosen.image,
-        startMs: Date.now() - started,
-        ryuk,
-        restart: () => c.restart(),
-        stop: async () => void (await c.stop()),
-      };
-    }
-    const { MySqlContainer } = await import('@testcontainers/mysql');
-    // Ready means the real server answers on TCP (the images initialise with networking off), whichever admin tool the image has.
-    const ping = 'mariadb-admin ping -h 127.0.0.1 -uroot -pdbmatrix --silent || mysqladmin ping -h 127.0.0.1 -uroot -pdbmatrix --silent';
-    const c = await new MySqlContainer(chosen.image)
-      .withDatabase('dbmatrix')
-      .withRootPassword('dbmatrix')
-      .withLabels(labels)
-      .withHealthCheck({ test: ['CMD-SHELL', ping], interval: 250, timeout: 2000, retries: 400 })
-      .withWaitStrategy(Wait.forAll([Wait.forHealthCheck(), Wait.forListeningPorts()]))
-      .withExposedPorts(hostPort ? { container: 3306, host: hostPort } : 3306)
-      .withStartupTimeout(STARTUP_TIMEOUT_MS)
-      .start();
-    return {
-      url: c.getConnectionUri(true),
-      image: chosen.image,
-      startMs: Date.now() - started,
-      ryuk,
-      restart: () => c.restart(),
-      stop: async () => void (await c.stop()),
-    };
+    const running = await server.startContainer(chosen.image, { labels, hostPort, startupTimeoutMs: STARTUP_TIMEOUT_MS });
+    return { ...running, image: chosen.image, startMs: Date.now() - started, ryuk };
   } catch (err) {
     throw startFailure(adapter, chosen.image, chosen.local, err);
   }

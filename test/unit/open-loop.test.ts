@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import knexFactory, { type Knex } from 'knex';
-import { sqlite } from '../../adapters/sqlite';
+import { sqlite } from '../../adapters/sqlite/adapter';
 import { BatchSizer } from '../../matrix/adaptive-batch';
 import { markMeasureStart, measureStart, newControl, PHASE, SLOT, setPhase } from '../../matrix/control';
 import { Schedule } from '../../matrix/open-loop';

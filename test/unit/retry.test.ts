@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import { sqlite } from '../../adapters/sqlite';
+import { sqlite } from '../../adapters/sqlite/adapter';
 import { BatchSizer } from '../../matrix/adaptive-batch';
 import { newControl, PHASE, SLOT, setPhase } from '../../matrix/control';
 import { runWorkerLoop } from '../../matrix/worker-loop';

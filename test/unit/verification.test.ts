@@ -1,6 +1,6 @@
 import knexFactory, { type Knex } from 'knex';
 import type { Adapter } from '../../adapters/contract';
-import { sqlite } from '../../adapters/sqlite';
+import { sqlite } from '../../adapters/sqlite/adapter';
 import { knexPath } from '../../driver-paths/knex-path';
 import { cellContext, OwnedTables } from '../../matrix/namespace';
 import type { CellContext, Workload } from '../../matrix/workloads/contract';

@@ -3,9 +3,10 @@ import { cpus } from 'node:os';
 import type { Database, Statement } from 'better-sqlite3';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { type Adapter, checkNamespaceName, classified, classifyClientSide, errorCode, NamespaceTakenError, type Profile, quietKnexLog } from './contract';
-import { PROFILE_BASE } from './shared';
-import { busyTimeoutOf, timeLockWaits } from './sqlite-busy-wait';
+import { type Adapter, checkNamespaceName, classified, classifyClientSide, errorCode, NamespaceTakenError, type Profile, quietKnexLog } from '../contract';
+import { PROFILE_BASE } from '../shared';
+import { busyTimeoutOf, reportSqliteLockWaits, timeLockWaits } from './busy-wait';
+import { sqliteTuneAxes } from './tune-axes';
 
 /** Prepared statements by connection: better-sqlite3 compiles a statement once and runs it many times. */
 const preparedByConnection = new WeakMap<Database, Map<string, Statement>>();
@@ -62,7 +63,10 @@ export const sqlite: Adapter<SqliteSession> = {
     threadedWorkers: true,
   },
   sessionSchema: sqliteSessionSchema,
+  label: 'SQLite',
   urlSchemes: [],
+  tuneAxes: sqliteTuneAxes,
+  reportClientLockWaits: reportSqliteLockWaits,
   defaultProfiles: [
     { ...common, name: 'sqlite-wal', description: 'WAL journal, synchronous=NORMAL, 5 s busy timeout', session: walSession },
     {

@@ -11,8 +11,10 @@ import {
   NamespaceTakenError,
   type Profile,
   quietKnexLog,
-} from './contract';
-import { onOneConnection, PROFILE_BASE, sessionPool } from './shared';
+} from '../contract';
+import { onOneConnection, PROFILE_BASE, sessionPool } from '../shared';
+import { postgresServer } from './server';
+import { postgresTuneAxes } from './tune-axes';
 
 /** Session settings applied to every PostgreSQL connection. */
 export const postgresSessionSchema = z
@@ -68,7 +70,10 @@ export const postgres: Adapter<PostgresSession> = {
     threadedWorkers: false,
   },
   sessionSchema: postgresSessionSchema,
+  label: 'PostgreSQL',
   urlSchemes: ['postgres:', 'postgresql:'],
+  tuneAxes: postgresTuneAxes,
+  server: postgresServer,
   defaultProfiles: [
     { ...common, name: 'postgres-default', description: 'read committed, synchronous_commit=on, 8 workers, pool of 8', session: defaultSession },
     {

@@ -1,8 +1,10 @@
 import type { Knex } from 'knex';
 import type { Connection, ExecuteValues } from 'mysql2';
 import { z } from 'zod';
-import { type Adapter, checkNamespaceName, classified, classifyClientSide, errorCode, NamespaceTakenError, type Profile, quietKnexLog } from './contract';
-import { onOneConnection, PROFILE_BASE, sessionPool } from './shared';
+import { type Adapter, checkNamespaceName, classified, classifyClientSide, errorCode, NamespaceTakenError, type Profile, quietKnexLog } from '../contract';
+import { onOneConnection, PROFILE_BASE, sessionPool } from '../shared';
+import { mysqlServer } from './server';
+import { mysqlTuneAxes } from './tune-axes';
 
 /** Session settings applied to every MySQL / MariaDB connection (syntax both accept). */
 export const mysqlSessionSchema = z
@@ -70,7 +72,10 @@ export const mysql: Adapter<MysqlSession> = {
     threadedWorkers: false,
   },
   sessionSchema: mysqlSessionSchema,
+  label: 'MySQL',
   urlSchemes: ['mysql:', 'mariadb:'],
+  tuneAxes: mysqlTuneAxes,
+  server: mysqlServer,
   defaultProfiles: [
     { ...common, name: 'mysql-default', description: 'InnoDB, REPEATABLE READ, 8 workers, pool of 8', session: defaultSession },
     {
