@@ -3,21 +3,9 @@ import { baseProfileShape, type Profile, profileShape } from '../adapters/contra
 import { ADAPTER_NAMES, ADAPTERS, type AdapterName, adapterFor, isAdapterName } from '../adapters/registry';
 import { formatIssues, UserError } from '../model/user-error';
 import type { ConfigFile } from './config-file';
+import { setField, shapeKeys } from './settings';
 
 export { type ConfigFile, loadConfigFile } from './config-file';
-
-// What `--set` and a config file's `set` may name, read off the profile's schema, so a key added there is settable.
-const FIELDS = Object.entries(baseProfileShape) as [string, z.ZodType][];
-/** Top-level keys that take a number. */
-const SCALAR_KEYS = FIELDS.flatMap(([key, schema]) => (schema instanceof z.ZodNumber ? [key] : []));
-/** Top-level keys that take one of a few words. */
-const CHOICE_KEYS: Record<string, readonly string[]> = Object.fromEntries(
-  FIELDS.flatMap(([key, schema]) => (schema instanceof z.ZodEnum ? [[key, schema.options as string[]]] : [])),
-);
-/** Groups of keys set as group.key (pool.max, retry.maxAttempts, ...). */
-const NESTED_KEYS: Record<string, readonly string[]> = Object.fromEntries(
-  FIELDS.flatMap(([key, schema]) => (schema instanceof z.ZodObject ? [[key, Object.keys(schema.shape)]] : [])),
-);
 
 /** The full schema of one adapter's profile. */
 function profileSchema(adapter: AdapterName) {
@@ -30,24 +18,14 @@ function profileSchema(adapter: AdapterName) {
     .strict();
 }
 
-/** Session keys of an adapter, with the enum options of each (empty for numbers). */
-function sessionKeys(adapter: AdapterName): Record<string, readonly string[]> {
-  const shape = (adapterFor(adapter).sessionSchema as unknown as z.ZodObject).shape;
-  const keys: Record<string, readonly string[]> = {};
-  for (const [key, schema] of Object.entries(shape)) {
-    keys[key] = schema instanceof z.ZodEnum ? (schema.options as string[]) : [];
-  }
-  return keys;
+/** The shape of an adapter's session schema. */
+function sessionShape(adapter: AdapterName): z.ZodRawShape {
+  return (adapterFor(adapter).sessionSchema as unknown as z.ZodObject).shape;
 }
 
-/** Every key `--set` accepts for an adapter, for error messages and `list`. */
+/** Every key `--set` accepts for an adapter, for error messages and `list`: the profile's keys, then its session's. */
 export function settableKeys(adapter: AdapterName): string[] {
-  return [
-    ...SCALAR_KEYS,
-    ...Object.keys(CHOICE_KEYS),
-    ...Object.entries(NESTED_KEYS).flatMap(([group, keys]) => keys.map((k) => `${group}.${k}`)),
-    ...Object.keys(sessionKeys(adapter)),
-  ];
+  return [...shapeKeys(baseProfileShape), ...shapeKeys(sessionShape(adapter))];
 }
 
 /** Every built-in profile, by name. */
@@ -57,45 +35,12 @@ export function builtInProfiles(): Map<string, Profile> {
   return profiles;
 }
 
-/** Convert a textual value to what the key expects (number or case-matched enum member). */
-function coerce(adapter: AdapterName, key: string, raw: string | number, where: string): string | number {
-  const options = CHOICE_KEYS[key] ?? sessionKeys(adapter)[key];
-  if (options && options.length > 0) {
-    const match = options.find((o) => o.toLowerCase() === String(raw).toLowerCase());
-    if (!match) throw new UserError(`${where}: ${adapter} ${key} must be one of ${options.join(', ')}, not '${raw}'`);
-    return match;
-  }
-  const n = typeof raw === 'number' ? raw : Number(raw);
-  if (String(raw).trim() === '' || !Number.isFinite(n)) throw new UserError(`${where}: ${key} takes a number, not '${raw}'`);
-  return n;
-}
-
-/** true/false, on/off, yes/no or 1/0. */
-function toBoolean(raw: string | number | boolean, where: string): boolean {
-  const text = String(raw).toLowerCase();
-  if (['true', 'on', 'yes', '1'].includes(text)) return true;
-  if (['false', 'off', 'no', '0'].includes(text)) return false;
-  throw new UserError(`${where} takes true or false, not '${raw}'`);
-}
-
-/** Apply one `key=value` to a profile, in place. */
+/** Apply one `key=value` to a profile, in place: a profile key, else (also as session.key) a session key. */
 function applySetting(profile: Profile, key: string, raw: string | number, where: string): void {
   const adapter = profile.adapter as AdapterName;
   const path = key.startsWith('session.') ? key.slice('session.'.length) : key;
-  if (SCALAR_KEYS.includes(path) || path in CHOICE_KEYS) {
-    (profile as unknown as Record<string, unknown>)[path] = coerce(adapter, path, raw, where);
-    return;
-  }
-  const [group, sub] = path.split('.', 2);
-  if (group && sub && NESTED_KEYS[group]?.includes(sub)) {
-    const target = (profile as unknown as Record<string, Record<string, unknown>>)[group]!;
-    target[sub] = typeof target[sub] === 'boolean' ? toBoolean(raw, `${where}: ${key}`) : coerce(adapter, sub, raw, where);
-    return;
-  }
-  if (path in sessionKeys(adapter)) {
-    profile.session[path] = coerce(adapter, path, raw, where);
-    return;
-  }
+  if (setField(baseProfileShape, profile as unknown as Record<string, unknown>, path, raw, where, adapter)) return;
+  if (setField(sessionShape(adapter), profile.session, path, raw, where, adapter)) return;
   throw new UserError(`${where}: unknown ${adapter} profile key '${key}'; valid keys: ${settableKeys(adapter).join(', ')}`);
 }
 
