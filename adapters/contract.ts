@@ -85,18 +85,6 @@ export const poolSchema = z
   .refine((p) => p.min <= p.max, { message: 'pool.min must not exceed pool.max' });
 export type PoolSettings = z.infer<typeof poolSchema>;
 
-/** CRUD weights for the crud-mix workload. */
-export const crudWeightsSchema = z
-  .object({
-    insert: z.number().min(0),
-    read: z.number().min(0),
-    update: z.number().min(0),
-    delete: z.number().min(0),
-  })
-  .strict()
-  .refine((w) => w.insert + w.read + w.update + w.delete > 0, { message: 'crud weights must not all be 0' });
-export type CrudWeights = z.infer<typeof crudWeightsSchema>;
-
 /** How failed operations are retried: exponential backoff with full jitter, capped in attempts and in time. */
 export const retrySchema = z
   .object({
@@ -138,14 +126,6 @@ export const baseProfileShape = {
   transactionBatchSize: z.number().int().min(1).max(100_000),
   /** Connection pool. */
   pool: poolSchema,
-  /** crud-mix operation weights. */
-  crudWeights: crudWeightsSchema,
-  /** Rows loaded before read-point and read-range run. */
-  readTableRows: z.number().int().min(1).max(10_000_000),
-  /** Rows returned by one read-range query. */
-  rangeSize: z.number().int().min(1).max(100_000),
-  /** Rows contended for by hot-row-update. */
-  hotRows: z.number().int().min(1).max(10_000),
   /** Retry policy for retryable errors. */
   retry: retrySchema,
   /** Share of failed operations in a second that halves the running workers (1 = no backpressure). */

@@ -9,10 +9,6 @@ export const PROFILE_BASE = {
   transactionBatchSize: 100,
   /** One connection per worker, so pool waits measure contention, not a short pool. */
   pool: { min: 0, max: 8, idleTimeoutMs: 30_000, acquireTimeoutMs: 10_000 },
-  crudWeights: { insert: 40, read: 30, update: 20, delete: 10 },
-  readTableRows: 10_000,
-  rangeSize: 100,
-  hotRows: 4,
   /** Deadlocks and serialization failures are normal under contention: retry them like a careful client. */
   retry: { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 500, maxElapsedMs: 30_000 },
   backpressureErrorRate: 0.5,

@@ -6,7 +6,7 @@ import { type DriverPath, type Statement, statement } from '../driver-paths/cont
 import { cellContext, OwnedTables, tablePrefix } from '../matrix/namespace';
 import type { CellContext } from '../matrix/workloads/contract';
 import { createKeyedTable, keyedParams, keyedRow } from '../matrix/workloads/keyed-rows';
-import { loadReadTable } from '../matrix/workloads/read-table';
+import { loadReadTable, type ReadTableParams, readTableParams } from '../matrix/workloads/read-table';
 
 /** One statement and the parameters of its next run: what a bare loop repeats. */
 interface BareStatement {
@@ -17,7 +17,7 @@ interface BareStatement {
 }
 
 /** The statement each compared workload issues, on a table set up as the workload sets it up (setup is not timed). */
-export const BARE: Record<'insert-sequential' | 'read-point', (ctx: CellContext) => Promise<BareStatement>> = {
+export const BARE: Record<'insert-sequential' | 'read-point', (ctx: CellContext<ReadTableParams>) => Promise<BareStatement>> = {
   async 'insert-sequential'(ctx) {
     const table = ctx.table('bseq');
     await createKeyedTable(ctx, table);
@@ -55,7 +55,7 @@ export async function bare(profile: Profile, server: ServerAddress, workload: Be
   const adapter = adapterFor(profile.adapter as AdapterName);
   const knex: Knex = knexFactory(adapter.knexConfig(server, profile));
   const owned = new OwnedTables(tablePrefix(runId));
-  const ctx: CellContext = cellContext(knex, adapter, profile, owned);
+  const ctx = cellContext(knex, adapter, profile, readTableParams.parse({}), owned) as CellContext<ReadTableParams>;
   try {
     const statement = await BARE[workload](ctx);
     // The runner's warm-up, so both sides measure a warm connection and warm code.

@@ -4,7 +4,7 @@ import { type AdapterName, adapterFor } from '../adapters/registry';
 import { cellContext, newRunId, OwnedTables, tablePrefix } from '../matrix/namespace';
 import type { CellContext } from '../matrix/workloads/contract';
 import { createKeyedTable } from '../matrix/workloads/keyed-rows';
-import { loadReadTable } from '../matrix/workloads/read-table';
+import { loadReadTable, type ReadTableParams, readTableParams } from '../matrix/workloads/read-table';
 import { median } from '../model/noise';
 import { bare } from './bare-loop';
 import { alternating, type BenchSetting, benchProfile, harness, opsFor } from './measure';
@@ -49,7 +49,7 @@ async function peerOnce(adapter: AdapterName, server: ServerAddress, c: PeerCase
   const a = adapterFor(adapter);
   const knex = knexFactory(a.knexConfig(server, profile));
   const owned = new OwnedTables(tablePrefix(newRunId()));
-  const ctx: CellContext = cellContext(knex, a, profile, owned);
+  const ctx = cellContext(knex, a, profile, readTableParams.parse({}), owned) as CellContext<ReadTableParams>;
   try {
     let table: string;
     let rows = 0;

@@ -4,11 +4,12 @@ import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { DEFAULT_ADAPTER } from '../adapters/registry';
 import { checkRunId, defaultRunDir, newRunId } from '../matrix/namespace';
-import { parseAdapterList, resolveProfiles } from '../matrix/profiles';
+import { parseAdapterList, resolveProfiles, settingsOf } from '../matrix/profiles';
 import { checkOneLength } from '../matrix/run-matrix';
 import type { MatrixRun } from '../matrix/runner';
 import { tune } from '../matrix/tune/tuner';
-import type { WorkloadName } from '../matrix/workloads/registry';
+import { resolveParams } from '../matrix/workloads/params';
+import { type WorkloadName, workloadFor } from '../matrix/workloads/registry';
 import { tunedProfilesConfig, tuneMarkdown, tuneTable } from '../reports/tune-report';
 import { resolveServers } from '../servers/resolve';
 import { collect, nonNegativeInt, parseDuration, parseWorkloads, positiveInt, rate, type ServerUrlOptions, serverUrlOptions, serverUrls } from './arguments';
@@ -46,6 +47,7 @@ async function tuneCommand(opts: TuneOptions): Promise<number> {
   const outDir = resolve(opts.out ?? defaultRunDir(`tune-${runId}`));
   // A bad --set ends here, before any server or file exists.
   resolveProfiles({ adapters, settings: opts.set });
+  for (const workload of workloads) resolveParams(workloadFor(workload), settingsOf({ settings: opts.set }));
   const urls = serverUrls(opts);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const resolved = await resolveServers(adapters, urls, process.env, log);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Knex } from 'knex';
 import type { Adapter, Profile } from '../adapters/contract';
 import { UserError } from '../model/user-error';
-import type { CellContext } from './workloads/contract';
+import type { CellContext, WorkloadParams } from './workloads/contract';
 
 /** A short run id: lower-case letters and digits, so it is safe in table names on every database. */
 export function newRunId(): string {
@@ -76,11 +76,12 @@ export class OwnedTables {
 }
 
 /** The context a workload's setup and verify get, creating tables only through `owned`. */
-export function cellContext(knex: Knex, adapter: Adapter, profile: Profile, owned: OwnedTables): CellContext {
+export function cellContext(knex: Knex, adapter: Adapter, profile: Profile, params: WorkloadParams, owned: OwnedTables): CellContext {
   return {
     knex,
     adapter,
     profile,
+    params,
     table: (suffix) => owned.name(suffix),
     createTable: (name, build) => owned.create(knex, name, build),
     createTableWithSql: (name, sql) => owned.createWithSql(knex, name, sql),

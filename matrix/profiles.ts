@@ -4,6 +4,8 @@ import { ADAPTER_NAMES, ADAPTERS, type AdapterName, adapterFor, isAdapterName } 
 import { formatIssues, UserError } from '../model/user-error';
 import type { ConfigFile } from './config-file';
 import { setField, shapeKeys } from './settings';
+import type { Setting } from './workloads/params';
+import { isWorkloadName, WORKLOAD_NAMES, workloadFor } from './workloads/registry';
 
 export { type ConfigFile, loadConfigFile } from './config-file';
 
@@ -41,13 +43,19 @@ function applySetting(profile: Profile, key: string, raw: string | number, where
   const path = key.startsWith('session.') ? key.slice('session.'.length) : key;
   if (setField(baseProfileShape, profile as unknown as Record<string, unknown>, path, raw, where, adapter)) return;
   if (setField(sessionShape(adapter), profile.session, path, raw, where, adapter)) return;
+  // Workload knobs were profile keys once: name the workload that owns one.
+  const owner = WORKLOAD_NAMES.find((name) => {
+    const params = workloadFor(name).params;
+    return params !== undefined && shapeKeys(params.shape).includes(key);
+  });
+  if (owner) throw new UserError(`${where}: ${key} is a parameter of workload ${owner}, not of a profile: --set ${owner}.${key}=${raw}`);
   throw new UserError(`${where}: unknown ${adapter} profile key '${key}'; valid keys: ${settableKeys(adapter).join(', ')}`);
 }
 
-/** `target.key`, where target is an adapter or a profile name. */
+/** `target.key`, where target is an adapter, a profile or a workload name. */
 const TARGET_KEY = /^([a-z0-9-]+)\.([A-Za-z_.]+)$/;
 
-/** Parse `target.key=value` (target: an adapter or a profile name). */
+/** Parse `target.key=value` (target: an adapter, a profile or a workload name). */
 export function parseSetting(text: string): { target: string; key: string; value: string } {
   const eq = text.indexOf('=');
   const m = eq > 0 ? TARGET_KEY.exec(text.slice(0, eq)) : null;
@@ -76,6 +84,20 @@ export interface ProfileRequest {
   settings?: string[];
   /** Parsed config file. */
   config?: ConfigFile;
+  /** Names of workload files in the run: settings aimed at them (or at a built-in workload) are their parameters, not a profile's. */
+  workloads?: readonly string[];
+}
+
+/** The settings of a request: the config file's `set` (its values kept as data, only its keys parsed), then `--set`, in order. */
+export function settingsOf(request: Pick<ProfileRequest, 'settings' | 'config'>): Setting[] {
+  const settings: Setting[] = [];
+  for (const [k, v] of Object.entries(request.config?.set ?? {})) {
+    const m = TARGET_KEY.exec(k);
+    if (!m) throw new UserError(`config set '${k}' is not target.key (e.g. sqlite.journal_mode or postgres-default.workers)`);
+    settings.push({ target: m[1]!, key: m[2]!, value: v, where: `config set '${k}'` });
+  }
+  for (const s of request.settings ?? []) settings.push({ ...parseSetting(s), where: `--set '${s}'` });
+  return settings;
 }
 
 /** Resolve the profiles to run: built-ins plus config-file profiles, overrides applied, each validated. */
@@ -88,18 +110,14 @@ export function resolveProfiles(request: ProfileRequest): Profile[] {
     all.set(name, merge(base as unknown as Record<string, unknown>, { ...rest, name, adapter: base.adapter }) as unknown as Profile);
   }
 
-  const overrides: { target: string; key: string; value: string | number; where: string }[] = [];
-  // The config file's `set` keeps its values as data (numbers stay numbers); only its keys are parsed.
-  for (const [k, v] of Object.entries(request.config?.set ?? {})) {
-    const m = TARGET_KEY.exec(k);
-    if (!m) throw new UserError(`config set '${k}' is not target.key (e.g. sqlite.journal_mode or postgres-default.workers)`);
-    overrides.push({ target: m[1]!, key: m[2]!, value: v, where: `config set '${k}'` });
-  }
-  for (const s of request.settings ?? []) overrides.push({ ...parseSetting(s), where: `--set '${s}'` });
-  for (const o of overrides) {
+  for (const o of settingsOf(request)) {
+    // A workload's parameters are resolveParams's to set.
+    if (isWorkloadName(o.target) || request.workloads?.includes(o.target)) continue;
     const targets = [...all.values()].filter((p) => p.adapter === o.target || p.name === o.target);
     if (targets.length === 0) {
-      throw new UserError(`${o.where}: '${o.target}' is neither an adapter nor a profile; valid: ${[...ADAPTER_NAMES, ...all.keys()].join(', ')}`);
+      throw new UserError(
+        `${o.where}: '${o.target}' is not an adapter, a profile or a workload; valid: ${[...ADAPTER_NAMES, ...all.keys(), ...WORKLOAD_NAMES, ...(request.workloads ?? [])].join(', ')}`,
+      );
     }
     for (const p of targets) applySetting(p, o.key, o.value, o.where);
   }

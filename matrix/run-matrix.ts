@@ -9,10 +9,11 @@ import { describeEnvironment } from '../model/environment';
 import { type ConformanceAnswers, RESULTS_SCHEMA_VERSION, type RunResults } from '../model/results-schema';
 import { UserError } from '../model/user-error';
 import { resolveServers } from '../servers/resolve';
-import { type ConfigFile, resolveProfiles } from './profiles';
+import { type ConfigFile, resolveProfiles, settingsOf } from './profiles';
 import type { ProgressSink } from './progress';
 import { MatrixRun } from './runner';
 import type { Shard } from './shard';
+import { resolveParams } from './workloads/params';
 import { WORKLOAD_NAMES } from './workloads/registry';
 import { loadWorkloads, type WorkloadRef } from './workloads/sources';
 
@@ -117,9 +118,17 @@ export function chooseRun(choices: RunChoices, config: ConfigFile | undefined): 
 
 /** Resolve profiles and servers, run the matrix, write results.json; leaves no tables, files or containers behind. */
 export async function runMatrix(request: RunRequest): Promise<{ results: RunResults; file: string }> {
-  // A bad workload file ends the run here, before any server or container is started.
-  loadWorkloads(request.workloads);
-  const profiles = resolveProfiles({ adapters: request.adapters, profiles: request.profiles, settings: request.settings, config: request.config });
+  // A bad workload file, profile value or workload parameter ends the run here, before any server or container is started.
+  const workloads = loadWorkloads(request.workloads);
+  const profiles = resolveProfiles({
+    adapters: request.adapters,
+    profiles: request.profiles,
+    settings: request.settings,
+    config: request.config,
+    workloads: workloads.map((w) => w.name),
+  });
+  const settings = settingsOf(request);
+  const params = Object.fromEntries(workloads.map((w) => [w.name, resolveParams(w, settings)]));
   const adapters = [...new Set(profiles.map((p) => p.adapter as AdapterName))];
   const urls = { ...(request.config?.servers ?? {}), ...request.urls } as Partial<Record<AdapterName, string>>;
   const images = { ...(request.config?.images ?? {}), ...(request.images ?? {}) } as Partial<Record<AdapterName, string>>;
@@ -141,6 +150,7 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
       repeats: request.repeats ?? 1,
       shard: request.shard,
       progress: request.progress,
+      params,
     });
     request.onStarted?.(run);
     const cells = await run.run();
@@ -161,6 +171,7 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
         ...(request.shard ? { shard: request.shard } : {}),
       },
       profiles: profiles as unknown as Record<string, unknown>[],
+      workloadParams: Object.fromEntries(Object.entries(params).filter(([, values]) => Object.keys(values).length > 0)),
       cells,
       ...(conformance ? { conformance } : {}),
       interrupted: run.interrupted,

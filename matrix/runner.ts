@@ -14,8 +14,10 @@ import { PoolMonitor } from './pool-health';
 import type { ProgressSink } from './progress';
 import { inShard, type Shard } from './shard';
 import { countClientLockWaits, countKnexStatements, roundTripMs } from './statement-count';
+import type { CellWork } from './worker-loop';
 import { type LoopPlan, profileForThread, spreadWorkers, startPooledWorkers, ThreadPool, type WorkerReport } from './workers';
-import { type CellContext, driverPathOf, type Verification } from './workloads/contract';
+import { type CellContext, driverPathOf, type Verification, type WorkloadParams } from './workloads/contract';
+import { resolveParams } from './workloads/params';
 import { loadWorkload, type WorkloadRef } from './workloads/sources';
 
 /** Everything one run of the matrix needs. */
@@ -48,6 +50,8 @@ export interface RunPlan {
   shard?: Shard;
   /** Worker threads to reuse across runs (the caller closes them); by default the run starts and closes its own. */
   threads?: ThreadPool;
+  /** Each workload's own parameters, by workload name (see workloads/params.ts); a workload not named runs with its defaults. */
+  params?: Record<string, WorkloadParams>;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -131,6 +135,7 @@ export class MatrixRun {
   async runCell(profile: Profile, ref: WorkloadRef, repeatLabel = ''): Promise<CellResult> {
     const workload = loadWorkload(ref);
     const workloadName = workload.name;
+    const params = this.plan.params?.[workloadName] ?? resolveParams(workload, []);
     const cell = { adapter: profile.adapter, profile: profile.name, workload: workloadName };
     const adapter = adapterFor(profile.adapter as AdapterName);
     const server = this.serverFor(profile, workloadName);
@@ -146,7 +151,7 @@ export class MatrixRun {
     }
     const knex = knexFactory(adapter.knexConfig(server, profile));
     const owned = new OwnedTables(tablePrefix(this.plan.runId));
-    const ctx: CellContext = cellContext(knex, adapter, profile, owned);
+    const ctx: CellContext = cellContext(knex, adapter, profile, params, owned);
     const control = newControl();
     this.controls.add(control);
     const label = `${profile.name} × ${workloadName}${repeatLabel}`;
@@ -171,7 +176,7 @@ export class MatrixRun {
       const workers = workload.concurrency === 'single' ? 1 : profile.workers;
       const rate = this.plan.rate ?? null;
       const loopPlan: LoopPlan = { warmupOps: defaultWarmupOps(this.plan, workers), measuredOps: this.plan.ops, retry: profile.retry, rate };
-      const measured = await this.measure(knex, profile, ref, server, state, control, workers, loopPlan, label);
+      const measured = await this.measure(knex, ref, server, { profile, params, state, control, plan: loopPlan }, workers, label);
       const { serverActivity, lockWaits, wire } = measured;
 
       stage = 'verify';
@@ -219,15 +224,13 @@ export class MatrixRun {
   /** Start the workers, hold them at the warm-up barrier, then run the measured phase. */
   private async measure(
     knex: Knex,
-    profile: Profile,
     workload: WorkloadRef,
     server: ServerAddress,
-    state: unknown,
-    control: Int32Array,
+    work: CellWork,
     workers: number,
-    plan: LoopPlan,
     label: string,
   ): Promise<{ reports: WorkerReport[]; durationMs: number; health: PoolHealth; serverActivity: Record<string, number>; lockWaits?: LockWaits; wire: Wire }> {
+    const { profile, control } = work;
     const adapter = adapterFor(profile.adapter as AdapterName);
     if (this.aborted) setPhase(control, PHASE.abort);
     let pending: Promise<WorkerReport[]>[];
@@ -235,9 +238,9 @@ export class MatrixRun {
     if (threads > 0) {
       const groups = adapter.capabilities.threadedWorkers ? spreadWorkers(workers, workers) : spreadWorkers(workers, threads);
       const threadProfile = adapter.capabilities.threadedWorkers ? profile : profileForThread(profile, groups.length);
-      pending = this.threads.run(groups, { adapter: profile.adapter as AdapterName, profile: threadProfile, server, workload, state, control, plan });
+      pending = this.threads.run(groups, { ...work, adapter: profile.adapter as AdapterName, profile: threadProfile, server, workload });
     } else {
-      pending = startPooledWorkers(workers, knex, adapter, loadWorkload(workload), { profile, state, control, plan }).map((p) => p.then((r) => [r]));
+      pending = startPooledWorkers(workers, knex, adapter, loadWorkload(workload), work).map((p) => p.then((r) => [r]));
     }
     let crashed = false;
     for (const p of pending) p.catch(() => (crashed = true));

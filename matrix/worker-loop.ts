@@ -10,7 +10,7 @@ import { BatchSizer, type TrajectoryPoint } from './adaptive-batch';
 import { claim, measureStart, PHASE, read, SLOT } from './control';
 import { runOpenLoop } from './open-loop';
 import { countedDriver } from './statement-count';
-import { driverPathOf, type OpOutcome, type WorkerSession, type Workload } from './workloads/contract';
+import { driverPathOf, type OpOutcome, type WorkerSession, type Workload, type WorkloadParams } from './workloads/contract';
 
 /** How many operations to run; the measured phase ends at its quota or when the runner says stop. */
 export interface LoopPlan {
@@ -248,25 +248,37 @@ export async function runWorkerLoop(
   };
 }
 
+/** What every worker of a cell shares, in a thread or on the cell's pool: plain data, sent to threads as it is. */
+export interface CellWork {
+  /** Profile in force. */
+  profile: Profile;
+  /** The workload's own parameters in force. */
+  params: WorkloadParams;
+  /** The workload's setup state. */
+  state: unknown;
+  /** The shared control block. */
+  control: Int32Array;
+  /** Operation quotas. */
+  plan: LoopPlan;
+}
+
 /** Build one worker (its batch sizer, context and session) and run it; the same for threads and pooled workers. */
 export async function runWorker(
   knex: Knex,
   adapter: Adapter,
-  profile: Profile,
   workload: Workload,
+  cell: CellWork,
   workerId: number,
-  state: unknown,
-  control: Int32Array,
-  plan: LoopPlan,
   workersOnPool: number,
 ): Promise<WorkerReport> {
+  const { profile, params, state, control, plan } = cell;
   const sizer = new BatchSizer(workload.sizedBy ? profile[workload.sizedBy] : 1, workload.sizedBy && profile.adaptive.enabled ? profile.adaptive : undefined);
   // A worker keeps a connection only when the pool has one for every worker: otherwise the others would starve.
   const statements =
     driverPathOf(workload, profile) === 'prepared'
       ? preparedPath(knex, countedDriver(adapter.prepared, control), workersOnPool <= profile.pool.max)
       : knexPath(knex);
-  const session = workload.worker({ knex, adapter, profile, statements, workerId, batchRows: () => sizer.size() }, state);
+  const session = workload.worker({ knex, adapter, profile, params, statements, workerId, batchRows: () => sizer.size() }, state);
   const recover = adapter.afterFailure ? () => adapter.afterFailure!(knex) : undefined;
   try {
     return await runWorkerLoop(workerId, session, (err) => adapter.classify(err), control, plan, sizer, recover);

@@ -1,29 +1,21 @@
 import { parentPort } from 'node:worker_threads';
 import knexFactory from 'knex';
-import type { Profile, ServerAddress } from '../adapters/contract';
+import type { ServerAddress } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
 import { countClientLockWaits, countKnexStatements } from './statement-count';
-import { type LoopPlan, runWorker } from './worker-loop';
+import { type CellWork, runWorker } from './worker-loop';
 import { loadWorkload, type WorkloadRef } from './workloads/sources';
 
-/** What the runner sends a worker thread for one cell. */
-export interface ThreadWorkerData {
+/** What the runner sends a worker thread for one cell: what all its workers share, and where and what to run. */
+export interface ThreadWorkerData extends CellWork {
   /** Adapter to connect with. */
   adapter: AdapterName;
-  /** Profile in force. */
-  profile: Profile;
   /** Where the database lives. */
   server: ServerAddress;
   /** Workload to run: a built-in name or a workload file, loaded in this thread. */
   workload: WorkloadRef;
-  /** The workload's setup state. */
-  state: unknown;
   /** The workers this thread runs, sharing its own knex pool: one on SQLite, a share of the cell's on a server. */
   workerIds: number[];
-  /** The shared control block. */
-  control: Int32Array;
-  /** Operation quotas. */
-  plan: LoopPlan;
 }
 
 /** Messages a worker thread sends back. */
@@ -37,9 +29,7 @@ async function runThreadWorkers(data: ThreadWorkerData): Promise<ThreadMessage> 
   countClientLockWaits(adapter, data.control);
   try {
     const workload = loadWorkload(data.workload);
-    const reports = await Promise.all(
-      data.workerIds.map((id) => runWorker(knex, adapter, data.profile, workload, id, data.state, data.control, data.plan, data.workerIds.length)),
-    );
+    const reports = await Promise.all(data.workerIds.map((id) => runWorker(knex, adapter, workload, data, id, data.workerIds.length)));
     return { type: 'done', reports };
   } catch (err) {
     return { type: 'error', message: err instanceof Error ? err.message : String(err) };

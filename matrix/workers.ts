@@ -2,20 +2,14 @@ import { Worker } from 'node:worker_threads';
 import type { Knex } from 'knex';
 import type { Adapter, Profile } from '../adapters/contract';
 import { threadEntry } from './thread-entry';
-import type { LoopPlan, WorkerReport } from './worker-loop';
+import type { CellWork, LoopPlan, WorkerReport } from './worker-loop';
 import { runWorker } from './worker-loop';
 import type { ThreadMessage, ThreadWorkerData } from './worker-thread';
 import type { Workload } from './workloads/contract';
 
 /** Workers as async tasks on this event loop, sharing the cell's knex pool (server databases). */
-export function startPooledWorkers(
-  count: number,
-  knex: Knex,
-  adapter: Adapter,
-  workload: Workload,
-  data: Pick<ThreadWorkerData, 'profile' | 'state' | 'control' | 'plan'>,
-): Promise<WorkerReport>[] {
-  return Array.from({ length: count }, (_, workerId) => runWorker(knex, adapter, data.profile, workload, workerId, data.state, data.control, data.plan, count));
+export function startPooledWorkers(count: number, knex: Knex, adapter: Adapter, workload: Workload, cell: CellWork): Promise<WorkerReport>[] {
+  return Array.from({ length: count }, (_, workerId) => runWorker(knex, adapter, workload, cell, workerId, count));
 }
 
 /**

@@ -53,6 +53,12 @@ function checkConsistent(inputs: MergeInput[], options: MergeOptions): void {
     if (major(a.node) !== major(b.node)) {
       throw new UserError(`${first!.file} ran on Node ${a.node} and ${input.file} on ${b.node}; merge runs of one Node version`);
     }
+    for (const [workload, values] of Object.entries(input.results.workloadParams ?? {})) {
+      const theirs = first!.results.workloadParams?.[workload];
+      if (theirs !== undefined && JSON.stringify(theirs) !== JSON.stringify(values)) {
+        throw new UserError(`workload ${workload} ran with different parameters in ${first!.file} and ${input.file}; compare the runs instead`);
+      }
+    }
     for (const p of input.results.profiles) {
       const theirs = firstProfiles.get(String(p.name));
       if (theirs !== undefined && theirs !== JSON.stringify(p)) {
@@ -62,6 +68,12 @@ function checkConsistent(inputs: MergeInput[], options: MergeOptions): void {
       }
     }
   }
+}
+
+/** Every workload's parameters across runs (checkConsistent made sure they agree); nothing when no run recorded any. */
+function workloadParamsOf(runs: RunResults[]): Pick<RunResults, 'workloadParams'> {
+  if (runs.every((r) => r.workloadParams === undefined)) return {};
+  return { workloadParams: Object.assign({}, ...runs.map((r) => r.workloadParams ?? {})) };
 }
 
 /**
@@ -107,6 +119,7 @@ export function mergeResults(inputs: MergeInput[], options: MergeOptions): RunRe
     // Merged shards are the whole matrix again, so no shard is named.
     options: { ...withoutShard(first.options), repeats: options.asRepeats ? runs.reduce((n, r) => n + r.options.repeats, 0) : first.options.repeats },
     profiles: [...profiles.values()],
+    ...workloadParamsOf(runs),
     cells: order.map((key) => combineRepeats(byCell.get(key)!.results)),
     ...conformanceOf(runs),
     interrupted: runs.some((r) => r.interrupted),

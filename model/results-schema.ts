@@ -377,6 +377,10 @@ export const runResultsSchema = z
       })
       .describe('How the run was bounded.'),
     profiles: z.array(z.record(z.string(), z.unknown())).describe('Every profile that ran, with all values in force.'),
+    workloadParams: z
+      .record(z.string(), z.record(z.string(), z.unknown()))
+      .optional()
+      .describe("Each workload's own parameters in force, by workload name (workloads with none are left out); absent in older files."),
     cells: z.array(cellResultSchema),
     conformance: z.array(conformanceSchema).optional().describe('The conformance matrix, per database (run with --conformance).'),
     interrupted: z.boolean().describe('Whether the run was stopped early (Ctrl-C).'),

@@ -364,6 +364,10 @@ function settingChanges(baseline: RunResults, current: RunResults): SettingChang
     const before = pb.get(name);
     if (before) diff(`${String(p.adapter)}/${name} profile`, flatten(before), flatten(p));
   }
+  for (const [workload, values] of Object.entries(current.workloadParams ?? {})) {
+    const before = baseline.workloadParams?.[workload];
+    if (before) diff(`${workload} parameters`, flatten(before), flatten(values));
+  }
   const settings = (r: RunResults) => {
     const m = new Map<string, Record<string, string>>();
     for (const c of r.cells)

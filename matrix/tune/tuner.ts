@@ -2,10 +2,11 @@ import type { Profile, ServerAddress } from '../../adapters/contract';
 import type { AdapterName } from '../../adapters/registry';
 import { median, relativeShift } from '../../model/noise';
 import type { CellResult } from '../../model/results-schema';
-import { parseSetting, resolveProfiles } from '../profiles';
+import { parseSetting, resolveProfiles, settingsOf } from '../profiles';
 import { silentProgress } from '../progress';
 import { MatrixRun } from '../runner';
 import { ThreadPool } from '../workers';
+import { resolveParams } from '../workloads/params';
 import { type WorkloadName, workloadFor } from '../workloads/registry';
 import { axesFor, profileValue } from './axes';
 
@@ -153,6 +154,8 @@ export async function tune(plan: TunePlan): Promise<TuneOutcome[]> {
         .map(parseSetting)
         .filter((s) => s.target === adapter || s.target === (base as Profile).name)
         .map((s) => `${s.key}=${s.value}`);
+      // The workload's own parameters stay as the settings give them: tune searches profile values only.
+      const params = { [workload]: resolveParams(workloadFor(workload), settingsOf({ settings: plan.settings })) };
       const axes = axesFor(adapter, workload);
       const label = (changes: string[]) => (changes.length ? changes.join(', ') : 'default');
       /** Measure a profile `repeats` times in one go. */
@@ -172,6 +175,7 @@ export async function tune(plan: TunePlan): Promise<TuneOutcome[]> {
           repeats,
           progress: silentProgress,
           threads,
+          params,
         });
         plan.onRun?.(matrix);
         const [result] = await matrix.run();

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { z } from 'zod';
 import type { Adapter, Profile } from '../../adapters/contract';
 import type { DriverPath, StatementPath } from '../../driver-paths/contract';
 import type { Verification } from '../../model/results-schema';
@@ -6,14 +7,19 @@ import type { Verification } from '../../model/results-schema';
 /** The result of checking the data, not the counters (its shape is the results model's). */
 export type { Verification };
 
+/** A workload's own parameters, by name, as they are in force for a cell. */
+export type WorkloadParams = Record<string, unknown>;
+
 /** What setup and verify get: the cell's connection and the run's table namespace. */
-export interface CellContext {
+export interface CellContext<Params extends WorkloadParams = WorkloadParams> {
   /** A knex instance built from the adapter and profile (the pool shared with in-process workers). */
   knex: Knex;
   /** The adapter under test. */
   adapter: Adapter;
   /** The profile in force. */
   profile: Profile;
+  /** The workload's own parameters in force: its defaults, with the run's `--set <workload>.<key>=<value>` applied. */
+  params: Params;
   /** The run-specific name for a table of this workload; never a name the user chose. */
   table(suffix: string): string;
   /** Create a table this run owns (plain CREATE TABLE: fails rather than reuse an existing one). */
@@ -23,13 +29,15 @@ export interface CellContext {
 }
 
 /** What one worker gets. */
-export interface WorkerContext {
+export interface WorkerContext<Params extends WorkloadParams = WorkloadParams> {
   /** This worker's connection: its own knex in a thread, or the cell's shared pool. */
   knex: Knex;
   /** The adapter under test. */
   adapter: Adapter;
   /** The profile in force. */
   profile: Profile;
+  /** The workload's own parameters in force. */
+  params: Params;
   /** Statements through the cell's driver path (knex, or prepared statements on knex's connections). */
   statements: StatementPath;
   /** 0-based worker number, unique within the cell; part of every key it writes. */
@@ -57,7 +65,7 @@ export interface WorkerSession<Ledger> {
 }
 
 /** One workload: setup, per-worker operations and verification, the same code for every adapter. */
-export interface Workload<State = unknown, Ledger = unknown> {
+export interface Workload<State = unknown, Ledger = unknown, Params extends WorkloadParams = WorkloadParams> {
   /** Registry key, also the `--workload` name. */
   name: string;
   /** One line on what it measures. */
@@ -72,12 +80,14 @@ export interface Workload<State = unknown, Ledger = unknown> {
   sizedBy?: 'batchSize' | 'transactionBatchSize';
   /** Every operation goes through ctx.statements, so the profile's driverPath applies; otherwise knex runs it whatever the profile says. */
   preparable?: boolean;
+  /** Its own knobs: a zod object whose every field has a default; `--set <workload>.<key>=<value>` changes one for a run. */
+  params?: z.ZodType<Params> & { shape: z.ZodRawShape };
   /** Create tables and load data; the state must be plain data (it is sent to worker threads). */
-  setup(ctx: CellContext): Promise<State>;
+  setup(ctx: CellContext<Params>): Promise<State>;
   /** Start one worker's session. */
-  worker(ctx: WorkerContext, state: State): WorkerSession<Ledger>;
+  worker(ctx: WorkerContext<Params>, state: State): WorkerSession<Ledger>;
   /** Check the database against all workers' ledgers. */
-  verify(ctx: CellContext, state: State, ledgers: Ledger[]): Promise<Verification>;
+  verify(ctx: CellContext<Params>, state: State, ledgers: Ledger[]): Promise<Verification>;
 }
 
 /**

@@ -1,6 +1,24 @@
-import type { CrudWeights } from '../../adapters/contract';
-import { defineWorkload, emptyVerification, finishVerification, isAmbiguous, type WorkerContext } from './define';
+import { defineWorkload, emptyVerification, finishVerification, isAmbiguous, type WorkerContext, z } from './define';
 import { appliedTwiceProblem, createKeyedTable, keyedRow, payloadFor } from './keyed-rows';
+
+/** Operation weights: each operation is one of the four kinds, with these relative chances. */
+const crudWeightsSchema = z
+  .object({
+    insert: z.number().min(0),
+    read: z.number().min(0),
+    update: z.number().min(0),
+    delete: z.number().min(0),
+  })
+  .strict()
+  .refine((w) => w.insert + w.read + w.update + w.delete > 0, { message: 'crud weights must not all be 0' });
+type CrudWeights = z.infer<typeof crudWeightsSchema>;
+
+/** The mix of operations. */
+const crudMixParams = z.object({
+  /** Relative chances of insert, read, update and delete. */
+  crudWeights: crudWeightsSchema.default({ insert: 40, read: 30, update: 20, delete: 10 }),
+});
+type CrudMixParams = z.infer<typeof crudMixParams>;
 
 /** Table name shared by setup and the workers. */
 export interface State {
@@ -57,7 +75,7 @@ interface PendingOp {
 }
 
 /** A crud-mix worker: its live rows as key → [id, value], and a list for random picks. */
-function crudWorker(ctx: WorkerContext, table: string) {
+function crudWorker(ctx: WorkerContext<CrudMixParams>, table: string) {
   const ledger: CrudLedger = {
     workerId: ctx.workerId,
     live: [],
@@ -138,7 +156,7 @@ function crudWorker(ctx: WorkerContext, table: string) {
     async op(attempt = 1) {
       if (attempt <= 1 || !pending || pending.acknowledged) {
         settle();
-        let kind = pick(ctx.profile.crudWeights);
+        let kind = pick(ctx.params.crudWeights);
         if (kind !== 'insert' && liveSeqs.length === 0) kind = 'insert';
         ledger.counts[kind]++;
         pending = { kind, seq: kind === 'insert' ? nextSeq++ : liveSeqs[Math.floor(Math.random() * liveSeqs.length)]!, acknowledged: false, unknown: false };
@@ -161,12 +179,13 @@ function crudWorker(ctx: WorkerContext, table: string) {
 }
 
 /** `workers` concurrent workers doing inserts, point reads, updates and deletes on their own rows, by weight. */
-export const crudMix = defineWorkload<State, CrudLedger>({
+export const crudMix = defineWorkload<State, CrudLedger, CrudMixParams>({
   name: 'crud-mix',
   measures: 'workers concurrent workers, insert / read / update / delete by crudWeights on their own rows',
   verifies: 'live rows present once with the last committed value, deleted and failed rows absent, every read saw what was written',
   concurrency: 'profile',
   writes: 'some-operations',
+  params: crudMixParams,
   async setup(ctx) {
     const table = ctx.table('crud');
     await createKeyedTable(ctx, table);

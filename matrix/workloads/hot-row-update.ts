@@ -1,4 +1,4 @@
-import { defineWorkload, isAmbiguous, keyChooser, statement } from './define';
+import { defineWorkload, isAmbiguous, keyChooser, statement, z } from './define';
 import { type InsertLedger, InsertRecorder, verifyInsertLedgers } from './keyed-rows';
 
 /** Tables shared by setup and the workers. */
@@ -11,14 +11,21 @@ export interface State {
   rows: number;
 }
 
+/** How many rows the workers contend for. */
+const hotRowParams = z.object({
+  /** Rows contended for: the fewer, the more each worker waits for another's lock. */
+  hotRows: z.number().int().min(1).max(10_000).default(4),
+});
+
 /** `workers` concurrent transactions, each incrementing one of a few hot rows and logging it. */
-export const hotRowUpdate = defineWorkload<State, InsertLedger>({
+export const hotRowUpdate = defineWorkload<State, InsertLedger, z.infer<typeof hotRowParams>>({
   name: 'hot-row-update',
   measures: 'workers concurrent transactions incrementing one of hotRows rows (row-lock or database-lock contention)',
   verifies: 'the increment log holds each committed increment exactly once, and each hot row equals its logged increments',
   concurrency: 'profile',
   writes: 'every-operation',
   preparable: true,
+  params: hotRowParams,
   async setup(ctx) {
     const hot = ctx.table('hot');
     const log = ctx.table('hotlog');
@@ -32,7 +39,7 @@ export const hotRowUpdate = defineWorkload<State, InsertLedger>({
       t.integer('seq').notNullable();
       t.integer('row_id').notNullable();
     });
-    const rows = ctx.profile.hotRows;
+    const rows = ctx.params.hotRows;
     await ctx.knex(hot).insert(Array.from({ length: rows }, (_, i) => ({ id: i + 1, value: 0 })));
     return { hot, log, rows };
   },

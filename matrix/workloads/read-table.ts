@@ -1,6 +1,14 @@
 import type { Knex } from 'knex';
-import { type CellContext, emptyVerification, finishVerification, type Verification } from './define';
+import { type CellContext, emptyVerification, finishVerification, type Verification, z } from './define';
 import { insertChunked, payloadFor } from './keyed-rows';
+
+/** The parameters of a workload that reads a loaded table. */
+export const readTableParams = z.object({
+  /** Rows loaded before the reads start (the load is not measured). */
+  readTableRows: z.number().int().min(1).max(10_000_000).default(10_000),
+});
+/** What readTableParams holds. */
+export type ReadTableParams = z.infer<typeof readTableParams>;
 
 /** A loaded, read-only table: ids 1..rows with a payload derived from the id. */
 export interface ReadTableState {
@@ -19,13 +27,13 @@ export interface ReadLedger {
 }
 
 /** Create and load the read table (the load phase, not measured). */
-export async function loadReadTable(ctx: CellContext, suffix: string): Promise<ReadTableState> {
+export async function loadReadTable(ctx: CellContext<ReadTableParams>, suffix: string): Promise<ReadTableState> {
   const table = ctx.table(suffix);
   await ctx.createTable(table, (t) => {
     t.integer('id').primary();
     t.string('payload', 128).notNullable();
   });
-  const rows = ctx.profile.readTableRows;
+  const rows = ctx.params.readTableRows;
   const chunk = 10_000;
   for (let start = 1; start <= rows; start += chunk) {
     const batch: { id: number; payload: string }[] = [];

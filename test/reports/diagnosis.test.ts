@@ -141,7 +141,7 @@ describe('diagnosis of a real run', () => {
             await knex.destroy();
           }
         };
-        const run = realRun({ adapters: [adapter], workloads: ['hot-row-update'], ops: 0, durationMs: 3000, runId, settings: [`${adapter}.hotRows=1000`] });
+        const run = realRun({ adapters: [adapter], workloads: ['hot-row-update'], ops: 0, durationMs: 3000, runId, settings: ['hot-row-update.hotRows=1000'] });
         const [{ results, file }] = await Promise.all([run, holdLock ? holder() : Promise.resolve()]);
         rmSync(dirname(file), { recursive: true, force: true });
         return { result: results.cells[0]!, diagnosis: diagnoseRun(results)[0]! };

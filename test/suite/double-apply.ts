@@ -16,7 +16,7 @@ export function describeDoubleApply(adapter: Exclude<AdapterName, 'sqlite'>): vo
   test.each([
     ['insert-transaction-batch', 5, COMMIT, []],
     ['hot-row-update', 1, COMMIT, []],
-    ['crud-mix', 1, /INSERT INTO /i, ['read', 'update', 'delete'].map((k) => `${adapter}.crudWeights.${k}=0`)],
+    ['crud-mix', 1, /INSERT INTO /i, ['read', 'update', 'delete'].map((k) => `crud-mix.crudWeights.${k}=0`)],
   ] as const)(
     `${adapter} × %s: a retry after a commit whose reply was lost shows as rows acknowledged once and present twice`,
     async (workload, rowsPerOp, cutAfter, weights) => {

@@ -13,9 +13,15 @@ import type { WorkloadRef } from '../../matrix/workloads/sources';
 import type { CellResult } from '../../model/results-schema';
 import { needsServer, urlVariable } from '../../servers/resolve';
 
-/** Small-scale values so the whole suite runs in minutes on two cores. */
+/** Small-scale values so the whole suite runs in minutes on two cores: the target's profile values, and the workloads' parameters. */
 export function smallScale(target: string): string[] {
-  return ['workers=4', 'batchSize=50', 'transactionBatchSize=20', 'readTableRows=2000', 'rangeSize=50', 'hotRows=3'].map((kv) => `${target}.${kv}`);
+  return [
+    ...['workers=4', 'batchSize=50', 'transactionBatchSize=20'].map((kv) => `${target}.${kv}`),
+    'read-point.readTableRows=2000',
+    'read-range.readTableRows=2000',
+    'read-range.rangeSize=50',
+    'hot-row-update.hotRows=3',
+  ];
 }
 
 /** The server global setup resolved for an adapter (SQLite: none). */

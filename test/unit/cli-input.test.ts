@@ -43,7 +43,7 @@ describe('bad input ends in one clear line, exit code 2, and nothing left behind
     ['negative batch size', () => ['run', '--set', 'sqlite.batchSize=-1'], /batchSize: Too small/],
     [
       'weights summing to 0',
-      () => ['run', ...['insert', 'read', 'update', 'delete'].flatMap((k) => ['--set', `sqlite.crudWeights.${k}=0`])],
+      () => ['run', ...['insert', 'read', 'update', 'delete'].flatMap((k) => ['--set', `crud-mix.crudWeights.${k}=0`])],
       /crud weights must not all be 0/,
     ],
     ['--ops 0', () => ['run', '--ops', '0'], /--ops takes a whole number of at least 1/],

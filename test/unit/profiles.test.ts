@@ -13,16 +13,16 @@ describe('profiles', () => {
     expect(profiles.map((p) => p.name)).toEqual(['sqlite-wal', 'postgres-default', 'mysql-default']);
   });
 
-  test('--set reaches top-level, pool, weight and session values, and matches enum values case-insensitively', () => {
+  test('--set reaches top-level, pool, adaptive and session values, and matches enum values case-insensitively', () => {
     const p = resolveOne([
       'sqlite.journal_mode=delete',
       'sqlite.workers=20',
       'sqlite.pool.acquireTimeoutMs=500',
-      'sqlite.crudWeights.read=0',
+      'sqlite.adaptive.enabled=off',
       'sqlite.session.busy_timeout=0',
     ]);
     expect(p.session).toMatchObject({ journal_mode: 'DELETE', busy_timeout: 0 });
-    expect(p).toMatchObject({ workers: 20, pool: { acquireTimeoutMs: 500 }, crudWeights: { read: 0 } });
+    expect(p).toMatchObject({ workers: 20, pool: { acquireTimeoutMs: 500 }, adaptive: { enabled: false } });
   });
 
   test('an adapter-wide override applies to all its profiles; a profile override to that profile only', () => {
@@ -40,18 +40,14 @@ describe('profiles', () => {
     ['sqlite.workers=many', /workers takes a number, not 'many'/],
     ['sqlite.journal_mode=FAST', /journal_mode must be one of WAL, DELETE/],
     ['sqlite.nonsense=1', /unknown sqlite profile key 'nonsense'; valid keys: workers,/],
-    ['oracle.workers=1', /'oracle' is neither an adapter nor a profile/],
+    ['oracle.workers=1', /'oracle' is not an adapter, a profile or a workload/],
+    ['sqlite.hotRows=3', /hotRows is a parameter of workload hot-row-update, not of a profile: --set hot-row-update\.hotRows=3/],
     ['sqlite.workers', /is not target.key=value/],
     ['postgres.pool.min=20', /pool.min must not exceed pool.max/],
   ])('--set %s is refused with a message naming the problem', (setting, message) => {
     const adapter = setting.startsWith('postgres') ? 'postgres' : 'sqlite';
     expect(() => resolveOne([setting], adapter)).toThrow(UserError);
     expect(() => resolveOne([setting], adapter)).toThrow(message);
-  });
-
-  test('crud weights that sum to 0 are refused', () => {
-    const zero = ['insert', 'read', 'update', 'delete'].map((k) => `mysql.crudWeights.${k}=0`);
-    expect(() => resolveOne(zero, 'mysql')).toThrow(/crud weights must not all be 0/);
   });
 
   test('unknown adapters and profiles are refused with the valid names', () => {

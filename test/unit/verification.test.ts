@@ -11,8 +11,13 @@ import { insertSequential } from '../../matrix/workloads/insert-sequential';
 /** A real in-memory SQLite cell context; verification must catch every kind of tampering. */
 function context(knex: Knex): CellContext {
   const owned = new OwnedTables('dbm_unit_');
-  const profile = { ...sqlite.defaultProfiles[0]!, crudWeights: { insert: 60, read: 20, update: 20, delete: 0 }, hotRows: 2 };
-  return cellContext(knex, sqlite as unknown as Adapter, profile, owned);
+  return cellContext(
+    knex,
+    sqlite as unknown as Adapter,
+    sqlite.defaultProfiles[0]!,
+    { crudWeights: { insert: 60, read: 20, update: 20, delete: 0 }, hotRows: 2 },
+    owned,
+  );
 }
 
 describe('verify() checks the data, not the counters', () => {
