@@ -44,6 +44,8 @@ export async function harness(profile: Profile, server: ServerAddress | undefine
     maxErrorRate: 0,
     progress: silentProgress,
     threads: setting.threads,
+    // The workloads' own defaults (a table of 10,000 rows for read-point), as the native clients get.
+    params: {},
   });
   const [r] = await run.run();
   if (!r || r.state !== 'completed')

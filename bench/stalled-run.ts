@@ -6,11 +6,12 @@ import knexFactory from 'knex';
 import type { ServerAddress } from '../adapters/contract';
 import { postgres } from '../adapters/postgres/adapter';
 import { newRunId, tablePrefix } from '../matrix/namespace';
-import { resolveProfiles } from '../matrix/profiles';
+import { resolveProfiles, settingsOf } from '../matrix/profiles';
 import type { ProgressSink } from '../matrix/progress';
 import { MatrixRun } from '../matrix/runner';
 import type { ThreadPool } from '../matrix/workers';
-import type { WorkloadName } from '../matrix/workloads/registry';
+import { resolveParams } from '../matrix/workloads/params';
+import { type WorkloadName, workloadFor } from '../matrix/workloads/registry';
 import type { CellResult } from '../model/results-schema';
 
 /** One PostgreSQL cell measured while another client holds a lock on one of its tables for a while. */
@@ -50,6 +51,7 @@ export interface StalledRun {
 export async function stalledRun(req: StalledRunRequest): Promise<StalledRun> {
   const runId = newRunId();
   const [profile] = resolveProfiles({ adapters: ['postgres'], settings: req.settings });
+  const params = { [req.workload]: resolveParams(workloadFor(req.workload), settingsOf({ settings: req.settings })) };
   let measuring: () => void = () => {};
   const measured = new Promise<void>((resolve) => (measuring = resolve));
   const progress: ProgressSink = { cellStarted() {}, update: (done) => done > 0 && measuring(), cellFinished: () => measuring() };
@@ -67,6 +69,7 @@ export async function stalledRun(req: StalledRunRequest): Promise<StalledRun> {
     rate: req.rate,
     progress,
     threads: req.threads,
+    params,
   });
   const locker = knexFactory(postgres.knexConfig(req.server, postgres.defaultProfiles[0]!));
   let done = false;

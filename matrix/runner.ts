@@ -50,8 +50,8 @@ export interface RunPlan {
   shard?: Shard;
   /** Worker threads to reuse across runs (the caller closes them); by default the run starts and closes its own. */
   threads?: ThreadPool;
-  /** Each workload's own parameters, by workload name (see workloads/params.ts); a workload not named runs with its defaults. */
-  params?: Record<string, WorkloadParams>;
+  /** Each workload's own parameters, by workload name (resolveParams); a workload not named runs with its defaults. */
+  params: Record<string, WorkloadParams>;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -135,7 +135,7 @@ export class MatrixRun {
   async runCell(profile: Profile, ref: WorkloadRef, repeatLabel = ''): Promise<CellResult> {
     const workload = loadWorkload(ref);
     const workloadName = workload.name;
-    const params = this.plan.params?.[workloadName] ?? resolveParams(workload, []);
+    const params = this.plan.params[workloadName] ?? resolveParams(workload, []);
     const cell = { adapter: profile.adapter, profile: profile.name, workload: workloadName };
     const adapter = adapterFor(profile.adapter as AdapterName);
     const server = this.serverFor(profile, workloadName);

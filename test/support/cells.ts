@@ -5,11 +5,12 @@ import knexFactory, { type Knex } from 'knex';
 import type { Profile, ServerAddress } from '../../adapters/contract';
 import { type AdapterName, adapterFor } from '../../adapters/registry';
 import { newRunId } from '../../matrix/namespace';
-import { resolveProfiles } from '../../matrix/profiles';
+import { resolveProfiles, settingsOf } from '../../matrix/profiles';
 import { type ProgressSink, silentProgress } from '../../matrix/progress';
 import { MatrixRun } from '../../matrix/runner';
 import { ThreadPool } from '../../matrix/workers';
-import type { WorkloadRef } from '../../matrix/workloads/sources';
+import { resolveParams } from '../../matrix/workloads/params';
+import { loadWorkloads, type WorkloadRef } from '../../matrix/workloads/sources';
 import type { CellResult } from '../../model/results-schema';
 import { needsServer, urlVariable } from '../../servers/resolve';
 
@@ -69,11 +70,15 @@ export async function closeSharedThreads(): Promise<void> {
 
 /** Run cells through the real runner at small scale. */
 export async function runCells(req: CellRequest): Promise<{ results: CellResult[]; profile: Profile; runId: string }> {
+  const settings = [...smallScale(req.adapter), ...(req.settings ?? [])];
+  const workloads = loadWorkloads(req.workloads);
   const [profile] = resolveProfiles({
     adapters: [req.adapter],
     profiles: req.profile ? [req.profile] : undefined,
-    settings: [...smallScale(req.adapter), ...(req.settings ?? [])],
+    settings,
+    workloads: workloads.map((w) => w.name),
   });
+  const params = Object.fromEntries(workloads.map((w) => [w.name, resolveParams(w, settingsOf({ settings }))]));
   const runId = req.runId ?? newRunId();
   const sqliteDir = req.sqliteDir ?? mkdtempSync(join(tmpdir(), 'dbmatrix-test-'));
   const server = req.server ?? serverFor(req.adapter);
@@ -89,6 +94,7 @@ export async function runCells(req: CellRequest): Promise<{ results: CellResult[
     maxErrorRate: 0,
     progress: req.progress ?? silentProgress,
     threads: (sharedThreads ??= new ThreadPool()),
+    params,
   });
   try {
     return { results: await run.run(), profile: profile!, runId };
