@@ -6,7 +6,16 @@ import type { CellKey, CellResult, Figures, RunResults } from '../model/results-
 import { behindSchedule } from './load-mode';
 
 /** What limited a cell, in the order the rules are tried: the first that holds is the dominant one. */
-export type Bottleneck = 'lock-bound' | 'pool-bound' | 'client-bound' | 'commit-bound' | 'disk-bound' | 'cpu-bound' | 'round-trip-bound' | 'not measured';
+export type Bottleneck =
+  | 'lock-bound'
+  | 'pool-bound'
+  | 'client-bound'
+  | 'commit-bound'
+  | 'disk-bound'
+  | 'cpu-bound'
+  | 'round-trip-bound'
+  | 'statement-bound'
+  | 'not measured';
 
 /** The dominant bottleneck of one cell, the measurements behind it, and what to change. */
 export interface Diagnosis {
@@ -275,7 +284,7 @@ const STATEMENT_REMEDIES =
   'multi-row INSERTs instead of one per row, one query for a set of rows instead of one per row, or the logic in one statement or a function on the server';
 
 /** Where a median operation's time goes on the wire: statements per operation × one round trip, when both were measured. */
-function wireLines(f: Figures): { evidence: string[]; perOp?: number } {
+function wireLines(f: Figures): { evidence: string[]; perOp?: number; share?: number } {
   if (f.statements === undefined || f.operations.total === 0) return { evidence: [] };
   const perOp = f.statements / f.operations.total;
   const sent = `each operation sent ${num(perOp)} statement${perOp === 1 ? '' : 's'} on average (transaction control and retries included)`;
@@ -285,11 +294,15 @@ function wireLines(f: Figures): { evidence: string[]; perOp?: number } {
   const share = serviceP50(f) > 0 ? waiting / serviceP50(f) : 0;
   return {
     evidence: [
-      `${sent}; ${num(perOp)} round trips of ${num(f.roundTripMs)} ms (SELECT 1 through knex, timed after measuring) come to about ${num(waiting)} ms, ${share >= 0.95 ? 'about all' : percent(share)} of the ${num(serviceP50(f))} ms median`,
+      `${sent}; ${num(perOp)} round trip${perOp === 1 ? '' : 's'} of ${num(f.roundTripMs)} ms (SELECT 1 through knex, timed after measuring) come to about ${num(waiting)} ms, ${share >= 0.95 ? 'about all' : percent(share)} of the ${num(serviceP50(f))} ms median`,
     ],
     perOp,
+    share,
   };
 }
+
+/** Below this share of the median the round trips do not explain an operation's time: its statements do. */
+const ROUND_TRIP_SHARE = 0.5;
 
 const cpuBound: Rule = (c) => {
   const cpu = c.figures.health.cpu;
@@ -343,6 +356,18 @@ const roundTripBound: Rule = (c) => {
     wire.perOp !== undefined && wire.perOp >= MANY_STATEMENTS
       ? `Send fewer statements per operation: each one is a round trip${f.roundTripMs !== undefined ? ` of about ${num(f.roundTripMs)} ms` : ''} (${STATEMENT_REMEDIES}); or `
       : '';
+  // Waiting for replies explains little when the round trips are a small part of the median: the statements' own work does.
+  if (wire.share !== undefined && wire.share < ROUND_TRIP_SHARE) {
+    return {
+      bottleneck: 'statement-bound',
+      evidence: [
+        ...wire.evidence,
+        `${measured}; no lock, pool, client, commit, disk or CPU limit found`,
+        ...[clientCostLine(f)].filter((l): l is string => l !== undefined),
+      ],
+      recommendation: `the time goes into the statements themselves, not the trips between them: the database's work per statement (rows per statement, indexes to maintain, the plan; EXPLAIN ANALYZE the slow one) and the client's building and parsing of them. Smaller statements cut latency; ${f.workers > 1 ? 'more' : 'concurrent'} workers raise throughput until one of the other limits appears`,
+    };
+  }
   return {
     bottleneck: 'round-trip-bound',
     evidence: [
