@@ -1,5 +1,6 @@
 import knexFactory, { type Knex } from 'knex';
-import type { PoolSettings, Profile } from './contract';
+import type { GenericContainer, StartedTestContainer } from 'testcontainers';
+import type { ContainerStart, PoolSettings, Profile, RunningContainer } from './contract';
 
 /** Profile values every adapter starts from; each adds its name, description and session, and overrides what differs. */
 export const PROFILE_BASE = {
@@ -51,4 +52,24 @@ export async function onOneConnection<T>(config: Knex.Config, work: (knex: Knex)
   } finally {
     await knex.destroy();
   }
+}
+
+/**
+ * Start a server's container with what every one gets (the owner's labels, its port published, the start-up timeout),
+ * and keep what the run needs of it: its URL, restart and stop.
+ */
+export async function startServerContainer<Started extends StartedTestContainer>(
+  container: Pick<GenericContainer, 'withLabels' | 'withExposedPorts' | 'withStartupTimeout'> & { start(): Promise<Started> },
+  port: number,
+  options: ContainerStart,
+  url: (started: Started) => string,
+): Promise<RunningContainer> {
+  const { labels, hostPort, startupTimeoutMs } = options;
+  // The builder's methods configure it in place.
+  container
+    .withLabels(labels)
+    .withExposedPorts(hostPort ? { container: port, host: hostPort } : port)
+    .withStartupTimeout(startupTimeoutMs);
+  const c = await container.start();
+  return { url: url(c), restart: () => c.restart(), stop: async () => void (await c.stop()) };
 }

@@ -1,4 +1,5 @@
 import type { ServerKind } from '../contract';
+import { startServerContainer } from '../shared';
 
 /**
  * MySQL in a container: the official image by default (mariadb:11 runs as well, through DBMATRIX_MYSQL_IMAGE), the
@@ -9,20 +10,16 @@ export const mysqlServer: ServerKind = {
   defaultPort: 3306,
   image: 'mysql:8.4',
   localImage: 'dbmatrix-local/mariadb:10.11',
-  async startContainer(image, { labels, hostPort, startupTimeoutMs }) {
+  async startContainer(image, options) {
     const { Wait } = await import('testcontainers');
     const { MySqlContainer } = await import('@testcontainers/mysql');
     // Ready means the real server answers on TCP (the images initialise with networking off), whichever admin tool the image has.
     const ping = 'mariadb-admin ping -h 127.0.0.1 -uroot -pdbmatrix --silent || mysqladmin ping -h 127.0.0.1 -uroot -pdbmatrix --silent';
-    const c = await new MySqlContainer(image)
+    const container = new MySqlContainer(image)
       .withDatabase('dbmatrix')
       .withRootPassword('dbmatrix')
-      .withLabels(labels)
       .withHealthCheck({ test: ['CMD-SHELL', ping], interval: 250, timeout: 2000, retries: 400 })
-      .withWaitStrategy(Wait.forAll([Wait.forHealthCheck(), Wait.forListeningPorts()]))
-      .withExposedPorts(hostPort ? { container: 3306, host: hostPort } : 3306)
-      .withStartupTimeout(startupTimeoutMs)
-      .start();
-    return { url: c.getConnectionUri(true), restart: () => c.restart(), stop: async () => void (await c.stop()) };
+      .withWaitStrategy(Wait.forAll([Wait.forHealthCheck(), Wait.forListeningPorts()]));
+    return startServerContainer(container, 3306, options, (c) => c.getConnectionUri(true));
   },
 };
