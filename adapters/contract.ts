@@ -205,6 +205,10 @@ export interface Adapter<Session extends Record<string, unknown> = Record<string
   server?: ServerKind;
   /** The profile values `dbmatrix tune` varies, in the order it tries them. */
   tuneAxes: TuneAxis[];
+  /** The settings read back (readSettings) that make every commit wait for a flush, e.g. 'synchronous_commit=on, fsync=on'; null when commits return first. */
+  durableCommits(settings: Record<string, string>): string | null;
+  /** The change that lets commits return before the flush, as the diagnosis advises it. */
+  relaxedCommits: string;
   /** The driver used directly for the prepared path, on connections from knex's pool. */
   prepared: PreparedDriver;
   /** Knex configuration for one server and profile; session settings go in pool.afterCreate. */

@@ -42,6 +42,7 @@ export async function harness(profile: Profile, server: ServerAddress | undefine
     durationMs: null,
     warmupOps: 200,
     maxErrorRate: 0,
+    repeats: 1,
     progress: silentProgress,
     threads: setting.threads,
     // The workloads' own defaults (a table of 10,000 rows for read-point), as the native clients get.

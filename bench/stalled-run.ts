@@ -66,6 +66,7 @@ export async function stalledRun(req: StalledRunRequest): Promise<StalledRun> {
     durationMs: req.durationMs,
     warmupOps: 8,
     maxErrorRate: 0,
+    repeats: 1,
     rate: req.rate,
     progress,
     threads: req.threads,

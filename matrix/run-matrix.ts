@@ -6,19 +6,18 @@ import { type AdapterName, DEFAULT_ADAPTER } from '../adapters/registry';
 import { CONFORMANCE_CASES } from '../conformance/registry';
 import { runConformance } from '../conformance/run';
 import { describeEnvironment } from '../model/environment';
-import { type ConformanceAnswers, RESULTS_SCHEMA_VERSION, type RunResults } from '../model/results-schema';
+import { type ConformanceAnswers, RESULTS_SCHEMA_VERSION, type RunLength, type RunResults } from '../model/results-schema';
 import { UserError } from '../model/user-error';
 import { resolveServers } from '../servers/resolve';
 import { type ConfigFile, resolveProfiles, settingsOf } from './profiles';
 import type { ProgressSink } from './progress';
 import { MatrixRun } from './runner';
-import type { Shard } from './shard';
 import { resolveParams } from './workloads/params';
 import { WORKLOAD_NAMES } from './workloads/registry';
 import { loadWorkloads, type WorkloadRef } from './workloads/sources';
 
-/** A run as the CLI (or a test) asks for it. */
-export interface RunRequest {
+/** A run as the CLI (or a test) asks for it: how it is bounded, as results.json records it, and what to run where. */
+export interface RunRequest extends RunLength {
   /** Adapters whose default profile runs when no profile is named. */
   adapters: AdapterName[];
   /** Named profiles; when given, they decide the adapters. */
@@ -29,18 +28,6 @@ export interface RunRequest {
   settings: string[];
   /** Parsed config file. */
   config?: ConfigFile;
-  /** Measured operations per cell, or null with a duration. */
-  ops: number | null;
-  /** Measured duration per cell in ms, or null with an operation count. */
-  durationMs: number | null;
-  /** Warm-up operations per cell; null for the default. */
-  warmupOps: number | null;
-  /** Share of failed operations a cell may have and still pass. */
-  maxErrorRate: number;
-  /** Open loop at this many operations per second per cell, latency from each one's due time; absent or null: closed loop. */
-  rate?: number | null;
-  /** Times each cell runs (default 1). */
-  repeats?: number;
   /** Server URLs given on the command line; they win over the config file's. */
   urls: Partial<Record<AdapterName, string>>;
   /** Container images given on the command line; they win over the config file's. */
@@ -53,34 +40,23 @@ export interface RunRequest {
   progress: ProgressSink;
   /** Lines for the user (stderr in the CLI). */
   log: (line: string) => void;
-  /** Run only this shard of the cells. */
-  shard?: Shard;
   /** Also put the conformance cases to each adapter's database, with the run's first profile of that adapter. */
   conformance?: boolean;
   /** Called once the run exists, so a signal handler can abort it. */
   onStarted?: (run: MatrixRun) => void;
 }
 
-/** What a caller chose itself (flags, or run()'s options); anything left out comes from the config file, then the defaults. */
-export interface RunChoices {
+/** The bounds a caller may choose; anything left out comes from the config file, then the defaults. */
+type ChosenLength = { [Key in 'ops' | 'durationMs' | 'warmupOps' | 'maxErrorRate' | 'rate' | 'repeats']?: NonNullable<RunLength[Key]> };
+
+/** What a caller chose itself (flags, or run()'s options): adapters, profiles, workloads and bounds. */
+export interface RunChoices extends ChosenLength {
   /** Adapters to run with their default profile. */
   adapters?: AdapterName[];
   /** Profiles to run by name. */
   profiles?: string[];
   /** Workloads, already checked. */
   workloads?: WorkloadRef[];
-  /** Measured operations per cell. */
-  ops?: number;
-  /** Measured time per cell, ms. */
-  durationMs?: number;
-  /** Warm-up operations per cell. */
-  warmupOps?: number;
-  /** Share of failed operations a cell may have and still pass. */
-  maxErrorRate?: number;
-  /** Open-loop operations per second. */
-  rate?: number;
-  /** Times each cell runs. */
-  repeats?: number;
 }
 
 type ChosenRun = Pick<RunRequest, 'adapters' | 'profiles' | 'workloads' | 'ops' | 'durationMs' | 'warmupOps' | 'maxErrorRate' | 'rate' | 'repeats'>;
@@ -147,7 +123,7 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
       warmupOps: request.warmupOps,
       maxErrorRate: request.maxErrorRate,
       rate: request.rate ?? null,
-      repeats: request.repeats ?? 1,
+      repeats: request.repeats,
       shard: request.shard,
       progress: request.progress,
       params,
@@ -162,7 +138,7 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
       finishedAt: new Date().toISOString(),
       environment: describeEnvironment(),
       options: {
-        repeats: request.repeats ?? 1,
+        repeats: request.repeats,
         ops: request.ops,
         durationMs: request.durationMs,
         warmupOps: request.warmupOps,

@@ -6,13 +6,13 @@ import { type Adapter, errorMessage, type Profile, redactedUrl, type ServerAddre
 import { type AdapterName, adapterFor } from '../adapters/registry';
 import { combineRepeats, countedFigures } from '../model/combine';
 import { describeTally, mergeHistograms, scrub, summarizeLatency } from '../model/metrics';
-import type { CellResult, Figures, LockWaits, PoolHealth } from '../model/results-schema';
+import type { CellResult, Figures, LockWaits, PoolHealth, RunLength } from '../model/results-schema';
 import { markMeasureStart, newControl, PHASE, read, SLOT, setPhase } from './control';
 import { lockWaitSampler } from './lock-waits';
 import { cellContext, OwnedTables, tablePrefix } from './namespace';
 import { PoolMonitor } from './pool-health';
 import type { ProgressSink } from './progress';
-import { inShard, type Shard } from './shard';
+import { inShard } from './shard';
 import { countClientLockWaits, countKnexStatements, roundTripMs } from './statement-count';
 import type { CellWork } from './worker-loop';
 import { type LoopPlan, profileForThread, spreadWorkers, startPooledWorkers, ThreadPool, type WorkerReport } from './workers';
@@ -20,8 +20,11 @@ import { type CellContext, driverPathOf, type Verification, type WorkloadParams 
 import { resolveParams } from './workloads/params';
 import { loadWorkload, type WorkloadRef } from './workloads/sources';
 
-/** Everything one run of the matrix needs. */
-export interface RunPlan {
+/**
+ * Everything one run of the matrix needs: how it is bounded (ops or a duration, warm-up, repeats, rate, error budget,
+ * shard: the fields results.json records as its options), and what it runs where.
+ */
+export interface RunPlan extends RunLength {
   /** Run id; every table and file the run creates carries it. */
   runId: string;
   /** Profiles to run (each names its adapter). */
@@ -32,22 +35,8 @@ export interface RunPlan {
   servers: Partial<Record<AdapterName, ServerAddress>>;
   /** Directory for this run's SQLite files (created by the caller, removed by the caller). */
   sqliteDir: string;
-  /** Measured operations per cell; null when bounded by duration. */
-  ops: number | null;
-  /** Measured duration per cell in ms; null when bounded by operations. */
-  durationMs: number | null;
-  /** Warm-up operations per cell; null for the default (a tenth of ops, at least one per worker). */
-  warmupOps: number | null;
-  /** Share of failed operations a cell may have and still pass (0 = none). */
-  maxErrorRate: number;
-  /** Open loop: operations per second per cell, latency from each one's due time (see open-loop.ts); absent or null: closed loop. */
-  rate?: number | null;
-  /** Times each cell runs, each time on fresh tables; the result pools them and keeps each repeat's figures as a sample (default 1). */
-  repeats?: number;
   /** Where progress goes. */
   progress: ProgressSink;
-  /** Run only this shard's cells (see shard.ts); all cells when absent. */
-  shard?: Shard;
   /** Worker threads to reuse across runs (the caller closes them); by default the run starts and closes its own. */
   threads?: ThreadPool;
   /** Each workload's own parameters, by workload name (resolveParams); a workload not named runs with its defaults. */
@@ -100,7 +89,7 @@ export class MatrixRun {
         for (const ref of this.plan.workloads) {
           if (!inShard(k++, this.plan.shard)) continue;
           const cell = { adapter: profile.adapter, profile: profile.name, workload: loadWorkload(ref).name };
-          const repeats = this.plan.repeats ?? 1;
+          const repeats = this.plan.repeats;
           const runs: CellResult[] = [];
           for (let i = 1; i <= repeats; i++) {
             if (this.aborted) runs.push({ state: 'skipped', cell, reason: 'run interrupted' });

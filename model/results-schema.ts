@@ -351,6 +351,24 @@ export const conformanceSchema = z
   .meta({ id: 'ConformanceAnswers' });
 export type ConformanceAnswers = z.infer<typeof conformanceSchema>;
 
+export const runLengthSchema = z
+  .object({
+    repeats: z.number().int().min(1).describe('Times each cell ran; the figures pool all repeats.'),
+    ops: z.number().nullable().describe('Measured operations per cell and repeat; null when bounded by time.'),
+    durationMs: z.number().nullable().describe('Measured time per cell and repeat, ms; null when bounded by operations.'),
+    warmupOps: z.number().nullable().describe('Warm-up operations per cell; null: a tenth of ops, at least one per worker.'),
+    maxErrorRate: z.number().describe('Share of failed operations a cell could have and still pass.'),
+    rate: z.number().positive().nullable().optional().describe('--rate: operations per second per cell, open loop; null or absent: closed loop.'),
+    shard: z
+      .object({ index: z.number().int().min(1), count: z.number().int().min(1) })
+      .optional()
+      .describe('The shard of the matrix this run ran (--shard i/n); absent: every cell, or a merge of shards.'),
+  })
+  .describe('How the run was bounded.')
+  .meta({ id: 'RunLength' });
+/** How a run is bounded: the one shape from the choices of the CLI, run() and the config file to results.json. */
+export type RunLength = z.infer<typeof runLengthSchema>;
+
 export const runResultsSchema = z
   .object({
     schemaVersion: z.literal(RESULTS_SCHEMA_VERSION).describe('Version of this layout.'),
@@ -362,20 +380,7 @@ export const runResultsSchema = z
       .array(z.object({ runId: z.string(), file: z.string(), adapters: z.array(z.string()) }))
       .optional()
       .describe('For a merged file: the runs it was made from.'),
-    options: z
-      .object({
-        repeats: z.number().int().min(1).describe('Times each cell ran; the figures pool all repeats.'),
-        ops: z.number().nullable().describe('Measured operations per cell and repeat; null when bounded by time.'),
-        durationMs: z.number().nullable().describe('Measured time per cell and repeat, ms; null when bounded by operations.'),
-        warmupOps: z.number().nullable().describe('Warm-up operations per cell; null: a tenth of ops, at least one per worker.'),
-        maxErrorRate: z.number().describe('Share of failed operations a cell could have and still pass.'),
-        rate: z.number().positive().nullable().optional().describe('--rate: operations per second per cell, open loop; null or absent: closed loop.'),
-        shard: z
-          .object({ index: z.number().int().min(1), count: z.number().int().min(1) })
-          .optional()
-          .describe('The shard of the matrix this run ran (--shard i/n); absent: every cell, or a merge of shards.'),
-      })
-      .describe('How the run was bounded.'),
+    options: runLengthSchema,
     profiles: z.array(z.record(z.string(), z.unknown())).describe('Every profile that ran, with all values in force.'),
     workloadParams: z
       .record(z.string(), z.record(z.string(), z.unknown()))

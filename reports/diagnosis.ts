@@ -1,4 +1,5 @@
-import { LOCK_ERROR_CLASSES } from '../adapters/contract';
+import { type Adapter, LOCK_ERROR_CLASSES } from '../adapters/contract';
+import { adapterFor, isAdapterName } from '../adapters/registry';
 import { loopBound } from '../matrix/pool-health';
 import { isWorkloadName, workloadFor } from '../matrix/workloads/registry';
 import { int, num, percent } from '../model/format';
@@ -205,26 +206,16 @@ const clientBound: Rule = (c) => {
   };
 };
 
-/** Whether every commit waits for a flush to disk, and the settings that say so. */
-function durableCommits(c: Context): string | null {
-  const s = c.settings;
-  if (isSqlite(c)) {
-    const wal = s.journal_mode === 'wal';
-    const sync = Number(s.synchronous);
-    // In WAL mode synchronous=NORMAL syncs only at checkpoints; in the rollback-journal modes it syncs every commit.
-    return (wal ? sync >= 2 : sync >= 1) ? `journal_mode=${s.journal_mode}, synchronous=${s.synchronous}` : null;
-  }
-  if (s.synchronous_commit !== undefined)
-    return s.synchronous_commit !== 'off' && s.fsync !== 'off' ? `synchronous_commit=${s.synchronous_commit}, fsync=${s.fsync ?? '?'}` : null;
-  if (s.innodb_flush_log_at_trx_commit !== undefined) return s.innodb_flush_log_at_trx_commit === '1' ? 'innodb_flush_log_at_trx_commit=1' : null;
-  return null;
+/** The adapter a cell ran on, when this dbmatrix knows it (results may come from another version). */
+function adapterOf(c: Context): Adapter | undefined {
+  const name = c.cell.cell.adapter;
+  return isAdapterName(name) ? adapterFor(name) : undefined;
 }
 
-const RELAX: Record<string, string> = {
-  sqlite: 'journal_mode=WAL with synchronous=NORMAL',
-  postgres: 'synchronous_commit=off (the postgres-async-commit profile)',
-  mysql: 'innodb_flush_log_at_trx_commit=2 (a server setting)',
-};
+/** Whether every commit waits for a flush to disk, and the settings that say so. */
+function durableCommits(c: Context): string | null {
+  return adapterOf(c)?.durableCommits(c.settings) ?? null;
+}
 
 /** WAL bytes per operation below which a PostgreSQL cell wrote nothing worth a flush. */
 const MIN_WAL_BYTES_PER_OP = 64;
@@ -273,7 +264,7 @@ const commitBound: Rule = (c) => {
   return {
     bottleneck: 'commit-bound',
     evidence,
-    recommendation: `put many rows in each transaction; or, if losing the last commits in a crash is acceptable, relax durability: ${RELAX[c.cell.cell.adapter] ?? 'let commits return before the flush'}`,
+    recommendation: `put many rows in each transaction; or, if losing the last commits in a crash is acceptable, relax durability: ${adapterOf(c)?.relaxedCommits ?? 'let commits return before the flush'}`,
   };
 };
 

@@ -75,6 +75,8 @@ export const mysql: Adapter<MysqlSession> = {
   label: 'MySQL',
   urlSchemes: ['mysql:', 'mariadb:'],
   tuneAxes: mysqlTuneAxes,
+  durableCommits: (s) => (s.innodb_flush_log_at_trx_commit === '1' ? 'innodb_flush_log_at_trx_commit=1' : null),
+  relaxedCommits: 'innodb_flush_log_at_trx_commit=2 (a server setting)',
   server: mysqlServer,
   defaultProfiles: [
     { ...common, name: 'mysql-default', description: 'InnoDB, REPEATABLE READ, 8 workers, pool of 8', session: defaultSession },

@@ -73,6 +73,11 @@ export const postgres: Adapter<PostgresSession> = {
   label: 'PostgreSQL',
   urlSchemes: ['postgres:', 'postgresql:'],
   tuneAxes: postgresTuneAxes,
+  durableCommits: (s) =>
+    s.synchronous_commit !== undefined && s.synchronous_commit !== 'off' && s.fsync !== 'off'
+      ? `synchronous_commit=${s.synchronous_commit}, fsync=${s.fsync ?? '?'}`
+      : null,
+  relaxedCommits: 'synchronous_commit=off (the postgres-async-commit profile)',
   server: postgresServer,
   defaultProfiles: [
     { ...common, name: 'postgres-default', description: 'read committed, synchronous_commit=on, 8 workers, pool of 8', session: defaultSession },

@@ -66,6 +66,13 @@ export const sqlite: Adapter<SqliteSession> = {
   label: 'SQLite',
   urlSchemes: [],
   tuneAxes: sqliteTuneAxes,
+  durableCommits(s) {
+    const wal = s.journal_mode === 'wal';
+    const sync = Number(s.synchronous);
+    // In WAL mode synchronous=NORMAL syncs only at checkpoints; in the rollback-journal modes it syncs every commit.
+    return (wal ? sync >= 2 : sync >= 1) ? `journal_mode=${s.journal_mode}, synchronous=${s.synchronous}` : null;
+  },
+  relaxedCommits: 'journal_mode=WAL with synchronous=NORMAL',
   reportClientLockWaits: reportSqliteLockWaits,
   defaultProfiles: [
     { ...common, name: 'sqlite-wal', description: 'WAL journal, synchronous=NORMAL, 5 s busy timeout', session: walSession },

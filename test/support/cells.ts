@@ -92,6 +92,7 @@ export async function runCells(req: CellRequest): Promise<{ results: CellResult[
     durationMs: req.durationMs ?? null,
     warmupOps: req.warmupOps ?? 8,
     maxErrorRate: 0,
+    repeats: 1,
     progress: req.progress ?? silentProgress,
     threads: (sharedThreads ??= new ThreadPool()),
     params,
