@@ -10,7 +10,7 @@ import { resolveProfiles, settingsOf } from '../matrix/profiles';
 import type { ProgressSink } from '../matrix/progress';
 import { MatrixRun } from '../matrix/runner';
 import type { ThreadPool } from '../matrix/workers';
-import { resolveParams } from '../matrix/workloads/params';
+import { paramsByWorkload } from '../matrix/workloads/params';
 import { type WorkloadName, workloadFor } from '../matrix/workloads/registry';
 import type { CellResult } from '../model/results-schema';
 
@@ -51,7 +51,7 @@ export interface StalledRun {
 export async function stalledRun(req: StalledRunRequest): Promise<StalledRun> {
   const runId = newRunId();
   const [profile] = resolveProfiles({ adapters: ['postgres'], settings: req.settings });
-  const params = { [req.workload]: resolveParams(workloadFor(req.workload), settingsOf({ settings: req.settings })) };
+  const params = paramsByWorkload([workloadFor(req.workload)], settingsOf({ settings: req.settings }));
   let measuring: () => void = () => {};
   const measured = new Promise<void>((resolve) => (measuring = resolve));
   const progress: ProgressSink = { cellStarted() {}, update: (done) => done > 0 && measuring(), cellFinished: () => measuring() };

@@ -8,7 +8,7 @@ import { parseAdapterList, resolveProfiles, settingsOf } from '../matrix/profile
 import { checkOneLength } from '../matrix/run-matrix';
 import type { MatrixRun } from '../matrix/runner';
 import { tune } from '../matrix/tune/tuner';
-import { resolveParams } from '../matrix/workloads/params';
+import { paramsByWorkload } from '../matrix/workloads/params';
 import { type WorkloadName, workloadFor } from '../matrix/workloads/registry';
 import { tunedProfilesConfig, tuneMarkdown, tuneTable } from '../reports/tune-report';
 import { resolveServers } from '../servers/resolve';
@@ -47,7 +47,7 @@ async function tuneCommand(opts: TuneOptions): Promise<number> {
   const outDir = resolve(opts.out ?? defaultRunDir(`tune-${runId}`));
   // A bad --set ends here, before any server or file exists.
   resolveProfiles({ adapters, settings: opts.set });
-  for (const workload of workloads) resolveParams(workloadFor(workload), settingsOf({ settings: opts.set }));
+  paramsByWorkload(workloads.map(workloadFor), settingsOf({ settings: opts.set }));
   const urls = serverUrls(opts);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const resolved = await resolveServers(adapters, urls, process.env, log);

@@ -12,7 +12,7 @@ import { resolveServers } from '../servers/resolve';
 import { type ConfigFile, resolveProfiles, settingsOf } from './profiles';
 import type { ProgressSink } from './progress';
 import { MatrixRun } from './runner';
-import { resolveParams } from './workloads/params';
+import { paramsByWorkload } from './workloads/params';
 import { WORKLOAD_NAMES } from './workloads/registry';
 import { loadWorkloads, type WorkloadRef } from './workloads/sources';
 
@@ -103,8 +103,7 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
     config: request.config,
     workloads: workloads.map((w) => w.name),
   });
-  const settings = settingsOf(request);
-  const params = Object.fromEntries(workloads.map((w) => [w.name, resolveParams(w, settings)]));
+  const params = paramsByWorkload(workloads, settingsOf(request));
   const adapters = [...new Set(profiles.map((p) => p.adapter as AdapterName))];
   const urls = { ...(request.config?.servers ?? {}), ...request.urls } as Partial<Record<AdapterName, string>>;
   const images = { ...(request.config?.images ?? {}), ...(request.images ?? {}) } as Partial<Record<AdapterName, string>>;

@@ -20,12 +20,6 @@ export function shapeKeys(shape: z.ZodRawShape): string[] {
   });
 }
 
-/** The options of an enum field, by key; empty for any other field. */
-export function fieldOptions(shape: z.ZodRawShape, key: string): readonly string[] {
-  const s = fieldSchema(shape, key);
-  return s instanceof z.ZodEnum ? (s.options as string[]) : [];
-}
-
 /** The schema of `key` (field or group.field) in an object shape, or undefined. */
 function fieldSchema(shape: z.ZodRawShape, key: string): z.ZodType | undefined {
   const [group, sub] = key.split('.', 2) as [string, string | undefined];

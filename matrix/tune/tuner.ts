@@ -2,11 +2,11 @@ import type { Profile, ServerAddress } from '../../adapters/contract';
 import type { AdapterName } from '../../adapters/registry';
 import { median, relativeShift } from '../../model/noise';
 import type { CellResult } from '../../model/results-schema';
-import { parseSetting, resolveProfiles, settingsOf } from '../profiles';
+import { resolveProfiles, settingsOf } from '../profiles';
 import { silentProgress } from '../progress';
 import { MatrixRun } from '../runner';
 import { ThreadPool } from '../workers';
-import { resolveParams } from '../workloads/params';
+import { paramsByWorkload } from '../workloads/params';
 import { type WorkloadName, workloadFor } from '../workloads/registry';
 import { axesFor, profileValue } from './axes';
 
@@ -144,18 +144,16 @@ export async function tune(plan: TunePlan): Promise<TuneOutcome[]> {
   let runMs = 0;
   let runsDone = 0;
   const stopped = () => plan.interrupted?.() ?? false;
+  const settings = settingsOf({ settings: plan.settings });
   const pairs = plan.adapters.flatMap((adapter) => plan.workloads.map((workload) => ({ adapter, workload })));
   try {
     for (const [index, { adapter, workload }] of pairs.entries()) {
       if (stopped()) break;
       const unit = workloadFor(workload).sizedBy ? 'rows/s' : 'ops/s';
       const [base] = resolveProfiles({ adapters: [adapter], settings: plan.settings });
-      const start = (plan.settings ?? [])
-        .map(parseSetting)
-        .filter((s) => s.target === adapter || s.target === (base as Profile).name)
-        .map((s) => `${s.key}=${s.value}`);
+      const start = settings.filter((s) => s.target === adapter || s.target === (base as Profile).name).map((s) => `${s.key}=${s.value}`);
       // The workload's own parameters stay as the settings give them: tune searches profile values only.
-      const params = { [workload]: resolveParams(workloadFor(workload), settingsOf({ settings: plan.settings })) };
+      const params = paramsByWorkload([workloadFor(workload)], settings);
       const axes = axesFor(adapter, workload);
       const label = (changes: string[]) => (changes.length ? changes.join(', ') : 'default');
       /** Measure a profile `repeats` times in one go. */

@@ -14,6 +14,11 @@ export interface Setting {
   where: string;
 }
 
+/** The parameters each of these workloads runs with, by workload name, from the same settings (see resolveParams). */
+export function paramsByWorkload(workloads: readonly Workload[], settings: readonly Setting[]): Record<string, WorkloadParams> {
+  return Object.fromEntries(workloads.map((w) => [w.name, resolveParams(w, settings)]));
+}
+
 /** The parameters a workload runs with: its defaults, then every setting aimed at it, in order, checked by its schema. */
 export function resolveParams(workload: Workload, settings: readonly Setting[]): WorkloadParams {
   const mine = settings.filter((s) => s.target === workload.name);

@@ -9,7 +9,7 @@ import { resolveProfiles, settingsOf } from '../../matrix/profiles';
 import { type ProgressSink, silentProgress } from '../../matrix/progress';
 import { MatrixRun } from '../../matrix/runner';
 import { ThreadPool } from '../../matrix/workers';
-import { resolveParams } from '../../matrix/workloads/params';
+import { paramsByWorkload } from '../../matrix/workloads/params';
 import { loadWorkloads, type WorkloadRef } from '../../matrix/workloads/sources';
 import type { CellResult } from '../../model/results-schema';
 import { needsServer, urlVariable } from '../../servers/resolve';
@@ -78,7 +78,7 @@ export async function runCells(req: CellRequest): Promise<{ results: CellResult[
     settings,
     workloads: workloads.map((w) => w.name),
   });
-  const params = Object.fromEntries(workloads.map((w) => [w.name, resolveParams(w, settingsOf({ settings }))]));
+  const params = paramsByWorkload(workloads, settingsOf({ settings }));
   const runId = req.runId ?? newRunId();
   const sqliteDir = req.sqliteDir ?? mkdtempSync(join(tmpdir(), 'dbmatrix-test-'));
   const server = req.server ?? serverFor(req.adapter);
