@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_ADAPTER } from '../adapters/registry';
 import {
   Alternation,
   alternationOrder,
@@ -218,7 +219,7 @@ export function addAlternateCommand(program: Command): void {
       'measure two checkouts (base and head) in alternating rounds on this machine, pool each side and judge them as compare does; exit code 1 when head regressed',
     )
     .usage('--base <dir> --head <dir> [--rounds n] [--out <dir>] [options] [-- <dbmatrix run arguments>]')
-    .argument('[run-args...]', 'arguments for `dbmatrix run` on both sides, after --, e.g. -- -a sqlite -w insert-sequential --ops 2000')
+    .argument('[run-args...]', `arguments for \`dbmatrix run\` on both sides, after --, e.g. -- -a ${DEFAULT_ADAPTER} -w insert-sequential --ops 2000`)
     .requiredOption('--base <dir>', 'baseline checkout (bin/dbmatrix.js inside, npm ci done), e.g. the pull request base')
     .requiredOption('--head <dir>', 'checkout under test, e.g. . for the pull request head')
     .addOption(
@@ -227,7 +228,7 @@ export function addAlternateCommand(program: Command): void {
     .option('-o, --out <dir>', 'new or empty folder for rounds/, base.json, head.json and compare.md (default: dbmatrix-runs/<time>-alternate)')
     .option(
       '--base-args <args>',
-      'more `dbmatrix run` arguments for the base side only, split at spaces (repeatable), e.g. "--set sqlite.synchronous=NORMAL"',
+      `more \`dbmatrix run\` arguments for the base side only, split at spaces (repeatable), e.g. "--set ${DEFAULT_ADAPTER}.workers=2"`,
       sideArgs('--base-args'),
     )
     .option('--head-args <args>', 'more `dbmatrix run` arguments for the head side only (as --base-args)', sideArgs('--head-args'))
@@ -258,7 +259,7 @@ Exit codes: 0 compare's gate passed; 1 it failed (head regressed, newly failed o
 without results; 2 bad input (nothing is left behind when it shows before the first run measured); 130 interrupted
 (the finished runs are kept).
 
-Example: dbmatrix alternate --base ../base --head . --rounds 5 --out alt -- -a sqlite -w insert-sequential --ops 2000`,
+Example: dbmatrix alternate --base ../base --head . --rounds 5 --out alt -- -a ${DEFAULT_ADAPTER} -w insert-sequential --ops 2000`,
     )
     .action(async (runArgs: string[], opts: AlternateOptions) => {
       process.exitCode = await alternateCommand(runArgs, opts);

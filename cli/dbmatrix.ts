@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { ADAPTER_NAMES, adapterFor } from '../adapters/registry';
+import { ADAPTER_NAMES, adapterFor, DEFAULT_ADAPTER, EXAMPLE_PROFILES } from '../adapters/registry';
 import { type ConfigFile, findConfigFile } from '../matrix/config-file';
 import { checkRunId, defaultRunDir, newRunId } from '../matrix/namespace';
 import { parseAdapterList } from '../matrix/profiles';
@@ -122,7 +122,7 @@ export function buildProgram(): Command {
   serverImageOptions(serverUrlOptions(program.command('run')))
     .description('run adapters × profiles × workloads and write results.json')
     .option('-a, --adapter <names>', `adapters to run with their default profile (${ADAPTER_NAMES.join(', ')})`, undefined)
-    .option('-p, --profile <names>', 'named profiles to run side by side, e.g. sqlite-wal,sqlite-delete (see `dbmatrix list profiles`)')
+    .option('-p, --profile <names>', `named profiles to run side by side, e.g. ${EXAMPLE_PROFILES[0]},${EXAMPLE_PROFILES[1]} (see \`dbmatrix list profiles\`)`)
     .option(
       '-w, --workload <names>',
       `workloads: built-in names or workload files (.ts/.js modules, .yaml SQL scripts) (default: all built-in: ${WORKLOAD_NAMES.join(', ')})`,
@@ -142,7 +142,12 @@ export function buildProgram(): Command {
       ).argParser(opsPerSecond),
     )
     .addOption(new Option('--max-error-rate <share>', 'share of failed operations a cell may have and still pass (default 0)').argParser(rate))
-    .option('-s, --set <target.key=value>', 'override a profile value, e.g. sqlite.journal_mode=DELETE, postgres.workers=50 (repeatable)', collect, [])
+    .option(
+      '-s, --set <target.key=value>',
+      `override a profile value, e.g. ${DEFAULT_ADAPTER}.workers=4, ${EXAMPLE_PROFILES[1]}.batchSize=500 (repeatable)`,
+      collect,
+      [],
+    )
     .option(
       '-c, --config <file>',
       'config file (.ts, .js or .json): adapters, profiles, workloads, servers, run length (default: dbmatrix.config.* in the working directory)',

@@ -117,7 +117,12 @@ export function addTuneCommand(program: Command): void {
     )
     .addOption(new Option('--repeat <n>', 'repeats per candidate; the median counts').argParser(positiveInt('--repeat')).default(2))
     .addOption(new Option('--max-error-rate <share>', 'share of failed operations a candidate may have').argParser(rate).default(0))
-    .option('-s, --set <target.key=value>', 'start from the default profile with this value changed, e.g. sqlite.synchronous=FULL (repeatable)', collect, [])
+    .option(
+      '-s, --set <target.key=value>',
+      `start from the default profile with this value changed, e.g. ${DEFAULT_ADAPTER}.workers=2 (repeatable)`,
+      collect,
+      [],
+    )
     .option('--allow-risky', 'adopt values that trade safety for speed (synchronous=OFF, synchronous_commit=off, busy_timeout=0)')
     .option('-o, --out <dir>', 'directory for tune.json, tune.md and tuned-profiles.json')
     .option('--run-id <id>', 'run id used in table and file names')

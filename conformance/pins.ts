@@ -12,9 +12,6 @@ import { type CaseAnswer, FLAVOURS, type ServerIdentity } from './contract';
 /** The variable that points the pins lookup (and `dbmatrix conformance --pin`) at another folder than conformance/pins. */
 export const PINS_DIR_VARIABLE = 'DBMATRIX_CONFORMANCE_PINS';
 
-/** The driver package whose version a pins file records beside knex's: it turns the server's bytes into the answers. */
-const DRIVER_PACKAGE: Record<AdapterName, string> = { sqlite: 'better-sqlite3', postgres: 'pg', mysql: 'mysql2' };
-
 /** A pins file, conformance/pins/<flavour>-<version>.json: the answers one server flavour and version gave, measured, never written by hand. */
 export const pinsFileSchema = z
   .object({
@@ -95,7 +92,7 @@ export function pinsOf(
   answers: Pick<CaseAnswer, 'id' | 'answer'>[],
 ): PinsFile {
   const { packages } = describeEnvironment();
-  const measuredWith = Object.fromEntries(['knex', DRIVER_PACKAGE[adapter]].map((p) => [p, packages[p] ?? 'missing']));
+  const measuredWith = Object.fromEntries(['knex', adapterFor(adapter).client].map((p) => [p, packages[p] ?? 'missing']));
   return {
     flavour: identity.flavour,
     version: identity.version,

@@ -112,7 +112,7 @@ export class NamespacedDatabase implements TestDatabase {
     }
     if (this.release) await attempt('releasing the server', this.release);
     this.release = undefined;
-    if (this.madeDir) await attempt('removing the SQLite folder', () => rmSync(this.madeDir!, { recursive: true, force: true }));
+    if (this.madeDir) await attempt("removing the database file's folder", () => rmSync(this.madeDir!, { recursive: true, force: true }));
     this.madeDir = undefined;
     if (failures.length > 0) throw new Error(`cleaning up '${this.title}': ${failures.join('; ')}`);
   }

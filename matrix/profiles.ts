@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { baseProfileShape, type Profile, profileShape } from '../adapters/contract';
-import { ADAPTER_NAMES, ADAPTERS, type AdapterName, adapterFor, isAdapterName } from '../adapters/registry';
+import { ADAPTER_NAMES, ADAPTERS, type AdapterName, adapterFor, DEFAULT_ADAPTER, EXAMPLE_PROFILES, isAdapterName } from '../adapters/registry';
 import { formatIssues, UserError } from '../model/user-error';
 import type { ConfigFile } from './config-file';
 import { setField, shapeKeys } from './settings';
@@ -59,7 +59,7 @@ const TARGET_KEY = /^([a-z0-9-]+)\.([A-Za-z_.]+)$/;
 export function parseSetting(text: string): { target: string; key: string; value: string } {
   const eq = text.indexOf('=');
   const m = eq > 0 ? TARGET_KEY.exec(text.slice(0, eq)) : null;
-  if (!m) throw new UserError(`--set '${text}' is not target.key=value (e.g. sqlite.journal_mode=DELETE or postgres-default.workers=50)`);
+  if (!m) throw new UserError(`--set '${text}' is not target.key=value (e.g. ${DEFAULT_ADAPTER}.workers=4 or ${EXAMPLE_PROFILES[1]}.batchSize=500)`);
   return { target: m[1]!, key: m[2]!, value: text.slice(eq + 1) };
 }
 
@@ -93,7 +93,7 @@ export function settingsOf(request: Pick<ProfileRequest, 'settings' | 'config'>)
   const settings: Setting[] = [];
   for (const [k, v] of Object.entries(request.config?.set ?? {})) {
     const m = TARGET_KEY.exec(k);
-    if (!m) throw new UserError(`config set '${k}' is not target.key (e.g. sqlite.journal_mode or postgres-default.workers)`);
+    if (!m) throw new UserError(`config set '${k}' is not target.key (e.g. ${DEFAULT_ADAPTER}.workers or ${EXAMPLE_PROFILES[1]}.batchSize)`);
     settings.push({ target: m[1]!, key: m[2]!, value: v, where: `config set '${k}'` });
   }
   for (const s of request.settings ?? []) settings.push({ ...parseSetting(s), where: `--set '${s}'` });

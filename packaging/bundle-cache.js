@@ -29,11 +29,11 @@ const STALE_MS = 10 * 60_000;
 /** Folders whose TypeScript goes into a bundle; a change to any file in them makes a new bundle. */
 const SOURCE_DIRS = ['adapters', 'api', 'cli', 'conformance', 'docker', 'driver-paths', 'jest-helper', 'matrix', 'model', 'reports', 'servers'];
 
-/** Packages with native code or optional drivers: never bundled, required from node_modules at run time. */
-const NATIVE = ['better-sqlite3', 'pg-native', 'cpu-features', 'ssh2', 'sqlite3', 'oracledb', 'tedious', 'mysql', 'mariadb', 'pg-query-stream'];
-
-/** How every bundle is built, here and for the package (packaging/build.js): packages stay external, required from node_modules. */
-const BUNDLE_OPTIONS = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', external: NATIVE };
+/**
+ * How every bundle is built, here and for the package (packaging/build.js): every package stays external, required from
+ * node_modules at run time, so drivers with native code and knex's optional ones are never bundled.
+ */
+const BUNDLE_OPTIONS = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external' };
 
 /** Every source file with its size and modification time, in a stable order. */
 function sourceStamp() {

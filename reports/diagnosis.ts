@@ -138,8 +138,8 @@ const lockBound: Rule = (c) => {
     // One worker cannot lock itself out: another connection to the file held the lock.
     recommendation =
       'the one worker waited for the file lock, which only another connection can have held: find the process keeping a write transaction open on the file (a migration, a backup, a long batch job) and keep it short or out of busy hours';
-  } else if (isSqlite(c)) {
-    recommendation = `SQLite lets one writer at a time hold its lock: fewer writer threads (now ${f.workers}), or more rows per transaction so the lock is taken less often`;
+  } else if (adapterOf(c)?.capabilities.singleWriterLock) {
+    recommendation = `${adapterOf(c)!.label} lets one writer at a time hold its lock: fewer writer threads (now ${f.workers}), or more rows per transaction so the lock is taken less often`;
   } else if (waitShare >= LOCK_WAIT_SHARE && waitedOn[0]?.[0] === 'relation') {
     // Waits on a whole table: something outside the workload holds it (a LOCK TABLE, a migration, a long DDL transaction).
     recommendation =
@@ -305,7 +305,10 @@ const cpuBound: Rule = (c) => {
   if (cpu.machineBusy < BUSY_MACHINE) return null;
   const others = Math.max(0, cpu.machineBusy * cpu.cores - cpu.harnessCores);
   const evidence = [`the machine's ${cpu.cores} cores were ${percent(cpu.machineBusy)} busy while measuring`];
-  if (isSqlite(c)) evidence.push(`SQLite runs inside the harness's worker threads, which used ${num(cpu.harnessCores)} cores`);
+  const engine = adapterOf(c);
+  // An engine that runs in the workers' own threads (SQLite's) spends the harness's CPU: there is no server to tell apart.
+  if (isSqlite(c) && engine?.capabilities.threadedWorkers)
+    evidence.push(`${engine.label} runs inside the harness's worker threads, which used ${num(cpu.harnessCores)} cores`);
   else evidence.push(`the harness used ${num(cpu.harnessCores)} cores; other processes (the database server, when it runs on this machine) ${num(others)}`);
   const wire = wireLines(c.figures);
   evidence.push(...wire.evidence);

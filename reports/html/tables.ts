@@ -155,7 +155,7 @@ export function diagnosisTable(diagnoses: Diagnosis[]): string {
 /** Cells that ran the same workload through knex and as prepared statements, side by side. */
 export function driverLayersTable(pairs: DriverLayerPair[]): string {
   if (pairs.length === 0)
-    return '<p class="muted">No workload ran through both driver paths in this run; run a profile with driverPath=prepared beside one that differs from it in nothing else (e.g. postgres-default and postgres-prepared) to see the cost of the query builder.</p>';
+    return '<p class="muted">No workload ran through both driver paths in this run; run a profile with driverPath=prepared beside one that differs from it in nothing else (an adapter&apos;s -prepared profile beside its first: see dbmatrix list profiles) to see the cost of the query builder.</p>';
   const head = ['adapter', 'workload', 'profiles (knex, prepared)', 'knex ops/s', 'knex p50 ms', 'prepared ops/s', 'prepared p50 ms', 'knex ÷ prepared'];
   const rows = pairs.map(
     (p) =>

@@ -98,7 +98,7 @@ describe('profiles', () => {
     test("a set key that is not target.key is refused naming the config file's key, not a --set flag", () => {
       const config = loadConfigFile(write('{"set": {"workers": 4}}'));
       expect(() => resolveProfiles({ adapters: ['sqlite'], config })).toThrow(
-        "config set 'workers' is not target.key (e.g. sqlite.journal_mode or postgres-default.workers)",
+        "config set 'workers' is not target.key (e.g. sqlite.workers or sqlite-delete.batchSize)",
       );
     });
 

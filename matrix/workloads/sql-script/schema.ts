@@ -9,7 +9,7 @@ export const sqlTextSchema = z.union([
   z
     .object({ default: z.string().min(1).optional(), ...Object.fromEntries(ADAPTER_NAMES.map((a) => [a, z.string().min(1).optional()])) })
     .strict()
-    .refine((v) => Object.keys(v).length > 0, 'expected SQL text, or SQL per database (default, sqlite, postgres, mysql)'),
+    .refine((v) => Object.keys(v).length > 0, `expected SQL text, or SQL per database (default, ${ADAPTER_NAMES.join(', ')})`),
 ]);
 export type SqlText = z.infer<typeof sqlTextSchema>;
 
