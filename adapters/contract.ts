@@ -185,6 +185,14 @@ export function checkNamespaceName(name: string): string {
   return name;
 }
 
+/** Which server flavour answered, and its version at the granularity its answers are pinned at. */
+export interface ServerFlavour {
+  /** The flavour, one of the adapter's `flavours`. */
+  flavour: string;
+  /** Its version: the part of the version number within which answers do not change (a major, or major.minor). */
+  version: string;
+}
+
 /** One database, as a Knex-backed adapter. */
 export interface Adapter<Session extends Record<string, unknown> = Record<string, unknown>> {
   /** Registry key, also the `--adapter` name. */
@@ -219,6 +227,10 @@ export interface Adapter<Session extends Record<string, unknown> = Record<string
   readSettings(knex: Knex): Promise<Record<string, string>>;
   /** Server (or library) version string. */
   serverVersion(knex: Knex): Promise<string>;
+  /** The server flavours it reaches whose answers are pinned apart (the first is the usual one). */
+  flavours: readonly string[];
+  /** The flavour and pinning version behind a reported version string (with or without its product-name prefix); undefined when it names none of `flavours`. */
+  identify(reported: string): ServerFlavour | undefined;
   /** Bring the connection back to a clean state after a failed operation, before the next one or a retry (optional). */
   afterFailure?(knex: Knex): Promise<void>;
   /** Server-wide cumulative counters (commits, log flushes, lock waits); their change over a cell is evidence for the diagnosis. Empty where the database keeps none. */

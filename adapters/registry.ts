@@ -28,5 +28,8 @@ export const SERVER_ADAPTERS = ADAPTER_NAMES.filter((name) => adapterFor(name).s
 /** The adapter a run or a search uses when none is chosen: the first registered. */
 export const DEFAULT_ADAPTER: AdapterName = ADAPTER_NAMES[0]!;
 
+/** Every server flavour an adapter reaches, whose conformance answers are pinned apart. */
+export const FLAVOURS: readonly string[] = ADAPTER_NAMES.flatMap((name) => adapterFor(name).flavours);
+
 /** The default adapter's profile names, for the examples of help texts and messages, which name no database themselves. */
 export const EXAMPLE_PROFILES = adapterFor(DEFAULT_ADAPTER).defaultProfiles.map((p) => p.name) as [string, string, ...string[]];

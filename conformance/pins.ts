@@ -2,12 +2,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { redactedUrl, type ServerAddress } from '../adapters/contract';
-import { type AdapterName, adapterFor } from '../adapters/registry';
+import { type AdapterName, adapterFor, FLAVOURS } from '../adapters/registry';
 import { imageVariable } from '../docker/images';
 import { describeEnvironment } from '../model/environment';
 import { formatIssues, UserError } from '../model/user-error';
 import { ROOT } from '../packaging/bundle-cache';
-import { type CaseAnswer, FLAVOURS, type ServerIdentity } from './contract';
+import type { CaseAnswer, ServerIdentity } from './contract';
 
 /** The variable that points the pins lookup (and `dbmatrix conformance --pin`) at another folder than conformance/pins. */
 export const PINS_DIR_VARIABLE = 'DBMATRIX_CONFORMANCE_PINS';
@@ -16,7 +16,7 @@ export const PINS_DIR_VARIABLE = 'DBMATRIX_CONFORMANCE_PINS';
 export const pinsFileSchema = z
   .object({
     /** The server flavour measured. */
-    flavour: z.enum(FLAVOURS),
+    flavour: z.string().refine((f) => FLAVOURS.includes(f), { message: `expected a known server flavour (${FLAVOURS.join(', ')})` }),
     /** Its version at pinning granularity (see serverIdentity). */
     version: z.string().min(1),
     /** The version string the server reported when measured, in full. */

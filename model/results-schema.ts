@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CLASSES } from '../adapters/contract';
-import { FLAVOURS, PIN_STATUSES } from '../conformance/contract';
+import { PIN_STATUSES } from '../conformance/contract';
 import { DRIVER_PATHS } from '../driver-paths/contract';
 
 /** Bumped whenever a field changes meaning or disappears; readers refuse versions they do not know. */
@@ -319,7 +319,7 @@ export const conformanceSchema = z
     serverVersion: z.string().describe('Server (or library) version that answered.'),
     server: z
       .object({
-        flavour: z.enum(FLAVOURS).describe('Server flavour: the mysql adapter reaches mysql or mariadb.'),
+        flavour: z.string().min(1).describe('Server flavour, as its adapter names it (one adapter may reach several).'),
         version: z.string().describe("Version at pinning granularity: PostgreSQL's major; MySQL's, MariaDB's and SQLite's major.minor."),
         key: z.string().describe('<flavour>-<version>: the name of its pins file, conformance/pins/<key>.json.'),
       })

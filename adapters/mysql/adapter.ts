@@ -3,6 +3,7 @@ import type { Connection, ExecuteValues } from 'mysql2';
 import { z } from 'zod';
 import { type Adapter, checkNamespaceName, classified, classifyClientSide, errorCode, NamespaceTakenError, type Profile, quietKnexLog } from '../contract';
 import { onOneConnection, PROFILE_BASE, sessionPool } from '../shared';
+import { identifyMysql } from './identity';
 import { mysqlServer } from './server';
 import { mysqlTuneAxes } from './tune-axes';
 
@@ -73,6 +74,8 @@ export const mysql: Adapter<MysqlSession> = {
   },
   sessionSchema: mysqlSessionSchema,
   label: 'MySQL',
+  flavours: ['mysql', 'mariadb'],
+  identify: identifyMysql,
   urlSchemes: ['mysql:', 'mariadb:'],
   tuneAxes: mysqlTuneAxes,
   durableCommits: (s) => (s.innodb_flush_log_at_trx_commit === '1' ? 'innodb_flush_log_at_trx_commit=1' : null),

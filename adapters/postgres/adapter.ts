@@ -13,6 +13,7 @@ import {
   quietKnexLog,
 } from '../contract';
 import { onOneConnection, PROFILE_BASE, sessionPool } from '../shared';
+import { identifyPostgres } from './identity';
 import { postgresServer } from './server';
 import { postgresTuneAxes } from './tune-axes';
 
@@ -71,6 +72,8 @@ export const postgres: Adapter<PostgresSession> = {
   },
   sessionSchema: postgresSessionSchema,
   label: 'PostgreSQL',
+  flavours: ['postgres'],
+  identify: identifyPostgres,
   urlSchemes: ['postgres:', 'postgresql:'],
   tuneAxes: postgresTuneAxes,
   durableCommits: (s) =>

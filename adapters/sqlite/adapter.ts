@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { type Adapter, checkNamespaceName, classified, classifyClientSide, errorCode, NamespaceTakenError, type Profile, quietKnexLog } from '../contract';
 import { PROFILE_BASE } from '../shared';
 import { busyTimeoutOf, reportSqliteLockWaits, timeLockWaits } from './busy-wait';
+import { identifySqlite } from './identity';
 import { sqliteTuneAxes } from './tune-axes';
 
 /** Prepared statements by connection: better-sqlite3 compiles a statement once and runs it many times. */
@@ -64,6 +65,8 @@ export const sqlite: Adapter<SqliteSession> = {
   },
   sessionSchema: sqliteSessionSchema,
   label: 'SQLite',
+  flavours: ['sqlite'],
+  identify: identifySqlite,
   urlSchemes: [],
   tuneAxes: sqliteTuneAxes,
   durableCommits(s) {

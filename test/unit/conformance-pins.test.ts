@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdapterName } from '../../adapters/registry';
-import type { CaseAnswer, Flavour } from '../../conformance/contract';
+import type { CaseAnswer } from '../../conformance/contract';
 import { serverIdentity, UnrecognisedServerError } from '../../conformance/identity';
 import { applyPins, PINS_DIR_VARIABLE, PinsFileError, pinCommand, pinsDir, pinsOf, readPins, writePins } from '../../conformance/pins';
 import { CONFORMANCE_CASES } from '../../conformance/registry';
@@ -58,7 +58,7 @@ describe('pins files', () => {
     const ids = new Set(CONFORMANCE_CASES.map((c) => c.id));
     for (const f of files) {
       const [, flavour, version] = /^([a-z]+)-(.+)\.json$/.exec(f)!;
-      const pins = readPins({ flavour: flavour as Flavour, version: version!, key: `${flavour}-${version}` }, {})!;
+      const pins = readPins({ flavour: flavour!, version: version!, key: `${flavour}-${version}` }, {})!;
       expect(Object.keys(pins.answers).filter((id) => !ids.has(id))).toEqual([]);
     }
   });
