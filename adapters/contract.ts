@@ -199,6 +199,8 @@ export interface Adapter<Session extends Record<string, unknown> = Record<string
   name: string;
   /** The knex client package this adapter drives. */
   client: 'better-sqlite3' | 'pg' | 'mysql2';
+  /** Its driver holds native code built for one Node version, so CI runs it on every supported Node, not the newest alone. */
+  nativeDriver: boolean;
   /** What this database can do. */
   capabilities: Capabilities;
   /** Schema for `profile.session`; strict, so an unknown key is a user error. */
@@ -268,6 +270,8 @@ export interface ServerKind {
   image: string;
   /** The stand-in docker/local/build-local-images.sh builds from Debian's packages, for machines without a registry. */
   localImage: string;
+  /** The images CI tests, a leg each, the first merged into the reported run; with the stand-in that .ci/run starts instead (null: none can be built here). */
+  ciImages: { image: string; localImage: string | null }[];
   /** Start `image` in a container with these labels and wait until the server accepts connections. */
   startContainer(image: string, options: ContainerStart): Promise<RunningContainer>;
 }

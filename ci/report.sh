@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The report job's work, as the workflow and .ci/run run it:  bash ci/report.sh LEGS_DIR OUT_DIR
 # LEGS_DIR holds one folder per leg, results-<leg>/ (as download-artifact lays out the legs' uploads), each with
-# results.json and leg.json. The legs whose `report` is `merged` in the workflow's matrix are merged into one run
+# results.json and leg.json. The legs whose `report` is `merged` (ci/legs.js) are merged into one run
 # (OUT_DIR/results.json), reported (summary.md, report.html, bench/) and compared with the baseline; the others are
 # reported on their own. Everything ends up in OUT_DIR/summary.md, and in $GITHUB_STEP_SUMMARY when that is set.
 #   DBMATRIX_BASELINE      results.json to compare with; when the file does not exist, the summary says so in a notice
@@ -22,7 +22,7 @@ fail() { code=1; note "$@"; echo "$*" >&2; }
 merged=()
 own=()
 missing=()
-while read -r leg _adapter _node _image report; do
+while read -r leg _adapter _node _image report _local_image; do
   if [[ " ${DBMATRIX_LEGS_NOT_RUN:-} " == *" $leg "* ]]; then
     note "> [!NOTE]"
     note "> Leg \`$leg\` was not run on this machine (see the CI log for why); its cells are absent from this report."

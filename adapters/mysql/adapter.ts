@@ -65,6 +65,7 @@ function connectionFromUrl(url: string, connectTimeout: number) {
 export const mysql: Adapter<MysqlSession> = {
   name: 'mysql',
   client: 'mysql2',
+  nativeDriver: false,
   capabilities: {
     returning: false,
     maxBindParams: 65_535,

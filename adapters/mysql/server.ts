@@ -10,6 +10,11 @@ export const mysqlServer: ServerKind = {
   defaultPort: 3306,
   image: 'mysql:8.4',
   localImage: 'dbmatrix-local/mariadb:10.11',
+  // Both flavours: MariaDB 10.11 is pinned and builds here; no MySQL server can be had here (Debian ships MariaDB only).
+  ciImages: [
+    { image: 'mariadb:10.11', localImage: 'dbmatrix-local/mariadb:10.11' },
+    { image: 'mysql:8.4', localImage: null },
+  ],
   async startContainer(image, options) {
     const { Wait } = await import('testcontainers');
     const { MySqlContainer } = await import('@testcontainers/mysql');

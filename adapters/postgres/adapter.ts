@@ -63,6 +63,7 @@ function classifySqlState(code: string, message: string) {
 export const postgres: Adapter<PostgresSession> = {
   name: 'postgres',
   client: 'pg',
+  nativeDriver: false,
   capabilities: {
     returning: true,
     maxBindParams: 65_535,

@@ -7,6 +7,8 @@ export const postgresServer: ServerKind = {
   defaultPort: 5432,
   image: 'postgres:16',
   localImage: 'dbmatrix-local/postgres:15',
+  // 15: the version whose conformance answers are pinned and whose stand-in builds here.
+  ciImages: [{ image: 'postgres:15', localImage: 'dbmatrix-local/postgres:15' }],
   async startContainer(image, options) {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
     const container = new PostgreSqlContainer(image).withDatabase('dbmatrix').withUsername('dbmatrix').withPassword('dbmatrix');

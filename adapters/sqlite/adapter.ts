@@ -56,6 +56,7 @@ const walSession: SqliteSession = {
 export const sqlite: Adapter<SqliteSession> = {
   name: 'sqlite',
   client: 'better-sqlite3',
+  nativeDriver: true,
   capabilities: {
     returning: true,
     maxBindParams: 32_766,

@@ -1,74 +1,104 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { ADAPTER_NAMES, adapterFor } from '../../adapters/registry';
 
-/** One leg as ci/legs.js reads it from the workflow or from .ci/run. */
+/** One leg as ci/legs.js derives it from the registry. */
 interface Leg {
   leg: string;
   adapter: string;
   node: string;
   image: string;
+  report: string;
+  localImage: string;
 }
 
-// ci/legs.js is plain JavaScript so that the shell scripts run it without a TypeScript loader.
-const { workflowLegs, ciRunLegs, legsDisagreement, WORKFLOW, CI_RUN } = require('../../ci/legs') as {
-  workflowLegs(file?: string): Leg[];
-  ciRunLegs(text?: string): (Leg & { localImage: string })[];
-  legsDisagreement(workflow: Leg[], ciRun: Leg[]): string[];
-  WORKFLOW: string;
-  CI_RUN: string;
-};
+// ci/legs.js is a script the shell and the workflow run; it loads the registry through tsx.
+const { plannedLegs, NODE_MAJORS } = require('../../ci/legs') as { plannedLegs(): Leg[]; NODE_MAJORS: string[] };
+
+const ROOT = join(__dirname, '..', '..');
+const WORKFLOW = join(ROOT, '.github', 'workflows', 'dbmatrix.yml');
+const CI_RUN = join(ROOT, '.ci', 'run');
+
+type Workflow = { jobs: Record<string, { needs?: string | string[]; steps: { run?: string }[]; strategy?: { matrix?: { include?: unknown } } }> };
 
 /** The `run:` commands of one job of the workflow, in order. */
-function runSteps(job: string): string[] {
-  const workflow = parse(readFileSync(WORKFLOW, 'utf8')) as { jobs: Record<string, { steps: { run?: string }[] }> };
+function runSteps(workflow: Workflow, job: string): string[] {
   return workflow.jobs[job]!.steps.flatMap((s) => (s.run === undefined ? [] : [s.run.trim()]));
 }
 
-describe('CI legs: the workflow and .ci/run', () => {
-  test('.ci/run runs the same legs as the workflow, with the same adapter, Node major and image', () => {
-    const workflow = workflowLegs();
-    expect(workflow.length).toBeGreaterThanOrEqual(4);
-    expect(legsDisagreement(workflow, ciRunLegs())).toEqual([]);
+/**
+ * Where the workflow or .ci/run would run legs of their own instead of ci/legs.js's, one line each: the legs job's matrix
+ * must be the plan job's output, which runs ci/legs.js, and .ci/run must read ci/legs.js and keep no list of its own.
+ */
+function legsOfTheirOwn(workflowText: string, ciRunText: string): string[] {
+  const problems: string[] = [];
+  const workflow = parse(workflowText) as Workflow;
+  if (workflow.jobs.legs?.strategy?.matrix?.include !== '${{ fromJSON(needs.plan.outputs.legs) }}')
+    problems.push("the workflow's legs job does not take its matrix from the plan job");
+  if (!runSteps(workflow, 'plan').includes('node ci/legs.js --github-output')) problems.push("the workflow's plan job does not run ci/legs.js");
+  if (!/^mapfile -t LEGS < <\(node ci\/legs\.js\)$/m.test(ciRunText)) problems.push('.ci/run does not read its legs from ci/legs.js');
+  if (/^LEGS=\(/m.test(ciRunText)) problems.push('.ci/run lists legs of its own');
+  return problems;
+}
+
+describe('CI legs: derived from the registry, run alike by the workflow and .ci/run', () => {
+  const workflowText = readFileSync(WORKFLOW, 'utf8');
+  const ciRunText = readFileSync(CI_RUN, 'utf8');
+  const legs = plannedLegs();
+
+  test('the workflow and .ci/run both take their legs from ci/legs.js', () => {
+    expect(legsOfTheirOwn(workflowText, ciRunText)).toEqual([]);
   });
 
-  test('the check sees a leg dropped, added or changed in .ci/run', () => {
-    const text = readFileSync(CI_RUN, 'utf8');
-    const workflow = workflowLegs();
-    const dropped = text.replace(/^\s*"postgres15-node24 .*"\n/m, '');
-    expect(legsDisagreement(workflow, ciRunLegs(dropped))).toEqual(['leg postgres15-node24 is in the workflow but not in .ci/run']);
-    const changed = text.replace('"mysql8.4-node24 mysql 24 mysql:8.4', '"mysql8.4-node24 mysql 22 mysql:8.0');
-    expect(legsDisagreement(workflow, ciRunLegs(changed))).toEqual([
-      "leg mysql8.4-node24: the workflow runs mysql node 24 image 'mysql:8.4', .ci/run mysql node 22 image 'mysql:8.0'",
-    ]);
-    const added = text.replace('LEGS=(\n', 'LEGS=(\n  "sqlite-node20 sqlite 20 - -"\n');
-    expect(legsDisagreement(workflow, ciRunLegs(added))).toEqual(['leg sqlite-node20 is in .ci/run but not in the workflow']);
+  test('the check sees a workflow or a .ci/run with legs of its own', () => {
+    const literal = workflowText.replace(
+      'include: ${{ fromJSON(needs.plan.outputs.legs) }}',
+      'include:\n          - { leg: sqlite-node24, adapter: sqlite, node: "24", image: "", report: merged }',
+    );
+    expect(legsOfTheirOwn(literal, ciRunText)).toEqual(["the workflow's legs job does not take its matrix from the plan job"]);
+    const ownList = ciRunText.replace('mapfile -t LEGS < <(node ci/legs.js)', 'LEGS=(\n  "sqlite-node24 sqlite 24 - merged -"\n)');
+    expect(legsOfTheirOwn(workflowText, ownList)).toEqual(['.ci/run does not read its legs from ci/legs.js', '.ci/run lists legs of its own']);
+  });
+
+  test('every adapter has a leg on the newest Node, a native driver one on every Node, a server one per CI image', () => {
+    const newest = NODE_MAJORS[NODE_MAJORS.length - 1]!;
+    for (const name of ADAPTER_NAMES) {
+      const adapter = adapterFor(name);
+      const own = legs.filter((l) => l.adapter === name);
+      const images = adapter.server ? adapter.server.ciImages.map((i) => i.image) : [''];
+      const nodes = adapter.nativeDriver ? NODE_MAJORS : [newest];
+      expect(own.map((l) => `${l.image} ${l.node}`).sort()).toEqual(images.flatMap((i) => nodes.map((n) => `${i} ${n}`)).sort());
+    }
+    expect(new Set(legs.map((l) => l.leg)).size).toBe(legs.length);
+    expect(legs.map((l) => l.leg)).toEqual(
+      expect.arrayContaining(['sqlite-node22', 'sqlite-node24', 'postgres15-node24', 'mariadb10.11-node24', 'mysql8.4-node24']),
+    );
   });
 
   test('every server leg has a stand-in image here or says it has none', () => {
-    for (const leg of ciRunLegs()) {
-      if (leg.adapter === 'sqlite') expect(leg.localImage).toBe('-');
+    for (const leg of legs) {
+      if (leg.image === '') expect(leg.localImage).toBe('-');
       else expect(leg.localImage).toMatch(/^(dbmatrix-local\/\S+|none)$/);
     }
   });
 
-  test("the workflow's jobs only install and call the scripts in ci/, which .ci/run calls too", () => {
-    expect(runSteps('legs')).toEqual(['npm ci', 'bash ci/leg.sh']);
-    expect(runSteps('report')).toEqual(['npm ci', 'bash ci/report.sh legs report']);
-    for (const step of runSteps('base-vs-head')) expect(step).toMatch(/^bash ci\/base-vs-head\.sh /);
-    const ciRun = readFileSync(CI_RUN, 'utf8');
-    expect(ciRun).toMatch(/\bbash ci\/leg\.sh\b/);
-    expect(ciRun).toMatch(/\bbash ci\/report\.sh\b/);
-    // A runner sets CI=true; the leg script sets it too, so .ci/run's legs run under the same rule (a skip fails).
-    expect(readFileSync(join(__dirname, '..', '..', 'ci', 'leg.sh'), 'utf8')).toMatch(/^export CI=true$/m);
+  // What ci/report.sh merges must be one leg per adapter.
+  test('the merged legs hold each adapter once, so no cell is reported twice', () => {
+    const merged = legs.filter((l) => l.report === 'merged').map((l) => l.adapter);
+    expect([...merged].sort()).toEqual([...ADAPTER_NAMES].sort());
+    for (const l of legs) expect(['merged', 'own']).toContain(l.report);
   });
-});
 
-// The legs file holds the report column too: what ci/report.sh merges must be one leg per adapter.
-test('the merged legs hold each adapter once, so no cell is reported twice', () => {
-  const legs = workflowLegs() as (Leg & { report: string })[];
-  const merged = legs.filter((l) => l.report === 'merged').map((l) => l.adapter);
-  expect(new Set(merged).size).toBe(merged.length);
-  expect([...merged].sort()).toEqual(['mysql', 'postgres', 'sqlite']);
-  for (const l of legs) expect(['merged', 'own']).toContain(l.report);
+  test("the workflow's jobs only install and call the scripts in ci/, which .ci/run calls too", () => {
+    const workflow = parse(workflowText) as Workflow;
+    expect(runSteps(workflow, 'plan')).toEqual(['npm ci --ignore-scripts', 'node ci/legs.js --github-output']);
+    expect(runSteps(workflow, 'legs')).toEqual(['npm ci', 'bash ci/leg.sh']);
+    expect(runSteps(workflow, 'report')).toEqual(['npm ci', 'bash ci/report.sh legs report']);
+    for (const step of runSteps(workflow, 'base-vs-head')) expect(step).toMatch(/^bash ci\/base-vs-head\.sh /);
+    expect(ciRunText).toMatch(/\bbash ci\/leg\.sh\b/);
+    expect(ciRunText).toMatch(/\bbash ci\/report\.sh\b/);
+    // A runner sets CI=true; the leg script sets it too, so .ci/run's legs run under the same rule (a skip fails).
+    expect(readFileSync(join(ROOT, 'ci', 'leg.sh'), 'utf8')).toMatch(/^export CI=true$/m);
+  });
 });
