@@ -19,7 +19,7 @@ interface ConformanceOptions extends ServerUrlOptions, ServerImageOptions {
   adapter: string;
   /** Write each server's answers as its pins file. */
   pin?: boolean;
-  /** Where --pin writes, instead of conformance/pins/<key>.json (one adapter only). */
+  /** Where --pin writes, instead of adapters/<adapter>/pins/<key>.json (one adapter only). */
   out?: string;
   /** Config file for servers and images. */
   config?: string;
@@ -102,13 +102,13 @@ async function conformanceCommand(opts: ConformanceOptions): Promise<number> {
 export function addConformanceCommand(program: Command): void {
   serverImageOptions(serverUrlOptions(program.command('conformance')))
     .description(
-      "ask each adapter's server the conformance cases (default profile) and show each answer against the pins of its flavour and version; --pin writes them as conformance/pins/<flavour>-<version>.json",
+      "ask each adapter's server the conformance cases (default profile) and show each answer against the pins of its flavour and version; --pin writes them as adapters/<adapter>/pins/<flavour>-<version>.json",
     )
     .requiredOption('-a, --adapter <names>', `adapters whose servers to ask, comma-separated (${ADAPTER_NAMES.join(', ')})`)
     .option('--pin', "write each server's answers as its pins file, to commit")
     .option(
       '-o, --out <file>',
-      'with --pin and one adapter: write the pins file here instead (default: conformance/pins/<flavour>-<version>.json, or under DBMATRIX_CONFORMANCE_PINS)',
+      'with --pin and one adapter: write the pins file here instead (default: adapters/<adapter>/pins/<flavour>-<version>.json, or under DBMATRIX_CONFORMANCE_PINS)',
     )
     .option('-c, --config <file>', 'config file for servers and images (default: dbmatrix.config.* in the working directory)')
     .action(async (opts: ConformanceOptions) => {

@@ -32,7 +32,7 @@ export interface ServerIdentity {
   flavour: string;
   /** Its version, as pinned: PostgreSQL's major (major.minor before 10), MySQL's, MariaDB's and SQLite's major.minor. */
   version: string;
-  /** `<flavour>-<version>`: the name of its pins file, conformance/pins/<key>.json. */
+  /** `<flavour>-<version>`: the name of its pins file, adapters/<adapter>/pins/<key>.json. */
   key: string;
 }
 

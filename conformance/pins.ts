@@ -2,17 +2,17 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { redactedUrl, type ServerAddress } from '../adapters/contract';
-import { type AdapterName, adapterFor, FLAVOURS } from '../adapters/registry';
+import { ADAPTER_NAMES, type AdapterName, adapterFor, FLAVOURS } from '../adapters/registry';
 import { imageVariable } from '../docker/images';
 import { describeEnvironment } from '../model/environment';
 import { formatIssues, UserError } from '../model/user-error';
 import { ROOT } from '../packaging/bundle-cache';
 import type { CaseAnswer, ServerIdentity } from './contract';
 
-/** The variable that points the pins lookup (and `dbmatrix conformance --pin`) at another folder than conformance/pins. */
+/** The variable that points the pins lookup (and `dbmatrix conformance --pin`) at one folder for every flavour instead of adapters/<adapter>/pins. */
 export const PINS_DIR_VARIABLE = 'DBMATRIX_CONFORMANCE_PINS';
 
-/** A pins file, conformance/pins/<flavour>-<version>.json: the answers one server flavour and version gave, measured, never written by hand. */
+/** A pins file, adapters/<adapter>/pins/<flavour>-<version>.json: the answers one server flavour and version gave, measured, never written by hand. */
 export const pinsFileSchema = z
   .object({
     /** The server flavour measured. */
@@ -38,15 +38,18 @@ export class PinsFileError extends UserError {
   override name = 'PinsFileError';
 }
 
-/** The folder pins files live in: DBMATRIX_CONFORMANCE_PINS, else conformance/pins of this checkout. */
-export function pinsDir(env: NodeJS.ProcessEnv = process.env): string {
+/** The folder the pins of a flavour live in: DBMATRIX_CONFORMANCE_PINS for every flavour when set, else adapters/<adapter>/pins of the adapter that reaches it. */
+export function pinsDir(flavour: string, env: NodeJS.ProcessEnv = process.env): string {
   const override = env[PINS_DIR_VARIABLE];
-  return override ? resolve(override) : join(ROOT, 'conformance', 'pins');
+  if (override) return resolve(override);
+  const adapter = ADAPTER_NAMES.find((name) => adapterFor(name).flavours.includes(flavour));
+  if (!adapter) throw new PinsFileError(`no adapter reaches a server of flavour '${flavour}' (known: ${FLAVOURS.join(', ')})`);
+  return join(ROOT, 'adapters', adapter, 'pins');
 }
 
 /** Where the pins of a server flavour and version are (or would be). */
 export function pinsPath(identity: ServerIdentity, env: NodeJS.ProcessEnv = process.env): string {
-  return join(pinsDir(env), `${identity.key}.json`);
+  return join(pinsDir(identity.flavour, env), `${identity.key}.json`);
 }
 
 /** The pins of a server flavour and version; undefined when none are; a file that does not parse, or pins another server, throws. */

@@ -30,7 +30,7 @@ export function judge(c: Pick<ConformanceCase, 'id' | 'reference'>, answer: stri
 /**
  * Put every case to one database, and say which version answered: each on tables of its own, created and dropped here, with a pool of two connections
  * so the isolation cases can play two clients. A case that throws is answered by its error's class, never skipped. Each answer is held against
- * the pins of the server's flavour and version (conformance/pins, or DBMATRIX_CONFORMANCE_PINS), when they were measured with the same profile.
+ * the pins of the server's flavour and version (adapters/<adapter>/pins, or DBMATRIX_CONFORMANCE_PINS), when they were measured with the same profile.
  */
 export async function runConformance(
   profile: Profile,

@@ -321,7 +321,7 @@ export const conformanceSchema = z
       .object({
         flavour: z.string().min(1).describe('Server flavour, as its adapter names it (one adapter may reach several).'),
         version: z.string().describe("Version at pinning granularity: PostgreSQL's major; MySQL's, MariaDB's and SQLite's major.minor."),
-        key: z.string().describe('<flavour>-<version>: the name of its pins file, conformance/pins/<key>.json.'),
+        key: z.string().describe('<flavour>-<version>: the name of its pins file, adapters/<adapter>/pins/<key>.json.'),
       })
       .optional()
       .describe('Which server answered, as its answers are pinned; absent in older files, or when the version string named no known flavour.'),

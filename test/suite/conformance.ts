@@ -37,7 +37,7 @@ function declaredServerVersion(adapter: AdapterName): string {
 
 /**
  * Every case put to the adapter's database with its default profile. With pins for the server's flavour and version
- * (conformance/pins/<key>.json), each answer must be the pinned one: a server or driver upgrade that changes an answer
+ * (adapters/<adapter>/pins/<key>.json), each answer must be the pinned one: a server or driver upgrade that changes an answer
  * fails the test that names the case, and if the new answer is right, `dbmatrix conformance --pin` re-pins it. Without
  * pins, the answers are recorded, neither passed nor failed: one test checks that every case answered, writes them to
  * test-artifacts/conformance/<key>.json and says how to pin them. Never a skip: under CI=true a skip fails the run.

@@ -1,12 +1,14 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AdapterName } from '../../adapters/registry';
+import { ADAPTER_NAMES, type AdapterName, adapterFor } from '../../adapters/registry';
 import type { CaseAnswer } from '../../conformance/contract';
 import { serverIdentity, UnrecognisedServerError } from '../../conformance/identity';
 import { applyPins, PINS_DIR_VARIABLE, PinsFileError, pinCommand, pinsDir, pinsOf, readPins, writePins } from '../../conformance/pins';
 import { CONFORMANCE_CASES } from '../../conformance/registry';
 import { answerText, pinsText } from '../../reports/conformance-matrix';
+
+const ROOT = join(__dirname, '..', '..');
 
 describe('serverIdentity: flavour and pinned version from the version string a server reports', () => {
   // Measured here: PostgreSQL 15, MariaDB 10.11 and better-sqlite3 12's SQLite; the others as their images and docs print them.
@@ -52,12 +54,18 @@ describe('pins files', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('every committed pins file parses, is named after its flavour and version, and pins only cases that exist', () => {
-    const files = readdirSync(pinsDir({})).filter((f) => f.endsWith('.json'));
-    expect(files.sort()).toEqual(expect.arrayContaining(['mariadb-10.11.json', 'postgres-15.json']));
+  test('every committed pins file parses, is named after its flavour and version, sits with its adapter and pins only cases that exist', () => {
+    // Each adapter's pins folder, holding the flavours that adapter reaches only.
+    const files = ADAPTER_NAMES.flatMap((name) => {
+      const folder = join(ROOT, 'adapters', name, 'pins');
+      return existsSync(folder) ? readdirSync(folder).map((f) => ({ name, f })) : [];
+    });
+    expect(files.map((x) => x.f).sort()).toEqual(expect.arrayContaining(['mariadb-10.11.json', 'postgres-15.json', 'sqlite-3.53.json']));
     const ids = new Set(CONFORMANCE_CASES.map((c) => c.id));
-    for (const f of files) {
+    for (const { name, f } of files) {
       const [, flavour, version] = /^([a-z]+)-(.+)\.json$/.exec(f)!;
+      expect(adapterFor(name).flavours).toContain(flavour);
+      expect(pinsDir(flavour!, {})).toBe(join(ROOT, 'adapters', name, 'pins'));
       const pins = readPins({ flavour: flavour!, version: version!, key: `${flavour}-${version}` }, {})!;
       expect(Object.keys(pins.answers).filter((id) => !ids.has(id))).toEqual([]);
     }

@@ -44,7 +44,6 @@ const EVERY_DATABASE = [
 const NOT_YET_MOVED: Record<AdapterName, string[]> = {
   sqlite: [
     ...EVERY_DATABASE,
-    'conformance/pins/sqlite-3.53.json',
     'ci/leg.sh',
     'ci/base-vs-head.sh',
     // The benchmarks against native clients (to become \`run --ceiling\`).
@@ -53,7 +52,6 @@ const NOT_YET_MOVED: Record<AdapterName, string[]> = {
   ],
   postgres: [
     ...EVERY_DATABASE,
-    'conformance/pins/postgres-15.json',
     // The local stand-in image and the compose file.
     'docker/docker-compose.yml',
     'docker/local/build-local-images.sh',
@@ -68,7 +66,6 @@ const NOT_YET_MOVED: Record<AdapterName, string[]> = {
   ],
   mysql: [
     ...EVERY_DATABASE,
-    'conformance/pins/mariadb-10.11.json',
     // The local stand-in image and the compose file; its driver and container module as dependencies.
     'docker/docker-compose.yml',
     'docker/local/build-local-images.sh',
