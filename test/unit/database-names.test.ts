@@ -44,8 +44,6 @@ const EVERY_DATABASE = [
 const NOT_YET_MOVED: Record<AdapterName, string[]> = {
   sqlite: [
     ...EVERY_DATABASE,
-    'ci/leg.sh',
-    'ci/base-vs-head.sh',
     // The benchmarks against native clients (to become \`run --ceiling\`).
     'bench/peer-ratios.ts',
     'bench/run.ts',
