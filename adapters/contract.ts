@@ -268,7 +268,7 @@ export interface ServerKind {
   defaultPort: number;
   /** The official image Testcontainers starts by default (pulled from a registry when not on the machine). */
   image: string;
-  /** The stand-in docker/local/build-local-images.sh builds from Debian's packages, for machines without a registry. */
+  /** The stand-in built from Debian's packages (local-image/spec.sh in the adapter's folder), for machines without a registry. */
   localImage: string;
   /** The images CI tests, a leg each, the first merged into the reported run; with the stand-in that .ci/run starts instead (null: none can be built here). */
   ciImages: { image: string; localImage: string | null }[];

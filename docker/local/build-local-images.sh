@@ -1,20 +1,19 @@
 #!/usr/bin/env bash
-# Build local stand-ins for the official postgres and mariadb images from Debian's packages, for machines
-# that have a Docker engine but no container registry:
-#   dbmatrix-local/postgres:15     PostgreSQL 15 (honours POSTGRES_USER / POSTGRES_PASSWORD / POSTGRES_DB)
-#   dbmatrix-local/mariadb:10.11   MariaDB 10.11 (honours MYSQL_* and MARIADB_* like the official images)
-# Usage: bash docker/local/build-local-images.sh [postgres|mariadb|all] [--force]
+# Build local stand-ins for the official server images from Debian's packages, for machines that have a Docker engine
+# but no container registry: one per adapters/<adapter>/local-image/ (spec.sh says what to build, entrypoint.sh honours
+# the official image's variables). Usage: bash docker/local/build-local-images.sh [<adapter>|all] [--force]
 # An image already present is kept unless --force is given. The Debian mirror is the one this machine's apt uses.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
+root_dir=$(cd "$(dirname "$0")/../.." && pwd)
+specs=("$root_dir"/adapters/*/local-image/spec.sh)
+names=$(for s in "${specs[@]}"; do basename "$(dirname "$(dirname "$s")")"; done | tr '\n' '|')
 which=all
 force=0
 for arg in "$@"; do
-  case "$arg" in
-    postgres|mariadb|all) which=$arg ;;
-    --force) force=1 ;;
-    *) echo "usage: $0 [postgres|mariadb|all] [--force]" >&2; exit 2 ;;
-  esac
+  if [ "$arg" = --force ]; then force=1
+  elif [ "$arg" = all ] || [[ "|$names" == *"|$arg|"* ]]; then which=$arg
+  else echo "usage: $0 [${names}all] [--force]" >&2; exit 2
+  fi
 done
 
 for tool in docker debootstrap; do
@@ -46,7 +45,7 @@ build() {
   debootstrap --variant=minbase --include="$packages" "$suite" "$root" "$mirror" >"$root.log" 2>&1 || {
     echo "debootstrap failed; last lines of $root.log:" >&2; tail -20 "$root.log" >&2; exit 1; }
   rm -f "$root.log"
-  install -m 0755 "$here/$entrypoint" "$root/usr/local/bin/docker-entrypoint.sh"
+  install -m 0755 "$entrypoint" "$root/usr/local/bin/docker-entrypoint.sh"
   (cd "$root" && eval "$setup")
   rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
   tar -C "$root" -c . | docker import \
@@ -56,12 +55,14 @@ build() {
   echo "$image: built in $(( $(date +%s) - started )) s"
 }
 
-if [ "$which" = all ] || [ "$which" = postgres ]; then
-  # pg_isready on PATH without Debian's wrapper: Testcontainers' health check calls it.
-  build dbmatrix-local/postgres:15 postgresql-15 postgres-entrypoint.sh \
-    'ln -sf /usr/lib/postgresql/15/bin/pg_isready usr/local/bin/pg_isready' \
-    -c 'EXPOSE 5432' -c 'ENV PGDATA=/var/lib/postgresql/data'
-fi
-if [ "$which" = all ] || [ "$which" = mariadb ]; then
-  build dbmatrix-local/mariadb:10.11 mariadb-server,mariadb-client mariadb-entrypoint.sh true -c 'EXPOSE 3306'
-fi
+for spec in "${specs[@]}"; do
+  dir=$(dirname "$spec")
+  adapter=$(basename "$(dirname "$dir")")
+  [ "$which" = all ] || [ "$which" = "$adapter" ] || continue
+  (
+    IMAGE='' PACKAGES='' SETUP=true IMPORT=()
+    # shellcheck source=/dev/null
+    . "$spec"
+    build "$IMAGE" "$PACKAGES" "$dir/entrypoint.sh" "$SETUP" "${IMPORT[@]}"
+  )
+done

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ADAPTER_NAMES, adapterFor } from '../../adapters/registry';
+import { ADAPTER_NAMES, adapterFor, SERVER_ADAPTERS } from '../../adapters/registry';
 
 /** One leg as ci/legs.js derives it from the registry. */
 interface Leg {
@@ -76,10 +76,16 @@ describe('CI legs: derived from the registry, run alike by the workflow and .ci/
     );
   });
 
-  test('every server leg has a stand-in image here or says it has none', () => {
+  test("every server leg has a stand-in image that an adapter's local-image/spec.sh builds, or says it has none", () => {
+    // What docker/local/build-local-images.sh builds: the IMAGE of each adapters/<name>/local-image/spec.sh.
+    const built = ADAPTER_NAMES.flatMap((name) => {
+      const spec = join(ROOT, 'adapters', name, 'local-image', 'spec.sh');
+      return existsSync(spec) ? [/^IMAGE=(\S+)$/m.exec(readFileSync(spec, 'utf8'))![1]!] : [];
+    });
+    for (const name of SERVER_ADAPTERS) expect(built).toContain(adapterFor(name).server!.localImage);
     for (const leg of legs) {
       if (leg.image === '') expect(leg.localImage).toBe('-');
-      else expect(leg.localImage).toMatch(/^(dbmatrix-local\/\S+|none)$/);
+      else if (leg.localImage !== 'none') expect(built).toContain(leg.localImage);
     }
   });
 

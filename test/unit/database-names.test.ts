@@ -50,10 +50,8 @@ const NOT_YET_MOVED: Record<AdapterName, string[]> = {
   ],
   postgres: [
     ...EVERY_DATABASE,
-    // The local stand-in image and the compose file.
+    // The compose file.
     'docker/docker-compose.yml',
-    'docker/local/build-local-images.sh',
-    'docker/local/postgres-entrypoint.sh',
     // Its driver and container module as dependencies.
     'package.json',
     // The benchmarks against native clients (to become \`run --ceiling\`).
@@ -64,10 +62,8 @@ const NOT_YET_MOVED: Record<AdapterName, string[]> = {
   ],
   mysql: [
     ...EVERY_DATABASE,
-    // The local stand-in image and the compose file; its driver and container module as dependencies.
+    // The compose file; its driver and container module as dependencies.
     'docker/docker-compose.yml',
-    'docker/local/build-local-images.sh',
-    'docker/local/mariadb-entrypoint.sh',
     'package.json',
     'bench/peers.ts',
   ],
