@@ -97,7 +97,7 @@ export type CpuUse = z.infer<typeof cpuUseSchema>;
 
 const healthSchema = z
   .object({
-    sampled: z.boolean().describe('Whether the pool was sampled (not for SQLite: one connection per thread).'),
+    sampled: z.boolean().describe('Whether the pool was sampled (not for a file database: one connection per worker thread).'),
     samples: z.array(poolSampleSchema).describe('Pool samples every 100 ms, thinned to ~120.'),
     maxUsed: z.number().describe('Most connections in use at once.'),
     maxPendingAcquires: z.number().describe('Most queries waiting for a connection at once.'),
@@ -144,7 +144,7 @@ const lockWaitsSchema = z
     waiting: z.number().int().describe('Of those, the ones waiting for a lock, summed over the samples.'),
     byWait: z
       .record(z.string(), z.number())
-      .describe("Waiting sessions by what they waited on (PostgreSQL's wait event: transactionid, relation, tuple…; InnoDB: row lock)."),
+      .describe("Waiting sessions by what they waited on, in the server's own words (a wait event such as transactionid, relation or tuple; row lock)."),
   })
   .describe(
     "Lock waits of the run's own sessions, sampled from the server while measuring (pg_stat_activity, information_schema.innodb_trx): a wait that ends in time raises no error.",
@@ -166,7 +166,9 @@ export const figuresSchema = z
       .int()
       .min(1)
       .optional()
-      .describe('Event loops the workers ran on: worker threads for a server adapter, or 1; SQLite runs one thread per worker. Absent in older files (1).'),
+      .describe(
+        'Event loops the workers ran on: worker threads for a server adapter, or 1; a file database runs one thread per worker. Absent in older files (1).',
+      ),
     mode: z
       .enum(['closed-loop', 'open-loop'])
       .optional()
@@ -202,7 +204,7 @@ export const figuresSchema = z
     health: healthSchema.describe(
       "Pool health, error windows, event-loop lag and backpressure; with several repeats, pooled on one time axis (the repeats' measured phases end to end), the wait and lag percentiles the worst repeat's.",
     ),
-    lockWaits: lockWaitsSchema.optional().describe("Sampled lock waits of the run's sessions; absent for SQLite and in older files."),
+    lockWaits: lockWaitsSchema.optional().describe("Sampled lock waits of the run's sessions; absent for a file database and in older files."),
     statements: z
       .number()
       .optional()
@@ -214,16 +216,16 @@ export const figuresSchema = z
       })
       .optional()
       .describe(
-        "SQLite: waits for the file lock while measuring, timed by the harness, which does busy_timeout's waiting itself so it can time it; absent for servers and in older files.",
+        "A file database's waits for its file lock while measuring, timed by the harness, which does busy_timeout's waiting itself so it can time it; absent for servers and in older files.",
       ),
     roundTripMs: z
       .number()
       .optional()
-      .describe('Median time of SELECT 1 through knex right after measuring, ms: one round trip to the server. Absent for SQLite and in older files.'),
+      .describe('Median time of SELECT 1 through knex right after measuring, ms: one round trip to the server. Absent for a file database and in older files.'),
     serverActivity: z
       .record(z.string(), z.number())
       .describe(
-        "Change of the server's own cumulative counters over the measured phase (commits, log flushes, lock waits; server-wide, so other clients count too); for SQLite, data_version: above 0 when the writer threads committed.",
+        "Change of the server's own cumulative counters over the measured phase (commits, log flushes, lock waits; server-wide, so other clients count too); for a file database, data_version: above 0 when the writer threads committed.",
       ),
     histograms: histogramsSchema.describe('The latency histograms the summaries above come from.'),
     samples: z.array(sampleSchema).min(1).describe('One entry per repeat of the cell, in the order they ran.'),
@@ -263,7 +265,7 @@ export type CellKey = z.infer<typeof cellKeySchema>;
 const targetSchema = z
   .object({
     provider: z.enum(['file', 'url', 'testcontainers']).describe('How the server was obtained.'),
-    address: z.string().describe('Server URL with any password removed, or the SQLite file.'),
+    address: z.string().describe('Server URL with any password removed, or the database file.'),
     serverVersion: z.string().describe('Server or library version.'),
     settings: z.record(z.string(), z.string()).describe('Settings read back from the connection after the session settings were applied.'),
   })
@@ -320,7 +322,11 @@ export const conformanceSchema = z
     server: z
       .object({
         flavour: z.string().min(1).describe('Server flavour, as its adapter names it (one adapter may reach several).'),
-        version: z.string().describe("Version at pinning granularity: PostgreSQL's major; MySQL's, MariaDB's and SQLite's major.minor."),
+        version: z
+          .string()
+          .describe(
+            'Version at pinning granularity, as its adapter reads it: the part of the version number within which answers do not change (a major, or major.minor).',
+          ),
         key: z.string().describe('<flavour>-<version>: the name of its pins file, adapters/<adapter>/pins/<key>.json.'),
       })
       .optional()
