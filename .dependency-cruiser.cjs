@@ -11,8 +11,9 @@ const LAYERS = [
   { name: 'model', path: '^model/' },
   // What reaches one database: driver paths, adapters, server images and server resolution.
   { name: 'databases', path: '^(driver-paths|adapters|docker|servers)/' },
-  // The engine that runs the matrix: runner, workers, loops, health, workloads, tune, conformance cases.
-  { name: 'engine', path: '^(matrix|conformance)/' },
+  // The engine that runs the matrix (runner, workers, loops, health, workloads, tune, conformance cases) and what
+  // configures it (profiles, --set, the config file, users' modules).
+  { name: 'engine', path: '^(matrix|config|conformance)/' },
   // Renderers of results: terminal tables, Markdown, HTML, diagnosis, compare.
   { name: 'reports', path: '^reports/' },
   // What people and machines call: the CLI, the API, the Jest helper, benchmarks, packaging.

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import type { AdapterName } from '../adapters/registry';
-import { type ConfigFile, checkConfig, type DbmatrixConfig, durationMs, loadConfigFile } from '../matrix/config-file';
+import { type ConfigFile, checkConfig, type DbmatrixConfig, durationMs, loadConfigFile } from '../config/config-file';
+import { parseAdapterList } from '../config/profiles';
 import { checkRunId, defaultRunDir, newRunId } from '../matrix/namespace';
-import { parseAdapterList } from '../matrix/profiles';
 import { type ProgressSink, silentProgress } from '../matrix/progress';
 import { checkOneLength, chooseRun, runMatrix } from '../matrix/run-matrix';
 import { workloadRef } from '../matrix/workloads/sources';

@@ -8,7 +8,7 @@ const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { ADAPTER_NAMES } = require('../adapters/registry');
-const { parseAdapterList } = require('../matrix/profiles');
+const { parseAdapterList } = require('../config/profiles');
 const { UserError } = require('../model/user-error');
 
 const root = join(__dirname, '..');

@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { type AdapterName, adapterFor, SERVER_ADAPTERS } from '../adapters/registry';
+import { durationMs } from '../config/config-file';
 import { imageVariable } from '../docker/images';
-import { durationMs } from '../matrix/config-file';
 import { parseShard, type Shard } from '../matrix/shard';
 import { isWorkloadName, WORKLOAD_NAMES, type WorkloadName } from '../matrix/workloads/registry';
 import { type WorkloadRef, workloadRef } from '../matrix/workloads/sources';

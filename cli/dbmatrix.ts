@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ADAPTER_NAMES, adapterFor, DEFAULT_ADAPTER, EXAMPLE_PROFILES } from '../adapters/registry';
-import { type ConfigFile, findConfigFile } from '../matrix/config-file';
+import { type ConfigFile, findConfigFile } from '../config/config-file';
+import { parseAdapterList } from '../config/profiles';
 import { checkRunId, defaultRunDir, newRunId } from '../matrix/namespace';
-import { parseAdapterList } from '../matrix/profiles';
 import { silentProgress, streamProgress } from '../matrix/progress';
 import { checkOneLength, chooseRun, runMatrix } from '../matrix/run-matrix';
 import type { MatrixRun } from '../matrix/runner';

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import { ADAPTER_NAMES, ADAPTERS } from '../adapters/registry';
-import { builtInProfiles } from '../matrix/profiles';
+import { builtInProfiles } from '../config/profiles';
 import { WORKLOAD_NAMES, WORKLOADS } from '../matrix/workloads/registry';
 
 const plain = { style: { head: [], border: [] } };

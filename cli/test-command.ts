@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Command } from 'commander';
+import { findConfigFile } from '../config/config-file';
+import { parseAdapterList } from '../config/profiles';
 import { selectedAdapters, TEST_ADAPTERS_VARIABLE, TEST_CONFIG_VARIABLE } from '../jest-helper/selection';
-import { findConfigFile } from '../matrix/config-file';
-import { parseAdapterList } from '../matrix/profiles';
 import { UserError } from '../model/user-error';
 
 /** Options of `dbmatrix test`, as commander parses them; every other argument is jest's. */

@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ADAPTER_NAMES, isAdapterName } from '../adapters/registry';
+import { type WorkloadRef, workloadRef } from '../matrix/workloads/sources';
 import { readJsonFile } from '../model/json-file';
 import { formatIssues, UserError } from '../model/user-error';
 import { defaultExport, requireUserModule } from './user-module';
-import { type WorkloadRef, workloadRef } from './workloads/sources';
 
 /** Names looked for in the working directory when no --config is given, in this order. */
 export const CONFIG_FILE_NAMES = [

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { baseProfileShape, type Profile, profileShape } from '../adapters/contract';
 import { ADAPTER_NAMES, ADAPTERS, type AdapterName, adapterFor, DEFAULT_ADAPTER, EXAMPLE_PROFILES, isAdapterName } from '../adapters/registry';
+import type { Setting } from '../matrix/workloads/params';
+import { isWorkloadName, WORKLOAD_NAMES, workloadFor } from '../matrix/workloads/registry';
 import { formatIssues, UserError } from '../model/user-error';
 import type { ConfigFile } from './config-file';
 import { setField, shapeKeys } from './settings';
-import type { Setting } from './workloads/params';
-import { isWorkloadName, WORKLOAD_NAMES, workloadFor } from './workloads/registry';
 
 export { type ConfigFile, loadConfigFile } from './config-file';
 

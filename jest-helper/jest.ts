@@ -13,8 +13,8 @@
 import { resolve } from 'node:path';
 import type { Profile } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
-import { type ConfigFile, checkConfig, loadConfigFile } from '../matrix/config-file';
-import { parseAdapterList, resolveProfiles } from '../matrix/profiles';
+import { type ConfigFile, checkConfig, loadConfigFile } from '../config/config-file';
+import { parseAdapterList, resolveProfiles } from '../config/profiles';
 import { NamespacedDatabase, type TestDatabase } from './database';
 import { selectedAdapters, TEST_CONFIG_VARIABLE } from './selection';
 

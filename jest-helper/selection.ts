@@ -1,5 +1,5 @@
 import { ADAPTER_NAMES, type AdapterName } from '../adapters/registry';
-import { parseAdapterList } from '../matrix/profiles';
+import { parseAdapterList } from '../config/profiles';
 import { UserError } from '../model/user-error';
 
 /** The variable that names the adapters a test run covers, comma-separated; `dbmatrix test --adapter=…` and `npm test -- --adapter=…` set it. */

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import type { Profile } from '../adapters/contract';
-import { type ConfigFile, resolveProfiles } from '../matrix/profiles';
+import { type ConfigFile, resolveProfiles } from '../config/profiles';
 import { profileValue } from '../matrix/tune/axes';
 import type { Trial, TuneOutcome } from '../matrix/tune/tuner';
 import { int, num, signedPercent } from '../model/format';

@@ -1,6 +1,6 @@
 import { ADAPTER_NAMES, type AdapterName, adapterFor } from '../../adapters/registry';
+import type { ConfigFile } from '../../config/profiles';
 import type { CellResult, RunResults } from '../../model/results-schema';
-import type { ConfigFile } from '../profiles';
 import type { WorkloadName } from '../workloads/registry';
 import { CONCURRENT, type Judgement, type Measured, type Role, SEED_CLAIMS, SEED_MANY_WORKERS, SEED_WORKERS, type SeedClaim } from './seed-claims';
 

@@ -1,8 +1,8 @@
 import type { Profile, ServerAddress } from '../../adapters/contract';
 import type { AdapterName } from '../../adapters/registry';
+import { resolveProfiles, settingsOf } from '../../config/profiles';
 import { median, relativeShift } from '../../model/noise';
 import type { CellResult } from '../../model/results-schema';
-import { resolveProfiles, settingsOf } from '../profiles';
 import { silentProgress } from '../progress';
 import { MatrixRun } from '../runner';
 import { ThreadPool } from '../workers';

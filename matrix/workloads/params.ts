@@ -1,5 +1,5 @@
+import { setField, shapeKeys } from '../../config/settings';
 import { formatIssues, UserError } from '../../model/user-error';
-import { setField, shapeKeys } from '../settings';
 import type { Workload, WorkloadParams } from './contract';
 
 /** One `target.key=value` from `--set` or a config file's `set`, and where it came from for messages. */

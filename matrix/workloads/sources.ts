@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { z } from 'zod';
+import { defaultExport, requireUserModule } from '../../config/user-module';
 import { formatIssues, UserError } from '../../model/user-error';
-import { defaultExport, requireUserModule } from '../user-module';
 import type { Workload } from './contract';
 import { isWorkloadName, WORKLOAD_NAMES, workloadFor } from './registry';
 import { loadSqlScript } from './sql-script/load';

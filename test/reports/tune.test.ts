@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfigFile } from '../../config/profiles';
 import { newRunId, tablePrefix } from '../../matrix/namespace';
-import { loadConfigFile } from '../../matrix/profiles';
 import type { TuneOutcome } from '../../matrix/tune/tuner';
 import { readResults } from '../../model/read-results';
 import { directKnex, LIST_TABLES } from '../support/cells';

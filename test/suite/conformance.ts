@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AdapterName } from '../../adapters/registry';
+import { resolveProfiles } from '../../config/profiles';
 import { serverIdentity, serverVersionVariable } from '../../conformance/identity';
 import { pinCommand, pinsOf, pinsPath, readPins, writePins } from '../../conformance/pins';
 import { CONFORMANCE_CASES } from '../../conformance/registry';
 import { type ConformanceRun, runConformance } from '../../conformance/run';
 import { newRunId } from '../../matrix/namespace';
-import { resolveProfiles } from '../../matrix/profiles';
 import { serverFor } from '../support/cells';
 
 /** The checkout, which paths in messages are relative to. */

@@ -4,10 +4,10 @@ import { basename, dirname, join } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { NamespaceTakenError } from '../../adapters/contract';
 import { type AdapterName, adapterFor } from '../../adapters/registry';
+import { resolveProfiles } from '../../config/profiles';
 import { NamespacedDatabase } from '../../jest-helper/database';
 import { describeEachAdapter, selectedAdapters, type TestDatabase } from '../../jest-helper/jest';
 import { newRunId } from '../../matrix/namespace';
-import { resolveProfiles } from '../../matrix/profiles';
 import { serverFor } from '../support/cells';
 
 /** A namespace a block of this file used, to look for after the block ended. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADAPTER_NAMES } from '../../adapters/registry';
-import { loadConfigFile, parseAdapterList, resolveProfiles } from '../../matrix/profiles';
+import { loadConfigFile, parseAdapterList, resolveProfiles } from '../../config/profiles';
 import { UserError } from '../../model/user-error';
 
 const resolveOne = (settings: string[], adapter: 'sqlite' | 'postgres' | 'mysql' = 'sqlite') => resolveProfiles({ adapters: [adapter], settings })[0]!;

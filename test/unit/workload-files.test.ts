@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findConfigFile, loadConfigFile } from '../../matrix/config-file';
+import { findConfigFile, loadConfigFile } from '../../config/config-file';
 import { loadWorkloads, workloadRef } from '../../matrix/workloads/sources';
 import { generatorsFor } from '../../matrix/workloads/sql-script/generators';
 import { loadSqlScript } from '../../matrix/workloads/sql-script/load';

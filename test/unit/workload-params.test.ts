@@ -1,4 +1,4 @@
-import { settingsOf } from '../../matrix/profiles';
+import { settingsOf } from '../../config/profiles';
 import { resolveParams } from '../../matrix/workloads/params';
 import { workloadFor } from '../../matrix/workloads/registry';
 import { UserError } from '../../model/user-error';
