@@ -17,9 +17,10 @@ import { defaultRunDir } from '../matrix/namespace';
 import type { RunResults } from '../model/results-schema';
 import { UserError } from '../model/user-error';
 import { painterFor } from '../reports/colour';
-import { type CompareThresholds, compareRuns, DEFAULT_THRESHOLDS } from '../reports/compare';
+import { type CompareThresholds, compareRuns } from '../reports/compare';
 import { compareTable } from '../reports/compare-table';
 import { compareMarkdown, mdCode } from '../reports/markdown';
+import { thresholdOptions } from './arguments';
 import { abortOnSignal } from './interrupt';
 
 /** Rounds when --rounds is not given: five samples a side keep Welch's interval usable at a cost of ten runs. */
@@ -53,15 +54,6 @@ function roundsOption(value: string): number {
   if (!Number.isInteger(n) || n < 2)
     throw new InvalidArgumentError('--rounds takes a whole number of at least 2: compare needs two runs a side to tell a change from noise');
   return n;
-}
-
-/** A commander parser for a share between 0 and 1 (compare's thresholds; report-commands keeps its own private). */
-function share(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`${flag} takes a share between 0 and 1, such as 0.1`);
-    return n;
-  };
 }
 
 /** --base-args/--head-args: split at whitespace, repeatable; quoting is refused rather than guessed. */
@@ -213,7 +205,7 @@ async function alternateCommand(runArgs: string[], opts: AlternateOptions): Prom
 
 /** Add `alternate` to the program: base and head measured in turns on this machine, then judged as compare does. */
 export function addAlternateCommand(program: Command): void {
-  program
+  const alternate = program
     .command('alternate')
     .description(
       'measure two checkouts (base and head) in alternating rounds on this machine, pool each side and judge them as compare does; exit code 1 when head regressed',
@@ -232,21 +224,6 @@ export function addAlternateCommand(program: Command): void {
       sideArgs('--base-args'),
     )
     .option('--head-args <args>', 'more `dbmatrix run` arguments for the head side only (as --base-args)', sideArgs('--head-args'))
-    .addOption(
-      new Option('--throughput-threshold <share>', 'throughput loss that counts as a regression')
-        .argParser(share('--throughput-threshold'))
-        .default(DEFAULT_THRESHOLDS.throughput),
-    )
-    .addOption(
-      new Option('--latency-threshold <share>', 'p50/p99 growth that counts as a regression')
-        .argParser(share('--latency-threshold'))
-        .default(DEFAULT_THRESHOLDS.latency),
-    )
-    .addOption(
-      new Option('--confidence <level>', 'confidence level of the interval over the rounds')
-        .argParser(share('--confidence'))
-        .default(DEFAULT_THRESHOLDS.confidence),
-    )
     .addHelpText(
       'after',
       `
@@ -264,4 +241,5 @@ Example: dbmatrix alternate --base ../base --head . --rounds 5 --out alt -- -a $
     .action(async (runArgs: string[], opts: AlternateOptions) => {
       process.exitCode = await alternateCommand(runArgs, opts);
     });
+  for (const option of thresholdOptions('the rounds')) alternate.addOption(option);
 }

@@ -1,4 +1,4 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type AdapterName, adapterFor, SERVER_ADAPTERS } from '../adapters/registry';
 import { durationMs } from '../config/config-file';
 import { imageVariable } from '../docker/images';
@@ -6,6 +6,7 @@ import { parseShard, type Shard } from '../matrix/shard';
 import { isWorkloadName, WORKLOAD_NAMES, type WorkloadName } from '../matrix/workloads/registry';
 import { type WorkloadRef, workloadRef } from '../matrix/workloads/sources';
 import { UserError } from '../model/user-error';
+import { DEFAULT_THRESHOLDS } from '../reports/compare';
 import { urlVariable } from '../servers/resolve';
 
 /** A commander parser for a whole number of at least 1. */
@@ -115,3 +116,25 @@ export function serverImages(opts: ServerImageOptions): Partial<Record<AdapterNa
 
 /** Commander's reducer for a repeatable option: every value, in order. */
 export const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** A commander parser for a share between 0 and 1. */
+function share(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`${flag} takes a share between 0 and 1, such as 0.1`);
+    return n;
+  };
+}
+
+/** compare's thresholds as options of a command that judges runs (compare, alternate); `over` names the samples the interval is taken over. */
+export function thresholdOptions(over: string): Option[] {
+  return [
+    new Option('--throughput-threshold <share>', 'throughput loss that counts as a regression')
+      .argParser(share('--throughput-threshold'))
+      .default(DEFAULT_THRESHOLDS.throughput),
+    new Option('--latency-threshold <share>', 'p50/p99 growth that counts as a regression')
+      .argParser(share('--latency-threshold'))
+      .default(DEFAULT_THRESHOLDS.latency),
+    new Option('--confidence <level>', `confidence level of the interval over ${over}`).argParser(share('--confidence')).default(DEFAULT_THRESHOLDS.confidence),
+  ];
+}

@@ -1,26 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { Command } from 'commander';
 import { mergeResults } from '../model/merge';
 import { readResults } from '../model/read-results';
 import type { RunResults } from '../model/results-schema';
 import { UserError } from '../model/user-error';
 import { writeBenchmarkJson } from '../reports/benchmark-json';
 import { painterFor } from '../reports/colour';
-import { compareJson, compareRuns, DEFAULT_THRESHOLDS } from '../reports/compare';
+import { compareJson, compareRuns } from '../reports/compare';
 import { compareTable } from '../reports/compare-table';
 import { diagnoseRun } from '../reports/diagnosis';
 import { renderHtmlReport } from '../reports/html/render-html';
 import { compareMarkdown, summaryMarkdown } from '../reports/markdown';
 import { summaryTable } from '../reports/summary-table';
-
-function share(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`${flag} takes a share between 0 and 1, such as 0.1`);
-    return n;
-  };
-}
+import { thresholdOptions } from './arguments';
 
 /** Write a report file, creating its folder; a path that cannot be written is the user's to fix. */
 function writeOutput(path: string, text: string): void {
@@ -84,7 +77,7 @@ export function addReportCommands(program: Command): void {
       process.exitCode = results.cells.some((c) => c.state === 'failed') ? 1 : 0;
     });
 
-  program
+  const compare = program
     .command('compare')
     .summary('the regression gate: compare a run with a baseline cell by cell; exit code 1 when anything the baseline had is worse or missing')
     .description(
@@ -99,21 +92,6 @@ export function addReportCommands(program: Command): void {
     )
     .option('--require-like-for-like', 'fail (exit 1) when the runs differ in length, warm-up, repeats, load or shard, instead of only flagging it')
     .option('--bench-json <dir>', "the current run's figures for github-action-benchmark")
-    .addOption(
-      new Option('--throughput-threshold <share>', 'throughput loss that counts as a regression')
-        .argParser(share('--throughput-threshold'))
-        .default(DEFAULT_THRESHOLDS.throughput),
-    )
-    .addOption(
-      new Option('--latency-threshold <share>', 'p50/p99 growth that counts as a regression')
-        .argParser(share('--latency-threshold'))
-        .default(DEFAULT_THRESHOLDS.latency),
-    )
-    .addOption(
-      new Option('--confidence <level>', 'confidence level of the interval over repeats')
-        .argParser(share('--confidence'))
-        .default(DEFAULT_THRESHOLDS.confidence),
-    )
     .action(
       (
         opts: Omit<OutputOptions, 'html'> & {
@@ -146,4 +124,5 @@ export function addReportCommands(program: Command): void {
         process.exitCode = cmp.passed ? 0 : 1;
       },
     );
+  for (const option of thresholdOptions('repeats')) compare.addOption(option);
 }
