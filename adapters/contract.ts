@@ -246,6 +246,8 @@ export interface Adapter<Session extends Record<string, unknown> = Record<string
   reportClientLockWaits?(listener: ((ms: number) => void) | undefined): void;
   /** A namespace of its own on a server for a user's test suite, as dbmatrix/jest makes and removes it. */
   testNamespaces: TestNamespaces<Session>;
+  /** The server's own benchmark client, which `npm run bench` runs over the same statements for the ceiling a C client reaches; absent where there is none (a file database's peer is its driver alone, in a bare loop). */
+  nativePeer?: NativePeer;
 }
 
 /** One profile value tune varies. */
@@ -360,4 +362,47 @@ const USER_INFO_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*):[\s\S]+@([^@]*)$/
  */
 export function redactedUrl(url: string): string {
   return url.replace(PASSWORD_PARAMETER, '$1***').replace(USER_INFO_PASSWORD, '$1:***@$2');
+}
+
+/** The statement shapes both tools run: the insert and point-select workloads' single statements. */
+export type PeerStatement = 'insert' | 'point-select';
+
+/** One peer measurement; the caller owns the table (created, loaded and dropped outside). */
+export interface PeerRequest {
+  /** Existing table to run against; quoted here per dialect. */
+  table: string;
+  /** Which statement every transaction issues. */
+  statement: PeerStatement;
+  /** Rows loaded for point-select (ids 1..rows); ignored for insert. */
+  rows: number;
+  /** Concurrent connections. */
+  clients: number;
+  /** Total statements; pgbench rounds up to a whole number per client. */
+  ops: number;
+  /** postgres:// for pgbench, mysql:// or mariadb:// for sysbench. */
+  url: string;
+}
+
+/** What a peer tool measured, with enough to rerun it by hand. */
+export interface PeerResult {
+  /** Tool and version as it reported itself, e.g. 'pgbench 15.20' or 'sysbench 1.0.20'. */
+  tool: string;
+  /** Statements per second as the tool computed it. */
+  opsPerSec: number;
+  /** The command line as run, without the password (pgbench reads it from PGPASSWORD, sysbench from MYSQL_PWD), in a directory holding `script` as `scriptName`. */
+  command: string;
+  /** File name the command refers to. */
+  scriptName: string;
+  /** Contents of that file, since the temp copy is gone by the time anyone reads the report. */
+  script: string;
+}
+
+/** A server's own benchmark client, as an adapter offers it. */
+export interface NativePeer {
+  /** The tool's command name, e.g. pgbench. */
+  tool: string;
+  /** How to install it where it is missing, e.g. 'Debian: apt-get install postgresql-client'. */
+  install: string;
+  /** Run the tool over one statement against a table the caller owns. */
+  run(req: PeerRequest): Promise<PeerResult>;
 }

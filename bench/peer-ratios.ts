@@ -1,5 +1,5 @@
 import knexFactory from 'knex';
-import type { ServerAddress } from '../adapters/contract';
+import type { NativePeer, PeerResult, PeerStatement, ServerAddress } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
 import { cellContext, newRunId, OwnedTables, tablePrefix } from '../matrix/namespace';
 import type { CellContext } from '../matrix/workloads/contract';
@@ -8,7 +8,6 @@ import { loadReadTable, type ReadTableParams, readTableParams } from '../matrix/
 import { median } from '../model/noise';
 import { bare } from './bare-loop';
 import { alternating, type BenchSetting, benchProfile, harness, opsFor } from './measure';
-import { type PeerResult, type PeerStatement, pgbench, sysbench } from './peers';
 
 /** One comparison with a peer: the same statement at the same concurrency. */
 export interface PeerCase {
@@ -43,8 +42,8 @@ export interface PeerRow extends PeerCase {
 
 const STATEMENT: Record<PeerCase['workload'], PeerStatement> = { 'insert-sequential': 'insert', 'read-point': 'point-select' };
 
-/** The peer of a server adapter, on a table made here as the workload makes its own, dropped afterwards. */
-async function peerOnce(adapter: AdapterName, server: ServerAddress, c: PeerCase, ops: number): Promise<PeerResult> {
+/** The server's own client as the peer, on a table made here as the workload makes its own, dropped afterwards. */
+async function peerOnce(adapter: AdapterName, peer: NativePeer, server: ServerAddress, c: PeerCase, ops: number): Promise<PeerResult> {
   const profile = benchProfile(adapter, c.clients, 'prepared');
   const a = adapterFor(adapter);
   const knex = knexFactory(a.knexConfig(server, profile));
@@ -55,15 +54,14 @@ async function peerOnce(adapter: AdapterName, server: ServerAddress, c: PeerCase
     let rows = 0;
     if (c.workload === 'insert-sequential') await createKeyedTable(ctx, (table = ctx.table('pseq')));
     else ({ table, rows } = await loadReadTable(ctx, 'prp'));
-    const run = adapter === 'postgres' ? pgbench : sysbench;
-    return await run({ table, statement: STATEMENT[c.workload], rows, clients: c.clients, ops, url: server.url });
+    return await peer.run({ table, statement: STATEMENT[c.workload], rows, clients: c.clients, ops, url: server.url });
   } finally {
     await owned.dropAll(knex);
     await knex.destroy();
   }
 }
 
-/** Compare dbmatrix's two paths with the adapter's peer on one case; SQLite's peer is better-sqlite3 alone, in a bare loop. */
+/** Compare dbmatrix's two paths with the adapter's peer on one case: its server's own client, or else its driver alone in a bare loop. */
 export async function peerRow(
   adapter: AdapterName,
   server: ServerAddress,
@@ -72,32 +70,36 @@ export async function peerRow(
   rounds: number,
   log: (line: string) => void,
 ): Promise<PeerRow> {
-  let tool = 'better-sqlite3 alone (bare prepared loop)';
+  const a = adapterFor(adapter);
+  const peer = a.nativePeer;
+  let tool = `${a.client} alone (bare prepared loop)`;
   let command: string | undefined;
-  const sqliteFile = (round: number) => ({ url: `${setting.sqliteDir}/peer-${c.workload}-${round}-${Date.now()}.db`, provider: 'file' as const });
+  // A file database gets a new file each round; a server, the same one.
+  const target = (round: number) =>
+    a.server ? server : { url: `${setting.sqliteDir}/peer-${c.workload}-${round}-${Date.now()}.db`, provider: 'file' as const };
+  const harnessTarget = a.server ? server : undefined;
   let round = 0;
   let missing = false;
   const steps = {
     peer: async () => {
-      if (adapter === 'sqlite')
-        return bare(benchProfile(adapter, 1, 'prepared'), sqliteFile(round++), c.workload, 'prepared', newRunId(), opsFor(setting, c.workload));
+      if (!peer) return bare(benchProfile(adapter, 1, 'prepared'), target(round++), c.workload, 'prepared', newRunId(), opsFor(setting, c.workload));
       if (missing) return 0;
       let r: PeerResult;
       try {
-        r = await peerOnce(adapter, server, c, opsFor(setting, c.workload));
+        r = await peerOnce(adapter, peer, server, c, opsFor(setting, c.workload));
       } catch (err) {
         // A missing tool costs its column, not the bench: the row says what to install.
         if (!/is not installed/.test(String(err))) throw err;
         missing = true;
-        tool = `${adapter === 'postgres' ? 'pgbench' : 'sysbench'} not installed (Debian: apt-get install ${adapter === 'postgres' ? 'postgresql-client' : 'sysbench'})`;
+        tool = `${peer.tool} not installed (${peer.install})`;
         return 0;
       }
       tool = r.tool;
       command = `${r.command}   # script ${r.scriptName}: see bench/peer-scripts.md`;
       return r.opsPerSec;
     },
-    prepared: () => harness(benchProfile(adapter, c.clients, 'prepared'), adapter === 'sqlite' ? undefined : server, c.workload, setting),
-    knex: () => harness(benchProfile(adapter, c.clients, 'knex'), adapter === 'sqlite' ? undefined : server, c.workload, setting),
+    prepared: () => harness(benchProfile(adapter, c.clients, 'prepared'), harnessTarget, c.workload, setting),
+    knex: () => harness(benchProfile(adapter, c.clients, 'knex'), harnessTarget, c.workload, setting),
   };
   const m = await alternating(rounds, steps, (i, last) =>
     log(

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { type Adapter, checkNamespaceName, classified, classifyClientSide, errorCode, NamespaceTakenError, type Profile, quietKnexLog } from '../contract';
 import { onOneConnection, PROFILE_BASE, sessionPool } from '../shared';
 import { identifyMysql } from './identity';
+import { mysqlPeer } from './native-peer';
 import { mysqlServer } from './server';
 import { mysqlTuneAxes } from './tune-axes';
 
@@ -77,6 +78,7 @@ export const mysql: Adapter<MysqlSession> = {
   label: 'MySQL',
   flavours: ['mysql', 'mariadb'],
   identify: identifyMysql,
+  nativePeer: mysqlPeer,
   urlSchemes: ['mysql:', 'mariadb:'],
   tuneAxes: mysqlTuneAxes,
   durableCommits: (s) => (s.innodb_flush_log_at_trx_commit === '1' ? 'innodb_flush_log_at_trx_commit=1' : null),

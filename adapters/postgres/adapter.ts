@@ -14,6 +14,7 @@ import {
 } from '../contract';
 import { onOneConnection, PROFILE_BASE, sessionPool } from '../shared';
 import { identifyPostgres } from './identity';
+import { postgresPeer } from './native-peer';
 import { postgresServer } from './server';
 import { postgresTuneAxes } from './tune-axes';
 
@@ -75,6 +76,7 @@ export const postgres: Adapter<PostgresSession> = {
   label: 'PostgreSQL',
   flavours: ['postgres'],
   identify: identifyPostgres,
+  nativePeer: postgresPeer,
   urlSchemes: ['postgres:', 'postgresql:'],
   tuneAxes: postgresTuneAxes,
   durableCommits: (s) =>

@@ -4,7 +4,7 @@ import ts from 'typescript';
 import { ADAPTER_NAMES, type AdapterName } from '../../adapters/registry';
 
 // What one database means lives in its folder, adapters/<name>/, and one line of adapters/registry.ts; everything else
-// (server flags, images, resolution, tune axes, labels, test selection) is derived from the registry. This test lists,
+// (server flags, images and stand-ins, resolution, flavours and pins, tune axes, native peers, labels, test selection, CI legs) is derived from the registry. This test lists,
 // for each database, the other files whose code names it: comments do not count, string literals and identifiers do.
 
 const ROOT = join(__dirname, '..', '..');
@@ -16,11 +16,16 @@ const NAMED: Record<AdapterName, RegExp> = {
   mysql: /\b(?:mysql|mariadb)\b/i,
 };
 
-/** Files that compare the databases on purpose: the seed analysis's claims and its report are about these three by name. */
+/**
+ * Files about databases by name on purpose: the seed analysis's claims and its report are about these three, the
+ * examples show a user's config and workloads for them, and the stall bench reproduces a PostgreSQL lock stall.
+ */
 const ON_PURPOSE = [
   'matrix/scenarios/seed-claims.ts',
   'matrix/scenarios/seed.ts',
   'reports/seed-report.ts',
+  'bench/stall.ts',
+  'bench/stalled-run.ts',
   'examples/dbmatrix.config.ts',
   'examples/jest/orders.test.ts',
   'examples/workloads/orders.yaml',
@@ -36,16 +41,6 @@ const MANIFESTS: Record<AdapterName, string[]> = {
   sqlite: ['.github/workflows/dbmatrix.yml'],
   postgres: ['package.json', 'docker/docker-compose.yml', '.github/workflows/dbmatrix.yml', '.ci/run'],
   mysql: ['package.json', 'docker/docker-compose.yml', '.github/workflows/dbmatrix.yml', '.ci/run'],
-};
-
-/**
- * Files that still name a database outside its folder: the work left to move it there (or derive it from the registry):
- * the benchmarks against the native clients (pgbench, sysbench, the bare drivers), to become `run --ceiling`.
- */
-const NOT_YET_MOVED: Record<AdapterName, string[]> = {
-  sqlite: ['bench/peer-ratios.ts', 'bench/run.ts'],
-  postgres: ['bench/peer-ratios.ts', 'bench/peers.ts', 'bench/stall.ts', 'bench/stalled-run.ts'],
-  mysql: ['bench/peers.ts'],
 };
 
 /** Source files of the repository (not its tests, docs, build output or dependencies), relative to the root. */
@@ -75,12 +70,12 @@ describe.each(ADAPTER_NAMES)('%s is named only in its folder and the registry', 
   const own = (file: string) => file.startsWith(`adapters/${name}/`) || file === 'adapters/registry.ts';
   const naming = files.filter((file) => !own(file) && NAMED[name].test(code(file))).sort();
 
-  test('no file outside them names it, apart from those comparing databases on purpose, manifests and those not yet moved', () => {
-    const allowed = new Set([...ON_PURPOSE, ...MANIFESTS[name], ...NOT_YET_MOVED[name]]);
+  test('no file outside them names it, apart from those about databases on purpose and the manifests', () => {
+    const allowed = new Set([...ON_PURPOSE, ...MANIFESTS[name]]);
     expect(naming.filter((file) => !allowed.has(file))).toEqual([]);
   });
 
-  test('every file the lists still allow does name it (strike a file off once it is moved)', () => {
-    expect([...MANIFESTS[name], ...NOT_YET_MOVED[name]].filter((file) => !naming.includes(file))).toEqual([]);
+  test('every manifest listed does name it (strike it off once it no longer does)', () => {
+    expect(MANIFESTS[name].filter((file) => !naming.includes(file))).toEqual([]);
   });
 });
