@@ -4,7 +4,7 @@
 #   bash ci/base-vs-head.sh BASE_DIR [dbmatrix run arguments...]
 # e.g. bash ci/base-vs-head.sh base --workload insert-sequential,read-point --ops 2000
 #   DBMATRIX_ADAPTER  adapters to run (default: dbmatrix run's default adapter); their servers come as `dbmatrix run` finds them (URL variables, else Testcontainers)
-#   DBMATRIX_ROUNDS   rounds, each running base and head once (default 5)
+#   DBMATRIX_ROUNDS   rounds, each running base and head once (default 6)
 #   DBMATRIX_OUT      results folder, emptied first (default results/base-vs-head): rounds/, base.json, head.json, compare.md
 # Exit code as `dbmatrix compare`'s: 1 when head regressed; compare.md goes to $GITHUB_STEP_SUMMARY when that is set.
 set -euo pipefail
@@ -20,7 +20,7 @@ npm ci --no-audit --no-fund
 rm -rf "$out"
 code=0
 # Head's dbmatrix drives both sides, so both are judged by the same compare; each side runs its own bin/dbmatrix.js.
-node bin/dbmatrix.js alternate --base "$base" --head . --rounds "${DBMATRIX_ROUNDS:-5}" --out "$out" \
+node bin/dbmatrix.js alternate --base "$base" --head . --rounds "${DBMATRIX_ROUNDS:-6}" --out "$out" \
   -- ${DBMATRIX_ADAPTER:+--adapter "$DBMATRIX_ADAPTER"} "$@" || code=$?
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ] && [ -f "$out/compare.md" ]; then cat "$out/compare.md" >>"$GITHUB_STEP_SUMMARY"; fi
 exit "$code"
