@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import { signedPercent } from '../model/format';
 import { type Paint, plain, type Style } from './colour';
-import { type CellStatus, type Comparison, type MetricChange, verdictParts } from './compare';
+import { type CellStatus, type Comparison, type MetricChange, serverChanges, verdictParts } from './compare';
 
 const STATUS_STYLE: Partial<Record<CellStatus, Style>> = {
   'newly failed': 'red',
@@ -27,7 +27,7 @@ function metric(m: MetricChange | undefined, paint: Paint): string {
 export const UNLIKE_MARK = '(unlike runs)';
 
 /**
- * A comparison as a terminal table, regressions first: like for like or not on top, then the table, notes and what
+ * A comparison as a terminal table, regressions first: like for like or not on top, and a server that changed, then the table, notes and what
  * changed, then one `FAIL` line per reason the gate fails, and the verdict as the last line.
  */
 export function compareTable(cmp: Comparison, paint: Paint = plain): string {
@@ -48,7 +48,11 @@ export function compareTable(cmp: Comparison, paint: Paint = plain): string {
   const notes = cmp.cells
     .filter((c) => c.status !== 'missing' && c.status !== 'new')
     .flatMap((c) => c.notes.map((n) => `${c.cell.adapter}/${c.cell.profile}/${c.cell.workload}: ${n}`));
-  const changes = cmp.settingChanges.map((s) => `changed: ${s.where} ${s.key}: ${s.baseline ?? '(absent)'} -> ${s.current ?? '(absent)'}`);
+  const servers = serverChanges(cmp);
+  const heading = servers.map((s) => paint('yellow', `server changed: ${s.where} ${s.baseline} -> ${s.current}`));
+  const changes = cmp.settingChanges
+    .filter((s) => !servers.includes(s))
+    .map((s) => `changed: ${s.where} ${s.key}: ${s.baseline ?? '(absent)'} -> ${s.current ?? '(absent)'}`);
   const info = [
     ...cmp.cells
       .filter((c) => c.status === 'new')
@@ -58,5 +62,5 @@ export function compareTable(cmp: Comparison, paint: Paint = plain): string {
   const failures = cmp.failures.map((f) => paint('red', `FAIL ${f.message}`));
   const unlike = lfl.same ? '' : ' (not like for like)';
   const verdict = cmp.passed ? paint('green', `no regression${unlike}`) : paint('red', `compare failed: ${verdictParts(cmp).join('; ')}${unlike}`);
-  return [top, table.toString(), ...notes, ...changes, ...info, ...failures, verdict].join('\n');
+  return [top, ...heading, table.toString(), ...notes, ...changes, ...info, ...failures, verdict].join('\n');
 }

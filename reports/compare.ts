@@ -343,8 +343,29 @@ function compareCell(
 }
 
 /** Profile values and read-back settings that differ between the runs, per profile. */
+/** The version each adapter's server reported: from its first cell that reached the server, else its conformance answers. */
+function serverVersions(r: RunResults): Map<string, string> {
+  const versions = new Map<string, string>();
+  for (const c of r.cells) if (c.state !== 'skipped' && c.target && !versions.has(c.cell.adapter)) versions.set(c.cell.adapter, c.target.serverVersion);
+  for (const t of r.conformance ?? []) if (!versions.has(t.adapter)) versions.set(t.adapter, t.serverVersion);
+  return versions;
+}
+
+const SERVER_VERSION = 'server version';
+
+/** Adapters whose server reported another version in the current run: what a cross-version comparison is about. */
+export function serverChanges(cmp: Pick<Comparison, 'settingChanges'>): SettingChange[] {
+  return cmp.settingChanges.filter((s) => s.key === SERVER_VERSION);
+}
+
 function settingChanges(baseline: RunResults, current: RunResults): SettingChange[] {
   const out: SettingChange[] = [];
+  // The server first: when it changed, every other difference is read in its light.
+  const before = serverVersions(baseline);
+  for (const [adapter, now] of serverVersions(current)) {
+    const was = before.get(adapter);
+    if (was !== undefined && was !== now) out.push({ where: adapter, key: SERVER_VERSION, baseline: JSON.stringify(was), current: JSON.stringify(now) });
+  }
   const flatten = (o: Record<string, unknown>, prefix = ''): Record<string, string> =>
     Object.fromEntries(
       Object.entries(o).flatMap(([k, v]) =>

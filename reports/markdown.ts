@@ -1,7 +1,7 @@
 import { int, ms, signedPercent } from '../model/format';
 import { describeCounts, describeTally } from '../model/metrics';
 import type { CellResult, RunResults } from '../model/results-schema';
-import { type CellStatus, type Comparison, FAILING_STATUSES, type FailureKind, type MetricChange, verdictParts } from './compare';
+import { type CellStatus, type Comparison, FAILING_STATUSES, type FailureKind, type MetricChange, serverChanges, verdictParts } from './compare';
 import { answerText, conformanceRows, pinDifferences, pinsText } from './conformance-matrix';
 import { diagnoseRun } from './diagnosis';
 import { driverLayerPairs } from './driver-layers';
@@ -242,6 +242,7 @@ export function compareMarkdown(cmp: Comparison): string {
     '',
     `${side(cmp.baseline)} → ${side(cmp.current)}`,
     '',
+    ...serverChanges(cmp).flatMap((s) => [`**Server changed**: ${mdText(s.where)} ${mdCode(JSON.parse(s.baseline!))} → ${mdCode(JSON.parse(s.current!))}`, '']),
     lfl.same
       ? `${mdText(lfl.summary)}.`
       : `> ⚠️ **${mdText(lfl.summary)}**. Every verdict below compares runs of different length, warm-up, repeats or load (${mdText(lfl.differences.join('; '))}); rerun one side to match before trusting a change.`,

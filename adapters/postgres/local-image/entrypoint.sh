@@ -3,7 +3,8 @@
 # POSTGRES_USER (default postgres), POSTGRES_PASSWORD (required unless POSTGRES_HOST_AUTH_METHOD=trust),
 # POSTGRES_DB (default: the user), PGDATA. Initialises once, then runs the server in the foreground.
 set -euo pipefail
-bin=/usr/lib/postgresql/15/bin
+# The one PostgreSQL the image holds, whichever its version.
+bin=$(echo /usr/lib/postgresql/*/bin)
 user=${POSTGRES_USER:-postgres}
 db=${POSTGRES_DB:-$user}
 password=${POSTGRES_PASSWORD:-}
