@@ -67,6 +67,8 @@ export interface ServerAddress {
   url: string;
   /** How the server was obtained. */
   provider: 'file' | 'url' | 'testcontainers';
+  /** How reports tell it apart (its flavour and the version it reported) when a run has several servers for one adapter. */
+  label?: string;
 }
 
 /** Connection pool settings, common to every adapter. */

@@ -31,5 +31,16 @@ export const DEFAULT_ADAPTER: AdapterName = ADAPTER_NAMES[0]!;
 /** Every server flavour an adapter reaches, whose conformance answers are pinned apart. */
 export const FLAVOURS: readonly string[] = ADAPTER_NAMES.flatMap((name) => adapterFor(name).flavours);
 
-/** The default adapter's profile names, for the examples of help texts and messages, which name no database themselves. */
-export const EXAMPLE_PROFILES = adapterFor(DEFAULT_ADAPTER).defaultProfiles.map((p) => p.name) as [string, string, ...string[]];
+/**
+ * Two profile names or more for the examples of help texts and messages, which name no database themselves: the default
+ * adapter's first, then the others', so an adapter registered first with a single profile still gives two.
+ */
+export const EXAMPLE_PROFILES = examplePairOf(
+  [DEFAULT_ADAPTER, ...ADAPTER_NAMES.filter((n) => n !== DEFAULT_ADAPTER)].flatMap((n) => adapterFor(n).defaultProfiles.map((p) => p.name)),
+);
+
+function examplePairOf(names: string[]): [string, string, ...string[]] {
+  const [first, second, ...rest] = names;
+  if (first === undefined || second === undefined) throw new Error(`the registry's adapters have ${names.length} default profile(s); help texts need two`);
+  return [first, second, ...rest];
+}

@@ -8,6 +8,7 @@ import { checkOneLength, chooseRun, runMatrix } from '../matrix/run-matrix';
 import { workloadRef } from '../matrix/workloads/sources';
 import type { RunResults } from '../model/results-schema';
 import { UserError } from '../model/user-error';
+import type { ServerChoices } from '../servers/resolve';
 
 /** A matrix run asked for from code: the same choices as `dbmatrix run`, the same defaults, the same checks. */
 export interface RunOptions {
@@ -33,10 +34,10 @@ export interface RunOptions {
   rate?: number;
   /** Share of failed operations a cell may have and still pass (default 0). */
   maxErrorRate?: number;
-  /** Server URLs by adapter (else DBMATRIX_POSTGRES_URL / DBMATRIX_MYSQL_URL, else Testcontainers). */
-  servers?: Partial<Record<AdapterName, string>>;
-  /** Container images by adapter, for Testcontainers. */
-  images?: Partial<Record<AdapterName, string>>;
+  /** Server URLs by adapter, one or a list to measure side by side (else DBMATRIX_<ADAPTER>_URL, else Testcontainers). */
+  servers?: ServerChoices;
+  /** Container images by adapter, one or a list, for Testcontainers. */
+  images?: ServerChoices;
   /** Directory for results.json (default dbmatrix-runs/<time>-<run id> under the working directory). */
   outDir?: string;
   /** Run id used in table names (default random). */

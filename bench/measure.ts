@@ -36,7 +36,7 @@ export async function harness(profile: Profile, server: ServerAddress | undefine
     runId: newRunId(),
     profiles: [profile],
     workloads: [workload],
-    servers: server ? { [profile.adapter]: server } : {},
+    servers: server ? { [profile.adapter]: [server] } : {},
     sqliteDir: setting.sqliteDir,
     ops: opsFor(setting, workload),
     durationMs: null,

@@ -14,7 +14,7 @@ import { ThreadPool } from '../matrix/workers';
 import { int } from '../model/format';
 import { median } from '../model/noise';
 import { UserError } from '../model/user-error';
-import { resolveServers } from '../servers/resolve';
+import { firstServers, resolveServers } from '../servers/resolve';
 import { BARE, type BenchWorkload, bare } from './bare-loop';
 import { alternating, type BenchSetting, bareInThread, benchProfile, harness, opsFor } from './measure';
 import { PEER_CASES, type PeerRow, peerRow } from './peer-ratios';
@@ -29,7 +29,8 @@ async function main(): Promise<void> {
   const arg = process.argv.find((a) => a.startsWith('--adapter='));
   const adapters: AdapterName[] = arg ? parseAdapterList(arg.slice('--adapter='.length)) : [...ADAPTER_NAMES];
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const resolved = await resolveServers(adapters, {}, process.env, log);
+  const resolved = await resolveServers(adapters, {}, process.env, log, {}, {}, 'npm run bench');
+  const servers = firstServers(resolved);
   const setting: BenchSetting = { ops: OPS, sqliteDir: mkdtempSync(join(tmpdir(), 'dbmatrix-bench-')), threads: new ThreadPool() };
   const overhead = new Table({
     head: ['adapter', 'workload', 'path', 'harness ops/s', 'bare loop ops/s', 'harness ÷ bare', 'bare loop in a thread', 'harness ÷ bare in a thread'],
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   const peers: PeerRow[] = [];
   try {
     for (const name of adapters) {
-      const server = resolved.servers[name];
+      const server = servers[name];
       // SQLite workers run in threads: a bare loop in a thread shows how much of the gap is the thread, not the harness.
       const threaded = adapterFor(name).capabilities.threadedWorkers;
       for (const workload of Object.keys(BARE) as BenchWorkload[]) {

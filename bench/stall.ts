@@ -8,7 +8,7 @@ import { ThreadPool } from '../matrix/workers';
 import { ms } from '../model/format';
 import type { CellResult } from '../model/results-schema';
 import { behindSchedule } from '../reports/load-mode';
-import { resolveServers } from '../servers/resolve';
+import { firstServers, resolveServers } from '../servers/resolve';
 import { type StalledRun, stalledRun } from './stalled-run';
 
 const RATE = Number(process.env.STALL_RATE ?? 200);
@@ -25,7 +25,7 @@ function figuresOf(r: CellResult) {
 
 async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const resolved = await resolveServers(['postgres'], {}, process.env, log);
+  const resolved = await resolveServers(['postgres'], {}, process.env, log, {}, {}, 'the stall bench');
   const threads = new ThreadPool();
   const runs: [string, StalledRun][] = [];
   try {
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
       const label = rate === null ? 'closed loop' : `open loop, --rate ${RATE}`;
       log(`stall: ${label}: hot-row-update, ${WORKERS} workers, ${DURATION_MS / 1000} s, table locked ${HOLD_MS / 1000} s from ${LOCK_AFTER_MS / 1000} s in`);
       const run = await stalledRun({
-        server: resolved.servers.postgres!,
+        server: firstServers(resolved).postgres!,
         workload: 'hot-row-update',
         settings: [`postgres.workers=${WORKERS}`],
         durationMs: DURATION_MS,

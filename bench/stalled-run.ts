@@ -60,7 +60,7 @@ export async function stalledRun(req: StalledRunRequest): Promise<StalledRun> {
     runId,
     profiles: [profile!],
     workloads: [req.workload],
-    servers: { postgres: req.server },
+    servers: { postgres: [req.server] },
     sqliteDir,
     ops: null,
     durationMs: req.durationMs,

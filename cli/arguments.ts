@@ -78,23 +78,28 @@ export function parseWorkloadRefs(text: string, baseDir?: string): WorkloadRef[]
   return [...new Set(items.map((item) => workloadRef(item, baseDir)))];
 }
 
-/** The server flags every command that reaches a database takes: --<adapter>-url for each server adapter. */
-export type ServerUrlOptions = { [Name in AdapterName as `${Name}Url`]?: string };
+/** The server flags every command that reaches a database takes: --<adapter>-url for each server adapter, repeatable. */
+export type ServerUrlOptions = { [Name in AdapterName as `${Name}Url`]?: string[] };
 
 /** Add --<adapter>-url for every server adapter of the registry to a command. */
 export function serverUrlOptions(command: Command): Command {
   for (const name of SERVER_ADAPTERS) {
-    command.option(`--${name}-url <url>`, `${adapterFor(name).server!.serves} server (else ${urlVariable(name)}, else Testcontainers)`);
+    command.option(
+      `--${name}-url <url>`,
+      `${adapterFor(name).server!.serves} server (else ${urlVariable(name)}, else Testcontainers); repeat it to measure several servers side by side`,
+      collect,
+      [] as string[],
+    );
   }
   return command;
 }
 
 /** The server URLs given as flags, by adapter. */
-export function serverUrls(opts: ServerUrlOptions): Partial<Record<AdapterName, string>> {
-  return Object.fromEntries(SERVER_ADAPTERS.flatMap((name) => (opts[`${name}Url`] ? [[name, opts[`${name}Url`]]] : [])));
+export function serverUrls(opts: ServerUrlOptions): Partial<Record<AdapterName, string[]>> {
+  return Object.fromEntries(SERVER_ADAPTERS.flatMap((name) => (opts[`${name}Url`]?.length ? [[name, opts[`${name}Url`]]] : [])));
 }
 
-/** The image flags of a command that may start containers: --<adapter>-image for each server adapter. */
+/** The image flags of a command that may start containers: --<adapter>-image for each server adapter, a comma-separated list. */
 export type ServerImageOptions = { [Name in AdapterName as `${Name}Image`]?: string };
 
 /** Add --<adapter>-image for every server adapter of the registry to a command. */
@@ -102,8 +107,8 @@ export function serverImageOptions(command: Command): Command {
   for (const name of SERVER_ADAPTERS) {
     const server = adapterFor(name).server!;
     command.option(
-      `--${name}-image <image>`,
-      `image for a ${adapterFor(name).label} container (else ${imageVariable(name)}, else ${server.image} or the local stand-in)`,
+      `--${name}-image <images>`,
+      `image for a ${adapterFor(name).label} container (else ${imageVariable(name)}, else ${server.image} or the local stand-in); several, comma-separated, measure each side by side`,
     );
   }
   return command;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ADAPTER_NAMES, type AdapterName } from '../adapters/registry';
+import { ADAPTER_NAMES } from '../adapters/registry';
 import { findConfigFile } from '../config/config-file';
 import { parseAdapterList, resolveProfiles } from '../config/profiles';
 import type { CaseAnswer } from '../conformance/contract';
@@ -10,7 +10,7 @@ import { pinsOf, pinsPath, writePins } from '../conformance/pins';
 import { runConformance } from '../conformance/run';
 import { newRunId } from '../matrix/namespace';
 import { UserError } from '../model/user-error';
-import { resolveServers } from '../servers/resolve';
+import { resolveServers, type ServerChoices } from '../servers/resolve';
 import { type ServerImageOptions, type ServerUrlOptions, serverImageOptions, serverImages, serverUrlOptions, serverUrls } from './arguments';
 
 /** Options of `dbmatrix conformance`, as commander parses them. */
@@ -55,40 +55,43 @@ async function conformanceCommand(opts: ConformanceOptions): Promise<number> {
   if (opts.out && adapters.length > 1)
     throw new UserError(`--out names one file, but --adapter names ${adapters.length} adapters; pin one at a time with --out`);
   const config = findConfigFile(opts.config);
-  const urls = { ...(config?.servers ?? {}), ...serverUrls(opts) } as Partial<Record<AdapterName, string>>;
-  const images = { ...(config?.images ?? {}), ...serverImages(opts) } as Partial<Record<AdapterName, string>>;
+  const urls: ServerChoices = { ...(config?.servers ?? {}), ...serverUrls(opts) };
+  const images: ServerChoices = { ...(config?.images ?? {}), ...serverImages(opts) };
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const resolved = await resolveServers(adapters, urls, process.env, log, {}, images);
+  // --out names one file: one server per adapter then.
+  const resolved = await resolveServers(adapters, urls, process.env, log, {}, images, opts.out ? 'conformance --out' : undefined);
   const runId = newRunId();
   const sqliteDir = mkdtempSync(join(tmpdir(), `dbmatrix-${runId}-`));
   let differing = 0;
   try {
     for (const adapter of adapters) {
       const [profile] = resolveProfiles({ adapters: [adapter] });
-      const server = resolved.servers[adapter] ?? { url: join(sqliteDir, 'conformance.db'), provider: 'file' as const };
-      const run = await runConformance(profile!, server, runId);
-      if (opts.pin && !run.server)
-        throw new UserError(`cannot pin ${adapter}: its server reports '${run.serverVersion}', which names no flavour and version this project knows`);
-      const file = run.server ? pinsPath(run.server) : undefined;
-      const where = run.server
-        ? `${run.server.flavour} ${run.server.version}, ${run.pinned ? `pinned in ${shown(file!)}` : 'not pinned'}`
-        : 'flavour unknown, not pinned';
-      process.stdout.write(
-        `${adapter}: ${run.serverVersion} (${where}), profile ${profile!.name}, ${run.answers.length} cases\n${answerLines(run.answers).join('\n')}\n`,
-      );
-      const changed = run.answers.filter((a) => a.pin === 'differs from pin');
-      differing += changed.length;
-      if (opts.pin) {
-        const target = opts.out ? resolve(opts.out) : file!;
-        writePins(target, pinsOf(adapter, run.server!, run.serverVersion, profile!.name, run.answers));
-        const before = run.pinned
-          ? `; ${changed.length} answer(s) differ from ${shown(file!)}${changed.length ? `: ${changed.map((a) => a.id).join(', ')}` : ''}`
-          : '; there were no pins for it';
-        process.stdout.write(`wrote ${shown(target)} (${run.answers.length} answers of ${run.server!.flavour} ${run.server!.version}${before})\n`);
-      } else if (changed.length) {
+      for (const server of resolved.servers[adapter] ?? [{ url: join(sqliteDir, 'conformance.db'), provider: 'file' as const }]) {
+        const run = await runConformance(profile!, server, runId);
+        const name = server.label ? `${adapter} @ ${server.label}` : adapter;
+        if (opts.pin && !run.server)
+          throw new UserError(`cannot pin ${name}: its server reports '${run.serverVersion}', which names no flavour and version this project knows`);
+        const file = run.server ? pinsPath(run.server) : undefined;
+        const where = run.server
+          ? `${run.server.flavour} ${run.server.version}, ${run.pinned ? `pinned in ${shown(file!)}` : 'not pinned'}`
+          : 'flavour unknown, not pinned';
         process.stdout.write(
-          `${changed.length} answer(s) differ from the pins of ${run.server!.flavour} ${run.server!.version}; if the new answers are right, pin them with --pin\n`,
+          `${name}: ${run.serverVersion} (${where}), profile ${profile!.name}, ${run.answers.length} cases\n${answerLines(run.answers).join('\n')}\n`,
         );
+        const changed = run.answers.filter((a) => a.pin === 'differs from pin');
+        differing += changed.length;
+        if (opts.pin) {
+          const target = opts.out ? resolve(opts.out) : file!;
+          writePins(target, pinsOf(adapter, run.server!, run.serverVersion, profile!.name, run.answers));
+          const before = run.pinned
+            ? `; ${changed.length} answer(s) differ from ${shown(file!)}${changed.length ? `: ${changed.map((a) => a.id).join(', ')}` : ''}`
+            : '; there were no pins for it';
+          process.stdout.write(`wrote ${shown(target)} (${run.answers.length} answers of ${run.server!.flavour} ${run.server!.version}${before})\n`);
+        } else if (changed.length) {
+          process.stdout.write(
+            `${changed.length} answer(s) differ from the pins of ${run.server!.flavour} ${run.server!.version}; if the new answers are right, pin them with --pin\n`,
+          );
+        }
       }
     }
   } finally {

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { mergeResults } from '../model/merge';
 import { readResults } from '../model/read-results';
-import type { RunResults } from '../model/results-schema';
+import { cellName, type RunResults } from '../model/results-schema';
 import { UserError } from '../model/user-error';
 import { writeBenchmarkJson } from '../reports/benchmark-json';
 import { painterFor } from '../reports/colour';
@@ -70,9 +70,7 @@ export function addReportCommands(program: Command): void {
       const paint = painterFor(process.stdout);
       process.stdout.write(`${summaryTable(results.cells, paint)}\n`);
       for (const d of diagnoseRun(results)) {
-        process.stdout.write(
-          `${paint('bold', `${d.cell.adapter}/${d.cell.profile}/${d.cell.workload}: ${d.bottleneck}`)}: ${d.evidence.join('; ')}\n  -> ${d.recommendation}\n`,
-        );
+        process.stdout.write(`${paint('bold', `${cellName(d.cell)}: ${d.bottleneck}`)}: ${d.evidence.join('; ')}\n  -> ${d.recommendation}\n`);
       }
       process.exitCode = results.cells.some((c) => c.state === 'failed') ? 1 : 0;
     });

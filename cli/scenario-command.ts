@@ -15,7 +15,7 @@ import type { RunResults } from '../model/results-schema';
 import { UserError } from '../model/user-error';
 import { painterFor } from '../reports/colour';
 import { dataFailures, seedMarkdown, seedTable } from '../reports/seed-report';
-import { resolveServers } from '../servers/resolve';
+import { firstServers, resolveServers } from '../servers/resolve';
 import { positiveInt, type ServerUrlOptions, serverUrlOptions, serverUrls } from './arguments';
 import { abortOnSignal } from './interrupt';
 
@@ -59,8 +59,9 @@ async function scenarioCommand(name: string, opts: ScenarioOptions): Promise<num
   const given = serverUrls(opts);
 
   // One server per adapter for the whole scenario; the runs below reach it by URL, so a container starts once.
-  const resolved = await resolveServers(adapters, given, process.env, log);
-  const urls = Object.fromEntries(Object.entries(resolved.servers).map(([a, s]) => [a, s!.url])) as Partial<Record<AdapterName, string>>;
+  const resolved = await resolveServers(adapters, given, process.env, log, {}, {}, 'dbmatrix scenario');
+  const servers = firstServers(resolved);
+  const urls = Object.fromEntries(Object.entries(servers).map(([a, s]) => [a, s!.url])) as Partial<Record<AdapterName, string>>;
   let run: MatrixRun | undefined;
   const guard = abortOnSignal(() => run);
   const parts: MergeInput[] = [];
@@ -109,7 +110,7 @@ async function scenarioCommand(name: string, opts: ScenarioOptions): Promise<num
   merged.cells.sort((a, b) => order(a.cell.adapter) - order(b.cell.adapter));
   merged.profiles.sort((a, b) => order(String(a.adapter)) - order(String(b.adapter)));
   const results: RunResults = { ...merged, runId, interrupted: guard.interrupted() };
-  markProviders(results, resolved.servers);
+  markProviders(results, servers);
   const claims = judgeSeed(results);
   const resultsFile = join(outDir, 'results.json');
   const reportFile = join(outDir, 'seed-report.md');

@@ -50,7 +50,7 @@ async function tuneCommand(opts: TuneOptions): Promise<number> {
   paramsByWorkload(workloads.map(workloadFor), settingsOf({ settings: opts.set }));
   const urls = serverUrls(opts);
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const resolved = await resolveServers(adapters, urls, process.env, log);
+  const resolved = await resolveServers(adapters, urls, process.env, log, {}, {}, 'dbmatrix tune');
   const sqliteDir = mkdtempSync(join(tmpdir(), `dbmatrix-${runId}-`));
   let current: MatrixRun | undefined;
   const guard = abortOnSignal(() => current);

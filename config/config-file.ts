@@ -25,7 +25,7 @@ export function durationMs(text: string): number | null {
 }
 
 const adapterName = z.string().refine(isAdapterName, `expected one of ${ADAPTER_NAMES.join(', ')}`);
-const byAdapter = z.record(z.string(), z.string()).superRefine((record, ctx) => {
+const byAdapter = z.record(z.string(), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])).superRefine((record, ctx) => {
   for (const key of Object.keys(record)) {
     if (!isAdapterName(key)) ctx.addIssue({ code: 'custom', path: [key], message: `unknown adapter; expected one of ${ADAPTER_NAMES.join(', ')}` });
   }
@@ -52,9 +52,9 @@ export const configFileSchema = z
     set: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
     /** Workloads (like --workload): built-in names, or workload files relative to this file. */
     workloads: z.array(z.string().min(1)).min(1).optional(),
-    /** Server URLs by adapter name. */
+    /** Server URLs by adapter name: one, or a list to measure several servers side by side. */
     servers: byAdapter.optional(),
-    /** Container images by adapter name, for Testcontainers. */
+    /** Container images by adapter name, for Testcontainers: one, or a list (or a comma-separated string) to measure each side by side. */
     images: byAdapter.optional(),
     /** Measured operations per cell (like --ops). */
     ops: z.number().int().positive().optional(),

@@ -5,7 +5,7 @@ import knexFactory, { type Knex } from 'knex';
 import { type Capabilities, errorMessage, type Profile, type ServerAddress } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
 import { newRunId } from '../matrix/namespace';
-import { needsServer, resolveServers } from '../servers/resolve';
+import { firstServers, needsServer, resolveServers } from '../servers/resolve';
 
 /** What the tests of one adapter work with: a namespace of their own on a live database. */
 export interface TestDatabase {
@@ -79,9 +79,9 @@ export class NamespacedDatabase implements TestDatabase {
   async open(): Promise<void> {
     const namespaces = adapterFor(this.adapter).testNamespaces;
     try {
-      const resolved = await resolveServers([this.adapter], this.source.urls, process.env, this.source.log, {}, this.source.images);
+      const resolved = await resolveServers([this.adapter], this.source.urls, process.env, this.source.log, {}, this.source.images, 'the Jest helper');
       this.release = resolved.release;
-      this.server = resolved.servers[this.adapter] ?? this.newFile();
+      this.server = firstServers(resolved)[this.adapter] ?? this.newFile();
       await namespaces.create(this.server, this.profile, this.namespace);
       this.created = true;
       this.live = knexFactory(namespaces.knexConfig(this.server, this.profile, this.namespace));

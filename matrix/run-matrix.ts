@@ -9,7 +9,7 @@ import { runConformance } from '../conformance/run';
 import { describeEnvironment } from '../model/environment';
 import { type ConformanceAnswers, RESULTS_SCHEMA_VERSION, type RunLength, type RunResults } from '../model/results-schema';
 import { UserError } from '../model/user-error';
-import { resolveServers } from '../servers/resolve';
+import { resolveServers, type ServerChoices } from '../servers/resolve';
 import type { ProgressSink } from './progress';
 import { MatrixRun } from './runner';
 import { paramsByWorkload } from './workloads/params';
@@ -28,10 +28,10 @@ export interface RunRequest extends RunLength {
   settings: string[];
   /** Parsed config file. */
   config?: ConfigFile;
-  /** Server URLs given on the command line; they win over the config file's. */
-  urls: Partial<Record<AdapterName, string>>;
-  /** Container images given on the command line; they win over the config file's. */
-  images?: Partial<Record<AdapterName, string>>;
+  /** Server URLs given on the command line, one or several per adapter; they win over the config file's. */
+  urls: ServerChoices;
+  /** Container images given on the command line, one or several per adapter; they win over the config file's. */
+  images?: ServerChoices;
   /** Run id. */
   runId: string;
   /** Directory results.json goes to; created when the run ends. */
@@ -105,8 +105,8 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
   });
   const params = paramsByWorkload(workloads, settingsOf(request));
   const adapters = [...new Set(profiles.map((p) => p.adapter as AdapterName))];
-  const urls = { ...(request.config?.servers ?? {}), ...request.urls } as Partial<Record<AdapterName, string>>;
-  const images = { ...(request.config?.images ?? {}), ...(request.images ?? {}) } as Partial<Record<AdapterName, string>>;
+  const urls: ServerChoices = { ...(request.config?.servers ?? {}), ...request.urls };
+  const images: ServerChoices = { ...(request.config?.images ?? {}), ...(request.images ?? {}) };
   const startedAt = new Date().toISOString();
   const resolved = await resolveServers(adapters, urls, process.env, request.log, {}, images);
   const sqliteDir = mkdtempSync(join(tmpdir(), `dbmatrix-${request.runId}-`));
@@ -161,19 +161,26 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
   }
 }
 
-/** The conformance matrix: each adapter's database answers every case, under the first of the run's profiles for it. */
+/** The conformance matrix: each database (each server of each adapter) answers every case, under the first of the run's profiles for its adapter. */
 async function askEveryDatabase(
   profiles: Profile[],
-  servers: Partial<Record<AdapterName, ServerAddress>>,
+  servers: Partial<Record<AdapterName, ServerAddress[]>>,
   sqliteDir: string,
   request: RunRequest,
 ): Promise<ConformanceAnswers[]> {
   const out: ConformanceAnswers[] = [];
   for (const adapter of [...new Set(profiles.map((p) => p.adapter as AdapterName))]) {
     const profile = profiles.find((p) => p.adapter === adapter)!;
-    const server = servers[adapter] ?? { url: join(sqliteDir, 'conformance.db'), provider: 'file' as const };
-    request.log(`conformance: ${CONFORMANCE_CASES.length} cases on ${adapter} (${profile.name})`);
-    out.push({ adapter, profile: profile.name, ...(await runConformance(profile, server, request.runId)) });
+    for (const server of servers[adapter] ?? [{ url: join(sqliteDir, 'conformance.db'), provider: 'file' as const }]) {
+      const on = server.label ? `${adapter} @ ${server.label}` : adapter;
+      request.log(`conformance: ${CONFORMANCE_CASES.length} cases on ${on} (${profile.name})`);
+      out.push({
+        adapter,
+        profile: profile.name,
+        ...(server.label ? { serverLabel: server.label } : {}),
+        ...(await runConformance(profile, server, request.runId)),
+      });
+    }
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { type Adapter, errorMessage, type Profile, redactedUrl, type ServerAddre
 import { type AdapterName, adapterFor } from '../adapters/registry';
 import { combineRepeats, countedFigures } from '../model/combine';
 import { describeTally, mergeHistograms, scrub, summarizeLatency } from '../model/metrics';
-import type { CellResult, Figures, LockWaits, PoolHealth, RunLength } from '../model/results-schema';
+import type { CellKey, CellResult, Figures, LockWaits, PoolHealth, RunLength } from '../model/results-schema';
 import { markMeasureStart, newControl, PHASE, read, SLOT, setPhase } from './control';
 import { lockWaitSampler } from './lock-waits';
 import { cellContext, OwnedTables, tablePrefix } from './namespace';
@@ -31,8 +31,8 @@ export interface RunPlan extends RunLength {
   profiles: Profile[];
   /** Workloads to run against every profile: built-in names or workload files. */
   workloads: WorkloadRef[];
-  /** Servers for the server adapters. */
-  servers: Partial<Record<AdapterName, ServerAddress>>;
+  /** Servers for the server adapters: several for one adapter run every cell of its profiles on each, side by side. */
+  servers: Partial<Record<AdapterName, ServerAddress[]>>;
   /** Directory for this run's SQLite files (created by the caller, removed by the caller). */
   sqliteDir: string;
   /** Where progress goes. */
@@ -44,6 +44,11 @@ export interface RunPlan extends RunLength {
 }
 
 const now = () => performance.timeOrigin + performance.now();
+
+/** A cell's key; the server's label only when its adapter has several servers in the run. */
+function cellKey(profile: Profile, workload: string, server: ServerAddress | undefined): CellKey {
+  return { adapter: profile.adapter, profile: profile.name, workload, ...(server?.label ? { serverLabel: server.label } : {}) };
+}
 
 /** Warm-up operations for a cell when the user gave none. */
 export function defaultWarmupOps(plan: Pick<RunPlan, 'ops' | 'warmupOps'>, workers: number): number {
@@ -86,16 +91,18 @@ export class MatrixRun {
     try {
       let k = 0;
       for (const profile of this.plan.profiles) {
-        for (const ref of this.plan.workloads) {
-          if (!inShard(k++, this.plan.shard)) continue;
-          const cell = { adapter: profile.adapter, profile: profile.name, workload: loadWorkload(ref).name };
-          const repeats = this.plan.repeats;
-          const runs: CellResult[] = [];
-          for (let i = 1; i <= repeats; i++) {
-            if (this.aborted) runs.push({ state: 'skipped', cell, reason: 'run interrupted' });
-            else runs.push(await this.runCell(profile, ref, repeats > 1 ? ` (${i}/${repeats})` : ''));
+        for (const server of this.serversOf(profile)) {
+          for (const ref of this.plan.workloads) {
+            if (!inShard(k++, this.plan.shard)) continue;
+            const cell = cellKey(profile, loadWorkload(ref).name, server);
+            const repeats = this.plan.repeats;
+            const runs: CellResult[] = [];
+            for (let i = 1; i <= repeats; i++) {
+              if (this.aborted) runs.push({ state: 'skipped', cell, reason: 'run interrupted' });
+              else runs.push(await this.runCell(profile, ref, repeats > 1 ? ` (${i}/${repeats})` : '', server));
+            }
+            results.push(combineRepeats(runs));
           }
-          results.push(combineRepeats(runs));
         }
       }
     } finally {
@@ -109,25 +116,33 @@ export class MatrixRun {
     if (this.ownThreads) await this.threads.close();
   }
 
-  /** Where a cell's database lives. */
-  private serverFor(profile: Profile, workload: string): ServerAddress {
+  /** The servers a profile's cells run on: the adapter's, or one file database (undefined: a file per cell). */
+  private serversOf(profile: Profile): (ServerAddress | undefined)[] {
+    if (adapterFor(profile.adapter as AdapterName).capabilities.threadedWorkers) return [undefined];
+    const servers = this.plan.servers[profile.adapter as AdapterName];
+    if (!servers?.length) throw new Error(`no server resolved for ${profile.adapter}`);
+    return servers;
+  }
+
+  /** Where a cell's database lives: the server given, else the adapter's first server, else a new file of its own. */
+  private serverFor(profile: Profile, workload: string, server: ServerAddress | undefined): ServerAddress {
+    if (server) return server;
     const adapter = adapterFor(profile.adapter as AdapterName);
     if (adapter.capabilities.threadedWorkers) {
       return { url: join(this.plan.sqliteDir, `${profile.name}-${workload}.db`), provider: 'file' };
     }
-    const server = this.plan.servers[profile.adapter as AdapterName];
-    if (!server) throw new Error(`no server resolved for ${profile.adapter}`);
-    return server;
+    return this.serversOf(profile)[0]!;
   }
 
   /** One cell: connect, load, warm up, measure, verify, and always clean up. */
-  async runCell(profile: Profile, ref: WorkloadRef, repeatLabel = ''): Promise<CellResult> {
+  async runCell(profile: Profile, ref: WorkloadRef, repeatLabel = '', on?: ServerAddress): Promise<CellResult> {
     const workload = loadWorkload(ref);
     const workloadName = workload.name;
     const params = this.plan.params[workloadName] ?? resolveParams(workload, []);
-    const cell = { adapter: profile.adapter, profile: profile.name, workload: workloadName };
+    const server = this.serverFor(profile, workloadName, on);
+    const cell = cellKey(profile, workloadName, server);
+    const name = `${profile.name}${server.label ? ` @ ${server.label}` : ''} × ${workloadName}`;
     const adapter = adapterFor(profile.adapter as AdapterName);
-    const server = this.serverFor(profile, workloadName);
     // A database file that is already there belongs to someone else: never open, write or delete it.
     if (server.provider === 'file' && existsSync(server.url)) {
       const result: CellResult = {
@@ -135,7 +150,7 @@ export class MatrixRun {
         cell,
         reasons: [`database file ${server.url} already exists and was not created by this run; it was left untouched`],
       };
-      this.plan.progress.cellFinished(`${profile.name} × ${workloadName}`, result);
+      this.plan.progress.cellFinished(name, result);
       return result;
     }
     const knex = knexFactory(adapter.knexConfig(server, profile));
@@ -143,7 +158,7 @@ export class MatrixRun {
     const ctx: CellContext = cellContext(knex, adapter, profile, params, owned);
     const control = newControl();
     this.controls.add(control);
-    const label = `${profile.name} × ${workloadName}${repeatLabel}`;
+    const label = `${name}${repeatLabel}`;
     const reasons: string[] = [];
     let target: Extract<CellResult, { state: 'completed' }>['target'] | undefined;
     let figures: Figures | undefined;

@@ -1,5 +1,5 @@
 import { combineRepeats } from './combine';
-import type { CellKey, CellResult, RunResults } from './results-schema';
+import { type CellResult, cellName, type RunResults } from './results-schema';
 import { UserError } from './user-error';
 
 /** One results file to merge. */
@@ -16,7 +16,7 @@ export interface MergeOptions {
   asRepeats: boolean;
 }
 
-const keyOf = (c: CellKey) => `${c.adapter}/${c.profile}/${c.workload}`;
+const keyOf = cellName;
 const major = (node: string) => node.replace(/^v/, '').split('.')[0];
 
 /** Refuse inputs that cannot describe one measurement: other run lengths, other commits, other Node majors, or a profile that changed. */

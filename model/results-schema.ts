@@ -257,10 +257,32 @@ export const cellKeySchema = z
     adapter: z.string().describe('Adapter name.'),
     profile: z.string().describe('Profile name.'),
     workload: z.string().describe('Workload name.'),
+    serverLabel: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Which of its adapter's servers the cell ran on, by its flavour and the version number it reported ('<flavour> 17.12'), when the run had several servers for that adapter; absent otherwise and in older files.",
+      ),
   })
   .describe('Which cell of the matrix a result belongs to.')
   .meta({ id: 'CellKey' });
 export type CellKey = z.infer<typeof cellKeySchema>;
+
+/** A cell's name in reports and the key that matches it across runs: adapter[@server]/profile/workload. */
+export function cellName(key: CellKey): string {
+  return `${columnName(key)}/${key.workload}`;
+}
+
+/** The column a cell belongs to in a side-by-side report: adapter[@server]/profile. */
+export function columnName(key: Pick<CellKey, 'adapter' | 'profile' | 'serverLabel'>): string {
+  return `${databaseName(key)}/${key.profile}`;
+}
+
+/** One database of a run: its adapter, and which of the adapter's servers when the run had several (adapter@server). */
+export function databaseName(key: { adapter: string; serverLabel?: string }): string {
+  return key.serverLabel ? `${key.adapter}@${key.serverLabel}` : key.adapter;
+}
 
 const targetSchema = z
   .object({
@@ -318,6 +340,11 @@ export const conformanceSchema = z
   .object({
     adapter: z.string().describe('Adapter asked.'),
     profile: z.string().describe('Profile whose settings the connections had.'),
+    serverLabel: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Which of the adapter's servers answered, as the cells name it, when the run had several for that adapter; absent otherwise."),
     serverVersion: z.string().describe('Server (or library) version that answered.'),
     server: z
       .object({

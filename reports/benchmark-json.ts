@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CellResult, RunResults } from '../model/results-schema';
+import { type CellResult, databaseName, type RunResults } from '../model/results-schema';
 
 /** One entry of github-action-benchmark's custom tools (customBiggerIsBetter / customSmallerIsBetter). */
 export interface BenchmarkEntry {
@@ -33,7 +33,7 @@ export function benchmarkEntries(results: RunResults): { bigger: BenchmarkEntry[
   const bigger: BenchmarkEntry[] = [];
   const smaller: BenchmarkEntry[] = [];
   for (const c of results.cells.filter((x): x is Completed => x.state === 'completed')) {
-    const name = `${c.cell.adapter} ${c.cell.profile} ${c.cell.workload}`;
+    const name = `${databaseName(c.cell)} ${c.cell.profile} ${c.cell.workload}`;
     const f = c.figures;
     const extra = `${f.samples.length} repeat(s), ${f.operations.total} operations, ${f.operations.failed} failed, data verified; ${c.target.serverVersion}`;
     bigger.push({ name: `${name} throughput`, unit: 'ops/s', value: f.opsPerSec, range: spread(f.samples.map((s) => s.opsPerSec)), extra });

@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import { signedPercent } from '../model/format';
+import { cellName } from '../model/results-schema';
 import { type Paint, plain, type Style } from './colour';
 import { type CellStatus, type Comparison, type MetricChange, serverChanges, verdictParts } from './compare';
 
@@ -45,18 +46,14 @@ export function compareTable(cmp: Comparison, paint: Paint = plain): string {
     table.push([c.cell.adapter, c.cell.profile, c.cell.workload, status, m('ops/s'), m('p50 ms'), m('p99 ms')]);
   }
   // Missing and new cells have their own lines below; their notes would only repeat them.
-  const notes = cmp.cells
-    .filter((c) => c.status !== 'missing' && c.status !== 'new')
-    .flatMap((c) => c.notes.map((n) => `${c.cell.adapter}/${c.cell.profile}/${c.cell.workload}: ${n}`));
+  const notes = cmp.cells.filter((c) => c.status !== 'missing' && c.status !== 'new').flatMap((c) => c.notes.map((n) => `${cellName(c.cell)}: ${n}`));
   const servers = serverChanges(cmp);
   const heading = servers.map((s) => paint('yellow', `server changed: ${s.where} ${s.baseline} -> ${s.current}`));
   const changes = cmp.settingChanges
     .filter((s) => !servers.includes(s))
     .map((s) => `changed: ${s.where} ${s.key}: ${s.baseline ?? '(absent)'} -> ${s.current ?? '(absent)'}`);
   const info = [
-    ...cmp.cells
-      .filter((c) => c.status === 'new')
-      .map((c) => `new cell: ${c.cell.adapter}/${c.cell.profile}/${c.cell.workload} is only in the current run (not judged)`),
+    ...cmp.cells.filter((c) => c.status === 'new').map((c) => `new cell: ${cellName(c.cell)} is only in the current run (not judged)`),
     ...(cmp.baseline.interrupted ? ['note: the baseline run was interrupted; cells it skipped are new here, not judged'] : []),
   ];
   const failures = cmp.failures.map((f) => paint('red', `FAIL ${f.message}`));

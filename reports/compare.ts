@@ -1,6 +1,6 @@
 import { int, signedPercent } from '../model/format';
 import { relativeShift } from '../model/noise';
-import type { CellKey, CellResult, RunResults } from '../model/results-schema';
+import { type CellKey, type CellResult, cellName, columnName, databaseName, type RunResults } from '../model/results-schema';
 
 /** How large and how sure a change must be before compare calls it. */
 export interface CompareThresholds {
@@ -106,7 +106,7 @@ export interface MissingCell {
 
 /** A conformance case the baseline answered on a database that the current run has no answer for. */
 export interface MissingAnswer {
-  /** The database. */
+  /** The database: adapter, or adapter@server when the run had several servers for it. */
   adapter: string;
   /** The case. */
   id: string;
@@ -167,7 +167,7 @@ export interface Comparison {
 
 /** A conformance case whose answer on one database is not what it was. */
 export interface AnswerChange {
-  /** The database. */
+  /** The database: adapter, or adapter@server when the run had several servers for it. */
   adapter: string;
   /** The case. */
   id: string;
@@ -181,11 +181,11 @@ export interface AnswerChange {
 function answerChanges(baseline: RunResults, current: RunResults): AnswerChange[] {
   const changes: AnswerChange[] = [];
   for (const now of current.conformance ?? []) {
-    const before = baseline.conformance?.find((b) => b.adapter === now.adapter);
+    const before = baseline.conformance?.find((b) => databaseName(b) === databaseName(now));
     if (!before) continue;
     for (const a of now.answers) {
       const was = before.answers.find((b) => b.id === a.id);
-      if (was && was.answer !== a.answer) changes.push({ adapter: now.adapter, id: a.id, baseline: was.answer, current: a.answer });
+      if (was && was.answer !== a.answer) changes.push({ adapter: databaseName(now), id: a.id, baseline: was.answer, current: a.answer });
     }
   }
   return changes;
@@ -195,8 +195,8 @@ function answerChanges(baseline: RunResults, current: RunResults): AnswerChange[
 function missingAnswers(baseline: RunResults, current: RunResults): MissingAnswer[] {
   const missing: MissingAnswer[] = [];
   for (const before of baseline.conformance ?? []) {
-    const now = new Set(current.conformance?.find((c) => c.adapter === before.adapter)?.answers.map((a) => a.id) ?? []);
-    for (const a of before.answers) if (!now.has(a.id)) missing.push({ adapter: before.adapter, id: a.id, baseline: a.answer });
+    const now = new Set(current.conformance?.find((c) => databaseName(c) === databaseName(before))?.answers.map((a) => a.id) ?? []);
+    for (const a of before.answers) if (!now.has(a.id)) missing.push({ adapter: databaseName(before), id: a.id, baseline: a.answer });
   }
   return missing;
 }
@@ -260,7 +260,7 @@ function likeForLike(b: RunShape, c: RunShape, required: boolean): LikeForLike {
   };
 }
 
-const keyOf = (c: CellKey) => `${c.adapter}/${c.profile}/${c.workload}`;
+const keyOf = cellName;
 type Ran = Exclude<CellResult, { state: 'skipped' }>;
 type Completed = Extract<CellResult, { state: 'completed' }>;
 
@@ -346,8 +346,9 @@ function compareCell(
 /** The version each adapter's server reported: from its first cell that reached the server, else its conformance answers. */
 function serverVersions(r: RunResults): Map<string, string> {
   const versions = new Map<string, string>();
-  for (const c of r.cells) if (c.state !== 'skipped' && c.target && !versions.has(c.cell.adapter)) versions.set(c.cell.adapter, c.target.serverVersion);
-  for (const t of r.conformance ?? []) if (!versions.has(t.adapter)) versions.set(t.adapter, t.serverVersion);
+  for (const c of r.cells)
+    if (c.state !== 'skipped' && c.target && !versions.has(databaseName(c.cell))) versions.set(databaseName(c.cell), c.target.serverVersion);
+  for (const t of r.conformance ?? []) if (!versions.has(databaseName(t))) versions.set(databaseName(t), t.serverVersion);
   return versions;
 }
 
@@ -391,8 +392,7 @@ function settingChanges(baseline: RunResults, current: RunResults): SettingChang
   }
   const settings = (r: RunResults) => {
     const m = new Map<string, Record<string, string>>();
-    for (const c of r.cells)
-      if (c.state !== 'skipped' && c.target && !m.has(`${c.cell.adapter}/${c.cell.profile}`)) m.set(`${c.cell.adapter}/${c.cell.profile}`, c.target.settings);
+    for (const c of r.cells) if (c.state !== 'skipped' && c.target && !m.has(columnName(c.cell))) m.set(columnName(c.cell), c.target.settings);
     return m;
   };
   const [sb, sc] = [settings(baseline), settings(current)];
@@ -482,7 +482,7 @@ export function compareRuns(
     likeForLike: likeForLike(shapeB, shapeC, gate.requireLikeForLike),
   };
   const unanswered = new Set(
-    (baseline.conformance ?? []).map((t) => t.adapter).filter((a) => !current.conformance?.some((t) => t.adapter === a && t.answers.length > 0)),
+    (baseline.conformance ?? []).map(databaseName).filter((a) => !current.conformance?.some((t) => databaseName(t) === a && t.answers.length > 0)),
   );
   const failures = gateFailures(partial, unanswered);
   return { ...partial, failures, passed: failures.length === 0 };

@@ -1,4 +1,4 @@
-import type { ConformanceAnswers, RunResults } from '../model/results-schema';
+import { type ConformanceAnswers, databaseName, type RunResults } from '../model/results-schema';
 
 type Answer = ConformanceAnswers['answers'][number];
 
@@ -8,7 +8,7 @@ export interface ConformanceRow {
   id: string;
   /** What the case expects. */
   reference: string;
-  /** Each database's answer, by adapter, in the run's order. */
+  /** Each database's answer, by database (adapter, or adapter@server when the run had several servers for it), in the run's order. */
   byAdapter: Partial<Record<string, Answer>>;
   /** Whether the databases answered differently from one another (not from the reference). */
   databasesDiffer: boolean;
@@ -17,13 +17,13 @@ export interface ConformanceRow {
 /** The conformance matrix of a run: a row per case, in case order; empty when the run asked no cases. */
 export function conformanceRows(results: Pick<RunResults, 'conformance'>): { adapters: string[]; rows: ConformanceRow[] } {
   const tables = results.conformance ?? [];
-  const adapters = tables.map((t) => t.adapter);
+  const adapters = tables.map(databaseName);
   const ids = [...new Set(tables.flatMap((t) => t.answers.map((a) => a.id)))];
   const rows = ids.map((id) => {
     const byAdapter: ConformanceRow['byAdapter'] = {};
     for (const t of tables) {
       const a = t.answers.find((x) => x.id === id);
-      if (a) byAdapter[t.adapter] = a;
+      if (a) byAdapter[databaseName(t)] = a;
     }
     const answers = new Set(Object.values(byAdapter).map((a) => a!.answer.replace(/ \(.*\)$/, '')));
     const reference = Object.values(byAdapter)[0]?.reference ?? '';
@@ -55,5 +55,7 @@ export function pinsText(t: ConformanceAnswers): string {
 
 /** Answers that differ from their server's pins: a change of behaviour, by database, in case order. */
 export function pinDifferences(results: Pick<RunResults, 'conformance'>): { adapter: string; answer: Answer }[] {
-  return (results.conformance ?? []).flatMap((t) => t.answers.filter((a) => a.pin === 'differs from pin').map((answer) => ({ adapter: t.adapter, answer })));
+  return (results.conformance ?? []).flatMap((t) =>
+    t.answers.filter((a) => a.pin === 'differs from pin').map((answer) => ({ adapter: databaseName(t), answer })),
+  );
 }

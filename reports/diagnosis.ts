@@ -3,7 +3,7 @@ import { adapterFor, isAdapterName } from '../adapters/registry';
 import { loopBound } from '../matrix/pool-health';
 import { isWorkloadName, workloadFor } from '../matrix/workloads/registry';
 import { int, num, percent } from '../model/format';
-import type { CellKey, CellResult, Figures, RunResults } from '../model/results-schema';
+import { type CellKey, type CellResult, columnName, type Figures, type RunResults } from '../model/results-schema';
 import { behindSchedule } from './load-mode';
 
 /** What limited a cell, in the order the rules are tried: the first that holds is the dominant one. */
@@ -399,7 +399,7 @@ export function diagnoseRun(results: RunResults): Diagnosis[] {
       figures: m.figures,
       settings: m.target?.settings ?? {},
       profile: results.profiles.find((p) => p.name === m.cell.profile),
-      siblings: measured.filter((s) => s.cell.adapter === m.cell.adapter && s.cell.profile === m.cell.profile),
+      siblings: measured.filter((s) => columnName(s.cell) === columnName(m.cell)),
     };
     // A saturated open loop did not run at the rate it names: that comes first, whatever limited it.
     const behind = behindSchedule(m.figures);

@@ -1,6 +1,6 @@
 import { int, ms, signedPercent } from '../model/format';
 import { describeCounts, describeTally } from '../model/metrics';
-import type { CellResult, RunResults } from '../model/results-schema';
+import { type CellResult, cellName, columnName, databaseName, type RunResults } from '../model/results-schema';
 import { type CellStatus, type Comparison, FAILING_STATUSES, type FailureKind, type MetricChange, serverChanges, verdictParts } from './compare';
 import { answerText, conformanceRows, pinDifferences, pinsText } from './conformance-matrix';
 import { diagnoseRun } from './diagnosis';
@@ -27,7 +27,6 @@ export function mdCode(s: string): string {
 
 const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
 const header = (cells: string[]) => [row(cells), row(cells.map(() => '---'))];
-const cellName = (c: CellResult['cell']) => `${c.adapter}/${c.profile}/${c.workload}`;
 
 /** Sections in order; when the whole is too large, the droppable ones go first, from the end. */
 interface Section {
@@ -82,9 +81,9 @@ function summaryCell(r: CellResult | undefined): string {
 /** The run as a GitHub step summary: workloads × adapter profiles with ops/s, p99, errors and verification. */
 export function summaryMarkdown(results: RunResults, title = 'dbmatrix results'): string {
   const cells = results.cells;
-  const columns = [...new Set(cells.map((c) => `${c.cell.adapter}/${c.cell.profile}`))];
+  const columns = [...new Set(cells.map((c) => columnName(c.cell)))];
   const workloads = [...new Set(cells.map((c) => c.cell.workload))];
-  const find = (column: string, workload: string) => cells.find((c) => `${c.cell.adapter}/${c.cell.profile}` === column && c.cell.workload === workload);
+  const find = (column: string, workload: string) => cells.find((c) => columnName(c.cell) === column && c.cell.workload === workload);
   const failed = cells.filter((c): c is Extract<CellResult, { state: 'failed' }> => c.state === 'failed');
   const verified = cells.filter((c) => c.state === 'completed').length;
   const head = `## ${failed.length ? '❌' : '✅'} ${mdText(title)}: ${verified} of ${cells.length} cells passed and verified${failed.length ? `, ${failed.length} failed` : ''}`;
@@ -122,7 +121,7 @@ export function summaryMarkdown(results: RunResults, title = 'dbmatrix results')
   if (matrix.rows.length) {
     const lines = matrix.rows.map((r) => row([mdCode(r.id), mdCode(r.reference), ...matrix.adapters.map((a) => mdText(answerText(r.byAdapter[a])))]));
     const differ = matrix.rows.filter((r) => r.databasesDiffer).length;
-    const servers = (results.conformance ?? []).map((t) => `- **${mdText(t.adapter)}**: ${mdText(pinsText(t))}`);
+    const servers = (results.conformance ?? []).map((t) => `- **${mdText(databaseName(t))}**: ${mdText(pinsText(t))}`);
     sections.push({
       text: [
         `### Conformance: how each database answers (${differ} of ${matrix.rows.length} cases differ between databases)`,
@@ -165,8 +164,7 @@ export function summaryMarkdown(results: RunResults, title = 'dbmatrix results')
     sections.push({ text: ['### Retries', '', ...lines].join('\n'), droppable: true });
   }
   const targets = new Map<string, Extract<CellResult, { state: 'completed' }>['target']>();
-  for (const c of cells)
-    if (c.state !== 'skipped' && c.target && !targets.has(`${c.cell.adapter}/${c.cell.profile}`)) targets.set(`${c.cell.adapter}/${c.cell.profile}`, c.target);
+  for (const c of cells) if (c.state !== 'skipped' && c.target && !targets.has(columnName(c.cell))) targets.set(columnName(c.cell), c.target);
   const settings = [...targets.entries()].map(([where, t]) =>
     [
       `**${mdText(where)}** · ${mdText(t.serverVersion)} via ${t.provider} (${mdText(t.address)})`,

@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import { int, ms } from '../model/format';
 import { describeCounts, describeTally } from '../model/metrics';
-import type { CellResult, Figures } from '../model/results-schema';
+import { type CellResult, databaseName, type Figures } from '../model/results-schema';
 import { type Paint, plain } from './colour';
 import { behindSchedule, modeLabel } from './load-mode';
 
@@ -20,7 +20,7 @@ export function summaryTable(cells: CellResult[], paint: Paint = plain): string 
   });
   for (const r of cells) {
     const path = r.state !== 'skipped' && r.figures?.driverPath === 'prepared' ? ' (prepared)' : '';
-    const key = [r.cell.adapter, `${r.cell.profile}${path}`, r.cell.workload];
+    const key = [databaseName(r.cell), `${r.cell.profile}${path}`, r.cell.workload];
     if (r.state === 'skipped') {
       table.push([...key, 'skipped', { colSpan: 9, content: r.reason }]);
       continue;

@@ -59,7 +59,7 @@ export interface TunePlan {
   /** Workloads. */
   workloads: WorkloadName[];
   /** Servers of the server adapters. */
-  servers: Partial<Record<AdapterName, ServerAddress>>;
+  servers: Partial<Record<AdapterName, ServerAddress[]>>;
   /** Directory for SQLite files. */
   sqliteDir: string;
   /** Measured operations per repeat of a candidate; null when each repeat is measured for durationMs instead. */

@@ -1,6 +1,6 @@
 import { ERROR_CLASSES } from '../../adapters/contract';
 import { mergeHistograms } from '../../model/metrics';
-import type { CellResult, Figures, RunResults } from '../../model/results-schema';
+import { type CellResult, cellName, columnName, databaseName, type Figures, type RunResults } from '../../model/results-schema';
 
 /** One point of a line on a linear x axis. */
 export interface XY {
@@ -40,9 +40,15 @@ export interface ChartSpec {
 
 /** An adapter/profile pair: one colour and one legend entry in every chart. */
 export interface Series {
+  /** adapter[@server]/profile (columnName). */
   key: string;
+  /** The adapter. */
   adapter: string;
+  /** The database: the adapter, or adapter@server when the run had several servers for it. */
+  database: string;
+  /** The profile. */
   profile: string;
+  /** Its colour on every chart. */
   color: string;
 }
 
@@ -68,17 +74,24 @@ export const CURVE_PERCENTILES = [0, 50, 75, 90, 95, 99, 99.5, 99.9, 99.99, 100]
 const percentileLabel = (p: number) => (p === 0 ? 'min' : p === 100 ? 'max' : `p${p}`);
 
 /** Key of the series a cell belongs to. */
-export const seriesKey = (c: CellResult) => `${c.cell.adapter}/${c.cell.profile}`;
+export const seriesKey = (c: CellResult) => columnName(c.cell);
 
-/** A cell as one string: adapter/profile/workload. */
-export const cellLabel = (c: CellResult) => `${c.cell.adapter}/${c.cell.profile}/${c.cell.workload}`;
+/** A cell as one string: adapter[@server]/profile/workload. */
+export const cellLabel = (c: CellResult) => cellName(c.cell);
 
 /** Adapter/profile pairs in the order the run first reached them, each with its colour. */
 export function seriesOf(results: RunResults): Series[] {
   const seen = new Map<string, Series>();
   for (const c of results.cells) {
     const key = seriesKey(c);
-    if (!seen.has(key)) seen.set(key, { key, adapter: c.cell.adapter, profile: c.cell.profile, color: SERIES_PALETTE[seen.size % SERIES_PALETTE.length]! });
+    if (!seen.has(key))
+      seen.set(key, {
+        key,
+        adapter: c.cell.adapter,
+        database: databaseName(c.cell),
+        profile: c.cell.profile,
+        color: SERIES_PALETTE[seen.size % SERIES_PALETTE.length]!,
+      });
   }
   return [...seen.values()];
 }
@@ -220,7 +233,7 @@ function errorsChart(results: RunResults): ChartSpec {
     title: 'Errors and retries by class',
     caption,
     // Two lines per label: adapter/profile over workload, so six or more cells fit without slanted text.
-    x: { title: 'adapter/profile, workload', linear: false, labels: cells.map((c) => [`${c.cell.adapter}/${c.cell.profile}`, c.cell.workload]) },
+    x: { title: 'adapter/profile, workload', linear: false, labels: cells.map((c) => [columnName(c.cell), c.cell.workload]) },
     y: { title: 'operations', log: false, stacked: true, integer: true },
     datasets,
   };

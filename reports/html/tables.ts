@@ -1,12 +1,12 @@
 import type { PinStatus } from '../../conformance/contract';
 import { int, ms } from '../../model/format';
 import { describeCounts, describeTally } from '../../model/metrics';
-import type { CellResult, RunResults } from '../../model/results-schema';
+import { type CellResult, columnName, databaseName, type RunResults } from '../../model/results-schema';
 import { answerText, type ConformanceRow, conformanceRows, pinsText } from '../conformance-matrix';
 import type { Diagnosis } from '../diagnosis';
 import type { DriverLayerPair } from '../driver-layers';
 import { behindSchedule, modeLabel } from '../load-mode';
-import { cellLabel, figuresOf, seriesOf } from './chart-data';
+import { cellLabel, figuresOf, type Series, seriesOf } from './chart-data';
 import { escapeHtml as h } from './escape';
 
 /** Every function here returns markup; every value from results passes through `h` on its way in. */
@@ -38,7 +38,7 @@ export function summaryTable(results: RunResults): string {
   const rows = results.cells.map((c) => {
     const f = figuresOf(c);
     const cells = [
-      td(c.cell.adapter),
+      td(databaseName(c.cell)),
       td(c.cell.profile),
       td(c.cell.workload),
       td(f ? [f.driverPath ?? 'knex', (f.clientThreads ?? 1) > 1 ? `${f.clientThreads} threads` : '', modeLabel(f) ?? ''].filter(Boolean).join(' · ') : '-'),
@@ -78,10 +78,10 @@ function keyTable(caption: string, columns: string[], values: Map<string, string
 }
 
 /** Per profile, the values its cells read back; a setting that differed between workloads lists each value with its workloads. */
-function readBack(results: RunResults, adapter: string, profile: string): Map<string, string> {
+function readBack(results: RunResults, series: Series): Map<string, string> {
   const byKey = new Map<string, Map<string, string[]>>();
   for (const c of results.cells) {
-    if (c.cell.adapter !== adapter || c.cell.profile !== profile || c.state === 'skipped' || !c.target) continue;
+    if (columnName(c.cell) !== series.key || c.state === 'skipped' || !c.target) continue;
     const t = c.target;
     const entries: [string, string][] = [
       ['(server version)', t.serverVersion],
@@ -103,10 +103,12 @@ function readBack(results: RunResults, adapter: string, profile: string): Map<st
 /** For each adapter: settings read back from the database, and the profile values the run used. */
 export function settingsSections(results: RunResults): string {
   const series = seriesOf(results);
-  const adapters = [...new Set(series.map((s) => s.adapter))];
-  return adapters
-    .map((adapter) => {
-      const profiles = series.filter((s) => s.adapter === adapter).map((s) => s.profile);
+  const databases = [...new Set(series.map((s) => s.database))];
+  return databases
+    .map((database) => {
+      const own = series.filter((s) => s.database === database);
+      const adapter = own[0]!.adapter;
+      const profiles = own.map((s) => s.profile);
       const profileValues = profiles.map((name) => {
         const out = new Map<string, string>();
         const profile = results.profiles.find((p) => p.name === name && (p.adapter === undefined || p.adapter === adapter));
@@ -114,11 +116,11 @@ export function settingsSections(results: RunResults): string {
         return out;
       });
       return [
-        `<section class="adapter-settings"><h3>${h(adapter)}</h3><div class="side-by-side">`,
+        `<section class="adapter-settings"><h3>${h(database)}</h3><div class="side-by-side">`,
         keyTable(
           'Read back from the database after session settings were applied',
           profiles,
-          profiles.map((p) => readBack(results, adapter, p)),
+          own.map((s) => readBack(results, s)),
         ),
         keyTable('Profile values in force', profiles, profileValues),
         '</div></section>',
@@ -147,7 +149,7 @@ export function diagnosisTable(diagnoses: Diagnosis[]): string {
   const head = ['adapter', 'profile', 'workload', 'bottleneck', 'evidence', 'what to change'];
   const rows = diagnoses.map(
     (d) =>
-      `<tr>${td(d.cell.adapter)}${td(d.cell.profile)}${td(d.cell.workload)}${td(d.bottleneck, 'state')}<td>${list(d.evidence)}</td>${td(d.recommendation)}</tr>`,
+      `<tr>${td(databaseName(d.cell))}${td(d.cell.profile)}${td(d.cell.workload)}${td(d.bottleneck, 'state')}<td>${list(d.evidence)}</td>${td(d.recommendation)}</tr>`,
   );
   return `<table class="diagnosis"><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -180,6 +182,6 @@ export function conformanceTable(results: RunResults): string {
   const body = rows.map(
     (r) => `<tr${r.databasesDiffer ? ' class="differs"' : ''}>${td(r.id)}${td(r.reference)}${adapters.map((a) => cell(r.byAdapter[a])).join('')}</tr>`,
   );
-  const caption = `<caption>${(results.conformance ?? []).map((t) => `<div>${h(t.adapter)}: ${h(pinsText(t))}</div>`).join('')}</caption>`;
+  const caption = `<caption>${(results.conformance ?? []).map((t) => `<div>${h(databaseName(t))}: ${h(pinsText(t))}</div>`).join('')}</caption>`;
   return `<table class="conformance">${caption}<thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
 }

@@ -15,6 +15,7 @@ import { describeDriverPaths } from './driver-paths';
 import { interruptRun } from './interrupt';
 import { provokeErrors } from './provoke-errors';
 import { describeResilience } from './resilience';
+import { describeSeveralServers } from './several-servers';
 import { describeUserWorkloads } from './user-workloads';
 
 /** The second profile of each adapter and what reading its settings back must show. */
@@ -165,6 +166,7 @@ export function describeAdapterSuite(adapter: AdapterName): void {
 
       describeCredentials(server);
       describeDoubleApply(server);
+      describeSeveralServers(server);
     }
 
     test(`${adapter}: Ctrl-C stops a run within seconds and removes what it created`, async () => {

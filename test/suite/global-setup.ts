@@ -1,7 +1,7 @@
 import knexFactory from 'knex';
 import { type AdapterName, adapterFor } from '../../adapters/registry';
 import { serverVersionVariable } from '../../conformance/identity';
-import { resolveServers, urlVariable } from '../../servers/resolve';
+import { firstServers, resolveServers, urlVariable } from '../../servers/resolve';
 import { selectedAdapters } from '../support/selection';
 
 /** The servers a development machine or CI runner of this project has on loopback, tried last. */
@@ -17,9 +17,9 @@ const LOCAL_SERVERS = { postgres: 'postgres://postgres@127.0.0.1:5432/test', mys
 export default async function globalSetup(): Promise<void> {
   const adapters = selectedAdapters();
   const log = (line: string) => process.stderr.write(`dbmatrix suite: ${line}\n`);
-  const resolved = await resolveServers(adapters, {}, process.env, log, LOCAL_SERVERS);
+  const resolved = await resolveServers(adapters, {}, process.env, log, LOCAL_SERVERS, {}, 'the test suite');
   (globalThis as { __dbmatrixRelease?: () => Promise<void> }).__dbmatrixRelease = resolved.release;
-  for (const [name, server] of Object.entries(resolved.servers)) {
+  for (const [name, server] of Object.entries(firstServers(resolved))) {
     const adapter = adapterFor(name as AdapterName);
     const knex = knexFactory(adapter.knexConfig(server, adapter.defaultProfiles[0]!));
     const version = await adapter.serverVersion(knex).finally(() => knex.destroy());

@@ -86,7 +86,7 @@ export async function runCells(req: CellRequest): Promise<{ results: CellResult[
     runId,
     profiles: [profile!],
     workloads: req.workloads,
-    servers: server ? { [req.adapter]: server } : {},
+    servers: server ? { [req.adapter]: [server] } : {},
     sqliteDir,
     ops: req.durationMs ? null : (req.ops ?? 100),
     durationMs: req.durationMs ?? null,

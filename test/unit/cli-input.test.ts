@@ -24,6 +24,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'dbmatrix-cli-'));
   writeFileSync(join(work, 'broken.json'), '{ "profiles": ');
   writeFileSync(join(work, 'v1.json'), '{ "schemaVersion": 1, "cells": [] }');
+  writeFileSync(join(work, 'no-images.json'), '{ "images": { "mysql": [] } }');
 });
 afterAll(async () => {
   for (const socket of held) socket.destroy();
@@ -102,6 +103,12 @@ describe('bad input ends in one clear line, exit code 2, and nothing left behind
       () => ['compare', '-b', join(work, 'v1.json'), '-c', join(work, 'v1.json')],
       /v1\.json has results schema version 1; this dbmatrix reads version 2/,
     ],
+    [
+      'tune given two servers of one adapter',
+      () => ['tune', '-a', 'postgres', '--postgres-url', 'postgres://u:hunter2@127.0.0.1:1/a', '--postgres-url', 'postgres://u:hunter2@127.0.0.1:1/b'],
+      /dbmatrix tune measures one server per adapter, but postgres was given several; give one --postgres-url or --postgres-image/,
+    ],
+    ['a config file whose image list is empty', () => ['run', '-c', join(work, 'no-images.json')], /images\.mysql/],
     ['tune with a bad budget', () => ['tune', '--budget', 'soon'], /--budget.*duration of at least 100ms/],
     ['tune with --ops and --duration', () => ['tune', '--ops', '5', '--duration', '1s'], /give --ops or --duration, not both/],
     ['tune of an unknown workload', () => ['tune', '-w', 'everything'], /unknown workload 'everything'/],
