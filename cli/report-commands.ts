@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { mergeResults } from '../model/merge';
-import { readResults } from '../model/read-results';
+import { readResults, serverSlice } from '../model/read-results';
 import { cellName, type RunResults } from '../model/results-schema';
 import { UserError } from '../model/user-error';
 import { writeBenchmarkJson } from '../reports/benchmark-json';
@@ -90,11 +90,18 @@ export function addReportCommands(program: Command): void {
     )
     .option('--require-like-for-like', 'fail (exit 1) when the runs differ in length, warm-up, repeats, load or shard, instead of only flagging it')
     .option('--bench-json <dir>', "the current run's figures for github-action-benchmark")
+    .option(
+      '--baseline-server <label>',
+      "take only this server's cells and answers from the baseline file, for a run of several servers of one adapter (e.g. '<flavour> 13.16', as its table names it)",
+    )
+    .option('--current-server <label>', 'the same for the current file: with --baseline-server and one file, two servers of one run compared')
     .action(
       (
         opts: Omit<OutputOptions, 'html'> & {
           baseline: string;
           current: string;
+          baselineServer?: string;
+          currentServer?: string;
           json?: string;
           requireLikeForLike?: boolean;
           throughputThreshold: number;
@@ -102,13 +109,15 @@ export function addReportCommands(program: Command): void {
           confidence: number;
         },
       ) => {
-        const baseline = readResults(opts.baseline);
-        const current = readResults(opts.current);
+        const side = (path: string, server: string | undefined) => (server === undefined ? readResults(path) : serverSlice(readResults(path), server, path));
+        const baseline = side(opts.baseline, opts.baselineServer);
+        const current = side(opts.current, opts.currentServer);
+        const label = (path: string, server: string | undefined) => (server === undefined ? path : `${path} @ ${server}`);
         const cmp = compareRuns(
           baseline,
           current,
           { throughput: opts.throughputThreshold, latency: opts.latencyThreshold, confidence: opts.confidence },
-          { baseline: opts.baseline, current: opts.current },
+          { baseline: label(opts.baseline, opts.baselineServer), current: label(opts.current, opts.currentServer) },
           { requireLikeForLike: opts.requireLikeForLike ?? false },
         );
         if (opts.markdown) writeOutput(opts.markdown, compareMarkdown(cmp));

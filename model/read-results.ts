@@ -22,3 +22,23 @@ export function readResults(path: string): RunResults {
   }
   return parsed.data;
 }
+
+/**
+ * The part of a run one of its servers measured (cells and conformance answers), with that server's label taken off
+ * the keys, so that it lines up with another server of the run, or with a run of one server alone.
+ */
+export function serverSlice(results: RunResults, label: string, path: string): RunResults {
+  const labels = [
+    ...new Set([...results.cells.map((c) => c.cell.serverLabel), ...(results.conformance ?? []).map((t) => t.serverLabel)].filter((l) => l !== undefined)),
+  ];
+  if (!labels.includes(label)) {
+    const known = labels.length ? `its servers are ${labels.map((l) => `'${l}'`).join(', ')}` : 'it ran one server per adapter: compare it whole';
+    throw new UserError(`${path} has no server '${label}'; ${known}`);
+  }
+  const unlabelled = <T extends { serverLabel?: string }>({ serverLabel: _, ...rest }: T) => rest;
+  return {
+    ...results,
+    cells: results.cells.filter((c) => c.cell.serverLabel === label).map((c) => ({ ...c, cell: unlabelled(c.cell) })),
+    ...(results.conformance ? { conformance: results.conformance.filter((t) => t.serverLabel === label).map(unlabelled) } : {}),
+  };
+}

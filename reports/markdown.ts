@@ -64,7 +64,11 @@ function describeRun(r: RunResults): string {
   return `Run ${mdCode(r.runId)} · ${r.startedAt.replace('T', ' ').replace(/\..*/, '')} UTC · Node ${mdText(e.node)} · ${e.cpuCount} × ${mdText(e.cpuModel)}${commit} · ${r.options.repeats} repeat(s) × ${length} per cell${open}${r.interrupted ? ' · **interrupted**' : ''}`;
 }
 
-function summaryCell(r: CellResult | undefined): string {
+/**
+ * A cell of the summary; `versus`, the same cell on its adapter's first server when the run had several, adds the
+ * throughput ratio between the two versions (one run's figures: `compare --baseline-server` judges it against the noise).
+ */
+function summaryCell(r: CellResult | undefined, versus?: CellResult): string {
   if (!r) return '–';
   if (r.state === 'skipped') return `skipped: ${mdText(r.reason)}`;
   const f = r.figures;
@@ -75,7 +79,9 @@ function summaryCell(r: CellResult | undefined): string {
   const path = f.driverPath === 'prepared' ? ' (prepared)' : '';
   const mode = modeLabel(f);
   const open = mode ? `<br>${mode}${behindSchedule(f) ? ' ⚠️ **behind schedule**' : ''}` : '';
-  return `${state}**${int(f.opsPerSec)}** ops/s${path}${open}<br>p99 ${ms(f.latencyMs.p99)} ms<br>${errors} · ${data}`;
+  const base = versus?.state === 'completed' && r.state === 'completed' && versus.figures.opsPerSec > 0 ? versus : undefined;
+  const ratio = base ? `<br>${(f.opsPerSec / base.figures.opsPerSec).toFixed(2)}× ${mdText(base.cell.serverLabel ?? '')}` : '';
+  return `${state}**${int(f.opsPerSec)}** ops/s${path}${ratio}${open}<br>p99 ${ms(f.latencyMs.p99)} ms<br>${errors} · ${data}`;
 }
 
 /** The run as a GitHub step summary: workloads × adapter profiles with ops/s, p99, errors and verification. */
@@ -84,12 +90,18 @@ export function summaryMarkdown(results: RunResults, title = 'dbmatrix results')
   const columns = [...new Set(cells.map((c) => columnName(c.cell)))];
   const workloads = [...new Set(cells.map((c) => c.cell.workload))];
   const find = (column: string, workload: string) => cells.find((c) => columnName(c.cell) === column && c.cell.workload === workload);
+  // The same cell on the adapter's first server of the run, for a cell on another of its servers.
+  const firstServer = (c: CellResult | undefined) => {
+    if (!c?.cell.serverLabel) return undefined;
+    const first = cells.find((x) => x.cell.adapter === c.cell.adapter && x.cell.profile === c.cell.profile && x.cell.workload === c.cell.workload);
+    return first === c ? undefined : first;
+  };
   const failed = cells.filter((c): c is Extract<CellResult, { state: 'failed' }> => c.state === 'failed');
   const verified = cells.filter((c) => c.state === 'completed').length;
   const head = `## ${failed.length ? '❌' : '✅'} ${mdText(title)}: ${verified} of ${cells.length} cells passed and verified${failed.length ? `, ${failed.length} failed` : ''}`;
   const table = [
     ...header(['workload', ...columns.map(mdText)]),
-    ...workloads.map((w) => row([`${mdCode(w)}`, ...columns.map((col) => summaryCell(find(col, w)))])),
+    ...workloads.map((w) => row([`${mdCode(w)}`, ...columns.map((col) => summaryCell(find(col, w), firstServer(find(col, w))))])),
   ].join('\n');
   const sections: Section[] = [
     { text: `${head}\n\n${describeRun(results)}`, droppable: false },

@@ -1,6 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type AdapterName, adapterFor } from '../../adapters/registry';
 import { cellName } from '../../model/results-schema';
 import { urlVariable } from '../../servers/resolve';
+import { runCli } from '../support/cli';
 import { cliRun } from './cli-run';
 
 /**
@@ -8,7 +12,7 @@ import { cliRun } from './cli-run';
  * leg has (its URL from global setup); two versions side by side are .ci/run's, which has the images for them.
  */
 export function describeSeveralServers(adapter: AdapterName): void {
-  test(`${adapter}: --${adapter}-url twice runs every cell on each server, labelled by its version, and asks each the conformance cases`, async () => {
+  test(`${adapter}: --${adapter}-url twice runs every cell on each server, labelled by its version, asks each the conformance cases, and compare takes the two servers apart`, async () => {
     const url = process.env[urlVariable(adapter)]!;
     const r = await cliRun(adapter, ['-w', 'insert-sequential', `--${adapter}-url`, url, `--${adapter}-url`, url, '--conformance', '--no-progress']);
     expect(r.code).toBe(0);
@@ -22,5 +26,31 @@ export function describeSeveralServers(adapter: AdapterName): void {
     expect(r.results.conformance!.map((t) => [t.adapter, t.serverLabel, t.answers.length > 0])).toEqual(labels.map((label) => [adapter, label, true]));
     expect(r.stderr).toContain(`${adapter}: server 2 of 2 is ${labels[1]}`);
     expect(r.stdout).toContain(`${adapter}@${labels[1]}`);
+
+    // compare of the two servers of that one run: the cells line up without their labels; the same server twice has
+    // the same answers and version, and one repeat a side leaves every metric inconclusive rather than regressed.
+    const work = mkdtempSync(join(tmpdir(), 'dbmatrix-servers-'));
+    try {
+      const file = join(work, 'results.json');
+      writeFileSync(file, JSON.stringify(r.results));
+      const servers = ['--baseline-server', labels[0]!, '--current-server', labels[1]!];
+      const same = await runCli(['compare', '-b', file, '-c', file, ...servers, '--json', join(work, 'compare.json')]);
+      expect(same.code).toBe(0);
+      expect(same.stdout).not.toContain('server changed');
+      const verdict = JSON.parse(readFileSync(join(work, 'compare.json'), 'utf8')) as { cells: { cell: { adapter: string; serverLabel?: string } }[] };
+      expect(verdict.cells.map((c) => c.cell)).toEqual([{ adapter, profile: `${adapter}-default`, workload: 'insert-sequential' }]);
+      // The report puts each server in a column of its own, the second with its throughput against the first's.
+      const report = await runCli(['report', file, '--markdown', join(work, 'report.md')]);
+      expect(report.code).toBe(0);
+      // Markdown escapes the '#' of a second label.
+      const md = readFileSync(join(work, 'report.md'), 'utf8').replaceAll('\\#', '#');
+      expect(md).toContain(`| workload | ${adapter}@${labels[0]}/${adapter}-default | ${adapter}@${labels[1]}/${adapter}-default |`);
+      expect(md).toMatch(new RegExp(`ops/s<br>\\d+\\.\\d\\d× ${labels[0]!.replace(/\./g, '\\.')}<br>`));
+      const unknown = await runCli(['compare', '-b', file, '-c', file, '--current-server', `${flavour} 0.1`]);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr.trim().split('\n')).toEqual([`dbmatrix: ${file} has no server '${flavour} 0.1'; its servers are '${labels[0]}', '${labels[1]}'`]);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 }
