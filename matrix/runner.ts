@@ -91,8 +91,10 @@ export class MatrixRun {
     try {
       let k = 0;
       for (const profile of this.plan.profiles) {
-        for (const server of this.serversOf(profile)) {
-          for (const ref of this.plan.workloads) {
+        // The servers of one adapter take turns within each workload, so drift over a long run (a neighbour, the disk
+        // filling its cache) falls on every server alike rather than on whichever ran last.
+        for (const ref of this.plan.workloads) {
+          for (const server of this.serversOf(profile)) {
             if (!inShard(k++, this.plan.shard)) continue;
             const cell = cellKey(profile, loadWorkload(ref).name, server);
             const repeats = this.plan.repeats;

@@ -206,7 +206,7 @@ describe(`compare gate: the current run was interrupted (${adapters.join(', ')})
     const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.resume();
     let stderr = '';
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     // Progress on a pipe prints a line as each cell ends: the first `ok` line means the run is between cells.
     child.stderr.on('data', (d) => {
       stderr += d;

@@ -121,7 +121,7 @@ describe(`dbmatrix tune on ${adapter}: Ctrl-C`, () => {
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.stdout.resume();
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     try {
       // The default's trial is logged once it is measured: interrupt the next one.
       for (let i = 0; i < 600 && !/: default: /.test(stderr); i++) await sleep(100);

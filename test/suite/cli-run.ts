@@ -21,7 +21,7 @@ export async function cliRun(
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     const text = readFileSync(join(out, 'results.json'), 'utf8');
     return { code, stdout, stderr, results: runResultsSchema.parse(JSON.parse(text)) };
   } finally {

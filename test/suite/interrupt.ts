@@ -61,7 +61,7 @@ export async function interruptRun(adapter: AdapterName): Promise<InterruptOutco
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   child.stdout.resume();
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   try {
     let during: string[] = [];
     for (let i = 0; i < 300 && during.length === 0; i++) {

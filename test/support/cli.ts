@@ -16,7 +16,7 @@ export interface CliOutcome {
   ms: number;
 }
 
-/** Run `dbmatrix <args>` in a child process. */
+/** Run `dbmatrix <args>` in a child process; resolves on 'close', when its output has been read to the end ('exit' can come first). */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = process.env, cwd?: string): Promise<CliOutcome> {
   const started = Date.now();
   return new Promise((resolve) => {
@@ -25,6 +25,6 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = process.env, cwd
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
   });
 }

@@ -126,8 +126,8 @@ describe('bad input ends in one clear line, exit code 2, and nothing left behind
     // A bad run id must stay the one under test.
     const argv = args().includes('--run-id') ? [...args(), '-o', out] : withOut;
     const r = await cli(argv);
-    expect(r.stderr).toMatch(message);
-    expect(r.code).toBe(2);
+    // One assertion on the whole outcome, so a failure shows the exit code and both streams together.
+    expect({ code: r.code, stderr: r.stderr, stdout: r.stdout }).toEqual({ code: 2, stderr: expect.stringMatching(message), stdout: '' });
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).not.toMatch(/\n\s+at |hunter2/);
     expect(r.stdout).toBe('');

@@ -15,7 +15,7 @@ function cliIn(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promis
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
   });
 }
 
