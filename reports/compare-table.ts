@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import { signedPercent } from '../model/format';
-import { cellName } from '../model/results-schema';
+import { cellName, databaseName } from '../model/results-schema';
 import { type Paint, plain, type Style } from './colour';
 import { type CellStatus, type Comparison, type MetricChange, serverChanges, verdictParts } from './compare';
 
@@ -43,7 +43,7 @@ export function compareTable(cmp: Comparison, paint: Paint = plain): string {
       );
     const style = STATUS_STYLE[c.status];
     const status = `${style ? paint(style, c.status) : c.status}${lfl.same ? '' : `\n${paint('yellow', UNLIKE_MARK)}`}`;
-    table.push([c.cell.adapter, c.cell.profile, c.cell.workload, status, m('ops/s'), m('p50 ms'), m('p99 ms')]);
+    table.push([databaseName(c.cell), c.cell.profile, c.cell.workload, status, m('ops/s'), m('p50 ms'), m('p99 ms')]);
   }
   // Missing and new cells have their own lines below; their notes would only repeat them.
   const notes = cmp.cells.filter((c) => c.status !== 'missing' && c.status !== 'new').flatMap((c) => c.notes.map((n) => `${cellName(c.cell)}: ${n}`));

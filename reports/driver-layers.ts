@@ -1,10 +1,10 @@
-import type { CellResult, RunResults } from '../model/results-schema';
+import { type CellResult, databaseName, type RunResults } from '../model/results-schema';
 
 type Completed = Extract<CellResult, { state: 'completed' }>;
 
 /** One workload on one adapter measured through both layers in the same run: the cost of the query builder as a finding. */
 export interface DriverLayerPair {
-  /** The adapter. */
+  /** The database: the adapter, or adapter@server when the run had several servers for it. */
   adapter: string;
   /** The workload. */
   workload: string;
@@ -35,7 +35,7 @@ export function driverLayerPairs(results: RunResults): DriverLayerPair[] {
     const twin = settingsBesidesDriverPath(results, prepared.cell.profile);
     const knex = done.find(
       (c) =>
-        c.cell.adapter === prepared.cell.adapter &&
+        databaseName(c.cell) === databaseName(prepared.cell) &&
         c.cell.workload === prepared.cell.workload &&
         (c.figures.driverPath ?? 'knex') === 'knex' &&
         twin !== undefined &&
@@ -43,7 +43,7 @@ export function driverLayerPairs(results: RunResults): DriverLayerPair[] {
     );
     if (knex)
       pairs.push({
-        adapter: prepared.cell.adapter,
+        adapter: databaseName(prepared.cell),
         workload: prepared.cell.workload,
         knex,
         prepared,

@@ -46,6 +46,10 @@ export function describeSeveralServers(adapter: AdapterName): void {
       const md = readFileSync(join(work, 'report.md'), 'utf8').replaceAll('\\#', '#');
       expect(md).toContain(`| workload | ${adapter}@${labels[0]}/${adapter}-default | ${adapter}@${labels[1]}/${adapter}-default |`);
       expect(md).toMatch(new RegExp(`ops/s<br>\\d+\\.\\d\\d× ${labels[0]!.replace(/\./g, '\\.')}<br>`));
+      // Compared whole, each server's cells keep their own rows, named by server.
+      const whole = await runCli(['compare', '-b', file, '-c', file]);
+      expect(whole.code).toBe(0);
+      for (const label of labels) expect(whole.stdout).toContain(`│ ${adapter}@${label} `);
       const unknown = await runCli(['compare', '-b', file, '-c', file, '--current-server', `${flavour} 0.1`]);
       expect(unknown.code).toBe(2);
       expect(unknown.stderr.trim().split('\n')).toEqual([`dbmatrix: ${file} has no server '${flavour} 0.1'; its servers are '${labels[0]}', '${labels[1]}'`]);
