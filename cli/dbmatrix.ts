@@ -11,7 +11,7 @@ import type { Shard } from '../matrix/shard';
 import { WORKLOAD_NAMES } from '../matrix/workloads/registry';
 import { UserError } from '../model/user-error';
 import { painterFor } from '../reports/colour';
-import { summaryTable } from '../reports/summary-table';
+import { serversTable, summaryTable } from '../reports/summary-table';
 import { addAlternateCommand } from './alternate-command';
 import {
   collect,
@@ -102,7 +102,10 @@ async function runCommand(opts: RunCommandFlags): Promise<number> {
         if (guard.interrupted()) r.abort();
       },
     });
-    process.stdout.write(`${summaryTable(results.cells, painterFor(process.stdout))}\n`);
+    const paint = painterFor(process.stdout);
+    process.stdout.write(`${summaryTable(results.cells, paint)}\n`);
+    const servers = serversTable(results.cells, paint);
+    if (servers) process.stdout.write(`${servers}\n`);
     process.stdout.write(`results: ${file}\n`);
     if (results.interrupted) return 130;
     return results.cells.some((c) => c.state === 'failed') ? 1 : 0;

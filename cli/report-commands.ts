@@ -12,7 +12,7 @@ import { compareTable } from '../reports/compare-table';
 import { diagnoseRun } from '../reports/diagnosis';
 import { renderHtmlReport } from '../reports/html/render-html';
 import { compareMarkdown, summaryMarkdown } from '../reports/markdown';
-import { summaryTable } from '../reports/summary-table';
+import { serversTable, summaryTable } from '../reports/summary-table';
 import { thresholdOptions } from './arguments';
 
 /** Write a report file, creating its folder; a path that cannot be written is the user's to fix. */
@@ -69,6 +69,8 @@ export function addReportCommands(program: Command): void {
       writeRunOutputs(results, opts, opts.title);
       const paint = painterFor(process.stdout);
       process.stdout.write(`${summaryTable(results.cells, paint)}\n`);
+      const servers = serversTable(results.cells, paint);
+      if (servers) process.stdout.write(`${servers}\n`);
       for (const d of diagnoseRun(results)) {
         process.stdout.write(`${paint('bold', `${cellName(d.cell)}: ${d.bottleneck}`)}: ${d.evidence.join('; ')}\n  -> ${d.recommendation}\n`);
       }

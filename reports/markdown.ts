@@ -6,6 +6,7 @@ import { answerText, conformanceRows, pinDifferences, pinsText } from './conform
 import { diagnoseRun } from './diagnosis';
 import { driverLayerPairs } from './driver-layers';
 import { behindSchedule, modeLabel } from './load-mode';
+import { firstServerCell, ratioText, throughputRatio } from './server-sides';
 
 /** GitHub refuses a step summary over 1 MiB; stay clearly below it. */
 export const MARKDOWN_LIMIT_BYTES = 1_000_000;
@@ -79,8 +80,8 @@ function summaryCell(r: CellResult | undefined, versus?: CellResult): string {
   const path = f.driverPath === 'prepared' ? ' (prepared)' : '';
   const mode = modeLabel(f);
   const open = mode ? `<br>${mode}${behindSchedule(f) ? ' ⚠️ **behind schedule**' : ''}` : '';
-  const base = versus?.state === 'completed' && r.state === 'completed' && versus.figures.opsPerSec > 0 ? versus : undefined;
-  const ratio = base ? `<br>${(f.opsPerSec / base.figures.opsPerSec).toFixed(2)}× ${mdText(base.cell.serverLabel ?? '')}` : '';
+  const multiple = throughputRatio(r, versus);
+  const ratio = multiple === undefined ? '' : `<br>${mdText(ratioText(multiple, versus!.cell.serverLabel ?? ''))}`;
   return `${state}**${int(f.opsPerSec)}** ops/s${path}${ratio}${open}<br>p99 ${ms(f.latencyMs.p99)} ms<br>${errors} · ${data}`;
 }
 
@@ -90,18 +91,12 @@ export function summaryMarkdown(results: RunResults, title = 'dbmatrix results')
   const columns = [...new Set(cells.map((c) => columnName(c.cell)))];
   const workloads = [...new Set(cells.map((c) => c.cell.workload))];
   const find = (column: string, workload: string) => cells.find((c) => columnName(c.cell) === column && c.cell.workload === workload);
-  // The same cell on the adapter's first server of the run, for a cell on another of its servers.
-  const firstServer = (c: CellResult | undefined) => {
-    if (!c?.cell.serverLabel) return undefined;
-    const first = cells.find((x) => x.cell.adapter === c.cell.adapter && x.cell.profile === c.cell.profile && x.cell.workload === c.cell.workload);
-    return first === c ? undefined : first;
-  };
   const failed = cells.filter((c): c is Extract<CellResult, { state: 'failed' }> => c.state === 'failed');
   const verified = cells.filter((c) => c.state === 'completed').length;
   const head = `## ${failed.length ? '❌' : '✅'} ${mdText(title)}: ${verified} of ${cells.length} cells passed and verified${failed.length ? `, ${failed.length} failed` : ''}`;
   const table = [
     ...header(['workload', ...columns.map(mdText)]),
-    ...workloads.map((w) => row([`${mdCode(w)}`, ...columns.map((col) => summaryCell(find(col, w), firstServer(find(col, w))))])),
+    ...workloads.map((w) => row([`${mdCode(w)}`, ...columns.map((col) => summaryCell(find(col, w), firstServerCell(cells, find(col, w))))])),
   ].join('\n');
   const sections: Section[] = [
     { text: `${head}\n\n${describeRun(results)}`, droppable: false },

@@ -4,6 +4,7 @@ import { describeCounts, describeTally } from '../model/metrics';
 import { type CellResult, databaseName, type Figures } from '../model/results-schema';
 import { type Paint, plain } from './colour';
 import { behindSchedule, modeLabel } from './load-mode';
+import { ratioText, serversSideBySide, throughputRatio } from './server-sides';
 
 /** Ops/s, with the open-loop target under it (marked when the cell fell behind it). */
 function opsText(f: Figures, paint: Paint): string {
@@ -49,4 +50,42 @@ export function summaryTable(cells: CellResult[], paint: Paint = plain): string 
     if (behind) notes.push(`${paint('yellow', 'BEHIND')} ${c.cell.profile} × ${c.cell.workload}: ${behind}`);
   }
   return [table.toString(), ...notes].join('\n');
+}
+
+/**
+ * For each adapter measured on several servers, its servers side by side: a row per profile and workload, a column per
+ * server with its throughput, p99 and data, and each later server's throughput as a multiple of the first's. Empty when
+ * every adapter had one server.
+ */
+export function serversTable(cells: CellResult[], paint: Paint = plain): string {
+  return serversSideBySide(cells)
+    .map(({ adapter, servers, rows }) => {
+      const table = new Table({
+        head: ['profile', 'workload', ...servers.map((s) => databaseName({ adapter, serverLabel: s }))],
+        style: { head: [], border: [] },
+      });
+      for (const { profile, workload, cells: sides } of rows) {
+        table.push([
+          profile,
+          workload,
+          ...sides.map((c) => {
+            if (!c) return '-';
+            if (c.state === 'skipped') return 'skipped';
+            const f = c.figures;
+            const v = c.verification;
+            const data = !v ? 'not verified' : v.ok ? paint('green', 'verified') : paint('red', `lost ${v.lost}, phantom ${v.phantom}`);
+            const ratio = throughputRatio(c, sides[0]);
+            const lines = [
+              f ? `${int(f.opsPerSec)} ops/s` : paint('red', 'failed'),
+              ...(ratio === undefined || c === sides[0] ? [] : [ratioText(ratio, servers[0]!)]),
+              ...(f ? [`p99 ${ms(f.latencyMs.p99)} ms`] : []),
+              data,
+            ];
+            return lines.join('\n');
+          }),
+        ]);
+      }
+      return `${adapter}, its servers side by side (one run's figures; compare --baseline-server judges a difference against the noise):\n${table.toString()}`;
+    })
+    .join('\n');
 }

@@ -3,11 +3,12 @@ import { dirname, join } from 'node:path';
 import type { RunResults } from '../../model/results-schema';
 import { diagnoseRun } from '../diagnosis';
 import { driverLayerPairs } from '../driver-layers';
+import { serversSideBySide } from '../server-sides';
 import { buildCharts } from './chart-data';
 import { CLIENT_SCRIPT } from './client';
 import { jsonForScript, scriptSafe } from './escape';
 import { chartGrid, documentShell, header, section } from './page';
-import { conformanceTable, diagnosisTable, driverLayersTable, errorSamples, settingsSections, summaryTable } from './tables';
+import { conformanceTable, diagnosisTable, driverLayersTable, errorSamples, serversTables, settingsSections, summaryTable } from './tables';
 
 /** Options of the HTML report. */
 export interface HtmlReportOptions {
@@ -33,6 +34,9 @@ export function renderHtmlReport(results: RunResults, options: HtmlReportOptions
   const body = [
     header(results, title),
     section('summary', 'Summary', `<div class="table-scroll">${summaryTable(results)}</div>`),
+    ...(serversSideBySide(results.cells).length
+      ? [section('servers', 'Servers side by side', `<div class="table-scroll">${serversTables(results)}</div>`)]
+      : []),
     section('diagnosis', 'Diagnosis: what limited each cell', `<div class="table-scroll">${diagnosisTable(diagnoseRun(results))}</div>`),
     section(
       'driver-layers',

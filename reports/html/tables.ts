@@ -6,6 +6,7 @@ import { answerText, type ConformanceRow, conformanceRows, pinsText } from '../c
 import type { Diagnosis } from '../diagnosis';
 import type { DriverLayerPair } from '../driver-layers';
 import { behindSchedule, modeLabel } from '../load-mode';
+import { ratioText, serversSideBySide, throughputRatio } from '../server-sides';
 import { cellLabel, figuresOf, type Series, seriesOf } from './chart-data';
 import { escapeHtml as h } from './escape';
 
@@ -55,6 +56,36 @@ export function summaryTable(results: RunResults): string {
     return `<tr data-cell="${h(cellLabel(c))}">${cells.join('')}</tr>`;
   });
   return `<table class="summary"><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/**
+ * For each adapter measured on several servers, a table of its servers side by side: a row per profile and workload,
+ * a column per server with throughput, p99 and data, later servers' throughput as a multiple of the first's; empty when
+ * every adapter had one server.
+ */
+export function serversTables(results: RunResults): string {
+  return serversSideBySide(results.cells)
+    .map(({ adapter, servers, rows }) => {
+      const head = ['profile', 'workload', ...servers.map((s) => databaseName({ adapter, serverLabel: s }))];
+      const body = rows.map(({ profile, workload, cells }) => {
+        const sidesHtml = cells.map((c) => {
+          const f = c ? figuresOf(c) : undefined;
+          if (!c || !f) return td(c ? c.state : '-', c?.state === 'failed' ? 'bad' : undefined);
+          const ratio = c === cells[0] ? undefined : throughputRatio(c, cells[0]);
+          const lines = [
+            `${int(f.opsPerSec)} ops/s`,
+            ...(ratio === undefined ? [] : [ratioText(ratio, servers[0]!)]),
+            `p99 ${ms(f.latencyMs.p99)} ms`,
+            verificationText(c),
+          ];
+          const bad = c.state === 'failed' || (c.state === 'completed' && !c.verification.ok);
+          return `<td class="num${bad ? ' bad' : ''}">${lines.map(h).join('<br>')}</td>`;
+        });
+        return `<tr>${td(profile)}${td(workload)}${sidesHtml.join('')}</tr>`;
+      });
+      return `<table class="servers" data-adapter="${h(adapter)}"><caption>${h(adapter)}: one run&apos;s figures; compare --baseline-server judges a difference against the noise</caption><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
+    })
+    .join('');
 }
 
 /** Nested profile values as dotted keys, so one table row holds one value. */

@@ -26,6 +26,10 @@ export function describeSeveralServers(adapter: AdapterName): void {
     expect(r.results.conformance!.map((t) => [t.adapter, t.serverLabel, t.answers.length > 0])).toEqual(labels.map((label) => [adapter, label, true]));
     expect(r.stderr).toContain(`${adapter}: server 2 of 2 is ${labels[1]}`);
     expect(r.stdout).toContain(`${adapter}@${labels[1]}`);
+    // The terminal puts the two servers side by side, the second's throughput as a multiple of the first's.
+    expect(r.stdout).toContain(`${adapter}, its servers side by side`);
+    expect(r.stdout).toMatch(new RegExp(`│ ${adapter}@${labels[0]!.replace(/\./g, '\\.')} +│ ${adapter}@${labels[1]!.replace(/\./g, '\\.')} +│`));
+    expect(r.stdout).toMatch(new RegExp(`\\d+\\.\\d\\d× ${labels[0]!.replace(/\./g, '\\.')} `));
 
     // compare of the two servers of that one run: the cells line up without their labels; the same server twice has
     // the same answers and version, and one repeat a side leaves every metric inconclusive rather than regressed.
@@ -40,12 +44,29 @@ export function describeSeveralServers(adapter: AdapterName): void {
       const verdict = JSON.parse(readFileSync(join(work, 'compare.json'), 'utf8')) as { cells: { cell: { adapter: string; serverLabel?: string } }[] };
       expect(verdict.cells.map((c) => c.cell)).toEqual([{ adapter, profile: `${adapter}-default`, workload: 'insert-sequential' }]);
       // The report puts each server in a column of its own, the second with its throughput against the first's.
-      const report = await runCli(['report', file, '--markdown', join(work, 'report.md')]);
+      const report = await runCli(['report', file, '--markdown', join(work, 'report.md'), '--html', join(work, 'report.html')]);
       expect(report.code).toBe(0);
+      expect(report.stdout).toContain(`${adapter}, its servers side by side`);
+      const html = readFileSync(join(work, 'report.html'), 'utf8');
+      expect(html).toContain(`<table class="servers" data-adapter="${adapter}">`);
+      expect(html).toMatch(
+        new RegExp(`<th>${adapter}@${labels[1]!.replace(/\./g, '\\.')}</th>.*<br>\\d+\\.\\d\\d× ${labels[0]!.replace(/\./g, '\\.')}<br>`, 's'),
+      );
       // Markdown escapes the '#' of a second label.
       const md = readFileSync(join(work, 'report.md'), 'utf8').replaceAll('\\#', '#');
       expect(md).toContain(`| workload | ${adapter}@${labels[0]}/${adapter}-default | ${adapter}@${labels[1]}/${adapter}-default |`);
       expect(md).toMatch(new RegExp(`ops/s<br>\\d+\\.\\d\\d× ${labels[0]!.replace(/\./g, '\\.')}<br>`));
+      // A difference planted in the second server's answers (as a version that answers a case otherwise would give)
+      // fails the same comparison, naming the case.
+      const planted = structuredClone(r.results);
+      const answer = planted.conformance!.find((t) => t.serverLabel === labels[1])!.answers[0]!;
+      answer.answer = `${answer.answer} (planted)`;
+      const plantedFile = join(work, 'planted.json');
+      writeFileSync(plantedFile, JSON.stringify(planted));
+      const changed = await runCli(['compare', '-b', plantedFile, '-c', plantedFile, ...servers]);
+      expect(changed.code).toBe(1);
+      expect(changed.stdout).toContain(`${answer.id}: `);
+      expect(changed.stdout).toContain(`-> ${answer.answer}`);
       // Compared whole, each server's cells keep their own rows, named by server.
       const whole = await runCli(['compare', '-b', file, '-c', file]);
       expect(whole.code).toBe(0);
