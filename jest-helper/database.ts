@@ -5,7 +5,7 @@ import knexFactory, { type Knex } from 'knex';
 import { type Capabilities, errorMessage, type Profile, type ServerAddress } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
 import { newRunId } from '../matrix/namespace';
-import { firstServers, needsServer, resolveServers } from '../servers/resolve';
+import { firstServers, needsServer, resolveServers, type ServerChoices } from '../servers/resolve';
 
 /** What the tests of one adapter work with: a namespace of their own on a live database. */
 export interface TestDatabase {
@@ -23,10 +23,10 @@ export interface TestDatabase {
 
 /** Where a block's server comes from, as the runner resolves it. */
 export interface ServerSource {
-  /** Server URLs by adapter (a config file's `servers`); DBMATRIX_<ADAPTER>_URL, then Testcontainers, otherwise. */
-  urls: Partial<Record<AdapterName, string>>;
-  /** Container images by adapter, for Testcontainers. */
-  images: Partial<Record<AdapterName, string>>;
+  /** Server URLs by adapter (a config file's `servers`); DBMATRIX_<ADAPTER>_URL, then Testcontainers, otherwise. One block reaches one. */
+  urls: ServerChoices;
+  /** Container images by adapter, for Testcontainers. One block starts one. */
+  images: ServerChoices;
   /** Lines for the user (a container starting). */
   log: (line: string) => void;
 }

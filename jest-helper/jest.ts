@@ -8,14 +8,17 @@
  *   });
  *
  * Adapters follow DBMATRIX_TEST_ADAPTERS (`dbmatrix test --adapter=postgres`), else all; servers follow
- * DBMATRIX_POSTGRES_URL / DBMATRIX_MYSQL_URL, else Testcontainers, as `dbmatrix run` finds them.
+ * DBMATRIX_POSTGRES_URL / DBMATRIX_MYSQL_URL, else Testcontainers, as `dbmatrix run` finds them. An adapter given
+ * several servers (a list under the config file's `servers` or `images`, or DBMATRIX_<ADAPTER>_IMAGE=a,b) gets the
+ * block once per server.
  */
 import { resolve } from 'node:path';
-import type { Profile } from '../adapters/contract';
+import { type Profile, redactedUrl } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
 import { type ConfigFile, checkConfig, loadConfigFile } from '../config/config-file';
 import { parseAdapterList, resolveProfiles } from '../config/profiles';
-import { NamespacedDatabase, type TestDatabase } from './database';
+import { configuredServers, needsServer, type ServerChoices } from '../servers/resolve';
+import { NamespacedDatabase, type ServerSource, type TestDatabase } from './database';
 import { selectedAdapters, TEST_CONFIG_VARIABLE } from './selection';
 
 export type { Capabilities, Profile } from '../adapters/contract';
@@ -41,7 +44,8 @@ export interface EachAdapterOptions {
 const DEFAULT_TIMEOUT_MS = 120_000;
 
 /**
- * Declare `body` once per selected adapter (and profile), as `describe('<name> [<adapter>]', …)`. Each block gets a new
+ * Declare `body` once per selected adapter (and profile, and server when it has several), as
+ * `describe('<name> [<adapter>]', …)`. Each block gets a new
  * namespace (PostgreSQL schema, MySQL database, SQLite file) created in its beforeAll and dropped, with the knex and any
  * container, in its afterAll; `db.knex` works inside the block's tests and hooks. Adapters the run does not select
  * declare nothing: their tests are absent, not skipped.
@@ -59,14 +63,16 @@ export function describeEachAdapter(name: string, body: (db: TestDatabase) => vo
   const profiles = resolveProfiles({ adapters: wanted, profiles: options.profiles, settings: options.settings, config }).filter((p) =>
     wanted.includes(p.adapter as AdapterName),
   );
-  const source = {
-    urls: (config?.servers ?? {}) as Partial<Record<AdapterName, string>>,
-    images: (config?.images ?? {}) as Partial<Record<AdapterName, string>>,
+  const source: ServerSource = {
+    urls: (config?.servers ?? {}) as ServerChoices,
+    images: (config?.images ?? {}) as ServerChoices,
     log: (line: string) => process.stderr.write(`dbmatrix/jest: ${line}\n`),
   };
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  for (const profile of profiles) {
-    const db = new NamespacedDatabase(`${name} [${label(profile)}]`, profile, source);
+  for (const profile of profiles) for (const { title, source: own } of eachServer(name, profile, source)) declare(title, profile, own);
+
+  function declare(title: string, profile: Profile, own: ServerSource): void {
+    const db = new NamespacedDatabase(title, profile, own);
     describe(db.title, () => {
       beforeAll(() => db.open(), timeout);
       try {
@@ -77,6 +83,26 @@ export function describeEachAdapter(name: string, body: (db: TestDatabase) => vo
       }
     });
   }
+}
+
+/**
+ * A block per server configured for the profile's adapter, each reaching that server alone: `name [postgres]` for the
+ * one server, `name [postgres, server 2 of 2: postgres:17]` for each of several (its image, or its URL without the
+ * password: the version it reports is known only once it answers).
+ */
+function eachServer(name: string, profile: Profile, source: ServerSource): { title: string; source: ServerSource }[] {
+  const adapter = profile.adapter as AdapterName;
+  const single = [{ title: `${name} [${label(profile)}]`, source }];
+  if (!needsServer(adapter)) return single;
+  const { urls, images } = configuredServers(adapter, source.urls, process.env, source.images);
+  const servers = urls.length
+    ? urls.map((url) => ({ urls: { [adapter]: url }, images: {}, shown: redactedUrl(url) }))
+    : images.map((image) => ({ urls: {}, images: { [adapter]: image }, shown: image }));
+  if (servers.length < 2) return single;
+  return servers.map(({ urls: u, images: i, shown }, n) => ({
+    title: `${name} [${label(profile)}, server ${n + 1} of ${servers.length}: ${shown}]`,
+    source: { ...source, urls: u, images: i },
+  }));
 }
 
 /** `postgres` for an adapter's default profile, `postgres: postgres-async-commit` for another. */

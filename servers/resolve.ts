@@ -98,6 +98,24 @@ async function answers(adapter: AdapterName, url: string): Promise<boolean> {
 }
 
 /**
+ * The servers configured for an adapter, before anything is reached: the URLs given (flags or config), else
+ * DBMATRIX_<ADAPTER>_URL; the images given, else DBMATRIX_<ADAPTER>_IMAGE. URLs, when there are any, are the servers;
+ * otherwise each image is one (none: the adapter's default image).
+ */
+export function configuredServers(
+  adapter: AdapterName,
+  given: ServerChoices,
+  env: NodeJS.ProcessEnv,
+  images: ServerChoices,
+): { urls: string[]; images: string[] } {
+  const urls = listOf(given[adapter], false);
+  if (urls.length === 0) urls.push(...listOf(env[urlVariable(adapter)], false));
+  const chosen = listOf(images[adapter], true);
+  if (chosen.length === 0) chosen.push(...listOf(env[imageVariable(adapter)], true));
+  return { urls, images: chosen };
+}
+
+/**
  * Find the servers of every server adapter: the URLs given (flags or config), then DBMATRIX_<ADAPTER>_URL, then a
  * Testcontainers container for each image given (flags, config, DBMATRIX_<ADAPTER>_IMAGE as a comma-separated list) or
  * the default image, when a Docker engine answers; then (tests only) a well-known local server that answers; otherwise
@@ -119,10 +137,7 @@ export async function resolveServers(
     for (const stop of stops.splice(0)) await stop().catch(() => {});
   };
   const wanted = adapters.filter(needsServer).map((adapter) => {
-    const urls = listOf(given[adapter], false);
-    if (urls.length === 0) urls.push(...listOf(env[urlVariable(adapter)], false));
-    const chosenImages = listOf(images[adapter], true);
-    if (chosenImages.length === 0) chosenImages.push(...listOf(env[imageVariable(adapter)], true));
+    const { urls, images: chosenImages } = configuredServers(adapter, given, env, images);
     const several = urls.length > 1 || (urls.length === 0 && chosenImages.length > 1);
     if (oneEach && several)
       throw new UserError(`${oneEach} measures one server per adapter, but ${adapter} was given several; give one --${adapter}-url or --${adapter}-image`);

@@ -1,13 +1,14 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import { NamespaceTakenError } from '../../adapters/contract';
+import { NamespaceTakenError, redactedUrl } from '../../adapters/contract';
 import { type AdapterName, adapterFor } from '../../adapters/registry';
 import { resolveProfiles } from '../../config/profiles';
 import { NamespacedDatabase } from '../../jest-helper/database';
 import { describeEachAdapter, selectedAdapters, type TestDatabase } from '../../jest-helper/jest';
 import { newRunId } from '../../matrix/namespace';
+import { needsServer, urlVariable } from '../../servers/resolve';
 import { serverFor } from '../support/cells';
 
 /** A namespace a block of this file used, to look for after the block ended. */
@@ -255,5 +256,36 @@ test('a taken-namespace message never shows a password', () => {
   const err = new NamespaceTakenError('postgres', 'schema', 'dbmx_x', { url: 'postgres://u:hunter2@db.example:5432/app', provider: 'url' });
   expect(err.message).toBe(
     'postgres schema dbmx_x already exists at postgres://u:***@db.example:5432/app and was not created by this test run; it was left untouched',
+  );
+});
+
+/** A config file that gives each selected server adapter its server twice, as a user lists two versions of it. */
+const twiceDir = mkdtempSync(join(tmpdir(), 'dbmatrix-twice-'));
+const twiceUrls = Object.fromEntries(selectedAdapters().flatMap((a) => (needsServer(a) ? [[a, process.env[urlVariable(a)]!]] : [])));
+const twiceConfig = join(twiceDir, 'dbmatrix.config.json');
+writeFileSync(twiceConfig, JSON.stringify({ servers: Object.fromEntries(Object.entries(twiceUrls).map(([a, url]) => [a, [url, url]])) }));
+afterAll(() => rmSync(twiceDir, { recursive: true, force: true }));
+
+/** The names of the tests that ran in the blocks on each configured server, in order. */
+const onEachServer: string[] = [];
+
+describeEachAdapter(
+  'on each configured server',
+  (db) => {
+    test('reaches its server', async () => {
+      onEachServer.push(expect.getState().currentTestName!);
+      expect(await CATALOG[db.adapter].current(db.knex)).toBe(db.namespace);
+    });
+  },
+  { config: twiceConfig },
+);
+
+test('a server adapter given two servers ran the block on each, titled with it; a file database once', () => {
+  expect(onEachServer).toEqual(
+    selectedAdapters().flatMap((a) =>
+      needsServer(a)
+        ? [1, 2].map((n) => `on each configured server [${a}, server ${n} of 2: ${redactedUrl(twiceUrls[a]!)}] reaches its server`)
+        : [`on each configured server [${a}] reaches its server`],
+    ),
   );
 });
