@@ -276,6 +276,8 @@ export interface ServerKind {
   localImage: string;
   /** The images CI tests, a leg each, the first merged into the reported run; with the stand-in that .ci/run starts instead (null: none can be built here). */
   ciImages: { image: string; localImage: string | null }[];
+  /** The versions CI runs side by side in one run (the server-versions leg), oldest first, each with its stand-in (null: none can be built here). */
+  versionImages: { image: string; localImage: string | null }[];
   /** Start `image` in a container with these labels and wait until the server accepts connections. */
   startContainer(image: string, options: ContainerStart): Promise<RunningContainer>;
 }

@@ -3,7 +3,7 @@
 # LEGS_DIR holds one folder per leg, results-<leg>/ (as download-artifact lays out the legs' uploads), each with
 # results.json and leg.json. The legs whose `report` is `merged` (ci/legs.js) are merged into one run
 # (OUT_DIR/results.json), reported (summary.md, report.html, bench/) and compared with the baseline; the others are
-# reported on their own. Everything ends up in OUT_DIR/summary.md, and in $GITHUB_STEP_SUMMARY when that is set.
+# reported on their own, the server-versions leg with its comparisons of each adapter's oldest and newest server. Everything ends up in OUT_DIR/summary.md, and in $GITHUB_STEP_SUMMARY when that is set.
 #   DBMATRIX_BASELINE      results.json to compare with; when the file does not exist, the summary says so in a notice
 #   DBMATRIX_NEW_BASELINE  where to copy the merged run if it may become the baseline (every leg present, every cell passed)
 #   DBMATRIX_LEGS_NOT_RUN  legs that were knowingly not run (.ci/run: no image for them here), named in the summary
@@ -21,8 +21,9 @@ fail() { code=1; note "$@"; echo "$*" >&2; }
 
 merged=()
 own=()
+versions=()
 missing=()
-while read -r leg _adapter _node _image report _local_image; do
+while read -r leg _adapter _node _image report _local_image _script; do
   if [[ " ${DBMATRIX_LEGS_NOT_RUN:-} " == *" $leg "* ]]; then
     note "> [!NOTE]"
     note "> Leg \`$leg\` was not run on this machine (see the CI log for why); its cells are absent from this report."
@@ -31,7 +32,11 @@ while read -r leg _adapter _node _image report _local_image; do
   fi
   file=$legs_dir/results-$leg/results.json
   if [ ! -f "$file" ]; then missing+=("$leg"); continue; fi
-  if [ "$report" = merged ]; then merged+=("$file"); else own+=("$leg"); fi
+  case $report in
+    merged) merged+=("$file") ;;
+    versions) versions+=("$leg") ;;
+    *) own+=("$leg") ;;
+  esac
 done < <(node ci/legs.js)
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -63,6 +68,24 @@ for leg in "${own[@]}"; do
   note ""
   npx dbmatrix report "$legs_dir/results-$leg/results.json" --markdown "$out/$leg.md" --title "dbmatrix: $leg" || code=1
   cat "$out/$leg.md" >>"$summary"
+done
+
+# The server versions side by side, each adapter's oldest against its newest, and the versions that could not run.
+for leg in "${versions[@]}"; do
+  note ""
+  npx dbmatrix report "$legs_dir/results-$leg/results.json" --markdown "$out/$leg.md" --title "dbmatrix: server versions" || code=1
+  cat "$out/$leg.md" >>"$summary"
+  for md in "$legs_dir/results-$leg"/compare-*.md; do
+    [ -f "$md" ] || continue
+    note ""
+    cat "$md" >>"$summary"
+  done
+  skipped=$(node -e 'console.log((require(process.argv[1]).notRun ?? []).join(", "))' "$(realpath "$legs_dir/results-$leg/leg.json")")
+  if [ -n "$skipped" ]; then
+    note ""
+    note "> [!NOTE]"
+    note "> Not run in \`$leg\` (no image for them on that machine): $skipped."
+  fi
 done
 
 if [ -n "${DBMATRIX_NEW_BASELINE:-}" ]; then

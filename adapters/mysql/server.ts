@@ -15,6 +15,12 @@ export const mysqlServer: ServerKind = {
     { image: 'mariadb:10.11', localImage: 'dbmatrix-local/mariadb:10.11' },
     { image: 'mysql:8.4', localImage: null },
   ],
+  versionImages: [
+    { image: 'mariadb:10.5', localImage: 'dbmatrix-local/mariadb:10.5' },
+    { image: 'mariadb:10.11', localImage: 'dbmatrix-local/mariadb:10.11' },
+    { image: 'mariadb:11.8', localImage: 'dbmatrix-local/mariadb:11.8' },
+    { image: 'mysql:8.4', localImage: null },
+  ],
   async startContainer(image, options) {
     const { Wait } = await import('testcontainers');
     const { MySqlContainer } = await import('@testcontainers/mysql');

@@ -9,6 +9,13 @@ export const postgresServer: ServerKind = {
   localImage: 'dbmatrix-local/postgres:15',
   // 15: the version whose conformance answers are pinned and whose stand-in builds here.
   ciImages: [{ image: 'postgres:15', localImage: 'dbmatrix-local/postgres:15' }],
+  // Debian has no PostgreSQL 16 in a suite the mirror serves: its leg runs only where a registry answers.
+  versionImages: [
+    { image: 'postgres:13', localImage: 'dbmatrix-local/postgres:13' },
+    { image: 'postgres:15', localImage: 'dbmatrix-local/postgres:15' },
+    { image: 'postgres:16', localImage: null },
+    { image: 'postgres:17', localImage: 'dbmatrix-local/postgres:17' },
+  ],
   async startContainer(image, options) {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
     const container = new PostgreSqlContainer(image).withDatabase('dbmatrix').withUsername('dbmatrix').withPassword('dbmatrix');

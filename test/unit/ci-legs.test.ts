@@ -12,6 +12,7 @@ interface Leg {
   image: string;
   report: string;
   localImage: string;
+  script: string;
 }
 
 // ci/legs.js is a script the shell and the workflow run; it loads the registry through tsx.
@@ -86,7 +87,7 @@ describe('CI legs: derived from the registry, run alike by the workflow and .ci/
         .map((line) => line.split(' ')[0]!);
     const built = listed();
     for (const name of SERVER_ADAPTERS) expect(built).toContain(adapterFor(name).server!.localImage);
-    for (const leg of legs) {
+    for (const leg of legs.filter((l) => l.report !== 'versions')) {
       if (leg.image === '') expect(leg.localImage).toBe('-');
       else if (leg.localImage !== 'none') expect(built).toContain(leg.localImage);
     }
@@ -96,20 +97,37 @@ describe('CI legs: derived from the registry, run alike by the workflow and .ci/
     expect(every.length).toBeGreaterThan(built.length);
   });
 
+  test('one leg runs every server version side by side, every version with a stand-in here among them', () => {
+    const versions = legs.filter((l) => l.report === 'versions');
+    expect(versions.map((l) => [l.leg, l.script])).toEqual([[`server-versions-node${NODE_MAJORS[NODE_MAJORS.length - 1]}`, 'versions.sh']]);
+    const [leg] = versions;
+    const pairs = (list: string) => list.split(',').map((p) => p.split('=') as [string, string]);
+    const expected = SERVER_ADAPTERS.flatMap((name) => adapterFor(name).server!.versionImages.map((i) => [name, i.image, i.localImage] as const));
+    expect(pairs(leg!.image)).toEqual(expected.map(([name, image]) => [name, image]));
+    expect(pairs(leg!.localImage)).toEqual(expected.map(([name, image, local]) => [name, local ?? `none(${image})`]));
+    // Every version the builder can make runs in the leg, and every stand-in the leg names is one the builder makes.
+    const every = execFileSync('bash', [join(ROOT, 'docker', 'local', 'build-local-images.sh'), 'every', '--list'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' ')[0]!);
+    expect(expected.flatMap(([, , local]) => (local ? [local] : [])).sort()).toEqual([...every].sort());
+  });
+
   // What ci/report.sh merges must be one leg per adapter.
   test('the merged legs hold each adapter once, so no cell is reported twice', () => {
     const merged = legs.filter((l) => l.report === 'merged').map((l) => l.adapter);
     expect([...merged].sort()).toEqual([...ADAPTER_NAMES].sort());
-    for (const l of legs) expect(['merged', 'own']).toContain(l.report);
+    for (const l of legs) expect(['merged', 'own', 'versions']).toContain(l.report);
   });
 
   test("the workflow's jobs only install and call the scripts in ci/, which .ci/run calls too", () => {
     const workflow = parse(workflowText) as Workflow;
     expect(runSteps(workflow, 'plan')).toEqual(['npm ci --ignore-scripts', 'node ci/legs.js --github-output']);
-    expect(runSteps(workflow, 'legs')).toEqual(['npm ci', 'bash ci/leg.sh']);
+    expect(runSteps(workflow, 'legs')).toEqual(['npm ci', 'bash "ci/$SCRIPT"']);
     expect(runSteps(workflow, 'report')).toEqual(['npm ci', 'bash ci/report.sh legs report']);
     for (const step of runSteps(workflow, 'base-vs-head')) expect(step).toMatch(/^bash ci\/base-vs-head\.sh /);
-    expect(ciRunText).toMatch(/\bbash ci\/leg\.sh\b/);
+    expect(ciRunText).toMatch(/\bbash "ci\/\$script"/);
+    for (const leg of legs) expect(readFileSync(join(ROOT, 'ci', leg.script), 'utf8')).toMatch(/^export CI=true$/m);
     expect(ciRunText).toMatch(/\bbash ci\/report\.sh\b/);
     // A runner sets CI=true; the leg script sets it too, so .ci/run's legs run under the same rule (a skip fails).
     expect(readFileSync(join(ROOT, 'ci', 'leg.sh'), 'utf8')).toMatch(/^export CI=true$/m);

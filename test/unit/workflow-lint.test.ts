@@ -82,8 +82,9 @@ describe('GitHub Actions workflows', () => {
     const program = buildProgram();
     const longOptions = new Map(program.commands.map((c) => [c.name(), new Set(c.options.map((o) => o.long).filter((l) => l !== undefined))]));
     const invocations = [...workflowFiles(), ...ciScripts()].flatMap(dbmatrixInvocations);
-    // run (leg.sh), merge, report and compare (report.sh), alternate (base-vs-head.sh): a scan finding fewer has gone blind.
-    expect(new Set(invocations.map((i) => i.subcommand))).toEqual(new Set(['run', 'merge', 'report', 'compare', 'alternate']));
+    // run (leg.sh), merge, report and compare (report.sh), conformance (versions.sh), alternate (base-vs-head.sh): a scan
+    // finding fewer has gone blind.
+    expect(new Set(invocations.map((i) => i.subcommand))).toEqual(new Set(['run', 'merge', 'report', 'compare', 'conformance', 'alternate']));
     const problems: string[] = [];
     for (const { file, text, subcommand, flags } of invocations) {
       const options = longOptions.get(subcommand);
