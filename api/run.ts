@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { AdapterName } from '../adapters/registry';
-import { type ConfigFile, checkConfig, type DbmatrixConfig, durationMs, loadConfigFile } from '../config/config-file';
+import { type ConfigFile, checkConfig, type DbmatrixConfig, DURATION_EXAMPLES, durationMs, loadConfigFile } from '../config/config-file';
 import { parseAdapterList } from '../config/profiles';
 import { checkRunId, defaultRunDir, newRunId } from '../matrix/namespace';
 import { type ProgressSink, silentProgress } from '../matrix/progress';
@@ -24,7 +24,7 @@ export interface RunOptions {
   config?: string | DbmatrixConfig;
   /** Measured operations per cell (default 1000). */
   ops?: number;
-  /** Measured time per cell instead, e.g. '30s' or a number of ms. */
+  /** Measured time per cell instead, e.g. '30s', '2m', or a number of seconds as everywhere else. */
   duration?: string | number;
   /** Warm-up operations per cell (default a tenth of ops). */
   warmup?: number;
@@ -60,9 +60,8 @@ export async function run(options: RunOptions = {}): Promise<{ results: RunResul
         ? loadConfigFile(options.config)
         : checkConfig(options.config, 'config', process.cwd());
   checkOneLength(options, ['ops', 'duration']);
-  const duration = typeof options.duration === 'string' ? durationMs(options.duration) : options.duration;
-  if (duration === null || (duration !== undefined && !(duration >= 100)))
-    throw new UserError(`duration '${options.duration}' is not a duration of at least 100 ms such as '30s'`);
+  const duration = options.duration === undefined ? undefined : durationMs(options.duration);
+  if (duration === null) throw new UserError(`duration '${options.duration}' is not a duration of at least 100 ms such as ${DURATION_EXAMPLES}`);
   if (options.ops !== undefined && !(Number.isInteger(options.ops) && options.ops > 0))
     throw new UserError(`ops must be a positive whole number, not ${options.ops}`);
   const runId = options.runId ? checkRunId(options.runId) : newRunId();

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const arg = process.argv.find((a) => a.startsWith('--adapter='));
   const adapters: AdapterName[] = arg ? parseAdapterList(arg.slice('--adapter='.length)) : [...ADAPTER_NAMES];
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const resolved = await resolveServers(adapters, {}, process.env, log, {}, {}, 'npm run bench');
+  const resolved = await resolveServers(adapters, { log, oneEach: 'npm run bench' });
   const servers = firstServers(resolved);
   const setting: BenchSetting = { ops: OPS, sqliteDir: mkdtempSync(join(tmpdir(), 'dbmatrix-bench-')), threads: new ThreadPool() };
   const overhead = new Table({

@@ -25,7 +25,7 @@ function figuresOf(r: CellResult) {
 
 async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const resolved = await resolveServers(['postgres'], {}, process.env, log, {}, {}, 'the stall bench');
+  const resolved = await resolveServers(['postgres'], { log, oneEach: 'the stall bench' });
   const threads = new ThreadPool();
   const runs: [string, StalledRun][] = [];
   try {

@@ -191,7 +191,7 @@ async function alternateCommand(runArgs: string[], opts: AlternateOptions): Prom
   if (alternation.interrupted || last?.kind === 'interrupted') {
     const kept = measured.length ? `the ${measured.length} finished run(s) of ${total} are kept` : 'no run finished; what the stopped run wrote is kept';
     err(`dbmatrix: interrupted; ${kept} in ${join(outDir, 'rounds')} (pool finished runs with dbmatrix merge --as-repeats)\n`);
-    return 130;
+    return guard.exitCode();
   }
   if (last?.kind === 'crashed') {
     err(`dbmatrix: ${which(last.run)} ${last.exit} without results; its output is in ${last.log}\n`);
@@ -240,7 +240,7 @@ a steady drift of the machine falls on both sides alike. Each side's runs are th
 head.json) and judged as \`dbmatrix compare -b base.json -c head.json\` judges them (compare.md).
 
 Exit codes: 0 compare's gate passed; 1 it failed (head regressed, newly failed or lost a cell), or a run ended
-without results; 2 bad input (nothing is left behind when it shows before the first run measured); 130 interrupted
+without results; 2 bad input (nothing is left behind when it shows before the first run measured); 130 interrupted by Ctrl-C, 143 by SIGTERM
 (the finished runs are kept).
 
 Example: dbmatrix alternate --base ../base --head . --rounds 6 --out alt -- -a ${DEFAULT_ADAPTER} -w insert-sequential --ops 2000`,

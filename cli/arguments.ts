@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type AdapterName, adapterFor, SERVER_ADAPTERS } from '../adapters/registry';
-import { durationMs } from '../config/config-file';
+import { DURATION_EXAMPLES, durationMs } from '../config/config-file';
 import { imageVariable } from '../docker/images';
 import { parseShard, type Shard } from '../matrix/shard';
 import { isWorkloadName, WORKLOAD_NAMES, type WorkloadName } from '../matrix/workloads/registry';
@@ -25,10 +25,10 @@ export function nonNegativeInt(value: string): number {
   return n;
 }
 
-/** "30s", "2m", "1500ms" or a number of seconds, as milliseconds. */
+/** "500ms", "30s", "2m", "1h" or a number of seconds, as milliseconds. */
 export function parseDuration(value: string): number {
   const ms = durationMs(value);
-  if (ms === null) throw new InvalidArgumentError('takes a duration of at least 100ms, such as 30s, 2m or 500ms');
+  if (ms === null) throw new InvalidArgumentError(`takes a duration of at least 100 ms, such as ${DURATION_EXAMPLES}`);
   return ms;
 }
 

@@ -10,7 +10,7 @@ import { pinsOf, pinsPath, writePins } from '../conformance/pins';
 import { runConformance } from '../conformance/run';
 import { newRunId } from '../matrix/namespace';
 import { UserError } from '../model/user-error';
-import { resolveServers, type ServerChoices } from '../servers/resolve';
+import { resolveServers } from '../servers/resolve';
 import { type ServerImageOptions, type ServerUrlOptions, serverImageOptions, serverImages, serverUrlOptions, serverUrls } from './arguments';
 
 /** Options of `dbmatrix conformance`, as commander parses them. */
@@ -55,11 +55,15 @@ async function conformanceCommand(opts: ConformanceOptions): Promise<number> {
   if (opts.out && adapters.length > 1)
     throw new UserError(`--out names one file, but --adapter names ${adapters.length} adapters; pin one at a time with --out`);
   const config = findConfigFile(opts.config);
-  const urls: ServerChoices = { ...(config?.servers ?? {}), ...serverUrls(opts) };
-  const images: ServerChoices = { ...(config?.images ?? {}), ...serverImages(opts) };
   const log = (line: string) => process.stderr.write(`${line}\n`);
   // --out names one file: one server per adapter then.
-  const resolved = await resolveServers(adapters, urls, process.env, log, {}, images, opts.out ? 'conformance --out' : undefined);
+  const resolved = await resolveServers(adapters, {
+    urls: serverUrls(opts),
+    images: serverImages(opts),
+    config: { servers: config?.servers, images: config?.images },
+    log,
+    oneEach: opts.out ? 'conformance --out' : undefined,
+  });
   const runId = newRunId();
   const sqliteDir = mkdtempSync(join(tmpdir(), `dbmatrix-${runId}-`));
   let differing = 0;

@@ -9,6 +9,7 @@ import { checkOneLength, chooseRun, runMatrix } from '../matrix/run-matrix';
 import type { MatrixRun } from '../matrix/runner';
 import type { Shard } from '../matrix/shard';
 import { WORKLOAD_NAMES } from '../matrix/workloads/registry';
+import { dbmatrixVersion } from '../model/environment';
 import { UserError } from '../model/user-error';
 import { painterFor } from '../reports/colour';
 import { serversTable, summaryTable } from '../reports/summary-table';
@@ -31,7 +32,7 @@ import {
 } from './arguments';
 import { addConformanceCommand } from './conformance-command';
 import { abortOnSignal } from './interrupt';
-import { listAdapters, listProfiles, listWorkloads } from './list';
+import { LIST_SECTIONS } from './list';
 import { addReportCommands } from './report-commands';
 import { addScenarioCommand } from './scenario-command';
 import { addTestCommand } from './test-command';
@@ -107,7 +108,7 @@ async function runCommand(opts: RunCommandFlags): Promise<number> {
     const servers = serversTable(results.cells, paint);
     if (servers) process.stdout.write(`${servers}\n`);
     process.stdout.write(`results: ${file}\n`);
-    if (results.interrupted) return 130;
+    if (results.interrupted) return guard.exitCode();
     return results.cells.some((c) => c.state === 'failed') ? 1 : 0;
   } finally {
     guard.dispose();
@@ -118,6 +119,7 @@ async function runCommand(opts: RunCommandFlags): Promise<number> {
 export function buildProgram(): Command {
   const program = new Command('dbmatrix')
     .description(`Run one shared workload suite through ${ADAPTER_NAMES.map((name) => adapterFor(name).label).join(', ')} and report verified figures.`)
+    .version(dbmatrixVersion(), '-V, --version', 'the version of dbmatrix')
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`dbmatrix: ${text.replace(/^error: /, '').trim()}\n`) });
@@ -179,11 +181,12 @@ export function buildProgram(): Command {
     .command('list')
     .description('list adapters, workloads and profiles with their values')
     .argument('[what]', 'adapters, workloads or profiles (default: all three)')
-    .action((what?: string) => {
-      const sections = { adapters: listAdapters, workloads: listWorkloads, profiles: listProfiles };
-      if (what && !(what in sections)) throw new UserError(`cannot list '${what}'; choose adapters, workloads or profiles`);
-      const chosen = what ? [sections[what as keyof typeof sections]] : Object.values(sections);
-      process.stdout.write(`${chosen.map((f) => f()).join('\n\n')}\n`);
+    .option('--json', 'print the sections as one JSON object, keyed by section, instead of tables')
+    .action((what: string | undefined, opts: { json?: boolean }) => {
+      if (what && !(what in LIST_SECTIONS)) throw new UserError(`cannot list '${what}'; choose adapters, workloads or profiles`);
+      const chosen = (what ? [what] : Object.keys(LIST_SECTIONS)) as (keyof typeof LIST_SECTIONS)[];
+      if (opts.json) process.stdout.write(`${JSON.stringify(Object.fromEntries(chosen.map((k) => [k, LIST_SECTIONS[k].data()])), null, 2)}\n`);
+      else process.stdout.write(`${chosen.map((k) => LIST_SECTIONS[k].table()).join('\n\n')}\n`);
     });
   return program;
 }

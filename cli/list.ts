@@ -2,11 +2,46 @@ import Table from 'cli-table3';
 import { ADAPTER_NAMES, ADAPTERS } from '../adapters/registry';
 import { builtInProfiles } from '../config/profiles';
 import { WORKLOAD_NAMES, WORKLOADS } from '../matrix/workloads/registry';
+import { urlVariable } from '../servers/resolve';
 
 const plain = { style: { head: [], border: [] } };
 
+/** The sections of `dbmatrix list`, each as data (for --json) and as a table (for people). */
+export const LIST_SECTIONS = {
+  adapters: { data: adaptersData, table: listAdapters },
+  workloads: { data: workloadsData, table: listWorkloads },
+  profiles: { data: profilesData, table: listProfiles },
+} as const;
+
+/** Each adapter: its driver, capabilities, and where its server comes from (null: a file per cell). */
+function adaptersData() {
+  return ADAPTER_NAMES.map((name) => {
+    const a = ADAPTERS[name];
+    const server = a.server ? { serves: a.server.serves, urlVariable: urlVariable(name), image: a.server.image, defaultPort: a.server.defaultPort } : null;
+    return { name, label: a.label, driver: a.client, capabilities: a.capabilities, server };
+  });
+}
+
+/** Each built-in workload: whether it runs one worker or the profile's, and what it measures and verifies. */
+function workloadsData() {
+  return WORKLOAD_NAMES.map((name) => {
+    const w = WORKLOADS[name];
+    return { name, workers: w.concurrency === 'single' ? 'one' : 'profile', measures: w.measures, verifies: w.verifies };
+  });
+}
+
+/** Every built-in profile with all its values, marked default when it is its adapter's first. */
+function profilesData() {
+  const seen = new Set<string>();
+  return [...builtInProfiles().values()].map((p) => {
+    const isDefault = !seen.has(p.adapter);
+    seen.add(p.adapter);
+    return { ...p, default: isDefault };
+  });
+}
+
 /** Adapters and their capabilities. */
-export function listAdapters(): string {
+function listAdapters(): string {
   const t = new Table({
     head: ['adapter', 'driver', 'RETURNING', 'max binds', 'max rows/INSERT', 'single writer lock', 'workers run as', 'server from'],
     ...plain,
@@ -29,29 +64,23 @@ export function listAdapters(): string {
 }
 
 /** Workloads: what each measures and verifies. */
-export function listWorkloads(): string {
+function listWorkloads(): string {
   const t = new Table({ head: ['workload', 'workers', 'measures', 'verifies'], colWidths: [26, 9, 50, 50], wordWrap: true, ...plain });
-  for (const name of WORKLOAD_NAMES) {
-    const w = WORKLOADS[name];
-    t.push([name, w.concurrency === 'single' ? '1' : 'profile', w.measures, w.verifies]);
-  }
+  for (const w of workloadsData()) t.push([w.name, w.workers === 'one' ? '1' : 'profile', w.measures, w.verifies]);
   return `Workloads\n${t.toString()}`;
 }
 
 /** Every built-in profile with all its values (the first of each adapter is its default). */
-export function listProfiles(): string {
+function listProfiles(): string {
   const t = new Table({
     head: ['profile', 'workers', 'batch', 'tx batch', 'pool', 'session', 'description'],
     colWidths: [24, 9, 7, 10, 22, 40, 40],
     wordWrap: true,
     ...plain,
   });
-  const seen = new Set<string>();
-  for (const p of builtInProfiles().values()) {
-    const isDefault = !seen.has(p.adapter);
-    seen.add(p.adapter);
+  for (const p of profilesData()) {
     t.push([
-      isDefault ? `${p.name} (default)` : p.name,
+      p.default ? `${p.name} (default)` : p.name,
       p.workers,
       p.batchSize,
       p.transactionBatchSize,

@@ -12,6 +12,7 @@ import { compareTable } from '../reports/compare-table';
 import { diagnoseRun } from '../reports/diagnosis';
 import { renderHtmlReport } from '../reports/html/render-html';
 import { compareMarkdown, summaryMarkdown } from '../reports/markdown';
+import { reportJson } from '../reports/summary-json';
 import { serversTable, summaryTable } from '../reports/summary-table';
 import { thresholdOptions } from './arguments';
 
@@ -64,16 +65,25 @@ export function addReportCommands(program: Command): void {
     .option('--html <file>', 'self-contained HTML report with charts')
     .option('--bench-json <dir>', 'bigger-is-better.json and smaller-is-better.json for github-action-benchmark')
     .option('--title <text>', 'title of the reports', 'dbmatrix results')
-    .action((file: string, opts: OutputOptions & { title: string }) => {
+    .option(
+      '--json <file>',
+      'the run for machines: exitCode, every cell with ops/s, latency, operations, whether its data verified and its throughput against the first server of its adapter, the diagnosis, answers that left their pins (layout: ReportJson in reports/summary-json.ts). "-" writes it to stdout and moves the table to stderr',
+    )
+    .action((file: string, opts: OutputOptions & { title: string; json?: string }) => {
       const results = readResults(file);
       writeRunOutputs(results, opts, opts.title);
-      const paint = painterFor(process.stdout);
-      process.stdout.write(`${summaryTable(results.cells, paint)}\n`);
+      const json = `${JSON.stringify(reportJson(results), null, 2)}\n`;
+      if (opts.json && opts.json !== '-') writeOutput(opts.json, json);
+      // With the JSON on stdout, people still read the tables, from stderr.
+      const human = opts.json === '-' ? process.stderr : process.stdout;
+      const paint = painterFor(human);
+      human.write(`${summaryTable(results.cells, paint)}\n`);
       const servers = serversTable(results.cells, paint);
-      if (servers) process.stdout.write(`${servers}\n`);
+      if (servers) human.write(`${servers}\n`);
       for (const d of diagnoseRun(results)) {
-        process.stdout.write(`${paint('bold', `${cellName(d.cell)}: ${d.bottleneck}`)}: ${d.evidence.join('; ')}\n  -> ${d.recommendation}\n`);
+        human.write(`${paint('bold', `${cellName(d.cell)}: ${d.bottleneck}`)}: ${d.evidence.join('; ')}\n  -> ${d.recommendation}\n`);
       }
+      if (opts.json === '-') process.stdout.write(json);
       process.exitCode = results.cells.some((c) => c.state === 'failed') ? 1 : 0;
     });
 

@@ -59,7 +59,7 @@ async function scenarioCommand(name: string, opts: ScenarioOptions): Promise<num
   const given = serverUrls(opts);
 
   // One server per adapter for the whole scenario; the runs below reach it by URL, so a container starts once.
-  const resolved = await resolveServers(adapters, given, process.env, log, {}, {}, 'dbmatrix scenario');
+  const resolved = await resolveServers(adapters, { urls: given, log, oneEach: 'dbmatrix scenario' });
   const servers = firstServers(resolved);
   const urls = Object.fromEntries(Object.entries(servers).map(([a, s]) => [a, s!.url])) as Partial<Record<AdapterName, string>>;
   let run: MatrixRun | undefined;
@@ -102,7 +102,7 @@ async function scenarioCommand(name: string, opts: ScenarioOptions): Promise<num
     await resolved.release();
     guard.dispose();
   }
-  if (parts.length === 0) return 130;
+  if (parts.length === 0) return guard.exitCode();
 
   const merged = mergeResults(parts, { asRepeats: false });
   // Cells by adapter, so each database's cells read together; the sort is stable, keeping the run order within one.
@@ -118,7 +118,7 @@ async function scenarioCommand(name: string, opts: ScenarioOptions): Promise<num
   writeOutput(reportFile, seedMarkdown(results, claims));
   process.stdout.write(`${seedTable(results, claims, painterFor(process.stdout))}\n`);
   process.stdout.write(`results: ${resultsFile}\nreport: ${reportFile}\n`);
-  if (results.interrupted) return 130;
+  if (results.interrupted) return guard.exitCode();
   return dataFailures(results).length > 0 ? 1 : 0;
 }
 

@@ -50,7 +50,7 @@ async function tuneCommand(opts: TuneOptions): Promise<number> {
   paramsByWorkload(workloads.map(workloadFor), settingsOf({ settings: opts.set }));
   const urls = serverUrls(opts);
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const resolved = await resolveServers(adapters, urls, process.env, log, {}, {}, 'dbmatrix tune');
+  const resolved = await resolveServers(adapters, { urls, log, oneEach: 'dbmatrix tune' });
   const sqliteDir = mkdtempSync(join(tmpdir(), `dbmatrix-${runId}-`));
   let current: MatrixRun | undefined;
   const guard = abortOnSignal(() => current);
@@ -93,7 +93,7 @@ async function tuneCommand(opts: TuneOptions): Promise<number> {
       `profiles: ${profilesFile} (dbmatrix run -c ${profilesFile} -p ${outcomes[0] ? `${outcomes[0].adapter}-tuned-${outcomes[0].workload}` : '<name>'})\n`,
     );
     process.stdout.write(`report: ${join(outDir, 'tune.md')}${interrupted ? ' (partial: interrupted)' : ''}\n`);
-    return interrupted ? 130 : 0;
+    return interrupted ? guard.exitCode() : 0;
   } finally {
     guard.dispose();
     rmSync(sqliteDir, { recursive: true, force: true });

@@ -17,10 +17,16 @@ export const CONFIG_FILE_NAMES = [
   'dbmatrix.config.json',
 ];
 
-/** A duration as text ('30s', '2m', '500ms', a bare number is seconds), in ms; null when it is not one or under 100 ms. */
-export function durationMs(text: string): number | null {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  const ms = m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm'] : NaN;
+/** The units a duration takes, in ms; a bare number is seconds, on the command line, in a config file and in the API alike. */
+const DURATION_UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/** The durations a user may write, for messages. */
+export const DURATION_EXAMPLES = "'500ms', '30s', '2m' or '1h' (a bare number is seconds)";
+
+/** A duration ('500ms', '30s', '2m', '1h', or a number of seconds, as text or a number), in ms; null when it is not one or under 100 ms. */
+export function durationMs(value: string | number): number | null {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(String(value).trim());
+  const ms = m ? Number(m[1]) * DURATION_UNITS[(m[2] ?? 's') as keyof typeof DURATION_UNITS] : NaN;
   return ms >= 100 ? Math.round(ms) : null;
 }
 
@@ -31,7 +37,7 @@ const byAdapter = z.record(z.string(), z.union([z.string().min(1), z.array(z.str
   }
 });
 
-/** The config file: what to run, on which servers, with which profiles, for how long. Command-line flags override it. */
+/** The config file: what to run, on which servers, with which profiles, for how long. Command-line flags and, for servers, the environment override it. */
 export const configFileSchema = z
   .object({
     /** Adapters to run with their default profile (like --adapter). */
@@ -58,9 +64,10 @@ export const configFileSchema = z
     images: byAdapter.optional(),
     /** Measured operations per cell (like --ops). */
     ops: z.number().int().positive().optional(),
-    /** Measured time per cell instead (like --duration): '30s', '2m', or ms as a number. */
+    /** Measured time per cell instead (like --duration): '30s', '2m', or a number of seconds. */
     duration: z
-      .union([z.number().int().min(100), z.string().refine((t) => durationMs(t) !== null, "expected a duration such as '30s', '2m' or '500ms'")])
+      .union([z.number(), z.string()])
+      .refine((t) => durationMs(t) !== null, `expected a duration of at least 100 ms such as ${DURATION_EXAMPLES}`)
       .optional(),
     /** Warm-up operations per cell (like --warmup). */
     warmup: z.number().int().min(0).optional(),
@@ -105,7 +112,7 @@ export function checkConfig(raw: unknown, where: string, baseDir: string): Confi
   if (!parsed.success) throw new UserError(`${where} is invalid: ${formatIssues(parsed.error.issues)}`);
   const { workloads, duration, ...rest } = parsed.data;
   const config: ConfigFile = { ...rest };
-  if (duration !== undefined) config.duration = typeof duration === 'number' ? duration : durationMs(duration)!;
+  if (duration !== undefined) config.duration = durationMs(duration)!;
   if (workloads) {
     config.workloads = workloads.map((w, i) => {
       try {

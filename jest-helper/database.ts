@@ -5,7 +5,7 @@ import knexFactory, { type Knex } from 'knex';
 import { type Capabilities, errorMessage, type Profile, type ServerAddress } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
 import { newRunId } from '../matrix/namespace';
-import { firstServers, needsServer, resolveServers, type ServerChoices } from '../servers/resolve';
+import { firstServers, needsServer, resolveServers, type ServerSources } from '../servers/resolve';
 
 /** What the tests of one adapter work with: a namespace of their own on a live database. */
 export interface TestDatabase {
@@ -22,11 +22,7 @@ export interface TestDatabase {
 }
 
 /** Where a block's server comes from, as the runner resolves it. */
-export interface ServerSource {
-  /** Server URLs by adapter (a config file's `servers`); DBMATRIX_<ADAPTER>_URL, then Testcontainers, otherwise. One block reaches one. */
-  urls: ServerChoices;
-  /** Container images by adapter, for Testcontainers. One block starts one. */
-  images: ServerChoices;
+export interface ServerSource extends ServerSources {
   /** Lines for the user (a container starting). */
   log: (line: string) => void;
 }
@@ -79,7 +75,7 @@ export class NamespacedDatabase implements TestDatabase {
   async open(): Promise<void> {
     const namespaces = adapterFor(this.adapter).testNamespaces;
     try {
-      const resolved = await resolveServers([this.adapter], this.source.urls, process.env, this.source.log, {}, this.source.images, 'the Jest helper');
+      const resolved = await resolveServers([this.adapter], { ...this.source, oneEach: 'the Jest helper' });
       this.release = resolved.release;
       this.server = firstServers(resolved)[this.adapter] ?? this.newFile();
       await namespaces.create(this.server, this.profile, this.namespace);

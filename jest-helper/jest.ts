@@ -19,7 +19,7 @@ import { type ConfigFile, checkConfig, loadConfigFile } from '../config/config-f
 import { parseAdapterList, resolveProfiles } from '../config/profiles';
 import { configuredServers, needsServer, type ServerChoices } from '../servers/resolve';
 import { NamespacedDatabase, type ServerSource, type TestDatabase } from './database';
-import { selectedAdapters, TEST_CONFIG_VARIABLE } from './selection';
+import { handedServers, selectedAdapters, TEST_CONFIG_VARIABLE } from './selection';
 
 export type { Capabilities, Profile } from '../adapters/contract';
 export type { AdapterName } from '../adapters/registry';
@@ -64,8 +64,9 @@ export function describeEachAdapter(name: string, body: (db: TestDatabase) => vo
     wanted.includes(p.adapter as AdapterName),
   );
   const source: ServerSource = {
-    urls: (config?.servers ?? {}) as ServerChoices,
-    images: (config?.images ?? {}) as ServerChoices,
+    // Servers `dbmatrix test` started once for the whole run come first: every block and file shares them.
+    urls: handedServers(),
+    config: { servers: config?.servers as ServerChoices | undefined, images: config?.images as ServerChoices | undefined },
     log: (line: string) => process.stderr.write(`dbmatrix/jest: ${line}\n`),
   };
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -94,10 +95,11 @@ function eachServer(name: string, profile: Profile, source: ServerSource): { tit
   const adapter = profile.adapter as AdapterName;
   const single = [{ title: `${name} [${label(profile)}]`, source }];
   if (!needsServer(adapter)) return single;
-  const { urls, images } = configuredServers(adapter, source.urls, process.env, source.images);
+  const { urls, images } = configuredServers(adapter, source);
+  // Each block is given its one server as if on the command line, which outranks every other source.
   const servers = urls.length
-    ? urls.map((url) => ({ urls: { [adapter]: url }, images: {}, shown: redactedUrl(url) }))
-    : images.map((image) => ({ urls: {}, images: { [adapter]: image }, shown: image }));
+    ? urls.map((url) => ({ urls: { [adapter]: url.value }, images: {}, shown: redactedUrl(url.value) }))
+    : images.map((image) => ({ urls: {}, images: { [adapter]: image.value }, shown: image.value }));
   if (servers.length < 2) return single;
   return servers.map(({ urls: u, images: i, shown }, n) => ({
     title: `${name} [${label(profile)}, server ${n + 1} of ${servers.length}: ${shown}]`,

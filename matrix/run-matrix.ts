@@ -105,10 +105,13 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
   });
   const params = paramsByWorkload(workloads, settingsOf(request));
   const adapters = [...new Set(profiles.map((p) => p.adapter as AdapterName))];
-  const urls: ServerChoices = { ...(request.config?.servers ?? {}), ...request.urls };
-  const images: ServerChoices = { ...(request.config?.images ?? {}), ...(request.images ?? {}) };
   const startedAt = new Date().toISOString();
-  const resolved = await resolveServers(adapters, urls, process.env, request.log, {}, images);
+  const resolved = await resolveServers(adapters, {
+    urls: request.urls,
+    images: request.images,
+    config: { servers: request.config?.servers, images: request.config?.images },
+    log: request.log,
+  });
   const sqliteDir = mkdtempSync(join(tmpdir(), `dbmatrix-${request.runId}-`));
   try {
     const run = new MatrixRun({

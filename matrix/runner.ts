@@ -89,6 +89,8 @@ export class MatrixRun {
   async run(): Promise<CellResult[]> {
     const results: CellResult[] = [];
     try {
+      const cells = this.plan.profiles.flatMap((p) => this.plan.workloads.flatMap(() => this.serversOf(p)));
+      this.plan.progress.matrixStarted?.(cells.filter((_, i) => inShard(i, this.plan.shard)).length * this.plan.repeats);
       let k = 0;
       for (const profile of this.plan.profiles) {
         // The servers of one adapter take turns within each workload, so drift over a long run (a neighbour, the disk

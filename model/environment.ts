@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { ROOT } from '../packaging/bundle-cache';
 import type { RunResults } from './results-schema';
 
@@ -10,6 +12,11 @@ function packageVersion(name: string): string {
   } catch {
     return 'missing';
   }
+}
+
+/** This package's own version, from its package.json (in a checkout and where it is installed alike). */
+export function dbmatrixVersion(): string {
+  return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** The git commit of the checkout dbmatrix runs from, when there is one. */

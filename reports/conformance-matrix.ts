@@ -32,25 +32,48 @@ export function conformanceRows(results: Pick<RunResults, 'conformance'>): { ada
   return { adapters, rows };
 }
 
+/** The marks a conformance cell is judged with: as expected, another value, an error, and a change from the pins. */
+export interface AnswerMarks {
+  /** The answer is the reference. */
+  same: string;
+  /** Another value than the reference. */
+  different: string;
+  /** An error where a value (or another error) was expected. */
+  error: string;
+  /** The answer is not the one pinned for the server's flavour and version. */
+  differsFromPin: string;
+}
+
+/** Emoji marks, for GitHub's Markdown, which draws them itself. */
+export const EMOJI_MARKS: AnswerMarks = { same: '✅', different: '≠', error: '⚠️', differsFromPin: '❌' };
+
+/** Marks in plain text, for HTML, which a browser without an emoji font (Debian's Chromium) would draw as empty boxes. */
+export const TEXT_MARKS: AnswerMarks = { same: 'ok', different: '≠', error: 'error:', differsFromPin: 'CHANGED:' };
+
 /**
- * A cell of the matrix as short text: ✅ as expected, ≠ another value, ⚠️ an error where a value (or another error) was expected
- * (judged against the case's reference); then, against the server's pins, nothing when as pinned, '❌ differs from pin' with the
- * pinned answer, or 'not pinned' (neither pass nor fail).
+ * A cell of the matrix as short text: the same as the reference, another value, or an error where a value (or another
+ * error) was expected (judged against the case's reference); then, against the server's pins, nothing when as pinned,
+ * 'differs from pin' with the pinned answer, or 'not pinned' (neither pass nor fail).
  */
-export function answerText(a: Answer | undefined): string {
+export function answerText(a: Answer | undefined, marks: AnswerMarks = EMOJI_MARKS): string {
   if (!a) return '–';
-  const judged = a.outcome === 'same' ? (a.errorClass ? `✅ ${a.answer}` : '✅') : `${a.outcome === 'different' ? '≠' : '⚠️'} ${a.answer}`;
-  if (a.pin === 'differs from pin') return `${judged} · ❌ differs from pin ${a.pinnedAnswer ?? ''}`.trimEnd();
+  const judged =
+    a.outcome === 'same'
+      ? a.errorClass
+        ? `${marks.same} ${a.answer}`
+        : marks.same
+      : `${a.outcome === 'different' ? marks.different : marks.error} ${a.answer}`;
+  if (a.pin === 'differs from pin') return `${judged} · ${marks.differsFromPin} differs from pin ${a.pinnedAnswer ?? ''}`.trimEnd();
   return a.pin === 'not pinned' ? `${judged} · not pinned` : judged;
 }
 
 /** Which server answered and how its answers stand against pins, in one line; just the version for files from before pins. */
-export function pinsText(t: ConformanceAnswers): string {
+export function pinsText(t: ConformanceAnswers, marks: AnswerMarks = EMOJI_MARKS): string {
   if (t.pinned === undefined) return t.serverVersion;
   const who = t.server ? `${t.server.flavour} ${t.server.version}` : 'a flavour this version of dbmatrix does not know';
   if (!t.pinned) return `${t.serverVersion} (${who}): not pinned, its answers are recorded and neither pass nor fail`;
   const differ = t.answers.filter((a) => a.pin === 'differs from pin').length;
-  return `${t.serverVersion} (${who}): pinned, ${differ ? `❌ ${differ} answer(s) differ from the pins` : 'every answer as pinned'}`;
+  return `${t.serverVersion} (${who}): pinned, ${differ ? `${marks.differsFromPin} ${differ} answer(s) differ from the pins` : 'every answer as pinned'}`;
 }
 
 /** Answers that differ from their server's pins: a change of behaviour, by database, in case order. */

@@ -54,28 +54,28 @@ export function needsServer(adapter: AdapterName): boolean {
   return ADAPTERS[adapter].urlSchemes.length > 0;
 }
 
-/** Check a user-given URL: it parses, its scheme fits the adapter, it names a host. */
-export function checkServerUrl(adapter: AdapterName, url: string): string {
+/** Check a user-given URL (`from`: where it was given, for the message): it parses, its scheme fits the adapter, it names a host. */
+export function checkServerUrl(adapter: AdapterName, url: string, from = urlVariable(adapter)): string {
   const schemes = adapterFor(adapter).urlSchemes;
   const example = `${schemes[0]}//user:password@127.0.0.1:${adapterFor(adapter).server?.defaultPort ?? ''}/test`;
+  const refuse = (problem: string) => new UserError(`${problem}; fix ${from} to a URL such as ${example}`);
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new UserError(`malformed ${adapter} URL '${redactedUrl(url)}'; expected ${example}`);
+    throw refuse(`malformed ${adapter} URL '${redactedUrl(url)}'`);
   }
-  if (!schemes.includes(parsed.protocol)) {
-    throw new UserError(`${adapter} URL '${redactedUrl(url)}' has scheme '${parsed.protocol}'; expected ${schemes.join(' or ')} as in ${example}`);
-  }
-  if (!parsed.hostname) throw new UserError(`${adapter} URL '${redactedUrl(url)}' names no host; expected ${example}`);
-  if (parsed.port && !(Number(parsed.port) > 0 && Number(parsed.port) < 65536)) {
-    throw new UserError(`${adapter} URL '${redactedUrl(url)}' has an invalid port; expected ${example}`);
-  }
+  if (!schemes.includes(parsed.protocol)) throw refuse(`${adapter} URL '${redactedUrl(url)}' has scheme '${parsed.protocol}', not ${schemes.join(' or ')}`);
+  if (!parsed.hostname) throw refuse(`${adapter} URL '${redactedUrl(url)}' names no host`);
+  if (parsed.port && !(Number(parsed.port) > 0 && Number(parsed.port) < 65536)) throw refuse(`${adapter} URL '${redactedUrl(url)}' has an invalid port`);
   return url;
 }
 
-/** Connect once with the adapter's default profile and ask its version; a refused or silent server becomes one clear line within seconds. */
-export async function probeServer(adapter: AdapterName, server: ServerAddress): Promise<string> {
+/**
+ * Connect once with the adapter's default profile and ask its version; a refused or silent server becomes one clear line
+ * within seconds, naming `from`, where its URL was given.
+ */
+export async function probeServer(adapter: AdapterName, server: ServerAddress, from = urlVariable(adapter)): Promise<string> {
   const a = adapterFor(adapter);
   const knex = knexFactory(a.knexConfig(server, { ...a.defaultProfiles[0]!, pool: { min: 0, max: 1, idleTimeoutMs: 1000, acquireTimeoutMs: 8000 } }));
   try {
@@ -83,7 +83,7 @@ export async function probeServer(adapter: AdapterName, server: ServerAddress): 
   } catch (err) {
     const code = errorCode(err);
     const why = code && !errorMessage(err).includes(code) ? `${code}: ${errorMessage(err)}` : errorMessage(err);
-    throw new UserError(`cannot reach ${adapter} at ${redactedUrl(server.url)} (${why.split('\n')[0]}); start the server or fix ${urlVariable(adapter)}`);
+    throw new UserError(`cannot reach ${adapter} at ${redactedUrl(server.url)} (${why.split('\n')[0]}); start the server or fix ${from}`);
   } finally {
     await knex.destroy();
   }
@@ -97,59 +97,87 @@ async function answers(adapter: AdapterName, url: string): Promise<boolean> {
   );
 }
 
-/**
- * The servers configured for an adapter, before anything is reached: the URLs given (flags or config), else
- * DBMATRIX_<ADAPTER>_URL; the images given, else DBMATRIX_<ADAPTER>_IMAGE. URLs, when there are any, are the servers;
- * otherwise each image is one (none: the adapter's default image).
- */
-export function configuredServers(
-  adapter: AdapterName,
-  given: ServerChoices,
-  env: NodeJS.ProcessEnv,
-  images: ServerChoices,
-): { urls: string[]; images: string[] } {
-  const urls = listOf(given[adapter], false);
-  if (urls.length === 0) urls.push(...listOf(env[urlVariable(adapter)], false));
-  const chosen = listOf(images[adapter], true);
-  if (chosen.length === 0) chosen.push(...listOf(env[imageVariable(adapter)], true));
-  return { urls, images: chosen };
+/** A server given by a user: a URL or an image, and where it was given, for messages. */
+export interface GivenServer {
+  /** The URL or the image. */
+  value: string;
+  /** Where it was given: '--postgres-url', 'DBMATRIX_POSTGRES_IMAGE', "the config file's servers.postgres" … */
+  from: string;
+}
+
+/** Where servers may be given, strongest first: each source is read only when the ones before it gave the adapter none. */
+export interface ServerSources {
+  /** URLs given on the command line (--<adapter>-url) or to the API, by adapter. */
+  urls?: ServerChoices;
+  /** Images given on the command line (--<adapter>-image) or to the API. */
+  images?: ServerChoices;
+  /** The environment, for DBMATRIX_<ADAPTER>_URL and DBMATRIX_<ADAPTER>_IMAGE (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** The config file's `servers` and `images`. */
+  config?: { servers?: ServerChoices; images?: ServerChoices };
 }
 
 /**
- * Find the servers of every server adapter: the URLs given (flags or config), then DBMATRIX_<ADAPTER>_URL, then a
- * Testcontainers container for each image given (flags, config, DBMATRIX_<ADAPTER>_IMAGE as a comma-separated list) or
- * the default image, when a Docker engine answers; then (tests only) a well-known local server that answers; otherwise
- * one line saying how to provide one. With oneEach (the command's name), several servers for one adapter are refused
- * before anything starts. An adapter with several servers gets each labelled by the version it reported.
+ * The servers given for an adapter, before anything is reached. The command line (or API) wins, then the environment,
+ * then the config file, as for every value; within one source URLs win over images. Either URLs (the servers) or
+ * images (a container each) or neither (the adapter's default image) come back.
  */
-export async function resolveServers(
-  adapters: AdapterName[],
-  given: ServerChoices,
-  env: NodeJS.ProcessEnv = process.env,
-  log: (line: string) => void = () => {},
-  lastResort: Partial<Record<AdapterName, string>> = {},
-  images: ServerChoices = {},
-  oneEach?: string,
-): Promise<ResolvedServers> {
+export function configuredServers(adapter: AdapterName, sources: ServerSources): { urls: GivenServer[]; images: GivenServer[] } {
+  const env = sources.env ?? process.env;
+  const levels: [string | string[] | undefined, string, string | string[] | undefined, string][] = [
+    [sources.urls?.[adapter], `--${adapter}-url`, sources.images?.[adapter], `--${adapter}-image`],
+    [env[urlVariable(adapter)], urlVariable(adapter), env[imageVariable(adapter)], imageVariable(adapter)],
+    [sources.config?.servers?.[adapter], `the config file's servers.${adapter}`, sources.config?.images?.[adapter], `the config file's images.${adapter}`],
+  ];
+  for (const [urls, urlsFrom, images, imagesFrom] of levels) {
+    const u = listOf(urls, false).map((value) => ({ value, from: urlsFrom }));
+    if (u.length) return { urls: u, images: [] };
+    const i = listOf(images, true).map((value) => ({ value, from: imagesFrom }));
+    if (i.length) return { urls: [], images: i };
+  }
+  return { urls: [], images: [] };
+}
+
+/** What resolveServers is asked: the servers given, where from, and how to report. */
+export interface ServerRequest extends ServerSources {
+  /** Lines for the user (a container starting, each server's label). */
+  log?: (line: string) => void;
+  /** Tests only: a well-known local server to use when no URL is given and no Docker engine answers. */
+  lastResort?: Partial<Record<AdapterName, string>>;
+  /** The command's name when it measures one server per adapter: several for one adapter are refused before anything starts. */
+  oneEach?: string;
+}
+
+/**
+ * Find the servers of every server adapter: the URLs given (ServerSources says which source counts), else a
+ * Testcontainers container for each image given or the default image, when a Docker engine answers; then (tests only)
+ * a well-known local server that answers; otherwise one line saying how to provide one. An adapter with several
+ * servers gets each labelled by the version it reported.
+ */
+export async function resolveServers(adapters: AdapterName[], request: ServerRequest = {}): Promise<ResolvedServers> {
+  const { log = () => {}, lastResort = {}, oneEach } = request;
   const servers: Partial<Record<AdapterName, ServerAddress[]>> = {};
   const stops: (() => Promise<void>)[] = [];
   const release = async () => {
     for (const stop of stops.splice(0)) await stop().catch(() => {});
   };
   const wanted = adapters.filter(needsServer).map((adapter) => {
-    const { urls, images: chosenImages } = configuredServers(adapter, given, env, images);
-    const several = urls.length > 1 || (urls.length === 0 && chosenImages.length > 1);
-    if (oneEach && several)
-      throw new UserError(`${oneEach} measures one server per adapter, but ${adapter} was given several; give one --${adapter}-url or --${adapter}-image`);
-    return { adapter, urls, images: chosenImages };
+    const { urls, images } = configuredServers(adapter, request);
+    if (oneEach && (urls.length > 1 || images.length > 1))
+      throw new UserError(`${oneEach} measures one server per adapter, but ${adapter} was given several in ${(urls[0] ?? images[0])!.from}; give one`);
+    return { adapter, urls, images };
   });
   try {
-    for (const { adapter, urls, images: chosen } of wanted) {
+    for (const { adapter, urls, images } of wanted) {
       const found: ServerAddress[] = [];
+      const from: string[] = [];
       if (urls.length) {
-        for (const url of urls) found.push({ url: checkServerUrl(adapter, url), provider: 'url' });
+        for (const url of urls) {
+          found.push({ url: checkServerUrl(adapter, url.value, url.from), provider: 'url' });
+          from.push(url.from);
+        }
       } else if (await dockerAnswers()) {
-        for (const image of chosen.length ? chosen : [undefined]) {
+        for (const image of images.length ? images.map((i) => i.value) : [undefined]) {
           log(`${adapter}: no URL given; starting a container with Testcontainers…`);
           const started = await startContainer(adapter, { image });
           stops.push(started.stop);
@@ -157,10 +185,12 @@ export async function resolveServers(
             `${adapter}: container ${started.image} ready in ${(started.startMs / 1000).toFixed(1)} s (Ryuk ${started.ryuk ? 'on' : 'off: its image is not on this machine'})`,
           );
           found.push({ url: started.url, provider: 'testcontainers' });
+          from.push(`the container of ${started.image}`);
         }
       } else if (lastResort[adapter] && (await answers(adapter, lastResort[adapter]!))) {
         log(`${adapter}: no URL and no Docker engine; using the server that answers at ${redactedUrl(lastResort[adapter]!)}`);
         found.push({ url: lastResort[adapter]!, provider: 'url' });
+        from.push(urlVariable(adapter));
       } else {
         const scheme = adapterFor(adapter).urlSchemes[0];
         throw new UserError(
@@ -168,7 +198,7 @@ export async function resolveServers(
         );
       }
       const versions: string[] = [];
-      for (const server of found) versions.push(await probeServer(adapter, server));
+      for (const [i, server] of found.entries()) versions.push(await probeServer(adapter, server, from[i]));
       if (found.length > 1) {
         const labels = serverLabels(adapter, versions);
         found.forEach((server, i) => {

@@ -2,7 +2,7 @@ import type { PinStatus } from '../../conformance/contract';
 import { int, ms } from '../../model/format';
 import { describeCounts, describeTally } from '../../model/metrics';
 import { type CellResult, columnName, databaseName, type RunResults } from '../../model/results-schema';
-import { answerText, type ConformanceRow, conformanceRows, pinsText } from '../conformance-matrix';
+import { answerText, type ConformanceRow, conformanceRows, pinsText, TEXT_MARKS } from '../conformance-matrix';
 import type { Diagnosis } from '../diagnosis';
 import type { DriverLayerPair } from '../driver-layers';
 import { behindSchedule, modeLabel } from '../load-mode';
@@ -209,10 +209,10 @@ export function conformanceTable(results: RunResults): string {
   if (rows.length === 0) return '<p class="muted">This run asked no conformance cases; run with --conformance to see how each database answers them.</p>';
   const head = ['case', 'reference', ...adapters];
   const cell = (a: ConformanceRow['byAdapter'][string]) =>
-    td(answerText(a), [`outcome-${a?.outcome ?? 'none'}`, a?.pin ? PIN_CLASS[a.pin] : ''].filter(Boolean).join(' '));
+    td(answerText(a, TEXT_MARKS), [`outcome-${a?.outcome ?? 'none'}`, a?.pin ? PIN_CLASS[a.pin] : ''].filter(Boolean).join(' '));
   const body = rows.map(
     (r) => `<tr${r.databasesDiffer ? ' class="differs"' : ''}>${td(r.id)}${td(r.reference)}${adapters.map((a) => cell(r.byAdapter[a])).join('')}</tr>`,
   );
-  const caption = `<caption>${(results.conformance ?? []).map((t) => `<div>${h(databaseName(t))}: ${h(pinsText(t))}</div>`).join('')}</caption>`;
+  const caption = `<caption>${(results.conformance ?? []).map((t) => `<div>${h(databaseName(t))}: ${h(pinsText(t, TEXT_MARKS))}</div>`).join('')}</caption>`;
   return `<table class="conformance">${caption}<thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${body.join('')}</tbody></table>`;
 }

@@ -126,6 +126,20 @@ describeEachAdapter('orders', (db) => {
 });
 `;
 
+const SECOND_FILE = `const { describeEachAdapter } = require('dbmatrix/jest');
+
+for (const name of ['customers', 'invoices']) {
+  describeEachAdapter(name, (db) => {
+    test('reaches the server dbmatrix test resolved for the whole run', async () => {
+      const handed = JSON.parse(process.env.DBMATRIX_TEST_SERVERS);
+      expect(db.adapter === 'sqlite' ? [] : handed[db.adapter]).toHaveLength(db.adapter === 'sqlite' ? 0 : 1);
+      await db.knex.schema.createTable(name, (t) => t.integer('id').primary());
+      expect(await db.knex(name).count({ n: '*' })).toEqual([{ n: expect.anything() }]);
+    });
+  });
+}
+`;
+
 /** Run a command in the project; its output is kept for the failure message. */
 function inProject(command: string, args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; output: string } {
   const r = spawnSync(command, args, { cwd: project, env: { ...process.env, ...env, CI: '' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -150,6 +164,7 @@ beforeAll(() => {
   writeFileSync(join(project, 'workloads', 'hot-items.yaml'), SCRIPT);
   writeFileSync(join(project, 'dbmatrix.config.ts'), CONFIG);
   writeFileSync(join(project, 'orders.test.js'), JEST_TEST);
+  writeFileSync(join(project, 'more.test.js'), SECOND_FILE);
   writeFileSync(
     join(project, 'tsconfig.json'),
     JSON.stringify({
@@ -191,7 +206,13 @@ describe(`the packed package, installed in a new project (${adapters.join(', ')}
 
   test("its Jest helper runs the project's test once per adapter, each in a namespace of its own", () => {
     const out = join(project, 'jest.json');
-    const r = inProject(join(project, 'node_modules', '.bin', 'dbmatrix'), ['test', `--adapter=${adapters.join(',')}`, '--json', `--outputFile=${out}`]);
+    const r = inProject(join(project, 'node_modules', '.bin', 'dbmatrix'), [
+      'test',
+      `--adapter=${adapters.join(',')}`,
+      '--json',
+      `--outputFile=${out}`,
+      'orders.test.js',
+    ]);
     expect(r.status === 0 ? 'exit 0' : r.output).toBe('exit 0');
     const report = JSON.parse(readFileSync(out, 'utf8')) as {
       numPassedTests: number;
@@ -202,5 +223,20 @@ describe(`the packed package, installed in a new project (${adapters.join(', ')}
     expect(report.numPassedTests).toBe(3 * adapters.length);
     const names = report.testResults.flatMap((t) => t.assertionResults.map((a) => a.fullName));
     for (const a of adapters) expect(names).toContain(`orders [${a}] an order written is read back`);
+  });
+
+  test('dbmatrix test resolves one server per adapter for the whole run, shared by every block of every file', () => {
+    // Where the suite's servers come from containers, the project gets no URL: dbmatrix test must start one container
+    // per server adapter, not one per block (three blocks in two files here). Given URLs, it starts none.
+    const servers = adapters.filter((a) => a !== 'sqlite');
+    const containers = servers.some((a) => process.env[`DBMATRIX_${a.toUpperCase()}_PROVIDER`] === 'testcontainers');
+    const noUrls = Object.fromEntries(servers.map((a) => [`DBMATRIX_${a.toUpperCase()}_URL`, '']));
+    const r = inProject(join(project, 'node_modules', '.bin', 'dbmatrix'), ['test', `--adapter=${adapters.join(',')}`, '--ci'], containers ? noUrls : {});
+    expect(r.status === 0 ? 'exit 0' : r.output).toBe('exit 0');
+    expect(r.output).toContain(`Tests:       ${3 * adapters.length + 2 * adapters.length} passed`);
+    const started = r.output.match(/^dbmatrix test: \w+: container \S+ ready in /gm) ?? [];
+    expect(started).toHaveLength(containers ? servers.length : 0);
+    // The blocks started none of their own.
+    expect(r.output).not.toMatch(/^dbmatrix\/jest: .*container/m);
   });
 });

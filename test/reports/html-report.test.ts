@@ -7,7 +7,7 @@ import { adapterFor } from '../../adapters/registry';
 import { CONFORMANCE_CASES } from '../../conformance/registry';
 import type { WorkloadName } from '../../matrix/workloads/registry';
 import type { RunResults } from '../../model/results-schema';
-import { answerText } from '../../reports/conformance-matrix';
+import { answerText, TEXT_MARKS } from '../../reports/conformance-matrix';
 import { driverLayerPairs } from '../../reports/driver-layers';
 import { renderHtmlReport } from '../../reports/html/render-html';
 import { launchChromium } from '../support/chromium';
@@ -138,8 +138,12 @@ describe('HTML report of a real run, in Chromium', () => {
     expect(rows.map((r) => r[0])).toEqual(CONFORMANCE_CASES.map((c) => c.id));
     for (const [i, adapter] of adapters.entries()) {
       const answers = results.conformance!.find((t) => t.adapter === adapter)!.answers;
-      for (const [k, r] of rows.entries()) expect({ id: r[0], cell: r[2 + i] }).toEqual({ id: r[0], cell: answerText(answers[k]) });
+      for (const [k, r] of rows.entries()) expect({ id: r[0], cell: r[2 + i] }).toEqual({ id: r[0], cell: answerText(answers[k], TEXT_MARKS) });
     }
+    // Status marks in plain text: Debian's Chromium has no emoji font and would draw ✅, ⚠️ or ❌ as empty boxes.
+    const marks = await page.$eval('#conformance', (el) => (el as HTMLElement).innerText);
+    expect(marks.match(/\u2705|\u274C|\u26A0|\uFE0F/gu) ?? []).toEqual([]);
+    expect(rows.flatMap((r) => r.slice(2)).filter((cell) => cell === 'ok').length).toBeGreaterThan(0);
     await page.context().close();
   });
 

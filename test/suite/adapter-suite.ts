@@ -86,7 +86,10 @@ export function describeAdapterSuite(adapter: AdapterName): void {
       expect(code).toBe(0);
       expect(stdout).toMatch(/results: .*results\.json/);
       for (const w of WORKLOAD_NAMES) expect(stdout).toContain(w);
-      expect(stderr).toContain('ok, '); // progress lines name each cell as it ends
+      // Progress lines name each cell as it ends, with where the matrix stands.
+      const n = WORKLOAD_NAMES.length;
+      expect(stderr).toMatch(new RegExp(`^\\[cell 1 of ${n}, [^\\]]+, about [^\\]]+ left\\] .*: ok, `, 'm'));
+      expect(stderr).toMatch(new RegExp(`^\\[cell ${n} of ${n}, [^\\],]+\\] .*: ok, `, 'm'));
       expect(results.environment.packages.knex).toMatch(/^\d/);
       expect(results.profiles[0]).toMatchObject({ adapter, workers: 4 });
       const target = results.cells[0]!.state === 'completed' ? results.cells[0]!.target : undefined;
@@ -169,11 +172,14 @@ export function describeAdapterSuite(adapter: AdapterName): void {
       describeSeveralServers(server);
     }
 
-    test(`${adapter}: Ctrl-C stops a run within seconds and removes what it created`, async () => {
-      const r = await interruptRun(adapter);
+    test.each([
+      ['SIGINT', 'Ctrl-C', 130],
+      ['SIGTERM', 'SIGTERM', 143],
+    ] as const)(`${adapter}: %s (%s) stops a run within seconds, removes what it created and exits %i`, async (signal, _name, exitCode) => {
+      const r = await interruptRun(adapter, signal);
       expect(r.tracesDuring.length).toBeGreaterThan(0);
       expect({ code: r.code, interrupted: r.interrupted, left: r.tracesAfter, containers: r.containersLeft }).toEqual({
-        code: 130,
+        code: exitCode,
         interrupted: true,
         left: [],
         containers: [],

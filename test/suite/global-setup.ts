@@ -17,7 +17,7 @@ const LOCAL_SERVERS = { postgres: 'postgres://postgres@127.0.0.1:5432/test', mys
 export default async function globalSetup(): Promise<void> {
   const adapters = selectedAdapters();
   const log = (line: string) => process.stderr.write(`dbmatrix suite: ${line}\n`);
-  const resolved = await resolveServers(adapters, {}, process.env, log, LOCAL_SERVERS, {}, 'the test suite');
+  const resolved = await resolveServers(adapters, { log, lastResort: LOCAL_SERVERS, oneEach: 'the test suite' });
   (globalThis as { __dbmatrixRelease?: () => Promise<void> }).__dbmatrixRelease = resolved.release;
   for (const [name, server] of Object.entries(firstServers(resolved))) {
     const adapter = adapterFor(name as AdapterName);

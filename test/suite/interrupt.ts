@@ -20,7 +20,6 @@ async function traces(adapter: AdapterName, runId: string): Promise<string[]> {
   }
 }
 
-/** Start a long CLI run, send SIGINT once its tables exist, and report how it ended and what it left. */
 /** Containers, running or not, that a process started (by the owner label every dbmatrix container carries). */
 function containersOf(pid: number | undefined): string[] {
   const out = execFileSync('docker', ['ps', '-aq', '--filter', `label=org.dbmatrix.pid=${pid}`], { encoding: 'utf8' });
@@ -29,7 +28,7 @@ function containersOf(pid: number | undefined): string[] {
 
 /** What an interrupted run left. */
 export interface InterruptOutcome {
-  /** Exit code (130 expected). */
+  /** Exit code (130 expected after SIGINT, 143 after SIGTERM). */
   code: number | null;
   /** Tables or files of the run seen while it ran. */
   tracesDuring: string[];
@@ -43,7 +42,8 @@ export interface InterruptOutcome {
   stderr: string;
 }
 
-export async function interruptRun(adapter: AdapterName): Promise<InterruptOutcome> {
+/** Start a long CLI run, send it `signal` once its tables exist, and report how it ended and what it left. */
+export async function interruptRun(adapter: AdapterName, signal: 'SIGINT' | 'SIGTERM'): Promise<InterruptOutcome> {
   const runId = newRunId();
   const out = mkdtempSync(join(tmpdir(), 'dbmatrix-out-'));
   // On the container path, the run starts (and must remove) a container of its own.
@@ -70,9 +70,9 @@ export async function interruptRun(adapter: AdapterName): Promise<InterruptOutco
       during = containers ? (stderr.includes('ready in') ? containersOf(child.pid) : []) : await traces(adapter, runId);
     }
     await sleep(1500); // well into the measured phase
-    child.kill('SIGINT');
+    child.kill(signal);
     const code = await Promise.race([exited, sleep(30_000, undefined, { ref: false }).then(() => -1)]);
-    const results = code === 130 ? JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) : { interrupted: false };
+    const results = code === 130 || code === 143 ? JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) : { interrupted: false };
     // The run's own container is gone with it, so its tables are checked through it while it runs only.
     const tracesAfter = containers ? [] : await traces(adapter, runId);
     return { code, tracesDuring: during, tracesAfter, interrupted: results.interrupted, containersLeft: containers ? containersOf(child.pid) : [], stderr };

@@ -269,16 +269,24 @@ afterAll(() => rmSync(twiceDir, { recursive: true, force: true }));
 /** The names of the tests that ran in the blocks on each configured server, in order. */
 const onEachServer: string[] = [];
 
-describeEachAdapter(
-  'on each configured server',
-  (db) => {
-    test('reaches its server', async () => {
-      onEachServer.push(expect.getState().currentTestName!);
-      expect(await CATALOG[db.adapter].current(db.knex)).toBe(db.namespace);
-    });
-  },
-  { config: twiceConfig },
-);
+// The environment outranks a config file, and the suite's global setup put each server's URL there: set aside while
+// the blocks are declared (when their servers are chosen), as in a project whose servers are in its config file alone.
+const outranking = Object.fromEntries(Object.keys(twiceUrls).map((a) => [urlVariable(a as AdapterName), process.env[urlVariable(a as AdapterName)]]));
+for (const variable of Object.keys(outranking)) delete process.env[variable];
+try {
+  describeEachAdapter(
+    'on each configured server',
+    (db) => {
+      test('reaches its server', async () => {
+        onEachServer.push(expect.getState().currentTestName!);
+        expect(await CATALOG[db.adapter].current(db.knex)).toBe(db.namespace);
+      });
+    },
+    { config: twiceConfig },
+  );
+} finally {
+  Object.assign(process.env, outranking);
+}
 
 test('a server adapter given two servers ran the block on each, titled with it; a file database once', () => {
   expect(onEachServer).toEqual(

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AdapterName, adapterFor } from '../../adapters/registry';
 import { cellName } from '../../model/results-schema';
+import type { ReportJson } from '../../reports/summary-json';
 import { urlVariable } from '../../servers/resolve';
 import { runCli } from '../support/cli';
 import { cliRun } from './cli-run';
@@ -56,6 +57,16 @@ export function describeSeveralServers(adapter: AdapterName): void {
       const md = readFileSync(join(work, 'report.md'), 'utf8').replaceAll('\\#', '#');
       expect(md).toContain(`| workload | ${adapter}@${labels[0]}/${adapter}-default | ${adapter}@${labels[1]}/${adapter}-default |`);
       expect(md).toMatch(new RegExp(`ops/s<br>\\d+\\.\\d\\d× ${labels[0]!.replace(/\./g, '\\.')}<br>`));
+      // For machines: the same report as JSON on stdout, the tables on stderr.
+      const json = await runCli(['report', file, '--json', '-']);
+      expect(json.code).toBe(0);
+      expect(json.stderr).toContain(`${adapter}, its servers side by side`);
+      const parsed = JSON.parse(json.stdout) as ReportJson;
+      expect(parsed.cells.map((c) => [c.key, c.state, c.verified, c.versusFirstServer === null])).toEqual(
+        labels.map((label, i) => [`${adapter}@${label}/${adapter}-default/insert-sequential`, 'completed', true, i === 0]),
+      );
+      expect(parsed.cells[1]!.versusFirstServer).toBeCloseTo(parsed.cells[1]!.opsPerSec! / parsed.cells[0]!.opsPerSec!, 6);
+      expect(parsed.exitCode).toBe(0);
       // A difference planted in the second server's answers (as a version that answers a case otherwise would give)
       // fails the same comparison, naming the case.
       const planted = structuredClone(r.results);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,9 @@ beforeAll(async () => {
   writeFileSync(join(work, 'broken.json'), '{ "profiles": ');
   writeFileSync(join(work, 'v1.json'), '{ "schemaVersion": 1, "cells": [] }');
   writeFileSync(join(work, 'no-images.json'), '{ "images": { "mysql": [] } }');
+  writeFileSync(join(work, 'refused.json'), '{ "servers": { "mysql": "mysql://root:hunter2@127.0.0.1:1/test" } }');
+  writeFileSync(join(work, 'syntax.config.ts'), "const config = { adapters: ['sqlite']\nexport default config;\n");
+  writeFileSync(join(work, 'throws.config.ts'), "const config = { adapters: ['sqlite'] };\nnotDefinedAnywhere.call();\nexport default config;\n");
 });
 afterAll(async () => {
   for (const socket of held) socket.destroy();
@@ -50,19 +53,19 @@ describe('bad input ends in one clear line, exit code 2, and nothing left behind
     ['--ops 0', () => ['run', '--ops', '0'], /--ops takes a whole number of at least 1/],
     ['--rate 0', () => ['run', '--rate', '0'], /--rate <ops\/s>' argument '0' is invalid\. --rate takes operations per second, a number above 0/],
     ['--rate abc', () => ['run', '--rate', 'abc'], /--rate <ops\/s>' argument 'abc' is invalid\. --rate takes operations per second/],
-    ['a bad duration', () => ['run', '--duration', 'soon'], /duration of at least 100ms/],
+    ['a bad duration', () => ['run', '--duration', 'soon'], /duration of at least 100 ms, such as '500ms', '30s', '2m' or '1h' \(a bare number is seconds\)/],
     ['--ops with --duration', () => ['run', '--ops', '5', '--duration', '5s'], /give --ops or --duration, not both/],
     ['an unknown option', () => ['run', '--turbo'], /unknown option '--turbo'/],
     ['a broken config file', () => ['run', '-c', join(work, 'broken.json')], /is not valid JSON/],
     [
       'a malformed URL',
       () => ['run', '-a', 'postgres', '--postgres-url', 'postgres://u:hunter2@[oops/db'],
-      /malformed postgres URL .*expected postgres:\/\/user:password@127.0.0.1:5432\/test/,
+      /malformed postgres URL .*; fix --postgres-url to a URL such as postgres:\/\/user:password@127.0.0.1:5432\/test$/m,
     ],
     [
       'a URL of the wrong database',
       () => ['run', '-a', 'mysql', '--mysql-url', 'postgres://root@127.0.0.1/test'],
-      /has scheme 'postgres:'; expected mysql: or mariadb:/,
+      /has scheme 'postgres:', not mysql: or mariadb:; fix --mysql-url to a URL such as mysql:/,
     ],
     [
       'no server and no Docker',
@@ -72,7 +75,7 @@ describe('bad input ends in one clear line, exit code 2, and nothing left behind
     [
       'a refused postgres',
       () => ['run', '-a', 'postgres', '--postgres-url', 'postgres://u:hunter2@127.0.0.1:1/test'],
-      /cannot reach postgres at postgres:\/\/u:\*\*\*@127.0.0.1:1\/test \(.*ECONNREFUSED/,
+      /cannot reach postgres at postgres:\/\/u:\*\*\*@127.0.0.1:1\/test \(.*ECONNREFUSED.*\); start the server or fix --postgres-url$/m,
     ],
     [
       'a refused mysql',
@@ -88,6 +91,11 @@ describe('bad input ends in one clear line, exit code 2, and nothing left behind
       'a silent mysql',
       () => ['run', '-a', 'mysql', '--mysql-url', `mysql://root:hunter2@127.0.0.1:${silentPort}/test`],
       /cannot reach mysql at .*:\*\*\*@127.0.0.1:\d+\/test \(.*(timeout|ETIMEDOUT)/i,
+    ],
+    [
+      "a refused server from the config file's servers",
+      () => ['run', '-a', 'mysql', '-c', join(work, 'refused.json')],
+      /cannot reach mysql at mysql:\/\/root:\*\*\*@127.0.0.1:1\/test \(.*\); start the server or fix the config file's servers\.mysql$/m,
     ],
     ['a bad run id', () => ['run', '--run-id', 'Bad Id'], /--run-id 'Bad Id' must be 1 to 16 lower-case letters or digits/],
     ['an unknown list section', () => ['list', 'tables'], /cannot list 'tables'; choose adapters, workloads or profiles/],
@@ -106,10 +114,20 @@ describe('bad input ends in one clear line, exit code 2, and nothing left behind
     [
       'tune given two servers of one adapter',
       () => ['tune', '-a', 'postgres', '--postgres-url', 'postgres://u:hunter2@127.0.0.1:1/a', '--postgres-url', 'postgres://u:hunter2@127.0.0.1:1/b'],
-      /dbmatrix tune measures one server per adapter, but postgres was given several; give one --postgres-url or --postgres-image/,
+      /dbmatrix tune measures one server per adapter, but postgres was given several in --postgres-url; give one$/m,
     ],
     ['a config file whose image list is empty', () => ['run', '-c', join(work, 'no-images.json')], /images\.mysql/],
-    ['tune with a bad budget', () => ['tune', '--budget', 'soon'], /--budget.*duration of at least 100ms/],
+    [
+      'a TypeScript config file that does not compile',
+      () => ['run', '-c', join(work, 'syntax.config.ts')],
+      /config file .*syntax\.config\.ts failed to load: .*syntax\.config\.ts:2:1: Expected "\}" but found "export"$/m,
+    ],
+    [
+      'a config file that throws',
+      () => ['run', '-c', join(work, 'throws.config.ts')],
+      /config file .*throws\.config\.ts failed to load: notDefinedAnywhere is not defined \(at .*throws\.config\.ts:2:1\)$/m,
+    ],
+    ['tune with a bad budget', () => ['tune', '--budget', 'soon'], /--budget.*duration of at least 100 ms/],
     ['tune with --ops and --duration', () => ['tune', '--ops', '5', '--duration', '1s'], /give --ops or --duration, not both/],
     ['tune of an unknown workload', () => ['tune', '-w', 'everything'], /unknown workload 'everything'/],
     [
@@ -136,6 +154,46 @@ describe('bad input ends in one clear line, exit code 2, and nothing left behind
     expect(existsSync(join(work, 'never.json'))).toBe(false);
     expect(readdirSync(tmpdir()).filter((f) => f.startsWith(`dbmatrix-${runId}-`))).toEqual([]);
   });
+});
+
+test('servers come from the command line, else the environment, else the config file; a refused one names where it was given', async () => {
+  const refused = (port: number) => `mysql://root:hunter2@127.0.0.1:${port}/test`;
+  const withEnv = (args: string[]) => runCli(args, { ...process.env, DBMATRIX_DOCKER: 'off', DBMATRIX_MYSQL_URL: refused(1) });
+  // The environment outranks the config file (whose URL would name port 1 too: the message tells them apart).
+  const env = await withEnv(['run', '-a', 'mysql', '-c', join(work, 'refused.json'), '-o', join(work, 'never')]);
+  expect({ code: env.code, stderr: env.stderr.trim() }).toEqual({ code: 2, stderr: expect.stringMatching(/; start the server or fix DBMATRIX_MYSQL_URL$/) });
+  // The command line outranks the environment.
+  const flag = await withEnv(['run', '-a', 'mysql', '--mysql-url', refused(2), '-o', join(work, 'never')]);
+  expect({ code: flag.code, stderr: flag.stderr.trim() }).toEqual({
+    code: 2,
+    stderr: expect.stringMatching(/cannot reach mysql at mysql:\/\/root:\*\*\*@127\.0\.0\.1:2\/test .*; start the server or fix --mysql-url$/),
+  });
+  expect(existsSync(join(work, 'never'))).toBe(false);
+});
+
+test('dbmatrix --version prints the version in package.json', async () => {
+  const r = await cli(['--version']);
+  const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+});
+
+test('dbmatrix list --json gives the sections as data: every adapter, workload and profile', async () => {
+  const all = await cli(['list', '--json']);
+  expect(all.code).toBe(0);
+  const parsed = JSON.parse(all.stdout) as {
+    adapters: { name: string; server: { urlVariable: string } | null }[];
+    workloads: { name: string; workers: string }[];
+    profiles: { name: string; adapter: string; default: boolean; workers: number }[];
+  };
+  expect(parsed.adapters.map((a) => [a.name, a.server?.urlVariable ?? null])).toEqual([
+    ['sqlite', null],
+    ['postgres', 'DBMATRIX_POSTGRES_URL'],
+    ['mysql', 'DBMATRIX_MYSQL_URL'],
+  ]);
+  expect(parsed.workloads.map((w) => w.name)).toContain('hot-row-update');
+  expect(parsed.profiles.filter((p) => p.default).map((p) => p.name)).toEqual(['sqlite-wal', 'postgres-default', 'mysql-default']);
+  const one = await cli(['list', 'workloads', '--json']);
+  expect(Object.keys(JSON.parse(one.stdout))).toEqual(['workloads']);
 });
 
 test('dbmatrix list shows every adapter, workload and profile with its values', async () => {

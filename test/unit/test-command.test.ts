@@ -68,16 +68,40 @@ describe('dbmatrix test: bad input ends in one line and exit code 2, before jest
   });
 });
 
+// The adapters here need no server (a server adapter's would be resolved before jest starts; see below).
 test('dbmatrix test hands jest the chosen adapters and the other arguments, and exits with jest’s code', async () => {
-  const passing = await cliIn(project, ['test', '--adapter=postgres,sqlite', '--ci', 'adapters.test.js'], { EXPECTED: 'postgres,sqlite' });
+  const passing = await cliIn(project, ['test', '--adapter=sqlite', '--ci', 'adapters.test.js'], { EXPECTED: 'sqlite' });
   expect({ code: passing.code, tail: passing.stderr.match(/Tests:.*/)?.[0] }).toEqual({ code: 0, tail: 'Tests:       1 passed, 1 total' });
 
   // --adapter after jest's arguments is still ours; the test fails, and jest's exit code 1 comes back.
-  const failing = await cliIn(project, ['test', '--ci', 'adapters.test.js', '--adapter', 'mysql'], { EXPECTED: 'postgres' });
+  const failing = await cliIn(project, ['test', '--ci', 'adapters.test.js', '--adapter', 'sqlite'], { EXPECTED: 'postgres' });
   expect({ code: failing.code, tail: failing.stderr.match(/Tests:.*/)?.[0] }).toEqual({ code: 1, tail: 'Tests:       1 failed, 1 total' });
 
   // After `--` everything is jest's, verbatim: jest rejects `--adapter mysql` (its `--adapter=mysql` it would silently ignore).
-  const rejected = await cliIn(project, ['test', '--', '--adapter', 'mysql'], {});
+  const rejected = await cliIn(project, ['test', '--', '--adapter', 'mysql'], { DBMATRIX_TEST_ADAPTERS: 'sqlite' });
   expect(rejected.code).toBe(1);
   expect(rejected.stderr).toContain('Unrecognized option "adapter"');
+});
+
+describe('dbmatrix test: an adapter with no server to be had', () => {
+  // No URL anywhere and the Testcontainers path off: the server adapter has nothing to run against.
+  const noServer = { DBMATRIX_DOCKER: 'off', DBMATRIX_POSTGRES_URL: '', DBMATRIX_POSTGRES_IMAGE: '', EXPECTED: 'sqlite' };
+
+  test('is reported once and left out of the run on a developer machine', async () => {
+    const r = await cliIn(project, ['test', '--adapter=sqlite,postgres', '--ci', 'adapters.test.js'], { ...noServer, CI: '' });
+    expect({ code: r.code, tail: r.stderr.match(/Tests:.*/)?.[0] }).toEqual({ code: 0, tail: 'Tests:       1 passed, 1 total' });
+    expect(r.stderr.match(/^dbmatrix test: .*$/gm)).toEqual([
+      'dbmatrix test: no postgres server: set DBMATRIX_POSTGRES_URL=postgres://user:password@host:port/database or pass --postgres-url, or start a Docker engine so Testcontainers can run one; its tests are left out of this run (under CI this fails)',
+    ]);
+  });
+
+  test('fails the run under CI, before jest starts', async () => {
+    const r = await cliIn(project, ['test', '--adapter=sqlite,postgres', '--ci', 'adapters.test.js'], { ...noServer, CI: 'true' });
+    expect({ code: r.code, stderr: r.stderr.trim(), stdout: r.stdout }).toEqual({
+      code: 2,
+      stderr: expect.stringMatching(/^dbmatrix: no postgres server: set DBMATRIX_POSTGRES_URL=/),
+      stdout: '',
+    });
+    expect(r.stderr).not.toContain('Tests:');
+  });
 });

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseDuration } from '../../cli/arguments';
 import { findConfigFile, loadConfigFile } from '../../config/config-file';
 import { loadWorkloads, workloadRef } from '../../matrix/workloads/sources';
 import { generatorsFor } from '../../matrix/workloads/sql-script/generators';
@@ -156,11 +157,28 @@ describe('config files', () => {
     expect(findConfigFile(undefined, work)).toBeUndefined();
   });
 
+  test('a bare duration is seconds in a config file as on the command line, and durations go up to hours', () => {
+    const cases: [string, number][] = [
+      ['2', 2000],
+      ['0.5', 500],
+      ['250ms', 250],
+      ['90s', 90_000],
+      ['2m', 120_000],
+      ['1.5h', 5_400_000],
+    ];
+    for (const [i, [text, ms]] of cases.entries()) {
+      const file = join(work, `duration-${i}.json`);
+      writeFileSync(file, JSON.stringify({ duration: /^[\d.]+$/.test(text) ? Number(text) : text }));
+      expect([text, loadConfigFile(file).duration, parseDuration(text)]).toEqual([text, ms, ms]);
+    }
+    expect(() => parseDuration('50ms')).toThrow(/at least 100 ms/);
+  });
+
   test.each([
     ['a wrong type', '{ "ops": "many" }', /config file .*bad-1\.json is invalid: ops: Invalid input: expected number, received string/],
     ['an unknown adapter', '{ "adapters": ["oracle"] }', /adapters\.0: expected one of sqlite, postgres, mysql/],
     ['a server of an unknown adapter', '{ "servers": { "oracle": "x" } }', /servers\.oracle: unknown adapter; expected one of sqlite, postgres, mysql/],
-    ['a bad duration', '{ "duration": "soon" }', /duration: expected a duration such as '30s'/],
+    ['a bad duration', '{ "duration": "soon" }', /duration: expected a duration of at least 100 ms such as '500ms'/],
     ['ops and duration', '{ "ops": 5, "duration": "5s" }', /duration: give ops or duration, not both/],
     ['a missing workload file', '{ "workloads": ["./nope.yaml"] }', /workloads\.0: workload file .*nope\.yaml does not exist/],
   ])('%s is refused naming the file and the key', (_name, text, message) => {
