@@ -278,6 +278,8 @@ export interface ServerKind {
   ciImages: { image: string; localImage: string | null }[];
   /** The versions CI runs side by side in one run (the server-versions leg), oldest first, each with its stand-in (null: none can be built here). */
   versionImages: { image: string; localImage: string | null }[];
+  /** The Testcontainers module package startContainer imports, for the line that says what to install when it is missing. */
+  containerPackage: string;
   /** Start `image` in a container with these labels and wait until the server accepts connections. */
   startContainer(image: string, options: ContainerStart): Promise<RunningContainer>;
 }

@@ -11,7 +11,19 @@ function cliEntry() {
   return bundle ?? '../cli/dbmatrix';
 }
 
-require(cliEntry())
+/** The CLI, or one line saying what to install when a peer dependency it loads at start-up (knex) is missing. */
+function loadCli() {
+  try {
+    return require(cliEntry());
+  } catch (err) {
+    const missing = err && err.code === 'MODULE_NOT_FOUND' && /Cannot find module '([^']+)'/.exec(err.message);
+    if (!missing || missing[1].startsWith('.') || missing[1].startsWith('/')) throw err;
+    process.stderr.write(`dbmatrix: the ${missing[1]} package is not installed; install it beside dbmatrix: npm install ${missing[1]}\n`);
+    process.exit(2);
+  }
+}
+
+loadCli()
   .main(process.argv)
   .catch((err) => {
     process.stderr.write(`dbmatrix: internal error: ${err && err.stack ? err.stack : err}\n`);

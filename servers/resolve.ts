@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import knexFactory from 'knex';
 import { errorCode, errorMessage, redactedUrl, type ServerAddress } from '../adapters/contract';
 import { ADAPTERS, type AdapterName, adapterFor } from '../adapters/registry';
@@ -11,6 +12,19 @@ export interface ResolvedServers {
   servers: Partial<Record<AdapterName, ServerAddress[]>>;
   /** Stop whatever this run started (containers); safe to call twice. */
   release(): Promise<void>;
+}
+
+/**
+ * Check that knex can load the adapter's driver, which the user installs beside it (a peer dependency: their version,
+ * only the ones they use); a missing one is one line naming the package, before anything starts.
+ */
+export function checkDriver(adapter: AdapterName): void {
+  const driver = adapterFor(adapter).client;
+  try {
+    createRequire(require.resolve('knex')).resolve(driver);
+  } catch {
+    throw new UserError(`the ${adapter} adapter needs the ${driver} package, which is not installed; install it beside knex: npm install ${driver}`);
+  }
 }
 
 /** Servers given by adapter: one URL or image, or a list of them. */
@@ -156,6 +170,7 @@ export interface ServerRequest extends ServerSources {
  */
 export async function resolveServers(adapters: AdapterName[], request: ServerRequest = {}): Promise<ResolvedServers> {
   const { log = () => {}, lastResort = {}, oneEach } = request;
+  for (const adapter of adapters) checkDriver(adapter);
   const servers: Partial<Record<AdapterName, ServerAddress[]>> = {};
   const stops: (() => Promise<void>)[] = [];
   const release = async () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { errorMessage, type RunningContainer } from '../adapters/contract';
-import { type AdapterName, adapterFor } from '../adapters/registry';
+import { type AdapterName, adapterFor, SERVER_ADAPTERS } from '../adapters/registry';
 import { imageCandidates, imageVariable } from '../docker/images';
 import { UserError } from '../model/user-error';
 
@@ -28,6 +28,15 @@ export interface ContainerOptions {
 const OWNER_PID = 'org.dbmatrix.pid';
 const OWNER_HOST = 'org.dbmatrix.host';
 
+/** What to install for the Testcontainers path: optional peers, since a user who gives URLs needs none of them. */
+const INSTALL_CONTAINERS = `install it to start servers in containers (npm install --save-dev testcontainers ${SERVER_ADAPTERS.map((a) => adapterFor(a).server!.containerPackage).join(' ')}), or give server URLs`;
+
+/** Whether an import failed because the package is not installed (rather than failing inside it). */
+function isMissingModule(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND';
+}
+
 /** Seconds a container may take to become ready. */
 const STARTUP_TIMEOUT_MS = 90_000;
 
@@ -36,8 +45,16 @@ async function runtime(timeoutMs = 5000): Promise<ContainerRuntimeClient | undef
   // DBMATRIX_DOCKER=off: never start containers, even where an engine answers.
   if (process.env.DBMATRIX_DOCKER === 'off') return undefined;
   if (!process.env.DOCKER_HOST && !existsSync('/var/run/docker.sock')) return undefined;
+  let testcontainers: typeof import('testcontainers');
   try {
-    const { getContainerRuntimeClient } = await import('testcontainers');
+    testcontainers = await import('testcontainers');
+  } catch (err) {
+    // An engine answers and the package is missing: say what to install rather than that there is no engine.
+    if (isMissingModule(err)) throw new UserError(`a Docker engine is there, but the testcontainers package is not installed; ${INSTALL_CONTAINERS}`);
+    throw err;
+  }
+  try {
+    const { getContainerRuntimeClient } = testcontainers;
     const probe = getContainerRuntimeClient().then(async (client) => ((await client.info) ? client : undefined));
     const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), timeoutMs).unref());
     return await Promise.race([probe, timeout]);

@@ -21,6 +21,7 @@ export const mysqlServer: ServerKind = {
     { image: 'mariadb:11.8', localImage: 'dbmatrix-local/mariadb:11.8' },
     { image: 'mysql:8.4', localImage: null },
   ],
+  containerPackage: '@testcontainers/mysql',
   async startContainer(image, options) {
     const { Wait } = await import('testcontainers');
     const { MySqlContainer } = await import('@testcontainers/mysql');

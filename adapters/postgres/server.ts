@@ -16,6 +16,7 @@ export const postgresServer: ServerKind = {
     { image: 'postgres:16', localImage: null },
     { image: 'postgres:17', localImage: 'dbmatrix-local/postgres:17' },
   ],
+  containerPackage: '@testcontainers/postgresql',
   async startContainer(image, options) {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
     const container = new PostgreSqlContainer(image).withDatabase('dbmatrix').withUsername('dbmatrix').withPassword('dbmatrix');

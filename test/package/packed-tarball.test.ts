@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { type AdapterName, adapterFor } from '../../adapters/registry';
 import type { RunResults } from '../../model/results-schema';
 import { selectedAdapters } from '../support/selection';
 
@@ -10,12 +11,38 @@ import { selectedAdapters } from '../support/selection';
 
 const ROOT = join(__dirname, '..', '..');
 const adapters = selectedAdapters();
+/** The driver package of each adapter, which the project installs itself. */
+const DRIVERS = Object.fromEntries(adapters.map((a) => [a, adapterFor(a).client])) as Record<AdapterName, string>;
 const work = mkdtempSync(join(tmpdir(), 'dbmatrix-pack-'));
 const project = join(work, 'project');
 
-/** Packages the project already has, linked from this checkout: a user has their driver and test runner installed, and
- * linking them spares compiling better-sqlite3 again (minutes on two cores). */
-const LINKED = { dependencies: ['better-sqlite3'], devDependencies: ['jest', 'typescript', '@types/node'] };
+const esmProject = join(work, 'project-esm');
+const bareProject = join(work, 'project-bare');
+
+/**
+ * What a user's project brings itself, since dbmatrix takes them as peer dependencies: knex and the pure-JavaScript
+ * drivers, installed from the registry (at this checkout's versions, so npm's cache serves them); better-sqlite3 and the
+ * container modules placed from this checkout once npm is done (compiling better-sqlite3 again takes minutes on two
+ * cores, and npm 11 fails on a file: link that is also a peer: "Cannot read properties of null (reading 'matches')");
+ * the test runner linked.
+ */
+const OWN = ['knex', 'pg', 'mysql2'];
+const PLACED = ['better-sqlite3', 'testcontainers', '@testcontainers/postgresql', '@testcontainers/mysql'];
+const LINKED = { devDependencies: ['jest', 'typescript', '@types/node'] };
+
+/** A package at the version this checkout has installed. */
+const installedVersion = (name: string) => (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** An ES module project's check: the API and the helper imported by name, a run on every selected adapter. */
+const ESM_CHECK = `import { run, defineConfig } from 'dbmatrix';
+import { describeEachAdapter, selectedAdapters } from 'dbmatrix/jest';
+
+if (typeof describeEachAdapter !== 'function' || typeof defineConfig !== 'function') throw new Error('named imports missing');
+const adapters = selectedAdapters();
+const servers = Object.fromEntries(adapters.flatMap((a) => (process.env['DBMATRIX_' + a.toUpperCase() + '_URL'] ? [[a, process.env['DBMATRIX_' + a.toUpperCase() + '_URL']]] : [])));
+const { results } = await run({ adapters, workloads: ['read-point'], ops: 100, servers, outDir: 'out' });
+console.log(JSON.stringify(results.cells.map((c) => [c.cell.adapter, c.state, c.state === 'completed' && c.verification.ok])));
+`;
 
 const WORKLOAD = `import { defineWorkload, emptyVerification, finishVerification, keyChooser, statement } from 'dbmatrix';
 
@@ -152,14 +179,24 @@ beforeAll(() => {
   const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
   mkdirSync(join(project, 'workloads'), { recursive: true });
   const link = (names: string[]) => Object.fromEntries(names.map((n) => [n, `file:${join(ROOT, 'node_modules', n)}`]));
+  const own = Object.fromEntries(OWN.map((n) => [n, installedVersion(n)]));
   const pkg = {
     name: 'dbmatrix-pack-check',
     private: true,
     scripts: { test: 'dbmatrix test' },
-    dependencies: { dbmatrix: `file:../${tarball}`, ...link(LINKED.dependencies) },
+    dependencies: { dbmatrix: `file:../${tarball}`, ...own },
     devDependencies: link(LINKED.devDependencies),
   };
   writeFileSync(join(project, 'package.json'), JSON.stringify(pkg, null, 2));
+  mkdirSync(esmProject);
+  writeFileSync(join(esmProject, 'package.json'), JSON.stringify({ ...pkg, name: 'dbmatrix-pack-check-esm', type: 'module' }, null, 2));
+  writeFileSync(join(esmProject, 'check.js'), ESM_CHECK);
+  // A project that installed dbmatrix and knex, and no driver yet.
+  mkdirSync(bareProject);
+  writeFileSync(
+    join(bareProject, 'package.json'),
+    JSON.stringify({ name: 'dbmatrix-pack-bare', private: true, dependencies: { dbmatrix: `file:../${tarball}`, knex: own.knex } }, null, 2),
+  );
   writeFileSync(join(project, 'workloads', 'counter.ts'), WORKLOAD);
   writeFileSync(join(project, 'workloads', 'hot-items.yaml'), SCRIPT);
   writeFileSync(join(project, 'dbmatrix.config.ts'), CONFIG);
@@ -173,15 +210,60 @@ beforeAll(() => {
     }),
   );
   // Install scripts stay off: the linked packages are built already, and nothing else in the tree needs one to run.
-  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], {
-    cwd: project,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}, 300_000);
+  for (const cwd of [project, esmProject, bareProject]) {
+    execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], {
+      cwd,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
+  for (const cwd of [project, esmProject]) {
+    for (const name of PLACED) {
+      mkdirSync(dirname(join(cwd, 'node_modules', name)), { recursive: true });
+      symlinkSync(join(ROOT, 'node_modules', name), join(cwd, 'node_modules', name), 'dir');
+    }
+  }
+}, 600_000);
 
 afterAll(() => process.env.DBMATRIX_KEEP_PACK_TEST || rmSync(work, { recursive: true, force: true }));
 
 describe(`the packed package, installed in a new project (${adapters.join(', ')})`, () => {
+  test("it installs with no knex, driver or container module of its own: those are the project's", () => {
+    const inside = readdirSync(join(project, 'node_modules', 'dbmatrix'));
+    expect(inside).not.toContain('node_modules');
+    expect(readdirSync(join(bareProject, 'node_modules')).filter((n) => ['pg', 'mysql2', 'better-sqlite3', 'testcontainers'].includes(n))).toEqual([]);
+    const manifest = JSON.parse(readFileSync(join(project, 'node_modules', 'dbmatrix', 'package.json'), 'utf8')) as {
+      private?: boolean;
+      license: string;
+      peerDependencies: Record<string, string>;
+      dependencies: Record<string, string>;
+    };
+    expect(manifest.private).toBeUndefined();
+    expect(readFileSync(join(project, 'node_modules', 'dbmatrix', 'LICENSE'), 'utf8')).toMatch(new RegExp(`^${manifest.license} License`));
+    for (const peer of ['knex', ...adapters.map((a) => DRIVERS[a]), 'testcontainers']) expect(Object.keys(manifest.peerDependencies)).toContain(peer);
+    for (const peer of Object.keys(manifest.peerDependencies)) expect(Object.keys(manifest.dependencies)).not.toContain(peer);
+  });
+
+  test('a project without the driver gets one line naming the package to install, for every selected adapter', () => {
+    for (const adapter of adapters) {
+      const r = spawnSync(join(bareProject, 'node_modules', '.bin', 'dbmatrix'), ['run', '-a', adapter, '--ops', '10', '--out', 'out'], {
+        cwd: bareProject,
+        encoding: 'utf8',
+      });
+      expect({ status: r.status, stderr: r.stderr, stdout: r.stdout }).toEqual({
+        status: 2,
+        stderr: `dbmatrix: the ${adapter} adapter needs the ${DRIVERS[adapter]} package, which is not installed; install it beside knex: npm install ${DRIVERS[adapter]}\n`,
+        stdout: '',
+      });
+    }
+    expect(readdirSync(bareProject)).not.toContain('out');
+  });
+
+  test('an ES module project imports the API and the helper by name and runs every selected adapter', () => {
+    const r = spawnSync(process.execPath, ['check.js'], { cwd: esmProject, env: { ...process.env, CI: '' }, encoding: 'utf8' });
+    expect(r.status === 0 ? 'exit 0' : `${r.stdout}\n${r.stderr}`).toBe('exit 0');
+    expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toEqual(adapters.map((a) => [a, 'completed', true]));
+  });
+
   test('its types check a workload and a config written against them', () => {
     const r = inProject(process.execPath, [join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.']);
     expect(r.output.trim()).toBe('');

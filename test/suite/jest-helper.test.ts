@@ -5,6 +5,7 @@ import knexFactory, { type Knex } from 'knex';
 import { NamespaceTakenError, redactedUrl } from '../../adapters/contract';
 import { type AdapterName, adapterFor } from '../../adapters/registry';
 import { resolveProfiles } from '../../config/profiles';
+import { imageVariable } from '../../docker/images';
 import { NamespacedDatabase } from '../../jest-helper/database';
 import { describeEachAdapter, selectedAdapters, type TestDatabase } from '../../jest-helper/jest';
 import { newRunId } from '../../matrix/namespace';
@@ -269,9 +270,12 @@ afterAll(() => rmSync(twiceDir, { recursive: true, force: true }));
 /** The names of the tests that ran in the blocks on each configured server, in order. */
 const onEachServer: string[] = [];
 
-// The environment outranks a config file, and the suite's global setup put each server's URL there: set aside while
-// the blocks are declared (when their servers are chosen), as in a project whose servers are in its config file alone.
-const outranking = Object.fromEntries(Object.keys(twiceUrls).map((a) => [urlVariable(a as AdapterName), process.env[urlVariable(a as AdapterName)]]));
+// The environment outranks a config file, and the suite's global setup put each server's URL there (a CI leg its image
+// too): set aside while the blocks are declared (when their servers are chosen), as in a project whose servers are in
+// its config file alone.
+const outranking = Object.fromEntries(
+  Object.keys(twiceUrls).flatMap((a) => [urlVariable(a as AdapterName), imageVariable(a as AdapterName)].map((v) => [v, process.env[v]])),
+);
 for (const variable of Object.keys(outranking)) delete process.env[variable];
 try {
   describeEachAdapter(
@@ -285,7 +289,7 @@ try {
     { config: twiceConfig },
   );
 } finally {
-  Object.assign(process.env, outranking);
+  for (const [variable, value] of Object.entries(outranking)) if (value !== undefined) process.env[variable] = value;
 }
 
 test('a server adapter given two servers ran the block on each, titled with it; a file database once', () => {
