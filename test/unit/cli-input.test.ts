@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CliOutcome, runCli } from '../support/cli';
 
-/** Run the CLI with no server URLs and the Testcontainers path turned off (an engine may run on this machine). */
+/**
+ * Run the CLI with no servers from the environment (a CI leg names its image there, which would outrank a config
+ * file's servers) and the Testcontainers path turned off (an engine may run on this machine).
+ */
 function cli(args: string[]): Promise<CliOutcome> {
   const env: NodeJS.ProcessEnv = { ...process.env, DBMATRIX_DOCKER: 'off' };
-  delete env.DBMATRIX_POSTGRES_URL;
-  delete env.DBMATRIX_MYSQL_URL;
+  for (const variable of ['DBMATRIX_POSTGRES_URL', 'DBMATRIX_MYSQL_URL', 'DBMATRIX_POSTGRES_IMAGE', 'DBMATRIX_MYSQL_IMAGE']) delete env[variable];
   return runCli(args, env);
 }
 
