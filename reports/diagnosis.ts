@@ -355,8 +355,13 @@ const roundTripBound: Rule = (c) => {
     wire.perOp !== undefined && wire.perOp >= MANY_STATEMENTS
       ? `Send fewer statements per operation: each one is a round trip${f.roundTripMs !== undefined ? ` of about ${num(f.roundTripMs)} ms` : ''} (${STATEMENT_REMEDIES}); or `
       : '';
-  // Waiting for replies explains little when the round trips are a small part of the median: the statements' own work does.
+  // Waiting for replies explains little when the round trips are a small part of the median: the statements' own work
+  // does, and an operation of many statements pays that work once for each.
   if (wire.share !== undefined && wire.share < ROUND_TRIP_SHARE) {
+    const fewerWork =
+      wire.perOp !== undefined && wire.perOp >= MANY_STATEMENTS
+        ? `Send fewer statements per operation: each pays its own parsing, planning and reply (${STATEMENT_REMEDIES}). Beyond that, `
+        : '';
     return {
       bottleneck: 'statement-bound',
       evidence: [
@@ -364,7 +369,7 @@ const roundTripBound: Rule = (c) => {
         `${measured}; no lock, pool, client, commit, disk or CPU limit found`,
         ...[clientCostLine(f)].filter((l): l is string => l !== undefined),
       ],
-      recommendation: `the time goes into the statements themselves, not the trips between them: the database's work per statement (rows per statement, indexes to maintain, the plan; EXPLAIN ANALYZE the slow one) and the client's building and parsing of them. Smaller statements cut latency; ${f.workers > 1 ? 'more' : 'concurrent'} workers raise throughput until one of the other limits appears`,
+      recommendation: `${fewerWork}the time goes into the statements themselves, not the trips between them: the database's work per statement (rows per statement, indexes to maintain, the plan; EXPLAIN ANALYZE the slow one) and the client's building and parsing of them. Smaller statements cut latency; ${f.workers > 1 ? 'more' : 'concurrent'} workers raise throughput until one of the other limits appears`,
     };
   }
   return {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { newControl } from '../../matrix/control';
-import { loopBound, PoolMonitor } from '../../matrix/pool-health';
+import { CLIENT_LOOP_BUSY, loopBound, PoolMonitor } from '../../matrix/pool-health';
 
 /** Watch this process's event loop for a while, doing `work` meanwhile, and return the lag the monitor reports. */
 async function lagWhile(work: () => Promise<void>) {
@@ -20,7 +20,9 @@ describe('event-loop lag', () => {
   test('an idle loop shows next to no lag, not the monitor’s 10 ms sampling interval', async () => {
     const lag = await lagWhile(() => sleep(500));
     expect(lag.p50).toBeLessThan(2);
-    expect(lag.busy).toBeLessThan(0.2);
+    // Well under the share that marks a client-bound loop (CLIENT_LOOP_BUSY, 0.7): a CI leg with a database container
+    // and two test files beside it read an idle loop 0.23 busy.
+    expect(lag.busy).toBeLessThan(CLIENT_LOOP_BUSY / 2);
     expect(lag.bound).toBe(false);
   });
 
