@@ -17,7 +17,7 @@ const LAYERS = [
   // Renderers of results: terminal tables, Markdown, HTML, diagnosis, compare.
   { name: 'reports', path: '^reports/' },
   // What people and machines call: the CLI, the API, the Jest helper, benchmarks, packaging.
-  { name: 'surfaces', path: '^(api|cli|jest-helper|bench|bin|packaging|examples)/' },
+  { name: 'surfaces', path: '^(api|cli|test-helper|bench|bin|packaging|examples)/' },
 ];
 
 const upward = LAYERS.slice(0, -1).map((layer, i) => ({

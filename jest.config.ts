@@ -8,7 +8,7 @@ const transform: Config['transform'] = { '^.+\\.ts$': 'ts-jest' };
  * leftover dist/ would test an old build, and with none (a fresh clone) loading an example workload inside jest, with
  * tsx registered and package.json's exports pointing at files not built, aborted the test process (V8 "invalid size").
  */
-const moduleNameMapper: Config['moduleNameMapper'] = { '^dbmatrix$': '<rootDir>/api/index.ts', '^dbmatrix/jest$': '<rootDir>/jest-helper/jest.ts' };
+const moduleNameMapper: Config['moduleNameMapper'] = { '^dbmatrix$': '<rootDir>/api/index.ts', '^dbmatrix/jest$': '<rootDir>/test-helper/jest.ts' };
 
 const config: Config = {
   projects: [

@@ -105,7 +105,7 @@ function runJest(projects, pattern, workers, env) {
 async function main() {
   const checks = suiteOnly ? [] : CHECKS.map(([name, args]) => ({ name, result: startCheck(args) }));
   // One file per adapter, plus dbmatrix/jest's own test, which declares tests for the selected adapters only.
-  const suiteFiles = `test/suite/(${adapters.join('|')}|jest-helper)\\.test\\.ts$`;
+  const suiteFiles = `test/suite/(${adapters.join('|')}|test-helper|test-helper-project)\\.test\\.ts$`;
   const env = { DBMATRIX_TEST_ADAPTERS: adapters.join(',') };
   // The unit tests and the workload suite run two files at a time: on two cores that is faster than one at a time,
   // since most of a database test waits for the database. The report tests then run alone: their diagnoses and

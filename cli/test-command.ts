@@ -1,26 +1,46 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { constants } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { AdapterName } from '../adapters/registry';
 import { type ConfigFile, findConfigFile } from '../config/config-file';
 import { parseAdapterList } from '../config/profiles';
-import { selectedAdapters, TEST_ADAPTERS_VARIABLE, TEST_CONFIG_VARIABLE, TEST_SERVERS_VARIABLE } from '../jest-helper/selection';
 import { UserError } from '../model/user-error';
 import { needsServer, resolveServers } from '../servers/resolve';
+import { selectedAdapters, TEST_ADAPTERS_VARIABLE, TEST_CONFIG_VARIABLE, TEST_SERVERS_VARIABLE } from '../test-helper/selection';
 
-/** Options of `dbmatrix test`, as commander parses them; every other argument is jest's. */
+/** Options of `dbmatrix test`, as commander parses them; every other argument is the test runner's. */
 interface TestOptions {
   adapters?: string;
   config?: string;
+  runner?: string;
 }
 
-/** The user's own jest, from the working directory: their version and their config, not one bundled with dbmatrix. */
-function usersJest(): string {
-  try {
-    return require.resolve('jest/bin/jest', { paths: [process.cwd()] });
-  } catch {
-    throw new UserError(`jest is not installed in ${process.cwd()}; install it with \`npm install --save-dev jest\``);
+/** The test runners `dbmatrix test` starts, each with the command line that runs the tests once (no watch mode). */
+const RUNNERS = {
+  jest: { bin: join('jest', 'bin', 'jest.js'), args: [] as string[] },
+  vitest: { bin: join('vitest', 'vitest.mjs'), args: ['run'] },
+};
+type RunnerName = keyof typeof RUNNERS;
+
+/** The project's own runner's command, from the working directory: their version and their config, not one bundled with dbmatrix. */
+function usersRunner(asked: string | undefined): string[] {
+  const names = Object.keys(RUNNERS) as RunnerName[];
+  if (asked !== undefined && !names.includes(asked as RunnerName))
+    throw new UserError(`--runner ${asked}: dbmatrix test runs ${names.join(' or ')}; give one of them`);
+  // Searched as Node resolves a package from the working directory; vitest's exports keep require.resolve off its files.
+  const folders = createRequire(join(process.cwd(), 'package.json')).resolve.paths('jest') ?? [];
+  const find = (name: RunnerName) => folders.map((f) => join(f, RUNNERS[name].bin)).find((bin) => existsSync(bin));
+  for (const name of asked ? [asked as RunnerName] : names) {
+    const bin = find(name);
+    if (bin) return [bin, ...RUNNERS[name].args];
   }
+  const wanted = asked ?? 'jest';
+  throw new UserError(
+    `${asked ? `${asked} is not` : 'neither jest nor vitest is'} installed in ${process.cwd()}; install it with \`npm install --save-dev ${wanted}\`${asked ? '' : ' (or vitest)'}`,
+  );
 }
 
 /** Whether this runs under CI: CI set to anything but empty, 0 or false, as GitHub Actions and most runners set it. */
@@ -67,15 +87,15 @@ async function serversForTheRun(
   return { adapters, servers, release };
 }
 
-/** Run jest with DBMATRIX_TEST_ADAPTERS and the run's servers set; resolves to jest's exit code. */
-async function testCommand(jestArgs: string[], opts: TestOptions): Promise<number> {
+/** Run the project's jest or vitest with DBMATRIX_TEST_ADAPTERS and the run's servers set; resolves to its exit code. */
+async function testCommand(runnerArgs: string[], opts: TestOptions): Promise<number> {
   const env = { ...process.env };
   if (opts.adapters !== undefined) env[TEST_ADAPTERS_VARIABLE] = parseAdapterList(opts.adapters).join(',');
   // A variable set by hand is checked here too: a typo ends in one line, not in every test file failing to load.
   selectedAdapters(env);
   const config = findConfigFile(opts.config);
   if (config) env[TEST_CONFIG_VARIABLE] = JSON.stringify(config);
-  const jest = usersJest();
+  const runner = usersRunner(opts.runner);
   const run = await serversForTheRun(env, config);
   if (run.adapters.length === 0) {
     await run.release();
@@ -84,16 +104,16 @@ async function testCommand(jestArgs: string[], opts: TestOptions): Promise<numbe
   env[TEST_ADAPTERS_VARIABLE] = run.adapters.join(',');
   env[TEST_SERVERS_VARIABLE] = JSON.stringify(run.servers);
   try {
-    return await runJest(jest, jestArgs, env);
+    return await runTests([...runner, ...runnerArgs], env);
   } finally {
     await run.release();
   }
 }
 
-/** Run the user's jest with this environment; resolves to its exit code. */
-async function runJest(jest: string, jestArgs: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const child = spawn(process.execPath, [jest, ...jestArgs], { stdio: 'inherit', env });
-  // Ctrl-C reaches jest from the terminal already: this process outlives it, so the shell returns with jest's exit code, not before jest is done.
+/** Run the project's test runner with this environment; resolves to its exit code. */
+async function runTests(command: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const child = spawn(process.execPath, command, { stdio: 'inherit', env });
+  // Ctrl-C reaches the runner from the terminal already: this process outlives it, so the shell returns with its exit code, not before it is done.
   const ignore = () => {};
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   process.on('SIGINT', ignore);
@@ -114,14 +134,17 @@ async function runJest(jest: string, jestArgs: string[], env: NodeJS.ProcessEnv)
 export function addTestCommand(program: Command): void {
   program
     .command('test')
-    .description(`run your jest tests for the chosen adapters (sets ${TEST_ADAPTERS_VARIABLE} for dbmatrix/jest); other arguments go to jest`)
-    .usage('[--adapter=<names>] [jest arguments…]')
+    .description(
+      `run your jest or vitest tests for the chosen adapters (sets ${TEST_ADAPTERS_VARIABLE} for dbmatrix/jest and dbmatrix/vitest); other arguments go to the runner`,
+    )
+    .usage('[--adapter=<names>] [--runner=jest|vitest] [runner arguments…]')
     .option('--adapter, --adapters <names>', 'adapters to test, comma-separated (default: all, or DBMATRIX_TEST_ADAPTERS)')
+    .option('--runner <name>', "jest or vitest (default: the project's jest, else its vitest)")
     .option('-c, --config <file>', 'config file for servers, images and profiles (default: dbmatrix.config.* in the working directory)')
-    .argument('[jest-args...]', "arguments for jest (after `--` too); `dbmatrix test -- --help` shows jest's")
+    .argument('[runner-args...]', 'arguments for the runner (after `--` too); `dbmatrix test -- --help` shows its own')
     .allowUnknownOption()
     .allowExcessArguments()
-    .action(async (jestArgs: string[], opts: TestOptions) => {
-      process.exitCode = await testCommand(jestArgs, opts);
+    .action(async (runnerArgs: string[], opts: TestOptions) => {
+      process.exitCode = await testCommand(runnerArgs, opts);
     });
 }

@@ -27,7 +27,7 @@ const ROOT = packageRoot();
 const STALE_MS = 10 * 60_000;
 
 /** Folders whose TypeScript goes into a bundle; a change to any file in them makes a new bundle. */
-const SOURCE_DIRS = ['adapters', 'api', 'cli', 'config', 'conformance', 'docker', 'driver-paths', 'jest-helper', 'matrix', 'model', 'reports', 'servers'];
+const SOURCE_DIRS = ['adapters', 'api', 'cli', 'config', 'conformance', 'docker', 'driver-paths', 'test-helper', 'matrix', 'model', 'reports', 'servers'];
 
 /**
  * How every bundle is built, here and for the package (packaging/build.js): every package stays external, required from

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { CLI, type CliOutcome } from '../support/cli';
 
 /** Run `dbmatrix <args>` in a folder, as a user's `npm test` does in their project. */
@@ -31,6 +32,11 @@ beforeAll(() => {
     join(project, 'adapters.test.js'),
     "test('sees the chosen adapters', () => expect(process.env.DBMATRIX_TEST_ADAPTERS).toBe(process.env.EXPECTED));\n",
   );
+  // An ES module file that Jest's default pattern leaves alone (.mjs) and Vitest's takes.
+  writeFileSync(
+    join(project, 'chosen.spec.mjs'),
+    "import { expect, test } from 'vitest';\ntest('sees the chosen adapters', () => expect(process.env.DBMATRIX_TEST_ADAPTERS).toBe(process.env.EXPECTED));\n",
+  );
   bare = mkdtempSync(join(tmpdir(), 'dbmatrix-no-jest-'));
 });
 afterAll(() => {
@@ -53,9 +59,19 @@ describe('dbmatrix test: bad input ends in one line and exit code 2, before jest
       /^dbmatrix: DBMATRIX_TEST_ADAPTERS=oracle: unknown adapter 'oracle'; valid adapters: sqlite, postgres, mysql$/,
     ],
     [
-      'no jest in the project',
+      'no test runner in the project',
       () => [bare, ['test', '--adapter=sqlite'], {}],
-      /^dbmatrix: jest is not installed in .*dbmatrix-no-jest-\w+; install it with `npm install --save-dev jest`$/,
+      /^dbmatrix: neither jest nor vitest is installed in .*dbmatrix-no-jest-\w+; install it with `npm install --save-dev jest` \(or vitest\)$/,
+    ],
+    [
+      'no vitest in the project when asked for',
+      () => [bare, ['test', '--runner=vitest'], {}],
+      /^dbmatrix: vitest is not installed in .*dbmatrix-no-jest-\w+; install it with `npm install --save-dev vitest`$/,
+    ],
+    [
+      'a runner it does not know',
+      () => [project, ['test', '--runner', 'mocha'], {}],
+      /^dbmatrix: --runner mocha: dbmatrix test runs jest or vitest; give one of them$/,
     ],
   ];
 
@@ -81,6 +97,19 @@ test('dbmatrix test hands jest the chosen adapters and the other arguments, and 
   const rejected = await cliIn(project, ['test', '--', '--adapter', 'mysql'], { DBMATRIX_TEST_ADAPTERS: 'sqlite' });
   expect(rejected.code).toBe(1);
   expect(rejected.stderr).toContain('Unrecognized option "adapter"');
+});
+
+test('dbmatrix test --runner=vitest runs vitest once (not watching) with the chosen adapters, and exits with its code', async () => {
+  const passing = await cliIn(project, ['test', '--runner=vitest', '--adapter=sqlite', 'chosen'], { EXPECTED: 'sqlite', CI: '' });
+  expect({ code: passing.code, tail: stripVTControlCharacters(passing.stdout).match(/Tests {2}.*/)?.[0] }).toEqual({
+    code: 0,
+    tail: expect.stringMatching(/^Tests {2}1 passed \(1\)/),
+  });
+  const failing = await cliIn(project, ['test', '--runner=vitest', '--adapter=sqlite', 'chosen'], { EXPECTED: 'postgres', CI: '' });
+  expect({ code: failing.code, tail: stripVTControlCharacters(failing.stdout).match(/Tests {2}.*/)?.[0] }).toEqual({
+    code: 1,
+    tail: expect.stringMatching(/^Tests {2}1 failed \(1\)/),
+  });
 });
 
 describe('dbmatrix test: an adapter with no server to be had', () => {

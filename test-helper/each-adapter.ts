@@ -1,33 +1,29 @@
-/**
- * dbmatrix/jest: run your own tests once per database, each describe block in a namespace of its own.
- *
- *   describeEachAdapter('orders repository', (db) => {
- *     test('saves an order', async () => {
- *       await db.knex.schema.createTable('orders', (t) => t.increments('id'));
- *     });
- *   });
- *
- * Adapters follow DBMATRIX_TEST_ADAPTERS (`dbmatrix test --adapter=postgres`), else all; servers follow
- * DBMATRIX_POSTGRES_URL / DBMATRIX_MYSQL_URL, else Testcontainers, as `dbmatrix run` finds them. An adapter given
- * several servers (a list under the config file's `servers` or `images`, or DBMATRIX_<ADAPTER>_IMAGE=a,b) gets the
- * block once per server.
- */
+// The runner-free core of dbmatrix/jest and dbmatrix/vitest: each gives it its runner's describe and hooks.
 import { resolve } from 'node:path';
 import { type Profile, redactedUrl } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
 import { type ConfigFile, checkConfig, loadConfigFile } from '../config/config-file';
 import { parseAdapterList, resolveProfiles } from '../config/profiles';
 import { configuredServers, needsServer, type ServerChoices } from '../servers/resolve';
-import { NamespacedDatabase, type ServerSource, type TestDatabase } from './database';
+import { NamespacedDatabase, type ProjectSetup, type ServerSource, type TestDatabase } from './database';
 import { handedServers, selectedAdapters, TEST_CONFIG_VARIABLE } from './selection';
 
-export type { Capabilities, Profile } from '../adapters/contract';
-export type { AdapterName } from '../adapters/registry';
-export type { TestDatabase } from './database';
 export { selectedAdapters, TEST_ADAPTERS_VARIABLE } from './selection';
 
+/** The parts of a test runner the helper declares with: Jest's globals, or Vitest's imports. */
+export interface TestRunner {
+  /** The helper's import name, which starts its lines: dbmatrix/jest or dbmatrix/vitest. */
+  name: string;
+  /** Declare a block. */
+  describe(name: string, body: () => void): void;
+  /** A hook before the block's first test, with a timeout in milliseconds. */
+  beforeAll(hook: () => Promise<void>, timeoutMs: number): void;
+  /** A hook after the block's last test, with a timeout in milliseconds. */
+  afterAll(hook: () => Promise<void>, timeoutMs: number): void;
+}
+
 /** Options of describeEachAdapter. */
-export interface EachAdapterOptions {
+export interface EachAdapterOptions extends ProjectSetup {
   /** Adapters to run the block for, among those the run selects; default: every selected adapter. */
   adapters?: AdapterName[];
   /** Profiles to run the block under, by name as `dbmatrix list profiles` shows them; default: each adapter's default profile. Profiles of adapters the run does not select are left out. */
@@ -50,7 +46,7 @@ const DEFAULT_TIMEOUT_MS = 120_000;
  * container, in its afterAll; `db.knex` works inside the block's tests and hooks. Adapters the run does not select
  * declare nothing: their tests are absent, not skipped.
  */
-export function describeEachAdapter(name: string, body: (db: TestDatabase) => void, options: EachAdapterOptions = {}): void {
+export function declareEachAdapter(runner: TestRunner, name: string, body: (db: TestDatabase) => void, options: EachAdapterOptions = {}): void {
   const handed = process.env[TEST_CONFIG_VARIABLE];
   const config: ConfigFile | undefined = options.config
     ? loadConfigFile(resolve(options.config))
@@ -67,20 +63,25 @@ export function describeEachAdapter(name: string, body: (db: TestDatabase) => vo
     // Servers `dbmatrix test` started once for the whole run come first: every block and file shares them.
     urls: handedServers(),
     config: { servers: config?.servers as ServerChoices | undefined, images: config?.images as ServerChoices | undefined },
-    log: (line: string) => process.stderr.write(`dbmatrix/jest: ${line}\n`),
+    log: (line: string) => process.stderr.write(`${runner.name}: ${line}\n`),
   };
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   for (const profile of profiles) for (const { title, source: own } of eachServer(name, profile, source)) declare(title, profile, own);
 
   function declare(title: string, profile: Profile, own: ServerSource): void {
-    const db = new NamespacedDatabase(title, profile, own);
-    describe(db.title, () => {
-      beforeAll(() => db.open(), timeout);
+    const project = { knex: options.knex, migrations: options.migrations, seeds: options.seeds };
+    const db = new NamespacedDatabase(title, profile, own, undefined, undefined, project);
+    runner.describe(db.title, () => {
+      runner.beforeAll(() => db.open(), timeout);
+      // Two afterAll hooks around the body's, the second to run closing: Jest runs afterAll hooks in the order declared,
+      // Vitest by default in reverse, and either way the user's clean-up still has db.knex.
+      let ran = 0;
+      const closeSecond = () => (++ran === 2 ? db.close() : Promise.resolve());
+      runner.afterAll(closeSecond, timeout);
       try {
         body(db);
       } finally {
-        // Declared after the body's hooks: jest runs afterAll hooks in the order declared, so the user's clean-up still has db.knex.
-        afterAll(() => db.close(), timeout);
+        runner.afterAll(closeSecond, timeout);
       }
     });
   }

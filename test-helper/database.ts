@@ -6,6 +6,7 @@ import { type Capabilities, errorMessage, type Profile, type ServerAddress } fro
 import { type AdapterName, adapterFor } from '../adapters/registry';
 import { newRunId } from '../matrix/namespace';
 import { firstServers, needsServer, resolveServers, type ServerSources } from '../servers/resolve';
+import { onTopOfProject, type ProjectKnex, type ProjectMigrations, type ProjectSeeds, projectBase, projectOptions } from './project-knex';
 
 /** What the tests of one adapter work with: a namespace of their own on a live database. */
 export interface TestDatabase {
@@ -25,6 +26,16 @@ export interface TestDatabase {
 export interface ServerSource extends ServerSources {
   /** Lines for the user (a container starting). */
   log: (line: string) => void;
+}
+
+/** What the project brings to each block's database: its knex configuration, migrations and seeds. */
+export interface ProjectSetup {
+  /** The project's knex configuration as the base of the block's knex (the block decides client, server, namespace, pool and session). */
+  knex?: ProjectKnex;
+  /** Migrations run to the latest in the namespace before the block's tests. */
+  migrations?: ProjectMigrations;
+  /** Seeds run after the migrations. */
+  seeds?: ProjectSeeds;
 }
 
 /** One describe block's database: resolved, given a new namespace in `open`, all of it given back in `close`. */
@@ -57,6 +68,7 @@ export class NamespacedDatabase implements TestDatabase {
     private readonly source: ServerSource,
     readonly namespace: string = `dbmx_${newRunId()}`,
     private readonly sqliteDir?: string,
+    private readonly project: ProjectSetup = {},
   ) {
     this.adapter = profile.adapter as AdapterName;
     this.capabilities = adapterFor(this.adapter).capabilities;
@@ -80,7 +92,12 @@ export class NamespacedDatabase implements TestDatabase {
       this.server = firstServers(resolved)[this.adapter] ?? this.newFile();
       await namespaces.create(this.server, this.profile, this.namespace);
       this.created = true;
-      this.live = knexFactory(namespaces.knexConfig(this.server, this.profile, this.namespace));
+      const base = projectBase(this.project.knex, this.adapter);
+      const live = knexFactory(onTopOfProject(base?.config, namespaces.knexConfig(this.server, this.profile, this.namespace)));
+      this.live = live;
+      const dir = base?.dir ?? process.cwd();
+      if (this.project.migrations) await live.migrate.latest(projectOptions(this.project.migrations, base?.config.migrations, dir, 'migrations'));
+      if (this.project.seeds) await live.seed.run(projectOptions(this.project.seeds, base?.config.seeds, dir, 'seeds'));
     } catch (err) {
       this.setUpError = errorMessage(err).split('\n')[0];
       throw err;

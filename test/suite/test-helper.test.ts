@@ -6,10 +6,10 @@ import { NamespaceTakenError, redactedUrl } from '../../adapters/contract';
 import { type AdapterName, adapterFor } from '../../adapters/registry';
 import { resolveProfiles } from '../../config/profiles';
 import { imageVariable } from '../../docker/images';
-import { NamespacedDatabase } from '../../jest-helper/database';
-import { describeEachAdapter, selectedAdapters, type TestDatabase } from '../../jest-helper/jest';
 import { newRunId } from '../../matrix/namespace';
 import { needsServer, urlVariable } from '../../servers/resolve';
+import { NamespacedDatabase } from '../../test-helper/database';
+import { describeEachAdapter, selectedAdapters, type TestDatabase } from '../../test-helper/jest';
 import { serverFor } from '../support/cells';
 
 /** A namespace a block of this file used, to look for after the block ended. */
