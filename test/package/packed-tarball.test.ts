@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { type AdapterName, adapterFor } from '../../adapters/registry';
 import type { RunResults } from '../../model/results-schema';
 import { selectedAdapters } from '../support/selection';
@@ -18,6 +19,12 @@ const project = join(work, 'project');
 
 const esmProject = join(work, 'project-esm');
 const bareProject = join(work, 'project-bare');
+/** test/fixtures/knex-project: a knexfile, migrations, seeds, a repository module, and its tests under Jest and Vitest. */
+const knexProject = join(work, 'knex-project');
+/** Installed with legacy-peer-deps (as many projects' .npmrc asks): npm then leaves the peer dependencies, knex too, to the project. */
+const noKnexProject = join(work, 'project-no-knex');
+/** knex and the drivers, and no container modules. */
+const noContainersProject = join(work, 'project-no-containers');
 
 /**
  * What a user's project brings itself, since dbmatrix takes them as peer dependencies: knex and the pure-JavaScript
@@ -27,7 +34,7 @@ const bareProject = join(work, 'project-bare');
  * the test runner linked.
  */
 const OWN = ['knex', 'pg', 'mysql2'];
-const PLACED = ['better-sqlite3', 'testcontainers', '@testcontainers/postgresql', '@testcontainers/mysql'];
+const PLACED = ['better-sqlite3', 'testcontainers', '@testcontainers/postgresql', '@testcontainers/mysql', 'vitest'];
 const LINKED = { devDependencies: ['jest', 'typescript', '@types/node'] };
 
 /** A package at the version this checkout has installed. */
@@ -42,6 +49,22 @@ const adapters = selectedAdapters();
 const servers = Object.fromEntries(adapters.flatMap((a) => (process.env['DBMATRIX_' + a.toUpperCase() + '_URL'] ? [[a, process.env['DBMATRIX_' + a.toUpperCase() + '_URL']]] : [])));
 const { results } = await run({ adapters, workloads: ['read-point'], ops: 100, servers, outDir: 'out' });
 console.log(JSON.stringify(results.cells.map((c) => [c.cell.adapter, c.state, c.state === 'completed' && c.verification.ok])));
+`;
+
+/** The ES module project's own test, under Vitest: a .js file is an ES module there. */
+const ESM_VITEST_TEST = `import { describeEachAdapter } from 'dbmatrix/vitest';
+import { expect, test } from 'vitest';
+
+describeEachAdapter('orders', (db) => {
+  test('an order written is read back', async () => {
+    await db.knex.schema.createTable('orders', (t) => {
+      t.integer('id').primary();
+      t.string('customer').notNullable();
+    });
+    await db.knex('orders').insert({ id: 1, customer: 'ada' });
+    expect(await db.knex('orders').where({ id: 1 }).first()).toMatchObject({ customer: 'ada' });
+  });
+});
 `;
 
 const WORKLOAD = `import { defineWorkload, emptyVerification, finishVerification, keyChooser, statement } from 'dbmatrix';
@@ -167,11 +190,22 @@ for (const name of ['customers', 'invoices']) {
 }
 `;
 
-/** Run a command in the project; its output is kept for the failure message. */
-function inProject(command: string, args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; output: string } {
-  const r = spawnSync(command, args, { cwd: project, env: { ...process.env, ...env, CI: '' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+/** Run a command in the project (or another folder); its output is kept for the failure message. */
+function inProject(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = project): { status: number | null; output: string } {
+  const r = spawnSync(command, args, { cwd, env: { ...process.env, ...env, CI: '' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
 }
+
+/** The server adapters selected, and whether the suite's servers come from containers (then a project gets no URL and starts its own). */
+function serverSetting(): { servers: AdapterName[]; containers: boolean; env: NodeJS.ProcessEnv } {
+  const servers = adapters.filter((a) => a !== 'sqlite');
+  const containers = servers.some((a) => process.env[`DBMATRIX_${a.toUpperCase()}_PROVIDER`] === 'testcontainers');
+  const noUrls = Object.fromEntries(servers.map((a) => [`DBMATRIX_${a.toUpperCase()}_URL`, '']));
+  return { servers, containers, env: containers ? noUrls : {} };
+}
+
+/** The containers `dbmatrix test` started for a run, from its lines. */
+const containersStarted = (output: string) => output.match(/^dbmatrix test: \w+: container \S+ ready in /gm) ?? [];
 
 beforeAll(() => {
   // prepack builds dist/; the tarball is what `npm publish` would upload.
@@ -191,11 +225,28 @@ beforeAll(() => {
   mkdirSync(esmProject);
   writeFileSync(join(esmProject, 'package.json'), JSON.stringify({ ...pkg, name: 'dbmatrix-pack-check-esm', type: 'module' }, null, 2));
   writeFileSync(join(esmProject, 'check.js'), ESM_CHECK);
+  writeFileSync(join(esmProject, 'orders.test.js'), ESM_VITEST_TEST);
   // A project that installed dbmatrix and knex, and no driver yet.
   mkdirSync(bareProject);
   writeFileSync(
     join(bareProject, 'package.json'),
     JSON.stringify({ name: 'dbmatrix-pack-bare', private: true, dependencies: { dbmatrix: `file:../${tarball}`, knex: own.knex } }, null, 2),
+  );
+  cpSync(join(ROOT, 'test', 'fixtures', 'knex-project'), knexProject, { recursive: true });
+  writeFileSync(
+    join(knexProject, 'package.json'),
+    JSON.stringify({ ...pkg, name: 'dbmatrix-knex-project', scripts: { test: 'dbmatrix test', 'test:vitest': 'dbmatrix test --runner=vitest' } }, null, 2),
+  );
+  mkdirSync(noKnexProject);
+  writeFileSync(
+    join(noKnexProject, 'package.json'),
+    JSON.stringify({ name: 'dbmatrix-no-knex', private: true, dependencies: { dbmatrix: `file:../${tarball}` } }),
+  );
+  writeFileSync(join(noKnexProject, '.npmrc'), 'legacy-peer-deps=true\n');
+  mkdirSync(noContainersProject);
+  writeFileSync(
+    join(noContainersProject, 'package.json'),
+    JSON.stringify({ name: 'dbmatrix-no-containers', private: true, dependencies: { dbmatrix: `file:../${tarball}`, ...own } }),
   );
   writeFileSync(join(project, 'workloads', 'counter.ts'), WORKLOAD);
   writeFileSync(join(project, 'workloads', 'hot-items.yaml'), SCRIPT);
@@ -210,13 +261,13 @@ beforeAll(() => {
     }),
   );
   // Install scripts stay off: the linked packages are built already, and nothing else in the tree needs one to run.
-  for (const cwd of [project, esmProject, bareProject]) {
+  for (const cwd of [project, esmProject, bareProject, knexProject, noKnexProject, noContainersProject]) {
     execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], {
       cwd,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
   }
-  for (const cwd of [project, esmProject]) {
+  for (const cwd of [project, esmProject, knexProject]) {
     for (const name of PLACED) {
       mkdirSync(dirname(join(cwd, 'node_modules', name)), { recursive: true });
       symlinkSync(join(ROOT, 'node_modules', name), join(cwd, 'node_modules', name), 'dir');
@@ -262,6 +313,20 @@ describe(`the packed package, installed in a new project (${adapters.join(', ')}
     const r = spawnSync(process.execPath, ['check.js'], { cwd: esmProject, env: { ...process.env, CI: '' }, encoding: 'utf8' });
     expect(r.status === 0 ? 'exit 0' : `${r.stdout}\n${r.stderr}`).toBe('exit 0');
     expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toEqual(adapters.map((a) => [a, 'completed', true]));
+  });
+
+  test("an ES module project's own tests run once per adapter under Vitest", () => {
+    const { env } = serverSetting();
+    const r = inProject(
+      join(esmProject, 'node_modules', '.bin', 'dbmatrix'),
+      ['test', '--runner=vitest', `--adapter=${adapters.join(',')}`, '--reporter=verbose'],
+      env,
+      esmProject,
+    );
+    const output = stripVTControlCharacters(r.output);
+    expect(r.status === 0 ? 'exit 0' : output).toBe('exit 0');
+    expect(output).toMatch(new RegExp(`^ +Tests +${adapters.length} passed \\(${adapters.length}\\)$`, 'm'));
+    for (const a of adapters) expect(output).toContain(`orders [${a}]`);
   });
 
   test('its types check a workload and a config written against them', () => {
@@ -310,15 +375,75 @@ describe(`the packed package, installed in a new project (${adapters.join(', ')}
   test('dbmatrix test resolves one server per adapter for the whole run, shared by every block of every file', () => {
     // Where the suite's servers come from containers, the project gets no URL: dbmatrix test must start one container
     // per server adapter, not one per block (three blocks in two files here). Given URLs, it starts none.
-    const servers = adapters.filter((a) => a !== 'sqlite');
-    const containers = servers.some((a) => process.env[`DBMATRIX_${a.toUpperCase()}_PROVIDER`] === 'testcontainers');
-    const noUrls = Object.fromEntries(servers.map((a) => [`DBMATRIX_${a.toUpperCase()}_URL`, '']));
-    const r = inProject(join(project, 'node_modules', '.bin', 'dbmatrix'), ['test', `--adapter=${adapters.join(',')}`, '--ci'], containers ? noUrls : {});
+    const { servers, containers, env } = serverSetting();
+    const r = inProject(join(project, 'node_modules', '.bin', 'dbmatrix'), ['test', `--adapter=${adapters.join(',')}`, '--ci'], env);
     expect(r.status === 0 ? 'exit 0' : r.output).toBe('exit 0');
     expect(r.output).toContain(`Tests:       ${3 * adapters.length + 2 * adapters.length} passed`);
-    const started = r.output.match(/^dbmatrix test: \w+: container \S+ ready in /gm) ?? [];
-    expect(started).toHaveLength(containers ? servers.length : 0);
+    expect(containersStarted(r.output)).toHaveLength(containers ? servers.length : 0);
     // The blocks started none of their own.
     expect(r.output).not.toMatch(/^dbmatrix\/jest: .*container/m);
+  });
+
+  // The fixture's two files hold 4 and 1 tests, declared once per selected adapter by describeEachAdapter.
+  const FIXTURE_TESTS = 5 * adapters.length;
+
+  test("a knex project's own tests under Jest: its knexfile, migrations and seeds in each block's namespace, one container per server", () => {
+    const { servers, containers, env } = serverSetting();
+    const r = inProject(join(knexProject, 'node_modules', '.bin', 'dbmatrix'), ['test', `--adapter=${adapters.join(',')}`, '--ci'], env, knexProject);
+    expect(r.status === 0 ? 'exit 0' : r.output).toBe('exit 0');
+    expect(r.output).toContain(`Tests:       ${FIXTURE_TESTS} passed, ${FIXTURE_TESTS} total`);
+    expect(containersStarted(r.output)).toHaveLength(containers ? servers.length : 0);
+    expect(r.output).not.toMatch(/^dbmatrix\/jest: .*container/m);
+    // Its development database (the knexfile's own connection) was never opened.
+    expect(existsSync(join(knexProject, 'dev.sqlite3'))).toBe(false);
+  });
+
+  test('the same project under Vitest through dbmatrix/vitest, one container per server', () => {
+    const { servers, containers, env } = serverSetting();
+    const r = inProject(
+      join(knexProject, 'node_modules', '.bin', 'dbmatrix'),
+      ['test', '--runner=vitest', `--adapter=${adapters.join(',')}`],
+      env,
+      knexProject,
+    );
+    const output = stripVTControlCharacters(r.output);
+    expect(r.status === 0 ? 'exit 0' : output).toBe('exit 0');
+    expect(output).toMatch(new RegExp(`^ +Tests +${FIXTURE_TESTS} passed \\(${FIXTURE_TESTS}\\)$`, 'm'));
+    expect(containersStarted(output)).toHaveLength(containers ? servers.length : 0);
+    expect(output).not.toMatch(/^dbmatrix\/vitest: .*container/m);
+    expect(existsSync(join(knexProject, 'dev.sqlite3'))).toBe(false);
+  });
+
+  test('a project without knex (peers left to it, as legacy-peer-deps does) gets one line naming it', () => {
+    expect(existsSync(join(noKnexProject, 'node_modules', 'knex'))).toBe(false);
+    const r = spawnSync(join(noKnexProject, 'node_modules', '.bin', 'dbmatrix'), ['run', '-a', 'sqlite', '--ops', '10', '--out', 'out'], {
+      cwd: noKnexProject,
+      encoding: 'utf8',
+    });
+    expect({ status: r.status, stderr: r.stderr, stdout: r.stdout }).toEqual({
+      status: 2,
+      stderr: 'dbmatrix: the knex package is not installed; install it beside dbmatrix: npm install knex\n',
+      stdout: '',
+    });
+    expect(readdirSync(noKnexProject)).not.toContain('out');
+  });
+
+  test('a project without the container modules, given no server URL, gets one line saying what to install', () => {
+    // Every selection runs this: the server is never reached, only looked for. Where no Docker engine is there, the
+    // line says there is no server instead.
+    const docker = Boolean(process.env.DOCKER_HOST) || existsSync('/var/run/docker.sock');
+    const env = { ...process.env, CI: '', DBMATRIX_POSTGRES_URL: '', DBMATRIX_POSTGRES_IMAGE: '', DBMATRIX_DOCKER: '' };
+    const r = spawnSync(join(noContainersProject, 'node_modules', '.bin', 'dbmatrix'), ['run', '-a', 'postgres', '--ops', '10', '--out', 'out'], {
+      cwd: noContainersProject,
+      encoding: 'utf8',
+      env,
+    });
+    expect({ status: r.status, stdout: r.stdout, lines: r.stderr.trim().split('\n').length }).toEqual({ status: 2, stdout: '', lines: 1 });
+    expect(r.stderr).toMatch(
+      docker
+        ? /^dbmatrix: .*a Docker engine is there, but the testcontainers package is not installed; install it to start servers in containers \(npm install --save-dev testcontainers @testcontainers\/postgresql @testcontainers\/mysql\), or give server URLs\n$/
+        : /^dbmatrix: .*no postgres server/,
+    );
+    expect(readdirSync(noContainersProject)).not.toContain('out');
   });
 });
