@@ -5,7 +5,7 @@ import knexFactory, { type Knex } from 'knex';
 import { type Adapter, errorMessage, type Profile, redactedUrl, type ServerAddress } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
 import { combineRepeats, countedFigures } from '../model/combine';
-import { describeTally, mergeHistograms, scrub, summarizeLatency } from '../model/metrics';
+import { describeTally, mergeHistograms, scrub, summarizeLatency, withCostPerOperation } from '../model/metrics';
 import type { CellKey, CellResult, Figures, LockWaits, PoolHealth, RunLength } from '../model/results-schema';
 import { markMeasureStart, newControl, PHASE, read, SLOT, setPhase } from './control';
 import { lockWaitSampler } from './lock-waits';
@@ -342,7 +342,7 @@ function buildFigures(
     batchTrajectory: reports.filter((r) => r.trajectory.length > 1).map((r) => ({ workerId: r.workerId, points: r.trajectory })),
     loadMs: round(loadMs),
     verifyMs: round(verifyMs),
-    health,
+    health: { ...health, cpu: withCostPerOperation(health.cpu, operations.total) },
     ...(lockWaits ? { lockWaits } : {}),
     serverActivity,
     ...wire,

@@ -1,4 +1,4 @@
-import { type ErrorTally, encodeHistogram, mergeCounts, mergeHistograms, mergeTallies, summarizeLatency } from './metrics';
+import { type ErrorTally, encodeHistogram, mergeCounts, mergeHistograms, mergeTallies, summarizeLatency, withCostPerOperation } from './metrics';
 import type { CellResult, Figures, Verification } from './results-schema';
 
 const round = (x: number) => Math.round(x * 10) / 10;
@@ -163,6 +163,9 @@ function combineLockWaits(all: NonNullable<Figures['lockWaits']>[]): NonNullable
   };
 }
 
+/** Health with the client's CPU per operation of the combined operations. */
+const costPerOperation = (health: Figures['health'], operations: number) => ({ ...health, cpu: withCostPerOperation(health.cpu, operations) });
+
 /** Figures of several repeats as one: counts add up, histograms merge exactly, rates come from the totals. */
 export function combineFigures(all: Figures[]): Figures {
   const first = all[0]!;
@@ -184,10 +187,13 @@ export function combineFigures(all: Figures[]): Figures {
     ),
     loadMs: round(sum(all.map((f) => f.loadMs)) / all.length),
     verifyMs: round(sum(all.map((f) => f.verifyMs)) / all.length),
-    health: combineHealth(
-      all.map((f) => f.health),
-      all.map((f) => f.durationMs),
-      all.map(spanOf),
+    health: costPerOperation(
+      combineHealth(
+        all.map((f) => f.health),
+        all.map((f) => f.durationMs),
+        all.map(spanOf),
+      ),
+      counted.operations.total,
     ),
     ...(all.every((f) => f.lockWaits) ? { lockWaits: combineLockWaits(all.map((f) => f.lockWaits!)) } : {}),
     serverActivity: mergeCounts(all.map((f) => f.serverActivity)) as Record<string, number>,

@@ -1,6 +1,6 @@
 import * as hdr from 'hdr-histogram-js';
 import type { ClassifiedError, ErrorClass } from '../adapters/contract';
-import type { ErrorGroup, LatencySummary } from './results-schema';
+import type { CpuUse, ErrorGroup, LatencySummary } from './results-schema';
 
 /** Errors by class. */
 export type ErrorTally = Partial<Record<ErrorClass, ErrorGroup>>;
@@ -84,4 +84,16 @@ export function describeCounts(counts: Partial<Record<string, number>>): string 
 /** Failures of a tally, as describeCounts. */
 export function describeTally(tally: ErrorTally): string {
   return describeCounts(Object.fromEntries(Object.entries(tally).map(([cls, g]) => [cls, g!.count])));
+}
+
+/** The CPU use with the client's cost per operation filled in from its CPU time and the measured operations (left out where the CPU time was not recorded). */
+export function withCostPerOperation(cpu: CpuUse, operations: number): CpuUse {
+  if (cpu.harnessCpuMs === undefined) return cpu;
+  return { ...cpu, harnessUsPerOperation: Math.round(((cpu.harnessCpuMs * 1000) / Math.max(1, operations)) * 10) / 10 };
+}
+
+/** The client's cost as the reports show it: `28 µs/op, 0.82 cores` (µs of CPU per operation, the cores it kept busy); '-' where not recorded. */
+export function clientCostText(cpu: CpuUse, operations: number): string {
+  const us = withCostPerOperation(cpu, operations).harnessUsPerOperation;
+  return us === undefined ? '-' : `${Number(us.toPrecision(3))} µs/op, ${Number(cpu.harnessCores.toPrecision(2))} cores`;
 }

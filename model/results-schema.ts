@@ -86,6 +86,12 @@ const cpuUseSchema = z
       .describe(
         "CPU time the dbmatrix process and its worker threads used while measuring, ms; divided by the operations, the client's cost of one. Absent in older files.",
       ),
+    harnessUsPerOperation: z
+      .number()
+      .optional()
+      .describe(
+        "The client's cost of one operation: CPU time of the dbmatrix process, all its threads, per measured operation, µs (harnessCpuMs over the operations). Absent in older files.",
+      ),
     iowait: z
       .number()
       .optional()

@@ -3,6 +3,7 @@ import { adapterFor, isAdapterName } from '../adapters/registry';
 import { loopBound } from '../matrix/pool-health';
 import { isWorkloadName, workloadFor } from '../matrix/workloads/registry';
 import { int, num, percent } from '../model/format';
+import { withCostPerOperation } from '../model/metrics';
 import { type CellKey, type CellResult, columnName, type Figures, type RunResults } from '../model/results-schema';
 import { behindSchedule } from './load-mode';
 
@@ -73,8 +74,7 @@ const isSqlite = (c: Context) => c.cell.target?.provider === 'file';
 const profileValue = (c: Context, key: string) => (c.profile ? c.profile[key] : undefined);
 const poolMax = (c: Context) => (profileValue(c, 'pool') as { max?: number } | undefined)?.max ?? 0;
 /** CPU time the harness spent per operation, µs; undefined in files from before it was recorded. */
-const clientCpuUsPerOp = (f: Figures) =>
-  f.health.cpu.harnessCpuMs === undefined ? undefined : (f.health.cpu.harnessCpuMs * 1000) / Math.max(1, f.operations.total);
+const clientCpuUsPerOp = (f: Figures) => withCostPerOperation(f.health.cpu, f.operations.total).harnessUsPerOperation;
 /** What the client process cost per operation, as an evidence line. */
 const clientCostLine = (f: Figures) => {
   const us = clientCpuUsPerOp(f);

@@ -1,5 +1,5 @@
 import { int, ms, signedPercent } from '../model/format';
-import { describeCounts, describeTally } from '../model/metrics';
+import { clientCostText, describeCounts, describeTally } from '../model/metrics';
 import { type CellResult, cellName, columnName, databaseName, type RunResults } from '../model/results-schema';
 import { type CellStatus, type Comparison, FAILING_STATUSES, type FailureKind, type MetricChange, serverChanges, verdictParts } from './compare';
 import { answerText, conformanceRows, pinDifferences, pinsText } from './conformance-matrix';
@@ -82,7 +82,9 @@ function summaryCell(r: CellResult | undefined, versus?: CellResult): string {
   const open = mode ? `<br>${mode}${behindSchedule(f) ? ' ⚠️ **behind schedule**' : ''}` : '';
   const multiple = throughputRatio(r, versus);
   const ratio = multiple === undefined ? '' : `<br>${mdText(ratioText(multiple, versus!.cell.serverLabel ?? ''))}`;
-  return `${state}**${int(f.opsPerSec)}** ops/s${path}${ratio}${open}<br>p99 ${ms(f.latencyMs.p99)} ms<br>${errors} · ${data}`;
+  const cost = clientCostText(f.health.cpu, f.operations.total);
+  const client = cost === '-' ? '' : `<br>client ${cost}`;
+  return `${state}**${int(f.opsPerSec)}** ops/s${path}${ratio}${open}<br>p99 ${ms(f.latencyMs.p99)} ms${client}<br>${errors} · ${data}`;
 }
 
 /** The run as a GitHub step summary: workloads × adapter profiles with ops/s, p99, errors and verification. */

@@ -1,7 +1,8 @@
+import { withCostPerOperation } from '../model/metrics';
 import { type CellKey, type CellResult, cellName, type Figures, type RunResults } from '../model/results-schema';
 import { pinDifferences } from './conformance-matrix';
 import { type Diagnosis, diagnoseRun } from './diagnosis';
-import { serversSideBySide, throughputRatio } from './server-sides';
+import { firstServerCell, throughputRatio } from './server-sides';
 
 /** One cell as `report --json` gives it: the figures people read in the table, and whether the data verified. */
 export interface CellSummaryJson {
@@ -21,6 +22,8 @@ export interface CellSummaryJson {
   operations: { total: number; failed: number } | null;
   /** Whether every acknowledged write was found as written; null when the data was not checked. */
   verified: boolean | null;
+  /** The client's cost: CPU time of the dbmatrix process (all threads) per operation in µs, and the cores it kept busy; null when not recorded. */
+  clientCpu: { usPerOperation: number; cores: number } | null;
   /** Throughput as a multiple of the same cell on its adapter's first server, in a run of several; null otherwise. */
   versusFirstServer: number | null;
 }
@@ -45,12 +48,10 @@ export interface ReportJson {
 
 /** The run as `report --json` gives it. */
 export function reportJson(results: RunResults): ReportJson {
-  const sides = serversSideBySide(results.cells);
-  const firstServer = (c: CellResult) =>
-    sides.find((s) => s.adapter === c.cell.adapter)?.rows.find((r) => r.profile === c.cell.profile && r.workload === c.cell.workload)?.cells[0];
   const cells = results.cells.map((c): CellSummaryJson => {
     const f = c.state === 'skipped' ? undefined : c.figures;
-    const first = firstServer(c);
+    const first = firstServerCell(results.cells, c);
+    const usPerOperation = f ? withCostPerOperation(f.health.cpu, f.operations.total).harnessUsPerOperation : undefined;
     return {
       key: cellName(c.cell),
       cell: c.cell,
@@ -60,6 +61,7 @@ export function reportJson(results: RunResults): ReportJson {
       latencyMs: f ? f.latencyMs : null,
       operations: f ? { total: f.operations.total, failed: f.operations.failed } : null,
       verified: c.state === 'skipped' || !c.verification ? null : c.verification.ok,
+      clientCpu: f && usPerOperation !== undefined ? { usPerOperation, cores: f.health.cpu.harnessCores } : null,
       versusFirstServer: first && first !== c ? (throughputRatio(c, first) ?? null) : null,
     };
   });

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import { int, ms } from '../model/format';
-import { describeCounts, describeTally } from '../model/metrics';
+import { clientCostText, describeCounts, describeTally } from '../model/metrics';
 import { type CellResult, databaseName, type Figures } from '../model/results-schema';
 import { type Paint, plain } from './colour';
 import { behindSchedule, modeLabel } from './load-mode';
@@ -16,14 +16,14 @@ function opsText(f: Figures, paint: Paint): string {
 /** The run as a terminal table: one row per cell. */
 export function summaryTable(cells: CellResult[], paint: Paint = plain): string {
   const table = new Table({
-    head: ['adapter', 'profile', 'workload', 'state', 'ops/s', 'rows/s', 'p50 ms', 'p99 ms', 'max ms', 'failed', 'errors', 'retries', 'data'],
+    head: ['adapter', 'profile', 'workload', 'state', 'ops/s', 'rows/s', 'p50 ms', 'p99 ms', 'max ms', 'failed', 'errors', 'retries', 'client CPU', 'data'],
     style: { head: [], border: [] },
   });
   for (const r of cells) {
     const path = r.state !== 'skipped' && r.figures?.driverPath === 'prepared' ? ' (prepared)' : '';
     const key = [databaseName(r.cell), `${r.cell.profile}${path}`, r.cell.workload];
     if (r.state === 'skipped') {
-      table.push([...key, 'skipped', { colSpan: 9, content: r.reason }]);
+      table.push([...key, 'skipped', { colSpan: 10, content: r.reason }]);
       continue;
     }
     const f = r.figures;
@@ -40,6 +40,7 @@ export function summaryTable(cells: CellResult[], paint: Paint = plain): string 
       f ? `${f.operations.failed}/${f.operations.total}` : '-',
       f ? describeTally(f.errors) || '-' : '-',
       f ? describeCounts(f.retries) || '-' : '-',
+      f ? clientCostText(f.health.cpu, f.operations.total).replace(', ', '\n') : '-',
       data,
     ]);
   }

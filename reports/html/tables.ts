@@ -1,6 +1,6 @@
 import type { PinStatus } from '../../conformance/contract';
 import { int, ms } from '../../model/format';
-import { describeCounts, describeTally } from '../../model/metrics';
+import { clientCostText, describeCounts, describeTally } from '../../model/metrics';
 import { type CellResult, columnName, databaseName, type RunResults } from '../../model/results-schema';
 import { answerText, type ConformanceRow, conformanceRows, pinsText, TEXT_MARKS } from '../conformance-matrix';
 import type { Diagnosis } from '../diagnosis';
@@ -35,7 +35,22 @@ function notesOf(c: CellResult): string[] {
 
 /** One row per cell: what ran, how fast, what failed and whether the data survived. */
 export function summaryTable(results: RunResults): string {
-  const head = ['adapter', 'profile', 'workload', 'path', 'state', 'ops/s', 'p50 ms', 'p99 ms', 'failed/total', 'errors', 'retries', 'verification', 'notes'];
+  const head = [
+    'adapter',
+    'profile',
+    'workload',
+    'path',
+    'state',
+    'ops/s',
+    'p50 ms',
+    'p99 ms',
+    'failed/total',
+    'errors',
+    'retries',
+    'client CPU',
+    'verification',
+    'notes',
+  ];
   const rows = results.cells.map((c) => {
     const f = figuresOf(c);
     const cells = [
@@ -50,6 +65,7 @@ export function summaryTable(results: RunResults): string {
       td(f ? `${int(f.operations.failed)}/${int(f.operations.total)}` : '-', 'num'),
       td(f ? describeTally(f.errors) || '-' : '-'),
       td(f ? describeCounts(f.retries) || '-' : '-'),
+      td(f ? clientCostText(f.health.cpu, f.operations.total) : '-', 'num'),
       td(verificationText(c), c.state !== 'skipped' && c.verification && !c.verification.ok ? 'bad' : undefined),
       `<td class="notes">${list(notesOf(c))}</td>`,
     ];

@@ -7,9 +7,13 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { AdapterName } from '../../adapters/registry';
 import { newRunId, tablePrefix } from '../../matrix/namespace';
 import type { WorkloadName } from '../../matrix/workloads/registry';
+import { clientCostText } from '../../model/metrics';
 import { readResults } from '../../model/read-results';
+import { cellName } from '../../model/results-schema';
 import { type Bottleneck, type Diagnosis, diagnoseRun } from '../../reports/diagnosis';
 import { summaryMarkdown } from '../../reports/markdown';
+import { reportJson } from '../../reports/summary-json';
+import { summaryTable } from '../../reports/summary-table';
 import { needsServer } from '../../servers/resolve';
 import { directKnex, LIST_TABLES } from '../support/cells';
 import { CLI } from '../support/cli';
@@ -95,7 +99,22 @@ describe('diagnosis of a real run', () => {
       expect(d.evidence.length).toBeGreaterThan(0);
       expect(d.recommendation.length).toBeGreaterThan(10);
     }
+    // The client's cost of an operation, for every cell: in results.json, the terminal table, Markdown and report --json.
+    const table = summaryTable(results.cells);
+    const json = reportJson(results);
     const md = summaryMarkdown(results);
+    expect(table).toContain('client CPU');
+    for (const c of results.cells) {
+      const f = c.state === 'skipped' ? undefined : c.figures;
+      const cpu = f?.health.cpu;
+      expect({ cell: c.cell.workload, usPerOperation: (cpu?.harnessUsPerOperation ?? 0) > 0 }).toEqual({ cell: c.cell.workload, usPerOperation: true });
+      expect(cpu!.harnessUsPerOperation! * f!.operations.total).toBeCloseTo(cpu!.harnessCpuMs! * 1000, -2);
+      const text = clientCostText(cpu!, f!.operations.total);
+      expect(text).toMatch(/^[\d.]+ µs\/op, [\d.]+ cores$/);
+      expect(md).toContain(`client ${text}`);
+      expect(table).toContain(text.split(', ')[0]);
+      expect(json.cells.find((j) => j.key === cellName(c.cell))!.clientCpu).toEqual({ usPerOperation: cpu!.harnessUsPerOperation, cores: cpu!.harnessCores });
+    }
     expect(md).toContain('### Diagnosis: what limited each cell');
     for (const d of found) expect(md).toContain(`**${d.bottleneck}**`);
   });

@@ -121,6 +121,13 @@ describe('HTML report of a real run, in Chromium', () => {
     const rows = await page.$$eval('table.summary tbody tr', (trs) => trs.map((tr) => tr.querySelector('td')!.textContent));
     expect(rows).toHaveLength(results.cells.length);
     expect(new Set(rows)).toEqual(new Set(adapters));
+    // The client's cost of an operation, in its own column for every cell.
+    const costs = await page.$$eval('table.summary', ([t]) => {
+      const column = [...t!.querySelectorAll('thead th')].findIndex((th) => th.textContent === 'client CPU');
+      return [...t!.querySelectorAll('tbody tr')].map((tr) => tr.querySelectorAll('td')[column]!.textContent);
+    });
+    expect(costs).toHaveLength(results.cells.length);
+    for (const cost of costs) expect(cost).toMatch(/^[\d.]+ µs\/op, [\d.]+ cores$/);
     expect(await page.evaluate(() => document.querySelectorAll('[src], [href]').length)).toBe(0);
 
     mkdirSync(ARTIFACTS, { recursive: true });
