@@ -46,6 +46,8 @@ export interface RunOptions {
   progress?: ProgressSink;
   /** Lines for a person: servers started, conformance asked (default nowhere). */
   log?: (line: string) => void;
+  /** Run the server's own benchmark client (pgbench, sysbench) on each cell's statement, in turns with its repeats: figures.ceiling (default off). */
+  ceiling?: boolean;
 }
 
 /**
@@ -89,5 +91,6 @@ export async function run(options: RunOptions = {}): Promise<{ results: RunResul
     outDir: resolve(options.outDir ?? defaultRunDir(runId)),
     progress: options.progress ?? silentProgress,
     log: options.log ?? (() => {}),
+    ceiling: options.ceiling,
   });
 }

@@ -1,10 +1,7 @@
-import knexFactory from 'knex';
-import type { NativePeer, PeerResult, PeerStatement, ServerAddress } from '../adapters/contract';
+import type { PeerResult, ServerAddress } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
-import { cellContext, newRunId, OwnedTables, tablePrefix } from '../matrix/namespace';
-import type { CellContext } from '../matrix/workloads/contract';
-import { createKeyedTable } from '../matrix/workloads/keyed-rows';
-import { loadReadTable, type ReadTableParams, readTableParams } from '../matrix/workloads/read-table';
+import { measureCeiling } from '../matrix/ceiling';
+import { newRunId } from '../matrix/namespace';
 import { median } from '../model/noise';
 import { bare } from './bare-loop';
 import { alternating, type BenchSetting, benchProfile, harness, opsFor } from './measure';
@@ -40,27 +37,6 @@ export interface PeerRow extends PeerCase {
   command?: string;
 }
 
-const STATEMENT: Record<PeerCase['workload'], PeerStatement> = { 'insert-sequential': 'insert', 'read-point': 'point-select' };
-
-/** The server's own client as the peer, on a table made here as the workload makes its own, dropped afterwards. */
-async function peerOnce(adapter: AdapterName, peer: NativePeer, server: ServerAddress, c: PeerCase, ops: number): Promise<PeerResult> {
-  const profile = benchProfile(adapter, c.clients, 'prepared');
-  const a = adapterFor(adapter);
-  const knex = knexFactory(a.knexConfig(server, profile));
-  const owned = new OwnedTables(tablePrefix(newRunId()));
-  const ctx = cellContext(knex, a, profile, readTableParams.parse({}), owned) as CellContext<ReadTableParams>;
-  try {
-    let table: string;
-    let rows = 0;
-    if (c.workload === 'insert-sequential') await createKeyedTable(ctx, (table = ctx.table('pseq')));
-    else ({ table, rows } = await loadReadTable(ctx, 'prp'));
-    return await peer.run({ table, statement: STATEMENT[c.workload], rows, clients: c.clients, ops, url: server.url });
-  } finally {
-    await owned.dropAll(knex);
-    await knex.destroy();
-  }
-}
-
 /** Compare dbmatrix's two paths with the adapter's peer on one case: its server's own client, or else its driver alone in a bare loop. */
 export async function peerRow(
   adapter: AdapterName,
@@ -86,7 +62,8 @@ export async function peerRow(
       if (missing) return 0;
       let r: PeerResult;
       try {
-        r = await peerOnce(adapter, peer, server, c, opsFor(setting, c.workload));
+        const profile = benchProfile(adapter, c.clients, 'prepared');
+        r = await measureCeiling({ adapter, server, profile, workload: c.workload, params: {}, clients: c.clients, ops: opsFor(setting, c.workload) });
       } catch (err) {
         // A missing tool costs its column, not the bench: the row says what to install.
         if (!/is not installed/.test(String(err))) throw err;

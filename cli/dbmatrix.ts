@@ -55,6 +55,7 @@ interface RunCommandFlags extends ServerUrlOptions, ServerImageOptions {
   progress: boolean;
   repeat?: number;
   conformance: boolean;
+  ceiling?: boolean;
   shard?: Shard;
 }
 
@@ -91,6 +92,7 @@ async function runCommand(opts: RunCommandFlags): Promise<number> {
       settings: opts.set,
       config,
       conformance: opts.conformance,
+      ceiling: opts.ceiling,
       shard: opts.shard,
       urls: serverUrls(opts),
       images: serverImages(opts),
@@ -165,6 +167,10 @@ export function buildProgram(): Command {
       ),
     )
     .option('--conformance', 'also put the conformance cases (types, text, ordering, upsert, isolation, errors) to each database and record its answers')
+    .option(
+      '--ceiling',
+      "also run the server's own benchmark client (pgbench, sysbench) on each cell's statement and concurrency, in turns with its repeats, and report the share of its rate that came through",
+    )
     .option('--no-progress', 'no progress on stderr')
     .action(async (opts: RunCommandFlags) => {
       process.exitCode = await runCommand(opts);

@@ -10,6 +10,7 @@ import { describeEnvironment } from '../model/environment';
 import { type ConformanceAnswers, RESULTS_SCHEMA_VERSION, type RunLength, type RunResults } from '../model/results-schema';
 import { UserError } from '../model/user-error';
 import { resolveServers, type ServerChoices } from '../servers/resolve';
+import { CeilingRounds } from './ceiling';
 import type { ProgressSink } from './progress';
 import { MatrixRun } from './runner';
 import { paramsByWorkload } from './workloads/params';
@@ -42,6 +43,8 @@ export interface RunRequest extends RunLength {
   log: (line: string) => void;
   /** Also put the conformance cases to each adapter's database, with the run's first profile of that adapter. */
   conformance?: boolean;
+  /** Run the server's own benchmark client (pgbench, sysbench) on each cell's statement, in turns with its repeats, for the share of its rate that comes through. */
+  ceiling?: boolean;
   /** Called once the run exists, so a signal handler can abort it. */
   onStarted?: (run: MatrixRun) => void;
 }
@@ -129,6 +132,7 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
       shard: request.shard,
       progress: request.progress,
       params,
+      ...(request.ceiling ? { ceiling: new CeilingRounds(request.log, params) } : {}),
     });
     request.onStarted?.(run);
     const cells = await run.run();

@@ -2,11 +2,12 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import knexFactory, { type Knex } from 'knex';
-import { type Adapter, errorMessage, type Profile, redactedUrl, type ServerAddress } from '../adapters/contract';
+import { type Adapter, errorMessage, type PeerResult, type Profile, redactedUrl, type ServerAddress } from '../adapters/contract';
 import { type AdapterName, adapterFor } from '../adapters/registry';
 import { combineRepeats, countedFigures } from '../model/combine';
 import { describeTally, mergeHistograms, scrub, summarizeLatency, withCostPerOperation } from '../model/metrics';
 import type { CellKey, CellResult, Figures, LockWaits, PoolHealth, RunLength } from '../model/results-schema';
+import { type CeilingRounds, withCeiling } from './ceiling';
 import { markMeasureStart, newControl, PHASE, read, SLOT, setPhase } from './control';
 import { lockWaitSampler } from './lock-waits';
 import { cellContext, OwnedTables, tablePrefix } from './namespace';
@@ -41,6 +42,8 @@ export interface RunPlan extends RunLength {
   threads?: ThreadPool;
   /** Each workload's own parameters, by workload name (resolveParams); a workload not named runs with its defaults. */
   params: Record<string, WorkloadParams>;
+  /** With --ceiling: the native client's rounds, one after each completed repeat of a cell it can run. */
+  ceiling?: CeilingRounds;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -98,14 +101,18 @@ export class MatrixRun {
         for (const ref of this.plan.workloads) {
           for (const server of this.serversOf(profile)) {
             if (!inShard(k++, this.plan.shard)) continue;
-            const cell = cellKey(profile, loadWorkload(ref).name, server);
+            const workload = loadWorkload(ref).name;
+            const cell = cellKey(profile, workload, server);
             const repeats = this.plan.repeats;
             const runs: CellResult[] = [];
+            const ceiling: PeerResult[] = [];
             for (let i = 1; i <= repeats; i++) {
               if (this.aborted) runs.push({ state: 'skipped', cell, reason: 'run interrupted' });
               else runs.push(await this.runCell(profile, ref, repeats > 1 ? ` (${i}/${repeats})` : '', server));
+              const round = this.plan.ceiling && !this.aborted ? await this.plan.ceiling.round(profile, workload, server, runs.at(-1)!) : undefined;
+              if (round) ceiling.push(round);
             }
-            results.push(combineRepeats(runs));
+            results.push(withCeiling(combineRepeats(runs), ceiling));
           }
         }
       }

@@ -75,6 +75,21 @@ const backpressureEventSchema = z
 /** A change of how many workers may run, and why. */
 export type BackpressureEvent = z.infer<typeof backpressureEventSchema>;
 
+const ceilingSchema = z
+  .object({
+    tool: z.string().describe("The native client as it named itself, e.g. 'pgbench 15.20' or 'sysbench 1.0.20'."),
+    opsPerSec: z.number().describe('Median statements per second of the native client over its rounds.'),
+    rounds: z.array(z.number()).describe("Each round's statements per second, taken in turns with the cell's repeats."),
+    share: z
+      .number()
+      .describe("The cell's ops/s as a share of the native client's (0.43: 43 % of the rate the server gave a C client came through this stack)."),
+    command: z.string().describe("The last round's command line, without the password, to rerun by hand beside `script`."),
+    script: z.string().describe('The script file the command names, as it was written.'),
+  })
+  .describe("With --ceiling: the server's own benchmark client on the cell's statement, table shape and concurrency, in turns with the cell's repeats.");
+/** The native client's rate beside a cell. */
+export type Ceiling = z.infer<typeof ceilingSchema>;
+
 const cpuUseSchema = z
   .object({
     cores: z.number().describe('Logical CPUs of the machine.'),
@@ -210,6 +225,7 @@ export const figuresSchema = z
     health: healthSchema.describe(
       "Pool health, error windows, event-loop lag and backpressure; with several repeats, pooled on one time axis (the repeats' measured phases end to end), the wait and lag percentiles the worst repeat's.",
     ),
+    ceiling: ceilingSchema.optional(),
     lockWaits: lockWaitsSchema.optional().describe("Sampled lock waits of the run's sessions; absent for a file database and in older files."),
     statements: z
       .number()

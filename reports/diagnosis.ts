@@ -5,6 +5,7 @@ import { isWorkloadName, workloadFor } from '../matrix/workloads/registry';
 import { int, num, percent } from '../model/format';
 import { withCostPerOperation } from '../model/metrics';
 import { type CellKey, type CellResult, columnName, type Figures, type RunResults } from '../model/results-schema';
+import { ceilingText } from './ceiling-text';
 import { behindSchedule } from './load-mode';
 
 /** What limited a cell, in the order the rules are tried: the first that holds is the dominant one. */
@@ -69,6 +70,8 @@ const SMALL_COMMIT_ROWS = 10;
  * 0.38-0.42 prepared with synchronous=EXTRA; without syncs, 0).
  */
 const DISK_WAIT_CPUS = 0.25;
+/** Below this share of the native client's rate on the same statement and connections, the client set the pace: the server did over twice as much for pgbench or sysbench. */
+const CEILING_SHARE = 0.5;
 
 const isSqlite = (c: Context) => c.cell.target?.provider === 'file';
 const profileValue = (c: Context, key: string) => (c.profile ? c.profile[key] : undefined);
@@ -181,7 +184,9 @@ const clientBound: Rule = (c) => {
   // left a fully busy harness at 0.8-0.9 cores in CI here); but only with CPU to spare, or the CPU is what is short,
   // and over a window long enough to say so (with this rule, a 160 ms window of one-row commits read client-bound in CI).
   const loopFull = !isSqlite(c) && loops === 1 && window && h.eventLoopBusy >= FULL_LOOP && h.cpu.machineBusy < BUSY_MACHINE;
-  if (!lagged && !saturated && !loopFull) return null;
+  // The server's own client, on the same statement and connections, got it to do over twice as much: the server was not the limit.
+  const belowCeiling = f.ceiling !== undefined && f.ceiling.share < CEILING_SHARE;
+  if (!lagged && !saturated && !loopFull && !belowCeiling) return null;
   const evidence: string[] = [];
   if (lagged) {
     evidence.push(
@@ -198,6 +203,7 @@ const clientBound: Rule = (c) => {
     evidence.push(
       `its one event loop ran callbacks ${percent(h.eventLoopBusy)} of the measured time (${num(h.cpu.harnessCores)} cores) while the machine was ${percent(h.cpu.machineBusy)} busy`,
     );
+  if (belowCeiling) evidence.push(ceilingText(f)!);
   const fixes: string[] = [];
   const spare = Math.min(f.workers, h.cpu.cores);
   if (!isSqlite(c) && loops < spare) fixes.push(`spread the workers over worker threads (--set ${c.cell.cell.adapter}.clientThreads=${spare})`);
@@ -408,9 +414,12 @@ export function diagnoseRun(results: RunResults): Diagnosis[] {
     };
     // A saturated open loop did not run at the rate it names: that comes first, whatever limited it.
     const behind = behindSchedule(m.figures);
+    // The native client's rate on the same statement bounds what the server could give: said last, after the verdict's own evidence.
+    const ceiling = ceilingText(m.figures);
     for (const rule of RULES) {
       const found = rule(context);
-      if (found) return { cell: cell.cell, ...found, evidence: behind ? [behind, ...found.evidence] : found.evidence };
+      const last = ceiling && found && !found.evidence.includes(ceiling) ? [ceiling] : [];
+      if (found) return { cell: cell.cell, ...found, evidence: [...(behind ? [behind] : []), ...found.evidence, ...last] };
     }
     throw new Error('the round-trip rule always applies');
   });

@@ -1,6 +1,7 @@
 import { int, ms, signedPercent } from '../model/format';
 import { clientCostText, describeCounts, describeTally } from '../model/metrics';
 import { type CellResult, cellName, columnName, databaseName, type RunResults } from '../model/results-schema';
+import { ceilingText } from './ceiling-text';
 import { type CellStatus, type Comparison, FAILING_STATUSES, type FailureKind, type MetricChange, serverChanges, verdictParts } from './compare';
 import { answerText, conformanceRows, pinDifferences, pinsText } from './conformance-matrix';
 import { diagnoseRun } from './diagnosis';
@@ -83,7 +84,8 @@ function summaryCell(r: CellResult | undefined, versus?: CellResult): string {
   const multiple = throughputRatio(r, versus);
   const ratio = multiple === undefined ? '' : `<br>${mdText(ratioText(multiple, versus!.cell.serverLabel ?? ''))}`;
   const cost = clientCostText(f.health.cpu, f.operations.total);
-  const client = cost === '-' ? '' : `<br>client ${cost}`;
+  const ceiling = ceilingText(f);
+  const client = `${cost === '-' ? '' : `<br>client ${cost}`}${ceiling ? `<br>${mdText(ceiling)}` : ''}`;
   return `${state}**${int(f.opsPerSec)}** ops/s${path}${ratio}${open}<br>p99 ${ms(f.latencyMs.p99)} ms${client}<br>${errors} · ${data}`;
 }
 

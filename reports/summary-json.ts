@@ -24,6 +24,8 @@ export interface CellSummaryJson {
   verified: boolean | null;
   /** The client's cost: CPU time of the dbmatrix process (all threads) per operation in µs, and the cores it kept busy; null when not recorded. */
   clientCpu: { usPerOperation: number; cores: number } | null;
+  /** With --ceiling: the native client's rate on the same statement and connections, and the share of it the cell reached; null otherwise. */
+  ceiling: { tool: string; opsPerSec: number; share: number } | null;
   /** Throughput as a multiple of the same cell on its adapter's first server, in a run of several; null otherwise. */
   versusFirstServer: number | null;
 }
@@ -61,6 +63,7 @@ export function reportJson(results: RunResults): ReportJson {
       latencyMs: f ? f.latencyMs : null,
       operations: f ? { total: f.operations.total, failed: f.operations.failed } : null,
       verified: c.state === 'skipped' || !c.verification ? null : c.verification.ok,
+      ceiling: f?.ceiling ? { tool: f.ceiling.tool, opsPerSec: f.ceiling.opsPerSec, share: f.ceiling.share } : null,
       clientCpu: f && usPerOperation !== undefined ? { usPerOperation, cores: f.health.cpu.harnessCores } : null,
       versusFirstServer: first && first !== c ? (throughputRatio(c, first) ?? null) : null,
     };

@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 import { int, ms } from '../model/format';
 import { clientCostText, describeCounts, describeTally } from '../model/metrics';
 import { type CellResult, databaseName, type Figures } from '../model/results-schema';
+import { ceilingText } from './ceiling-text';
 import { type Paint, plain } from './colour';
 import { behindSchedule, modeLabel } from './load-mode';
 import { ratioText, serversSideBySide, throughputRatio } from './server-sides';
@@ -49,6 +50,8 @@ export function summaryTable(cells: CellResult[], paint: Paint = plain): string 
   for (const c of cells) {
     const behind = c.state !== 'skipped' && c.figures ? behindSchedule(c.figures) : null;
     if (behind) notes.push(`${paint('yellow', 'BEHIND')} ${c.cell.profile} × ${c.cell.workload}: ${behind}`);
+    const ceiling = ceilingText(c.state === 'skipped' ? undefined : c.figures);
+    if (ceiling) notes.push(`${paint('bold', 'CEILING')} ${c.cell.profile} × ${c.cell.workload}: ${ceiling}`);
   }
   return [table.toString(), ...notes].join('\n');
 }

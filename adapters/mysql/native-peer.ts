@@ -13,7 +13,8 @@ async function sysbench(req: PeerRequest): Promise<PeerResult> {
   const args = [
     scriptName,
     '--db-driver=mysql',
-    `--mysql-host=${u.host}`,
+    // The client library takes 'localhost' for its Unix socket and ignores the port: a container's server is on TCP.
+    `--mysql-host=${u.host === 'localhost' ? '127.0.0.1' : u.host}`,
     `--mysql-port=${u.port}`,
     `--mysql-user=${u.user}`,
     `--mysql-db=${u.database}`,

@@ -2,6 +2,7 @@ import type { PinStatus } from '../../conformance/contract';
 import { int, ms } from '../../model/format';
 import { clientCostText, describeCounts, describeTally } from '../../model/metrics';
 import { type CellResult, columnName, databaseName, type RunResults } from '../../model/results-schema';
+import { ceilingText } from '../ceiling-text';
 import { answerText, type ConformanceRow, conformanceRows, pinsText, TEXT_MARKS } from '../conformance-matrix';
 import type { Diagnosis } from '../diagnosis';
 import type { DriverLayerPair } from '../driver-layers';
@@ -30,6 +31,8 @@ function notesOf(c: CellResult): string[] {
   if (f?.health.clientBound.flagged) notes.push(...f.health.clientBound.reasons.map((r) => `client-bound: ${r}`));
   const behind = f ? behindSchedule(f) : null;
   if (behind) notes.push(behind);
+  const ceiling = ceilingText(f);
+  if (ceiling) notes.push(`ceiling: ${ceiling}`);
   return notes;
 }
 

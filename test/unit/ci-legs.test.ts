@@ -123,7 +123,8 @@ describe('CI legs: derived from the registry, run alike by the workflow and .ci/
   test("the workflow's jobs only install and call the scripts in ci/, which .ci/run calls too", () => {
     const workflow = parse(workflowText) as Workflow;
     expect(runSteps(workflow, 'plan')).toEqual(['npm ci --ignore-scripts', 'node ci/legs.js --github-output']);
-    expect(runSteps(workflow, 'legs')).toEqual(['npm ci', 'bash "ci/$SCRIPT"']);
+    expect(runSteps(workflow, 'legs')).toEqual(['npm ci', 'bash ci/native-clients.sh', 'bash "ci/$SCRIPT"']);
+    expect(ciRunText).toMatch(/^bash ci\/native-clients\.sh$/m);
     expect(runSteps(workflow, 'report')).toEqual(['npm ci', 'bash ci/report.sh legs report']);
     for (const step of runSteps(workflow, 'base-vs-head')) expect(step).toMatch(/^bash ci\/base-vs-head\.sh /);
     expect(ciRunText).toMatch(/\bbash "ci\/\$script"/);
