@@ -373,6 +373,27 @@ export function redactedUrl(url: string): string {
 /** The statement shapes both tools run: the insert and point-select workloads' single statements. */
 export type PeerStatement = 'insert' | 'point-select';
 
+/** How a script's parameter is drawn, as a native client's script can draw it (an SQL-script workload's generators, `latest` aside). */
+export type PeerParam =
+  | { /** first, first+1, … unique across clients: client c of n takes first+c, first+c+n, … */ sequence: { first: number } }
+  | { /** Every integer in [min, max] equally likely. */ uniform: { min: number; max: number } }
+  | { /** Integers in [min, max], a few far more often (the tool's own zipfian). */ zipfian: { min: number; max: number } }
+  | { /** Random letters of this length. */ string: { length: number } };
+
+/** An SQL-script workload for a native client: its tables made and loaded already by the caller. */
+export interface PeerScriptRequest {
+  /** The statements; each operation runs one, chosen by weight, its parts in one transaction when there are several. */
+  statements: { name: string; weight: number; parts: string[] }[];
+  /** The parameters the parts name as `:name`, tables already in place. */
+  params: Record<string, PeerParam>;
+  /** Concurrent connections. */
+  clients: number;
+  /** Operations in all. */
+  ops: number;
+  /** The server. */
+  url: string;
+}
+
 /** One peer measurement; the caller owns the table (created, loaded and dropped outside). */
 export interface PeerRequest {
   /** Existing table to run against; quoted here per dialect. */
@@ -411,4 +432,6 @@ export interface NativePeer {
   install: string;
   /** Run the tool over one statement against a table the caller owns. */
   run(req: PeerRequest): Promise<PeerResult>;
+  /** Run the tool over an SQL-script workload's statements, on tables the caller owns. */
+  runScript(req: PeerScriptRequest): Promise<PeerResult>;
 }

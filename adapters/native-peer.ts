@@ -76,3 +76,14 @@ export function redact(text: string, password: string): string {
 export function shellLine(file: string, args: string[]): string {
   return [file, ...args].map((a) => (/^[\w./=:@%+,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
+
+/** A weighted pick among a script's statements: each with the running total of integer weights it is chosen up to (weights to 0.01). */
+export function scriptBranches<S extends { weight: number }>(statements: S[]): { upTo: number; statement: S }[] {
+  let total = 0;
+  return statements.map((statement) => ({ upTo: (total += Math.max(1, Math.round(statement.weight * 100))), statement }));
+}
+
+/** The parameters some parts name as `:name` (not a `::` cast), each once, in the order declared. */
+export function usedParams<P>(parts: string[], params: Record<string, P>): [string, P][] {
+  return Object.entries(params).filter(([name]) => parts.some((part) => new RegExp(`(?<!:):${name}\\b`).test(part)));
+}

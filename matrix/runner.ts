@@ -109,7 +109,7 @@ export class MatrixRun {
             for (let i = 1; i <= repeats; i++) {
               if (this.aborted) runs.push({ state: 'skipped', cell, reason: 'run interrupted' });
               else runs.push(await this.runCell(profile, ref, repeats > 1 ? ` (${i}/${repeats})` : '', server));
-              const round = this.plan.ceiling && !this.aborted ? await this.plan.ceiling.round(profile, workload, server, runs.at(-1)!) : undefined;
+              const round = this.plan.ceiling && !this.aborted ? await this.plan.ceiling.round(profile, ref, server, runs.at(-1)!) : undefined;
               if (round) ceiling.push(round);
             }
             results.push(withCeiling(combineRepeats(runs), ceiling));

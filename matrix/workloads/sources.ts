@@ -36,6 +36,9 @@ const workloadShape = z.object({
   verify: fn,
 });
 
+/** Whether a workload reference is an SQL-script workload's file. */
+export const isSqlScriptFile = (ref: WorkloadRef) => SCRIPT_EXTENSIONS.includes(extname(ref));
+
 /** Whether `--workload` text names a file rather than a built-in workload. */
 export function looksLikeFile(text: string): boolean {
   return /[\\/]/.test(text) || FILE_EXTENSIONS.includes(extname(text));

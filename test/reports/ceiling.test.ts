@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type AdapterName, adapterFor } from '../../adapters/registry';
 import type { RunResults } from '../../model/results-schema';
 import { reportJson } from '../../reports/summary-json';
-import { serverFor } from '../support/cells';
+import { directKnex, LIST_TABLES, serverFor } from '../support/cells';
 import { runCli } from '../support/cli';
 import { selectedAdapters } from '../support/selection';
 
@@ -20,6 +20,38 @@ const DIGITS = `(${Array.from({ length: 10 }, (_, d) => `SELECT ${d} AS d`).join
 
 /** Whether a command is on PATH. */
 const installed = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+
+/** An SQL-script workload with every generator a native client's script can draw, a transaction of two steps, and checks. */
+const SCRIPT = `name: hot-items
+tables:
+  items: CREATE TABLE {{items}} (id INTEGER PRIMARY KEY, hits INTEGER NOT NULL, note VARCHAR(40))
+load:
+  rows: 500
+  sql: INSERT INTO {{items}} (id, hits) VALUES (:id, 0)
+params:
+  id: { sequence: { start: 1 } }
+  hot: { zipfian: { min: 1, max: 500 } }
+  any: { uniform: { min: 1, max: 500 } }
+  tag: { string: { length: 12 } }
+statements:
+  - name: hit
+    weight: 3
+    sql: UPDATE {{items}} SET hits = hits + 1 WHERE id = :hot
+  - name: look
+    weight: 1
+    expectRows: 1
+    sql: SELECT hits FROM {{items}} WHERE id = :any
+  - name: add
+    weight: 1
+    steps:
+      - INSERT INTO {{items}} (id, hits, note) VALUES (:id, 0, :tag)
+      - UPDATE {{items}} SET hits = hits + 1 WHERE id = :id
+verify:
+  - sql: SELECT SUM(hits) AS n FROM {{items}}
+    equals: hit + add
+  - sql: SELECT COUNT(*) AS n FROM {{items}}
+    equals: load + add
+`;
 
 /** `dbmatrix run` on one adapter with --ceiling; the results and what it said on stderr. */
 async function ceilingRun(adapter: AdapterName, workloads: string, workers: number, env: NodeJS.ProcessEnv = process.env) {
@@ -154,6 +186,33 @@ describe(`dbmatrix run --ceiling (${adapters.join(', ')})`, () => {
       const json = reportJson(eight.results);
       expect(json.cells.map((c) => c.ceiling?.tool.split(' ')[0])).toEqual([peer.tool, peer.tool]);
       for (const d of json.diagnosis) expect(d.evidence.join('\n')).toMatch(/% of \S+ \S+'s rate came through this stack/);
+    });
+
+    if (!installed(peer.tool) && !process.env.CI) continue;
+    test(`${adapter}: ${peer.tool} beside an SQL-script workload, on tables of its own, the cell's data still verified`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'dbmatrix-ceiling-script-'));
+      const knex = directKnex(adapter);
+      try {
+        const file = join(dir, 'hot-items.yaml');
+        writeFileSync(file, SCRIPT);
+        const before = await LIST_TABLES[adapter as 'postgres' | 'mysql'](knex, 'dbm_');
+        const { results, stderr } = await ceilingRun(adapter, file, 8);
+        expect(stderr.match(/^--ceiling: .*$/gm)).toBeNull();
+        const [cell] = results.cells;
+        expect(cell!.state === 'completed' && cell!.verification?.ok).toBe(true);
+        const ceiling = cell!.state === 'completed' ? cell!.figures.ceiling! : undefined;
+        expect(ceiling!.rounds).toHaveLength(2);
+        expect(ceiling!.share).toBeCloseTo((cell!.state === 'completed' ? cell!.figures.opsPerSec : 0) / ceiling!.opsPerSec, 2);
+        // Each statement, its transaction and every generator are in the script the tool ran.
+        for (const text of ['SET hits = hits + 1 WHERE id =', 'SELECT hits FROM', 'INSERT INTO', peer.tool === 'pgbench' ? 'BEGIN;' : 'con:query("BEGIN")'])
+          expect(ceiling!.script).toContain(text);
+        expect(ceiling!.script).toMatch(peer.tool === 'pgbench' ? /\\set id 501 \+ :client_id/ : /local p_id = 501 \+ sysbench\.tid/);
+        // The native client's tables are gone, as the cell's are.
+        expect(await LIST_TABLES[adapter as 'postgres' | 'mysql'](knex, 'dbm_')).toEqual(before);
+      } finally {
+        await knex.destroy();
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   }
 });

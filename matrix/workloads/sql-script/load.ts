@@ -43,6 +43,11 @@ function checkReferences(script: SqlScript, fail: (msg: string) => never): void 
 
 /** Read, validate and build an SQL-script workload; every problem is one line naming the file and the key. */
 export function loadSqlScript(path: string): Workload {
+  return sqlScriptWorkload(readSqlScript(path), path) as unknown as Workload;
+}
+
+/** Read and validate an SQL-script workload file; every problem is one line naming the file and the key. */
+export function readSqlScript(path: string): SqlScript {
   const fail = (msg: string): never => {
     throw new UserError(`workload file ${path}: ${msg}`);
   };
@@ -57,5 +62,5 @@ export function loadSqlScript(path: string): Workload {
   if (!parsed.success) fail(`invalid: ${formatIssues(parsed.error.issues)}`);
   const script = parsed.data!;
   checkReferences(script, fail);
-  return sqlScriptWorkload(script, path) as unknown as Workload;
+  return script;
 }

@@ -49,3 +49,8 @@ export function bindSql(sql: string, tableName: (name: string) => string): Bound
   });
   return { sql: out, params };
 }
+
+/** A statement's SQL with the run's table names in place and its `:name` parameters as written, for a native client's script. */
+export function withTables(sql: string, tableName: (name: string) => string): string {
+  return sql.replace(TOKENS, (token, _param?: string, table?: string) => (table ? tableName(table) : token));
+}

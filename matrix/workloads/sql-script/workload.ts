@@ -6,7 +6,7 @@ import { partsOf, type SqlScript, type SqlText } from './schema';
 import { type BoundSql, bindSql, referencesOf, sqlFor, variantsOf } from './sql-text';
 
 /** What setup hands the workers: the run's table names and how far the loader took each sequence. */
-interface ScriptState {
+export interface ScriptState {
   /** Run-owned table name by the script's name for it. */
   tables: Record<string, string>;
   /** Values each sequence gave the loader. */
