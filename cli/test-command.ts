@@ -8,7 +8,7 @@ import type { AdapterName } from '../adapters/registry';
 import { type ConfigFile, findConfigFile } from '../config/config-file';
 import { parseAdapterList } from '../config/profiles';
 import { UserError } from '../model/user-error';
-import { needsServer, resolveServers } from '../servers/resolve';
+import { needsServer, resolveServers, underCi } from '../servers/resolve';
 import { selectedAdapters, TEST_ADAPTERS_VARIABLE, TEST_CONFIG_VARIABLE, TEST_SERVERS_VARIABLE } from '../test-helper/selection';
 
 /** Options of `dbmatrix test`, as commander parses them; every other argument is the test runner's. */
@@ -41,11 +41,6 @@ function usersRunner(asked: string | undefined): string[] {
   throw new UserError(
     `${asked ? `${asked} is not` : 'neither jest nor vitest is'} installed in ${process.cwd()}; install it with \`npm install --save-dev ${wanted}\`${asked ? '' : ' (or vitest)'}`,
   );
-}
-
-/** Whether this runs under CI: CI set to anything but empty, 0 or false, as GitHub Actions and most runners set it. */
-function underCi(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.CI) && env.CI !== '0' && env.CI !== 'false';
 }
 
 /**

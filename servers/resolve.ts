@@ -152,6 +152,11 @@ export function configuredServers(adapter: AdapterName, sources: ServerSources):
   return { urls: [], images: [] };
 }
 
+/** Whether this runs under CI: CI set to anything but empty, 0 or false, as GitHub Actions and most runners set it. */
+export function underCi(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.CI) && env.CI !== '0' && env.CI !== 'false';
+}
+
 /** What resolveServers is asked: the servers given, where from, and how to report. */
 export interface ServerRequest extends ServerSources {
   /** Lines for the user (a container starting, each server's label). */

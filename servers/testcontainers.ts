@@ -40,11 +40,16 @@ function isMissingModule(err: unknown): boolean {
 /** Seconds a container may take to become ready. */
 const STARTUP_TIMEOUT_MS = 90_000;
 
+/** Whether a Docker engine may be there, as far as can be told without asking it: off under DBMATRIX_DOCKER=off, else a DOCKER_HOST or the default socket. */
+export function dockerMayAnswer(env: NodeJS.ProcessEnv = process.env): boolean {
+  // DBMATRIX_DOCKER=off: never start containers, even where an engine answers.
+  if (env.DBMATRIX_DOCKER === 'off') return false;
+  return Boolean(env.DOCKER_HOST) || existsSync('/var/run/docker.sock');
+}
+
 /** The runtime client, when a Docker engine answers within the time given; undefined when there is none. */
 async function runtime(timeoutMs = 5000): Promise<ContainerRuntimeClient | undefined> {
-  // DBMATRIX_DOCKER=off: never start containers, even where an engine answers.
-  if (process.env.DBMATRIX_DOCKER === 'off') return undefined;
-  if (!process.env.DOCKER_HOST && !existsSync('/var/run/docker.sock')) return undefined;
+  if (!dockerMayAnswer()) return undefined;
   let testcontainers: typeof import('testcontainers');
   try {
     testcontainers = await import('testcontainers');

@@ -372,6 +372,26 @@ describe(`the packed package, installed in a new project (${adapters.join(', ')}
     for (const a of adapters) expect(names).toContain(`orders [${a}] an order written is read back`);
   });
 
+  test('plain jest, as an IDE runs it, on a machine without servers: the server adapters are left out with one line each; under CI they fail', () => {
+    const jest = join(project, 'node_modules', 'jest', 'bin', 'jest.js');
+    const noServers = { DBMATRIX_TEST_ADAPTERS: '', DBMATRIX_DOCKER: 'off', DBMATRIX_TEST_SERVERS: '', DBMATRIX_TEST_CONFIG: '' };
+    for (const a of ['postgres', 'mysql']) Object.assign(noServers, { [`DBMATRIX_${a.toUpperCase()}_URL`]: '', [`DBMATRIX_${a.toUpperCase()}_IMAGE`]: '' });
+    const args = [jest, '--ci', 'orders.test.js', '-t', 'an order written'];
+    const r = inProject(process.execPath, args, noServers);
+    expect(r.status === 0 ? 'exit 0' : r.output).toBe('exit 0');
+    expect(r.output).toContain('Tests:       2 skipped, 1 passed, 3 total');
+    expect(r.output.match(/^dbmatrix\/jest: \w+: no server .*$/gm)).toEqual(
+      ['postgres', 'mysql'].map(
+        (a) =>
+          `dbmatrix/jest: ${a}: no server (no DBMATRIX_${a.toUpperCase()}_URL, none in the config file, no Docker engine): its blocks are left out of this run (under CI they fail)`,
+      ),
+    );
+    // Under CI the same run declares the blocks, and they fail: a run that quietly tests fewer databases proves less.
+    const ci = spawnSync(process.execPath, args, { cwd: project, env: { ...process.env, ...noServers, CI: 'true' }, encoding: 'utf8' });
+    expect(ci.status).toBe(1);
+    expect(ci.stderr).toMatch(/orders \[postgres\]/);
+  });
+
   test('dbmatrix test resolves one server per adapter for the whole run, shared by every block of every file', () => {
     // Where the suite's servers come from containers, the project gets no URL: dbmatrix test must start one container
     // per server adapter, not one per block (three blocks in two files here). Given URLs, it starts none.
