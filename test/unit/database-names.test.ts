@@ -39,7 +39,7 @@ const ON_PURPOSE = [
  */
 const MANIFESTS: Record<AdapterName, string[]> = {
   sqlite: ['.github/workflows/dbmatrix.yml'],
-  postgres: ['package.json', 'docker/docker-compose.yml', '.github/workflows/dbmatrix.yml', '.ci/run'],
+  postgres: ['package.json', 'docker/docker-compose.yml', '.github/workflows/dbmatrix.yml', '.ci/run', 'ci/native-clients.sh'],
   mysql: ['package.json', 'docker/docker-compose.yml', '.github/workflows/dbmatrix.yml', '.ci/run'],
 };
 
