@@ -53,7 +53,7 @@ export function nativePeerOf(adapter: AdapterName): NativePeer | undefined {
 }
 
 /** Whether a native client can run the workload: a built-in one of CEILING_STATEMENTS, or an SQL-script workload. */
-export const hasCeiling = (workload: WorkloadRef) => workload in CEILING_STATEMENTS || isSqlScriptFile(workload);
+export const hasCeiling = (workload: WorkloadRef) => Object.hasOwn(CEILING_STATEMENTS, workload) || isSqlScriptFile(workload);
 
 /** A workload the native client cannot run as the cell does (a parameter its scripts cannot draw): no ceiling, and why. */
 export class NoCeiling extends Error {}
