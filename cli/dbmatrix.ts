@@ -57,6 +57,7 @@ interface RunCommandFlags extends ServerUrlOptions, ServerImageOptions {
   conformance: boolean;
   ceiling?: boolean;
   shard?: Shard;
+  segment?: Shard;
 }
 
 async function runCommand(opts: RunCommandFlags): Promise<number> {
@@ -81,6 +82,8 @@ async function runCommand(opts: RunCommandFlags): Promise<number> {
     },
     config,
   );
+  if (opts.segment && !opts.runId)
+    throw new UserError(`--segment ${opts.segment.index}/${opts.segment.count} needs --run-id, the same for every segment: they meet in a table named with it`);
   const runId = opts.runId ? checkRunId(opts.runId) : newRunId();
   const outDir = resolve(opts.out ?? defaultRunDir(runId));
 
@@ -94,6 +97,7 @@ async function runCommand(opts: RunCommandFlags): Promise<number> {
       conformance: opts.conformance,
       ceiling: opts.ceiling,
       shard: opts.shard,
+      ...(opts.segment ? { segment: opts.segment } : {}),
       urls: serverUrls(opts),
       images: serverImages(opts),
       runId,
@@ -165,6 +169,12 @@ export function buildProgram(): Command {
       new Option('--shard <i/n>', 'run only the i-th of n shares of the cells, dealt round robin (CI matrices; merge the n results for the whole)').argParser(
         shardOption,
       ),
+    )
+    .addOption(
+      new Option(
+        '--segment <i/n>',
+        "run the i-th of n shares of every cell's workers, meeting the other segments (same --run-id) on the server to start and stop together; merge the n results",
+      ).argParser(shardOption),
     )
     .option('--conformance', 'also put the conformance cases (types, text, ordering, upsert, isolation, errors) to each database and record its answers')
     .option(

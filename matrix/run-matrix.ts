@@ -9,7 +9,7 @@ import { runConformance } from '../conformance/run';
 import { describeEnvironment } from '../model/environment';
 import { type ConformanceAnswers, RESULTS_SCHEMA_VERSION, type RunLength, type RunResults } from '../model/results-schema';
 import { UserError } from '../model/user-error';
-import { resolveServers, type ServerChoices } from '../servers/resolve';
+import { needsServer, resolveServers, type ServerChoices } from '../servers/resolve';
 import { CeilingRounds } from './ceiling';
 import type { ProgressSink } from './progress';
 import { MatrixRun } from './runner';
@@ -108,6 +108,7 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
   });
   const params = paramsByWorkload(workloads, settingsOf(request));
   const adapters = [...new Set(profiles.map((p) => p.adapter as AdapterName))];
+  if (request.segment) checkSegmentable(adapters, request);
   const startedAt = new Date().toISOString();
   const resolved = await resolveServers(adapters, {
     urls: request.urls,
@@ -115,6 +116,10 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
     config: { servers: request.config?.servers, images: request.config?.images },
     log: request.log,
   });
+  if (request.segment && Object.values(resolved.servers).some((list) => (list?.length ?? 0) > 1)) {
+    await resolved.release();
+    throw new UserError('--segment runs against one server: every segment meets the others on it; give one URL or image');
+  }
   const sqliteDir = mkdtempSync(join(tmpdir(), `dbmatrix-${request.runId}-`));
   try {
     const run = new MatrixRun({
@@ -130,6 +135,7 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
       rate: request.rate ?? null,
       repeats: request.repeats,
       shard: request.shard,
+      ...(request.segment ? { segment: request.segment } : {}),
       progress: request.progress,
       params,
       ...(request.ceiling ? { ceiling: new CeilingRounds(request.log, params) } : {}),
@@ -151,6 +157,7 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
         maxErrorRate: request.maxErrorRate,
         rate: request.rate ?? null,
         ...(request.shard ? { shard: request.shard } : {}),
+        ...(request.segment ? { segment: request.segment } : {}),
       },
       profiles: profiles as unknown as Record<string, unknown>[],
       workloadParams: Object.fromEntries(Object.entries(params).filter(([, values]) => Object.keys(values).length > 0)),
@@ -166,6 +173,14 @@ export async function runMatrix(request: RunRequest): Promise<{ results: RunResu
     rmSync(sqliteDir, { recursive: true, force: true });
     await resolved.release();
   }
+}
+
+/** Segments meet in the database under test: one server adapter, one server, no native ceiling beside them. */
+function checkSegmentable(adapters: AdapterName[], request: RunRequest): void {
+  const files = adapters.filter((a) => !needsServer(a));
+  if (files.length) throw new UserError(`--segment splits a cell's load over processes meeting on a server; ${files.join(', ')} has none: leave it out`);
+  if (adapters.length > 1) throw new UserError(`--segment runs one server adapter at a time; run ${adapters.join(' and ')} as separate segmented runs`);
+  if (request.ceiling) throw new UserError('--segment and --ceiling do not go together: the native client would run beside a share of the load');
 }
 
 /** The conformance matrix: each database (each server of each adapter) answers every case, under the first of the run's profiles for its adapter. */

@@ -13,6 +13,7 @@ import { lockWaitSampler } from './lock-waits';
 import { cellContext, OwnedTables, tablePrefix } from './namespace';
 import { PoolMonitor } from './pool-health';
 import type { ProgressSink } from './progress';
+import { Rendezvous, type Segment, segmentShare } from './segments';
 import { inShard } from './shard';
 import { countClientLockWaits, countKnexStatements, roundTripMs } from './statement-count';
 import type { CellWork } from './worker-loop';
@@ -44,6 +45,8 @@ export interface RunPlan extends RunLength {
   params: Record<string, WorkloadParams>;
   /** With --ceiling: the native client's rounds, one after each completed repeat of a cell it can run. */
   ceiling?: CeilingRounds;
+  /** With --segment i/n: this process runs its share of every cell's workers, meeting the other segments in the database. */
+  segment?: Segment;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -71,6 +74,8 @@ export class MatrixRun {
   private readonly threads: ThreadPool;
   private readonly ownThreads: boolean;
   private aborted = false;
+  /** With --segment: where this run's segments meet, and the knex that reaches it. */
+  private meeting: { rendezvous: Rendezvous; knex: Knex } | undefined;
 
   constructor(private readonly plan: RunPlan) {
     this.ownThreads = !plan.threads;
@@ -94,6 +99,7 @@ export class MatrixRun {
     try {
       const cells = this.plan.profiles.flatMap((p) => this.plan.workloads.flatMap(() => this.serversOf(p)));
       this.plan.progress.matrixStarted?.(cells.filter((_, i) => inShard(i, this.plan.shard)).length * this.plan.repeats);
+      if (this.plan.segment) this.meeting = await this.openRendezvous(this.plan.segment);
       let k = 0;
       for (const profile of this.plan.profiles) {
         // The servers of one adapter take turns within each workload, so drift over a long run (a neighbour, the disk
@@ -108,7 +114,7 @@ export class MatrixRun {
             const ceiling: PeerResult[] = [];
             for (let i = 1; i <= repeats; i++) {
               if (this.aborted) runs.push({ state: 'skipped', cell, reason: 'run interrupted' });
-              else runs.push(await this.runCell(profile, ref, repeats > 1 ? ` (${i}/${repeats})` : '', server));
+              else runs.push(await this.runCell(profile, ref, repeats > 1 ? ` (${i}/${repeats})` : '', server, `cell ${k} run ${i}`));
               const round = this.plan.ceiling && !this.aborted ? await this.plan.ceiling.round(profile, ref, server, runs.at(-1)!) : undefined;
               if (round) ceiling.push(round);
             }
@@ -117,9 +123,35 @@ export class MatrixRun {
         }
       }
     } finally {
+      await this.closeRendezvous();
       await this.close();
     }
     return results;
+  }
+
+  /** The segments' meeting place, on the run's one server, and the knex it keeps for the run. */
+  private async openRendezvous(segment: Segment): Promise<{ rendezvous: Rendezvous; knex: Knex }> {
+    const profile = this.plan.profiles[0]!;
+    const adapter = adapterFor(profile.adapter as AdapterName);
+    const knex = knexFactory(adapter.knexConfig(this.serversOf(profile)[0]!, profile));
+    try {
+      return { rendezvous: await Rendezvous.open(knex, `${tablePrefix(this.plan.runId)}segments`, segment), knex };
+    } catch (err) {
+      await knex.destroy();
+      throw err;
+    }
+  }
+
+  /** Leave the meeting place (segment 1 drops it once every segment has left). */
+  private async closeRendezvous(): Promise<void> {
+    const m = this.meeting;
+    this.meeting = undefined;
+    if (!m) return;
+    try {
+      await m.rendezvous.close();
+    } finally {
+      await m.knex.destroy();
+    }
   }
 
   /** Stop the worker threads; runCell() callers outside run() must call it when done. */
@@ -145,8 +177,8 @@ export class MatrixRun {
     return this.serversOf(profile)[0]!;
   }
 
-  /** One cell: connect, load, warm up, measure, verify, and always clean up. */
-  async runCell(profile: Profile, ref: WorkloadRef, repeatLabel = '', on?: ServerAddress): Promise<CellResult> {
+  /** One cell: connect, load, warm up, measure, verify, and always clean up; `meeting` names the cell run among segments. */
+  async runCell(profile: Profile, ref: WorkloadRef, repeatLabel = '', on?: ServerAddress, meeting = ''): Promise<CellResult> {
     const workload = loadWorkload(ref);
     const workloadName = workload.name;
     const params = this.plan.params[workloadName] ?? resolveParams(workload, []);
@@ -170,6 +202,15 @@ export class MatrixRun {
     const control = newControl();
     this.controls.add(control);
     const label = `${name}${repeatLabel}`;
+    const seg = this.meeting?.rendezvous;
+    const allWorkers = workload.concurrency === 'single' ? 1 : profile.workers;
+    if (seg && allWorkers < seg.segment.count) {
+      await knex.destroy();
+      this.controls.delete(control);
+      const result: CellResult = { state: 'skipped', cell, reason: `${allWorkers} worker(s) cannot be split over ${seg.segment.count} segments` };
+      this.plan.progress.cellFinished(label, result);
+      return result;
+    }
     const reasons: string[] = [];
     let target: Extract<CellResult, { state: 'completed' }>['target'] | undefined;
     let figures: Figures | undefined;
@@ -184,25 +225,43 @@ export class MatrixRun {
       };
       stage = 'setup';
       const loadStart = now();
-      const state = await workload.setup(ctx);
+      // Segments: the first sets up and hands the others the workload's state.
+      const state = seg && !seg.leads ? await seg.one(meeting, 'state') : await workload.setup(ctx);
+      if (seg?.leads) await seg.post(meeting, 'state', state);
       const loadMs = now() - loadStart;
 
       stage = 'run';
-      const workers = workload.concurrency === 'single' ? 1 : profile.workers;
+      const share = (n: number) => (seg ? segmentShare(n, seg.segment) : n);
+      const workers = share(allWorkers);
       const rate = this.plan.rate ?? null;
-      const loopPlan: LoopPlan = { warmupOps: defaultWarmupOps(this.plan, workers), measuredOps: this.plan.ops, retry: profile.retry, rate };
-      const measured = await this.measure(knex, ref, server, { profile, params, state, control, plan: loopPlan }, workers, label);
+      const loopPlan: LoopPlan = {
+        warmupOps: share(defaultWarmupOps(this.plan, allWorkers)),
+        measuredOps: this.plan.ops === null ? null : share(this.plan.ops),
+        retry: profile.retry,
+        rate: rate === null ? null : share(rate),
+      };
+      const together = seg ? () => seg.startTogether(meeting) : undefined;
+      // Earlier segments' workers come first in the cell's numbering.
+      const firstWorkerId = seg
+        ? Array.from({ length: seg.segment.index - 1 }, (_, i) => segmentShare(allWorkers, { ...seg.segment, index: i + 1 })).reduce((a, b) => a + b, 0)
+        : 0;
+      const work = { profile, params, state, control, plan: loopPlan, firstWorkerId };
+      const measured = await this.measure(knex, ref, server, work, workers, label, together);
       const { serverActivity, lockWaits, wire } = measured;
 
       stage = 'verify';
       const verifyStart = now();
-      verification = await workload.verify(
-        ctx,
-        state,
-        measured.reports.map((r) => r.ledger),
-      );
+      const ledgers = measured.reports.map((r) => r.ledger);
+      if (seg) await seg.post(meeting, 'done', ledgers);
+      // Segments: the first verifies every segment's ledgers against the one table, and the others record its verdict.
+      if (seg && !seg.leads) verification = await seg.one<Verification>(meeting, 'verified');
+      else verification = await workload.verify(ctx, state, seg ? (await seg.all<unknown[]>(meeting, 'done')).flat() : ledgers);
+      if (seg?.leads) await seg.post(meeting, 'verified', verification);
       const ran = {
         workers,
+        ...(seg
+          ? { segment: { ...seg.segment, startedAt: Math.round(measured.startedAt), endedAt: Math.round(measured.startedAt + measured.durationMs) } }
+          : {}),
         driverPath: driverPathOf(workload, profile),
         clientThreads: Math.max(1, threadsFor(adapter, profile, workers)),
         ...(rate ? { mode: 'open-loop' as const, targetRate: rate } : { mode: 'closed-loop' as const }),
@@ -221,6 +280,7 @@ export class MatrixRun {
       if (this.aborted) reasons.push('interrupted before the cell finished');
     } catch (err) {
       reasons.push(`${stage} failed: ${scrub(errorMessage(err))}`);
+      await seg?.fail(meeting, reasons.at(-1)!);
     } finally {
       this.controls.delete(control);
       const leftovers = await owned.dropAll(knex);
@@ -244,7 +304,16 @@ export class MatrixRun {
     work: CellWork,
     workers: number,
     label: string,
-  ): Promise<{ reports: WorkerReport[]; durationMs: number; health: PoolHealth; serverActivity: Record<string, number>; lockWaits?: LockWaits; wire: Wire }> {
+    together?: () => Promise<void>,
+  ): Promise<{
+    reports: WorkerReport[];
+    startedAt: number;
+    durationMs: number;
+    health: PoolHealth;
+    serverActivity: Record<string, number>;
+    lockWaits?: LockWaits;
+    wire: Wire;
+  }> {
     const { profile, control } = work;
     const adapter = adapterFor(profile.adapter as AdapterName);
     if (this.aborted) setPhase(control, PHASE.abort);
@@ -262,6 +331,17 @@ export class MatrixRun {
 
     this.plan.progress.cellStarted(label, this.plan.ops, this.plan.durationMs);
     while (read(control, SLOT.warmed) < workers && !crashed && read(control, SLOT.phase) === PHASE.warmup) await sleep(2);
+    // Segments start measuring at one moment, every one of them warm; the counters and samplers below start after.
+    if (together && !crashed) {
+      try {
+        await together();
+      } catch (err) {
+        // The workers wait at the barrier: let them go before the cell fails.
+        setPhase(control, PHASE.abort);
+        await Promise.allSettled(pending);
+        throw err;
+      }
+    }
     // The server's counters over the measured phase alone: read while every worker waits at the barrier, and again when
     // the last one is done, so thread start-up, warm-up and verification add nothing to them. Counters the server cannot
     // show this user are no reason to fail a cell: the diagnosis then has less evidence.
@@ -305,7 +385,7 @@ export class MatrixRun {
       const rtt = server.provider === 'file' ? undefined : await roundTripMs(knex);
       const busyWaits = server.provider === 'file' ? { busyWaits: { count: read(control, SLOT.busyWaits), ms: read(control, SLOT.busyWaitMs) } } : {};
       const wire: Wire = { statements: read(control, SLOT.statements), ...busyWaits, ...(rtt !== undefined ? { roundTripMs: rtt } : {}) };
-      return { reports, durationMs: end - start, health, serverActivity, wire, ...(lockWaits ? { lockWaits: await lockWaits.stop() } : {}) };
+      return { reports, startedAt: start, durationMs: end - start, health, serverActivity, wire, ...(lockWaits ? { lockWaits: await lockWaits.stop() } : {}) };
     } finally {
       stopCounting(); // again on a failure; removing the listener twice is harmless
       await lockWaits?.stop();
@@ -329,7 +409,7 @@ function activityDelta(before: Record<string, number>, after: Record<string, num
 function buildFigures(
   reports: WorkerReport[],
   durationMs: number,
-  ran: Pick<Figures, 'workers' | 'driverPath' | 'clientThreads' | 'mode' | 'targetRate'>,
+  ran: Pick<Figures, 'workers' | 'segment' | 'driverPath' | 'clientThreads' | 'mode' | 'targetRate'>,
   loadMs: number,
   verifyMs: number,
   health: PoolHealth,

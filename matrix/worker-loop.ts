@@ -260,6 +260,8 @@ export interface CellWork {
   control: Int32Array;
   /** Operation quotas. */
   plan: LoopPlan;
+  /** With --segment: the cell-wide id of this process's first worker, so workloads that key rows by worker never collide across segments. */
+  firstWorkerId?: number;
 }
 
 /** Build one worker (its batch sizer, context and session) and run it; the same for threads and pooled workers. */
@@ -278,7 +280,10 @@ export async function runWorker(
     driverPathOf(workload, profile) === 'prepared'
       ? preparedPath(knex, countedDriver(adapter.prepared, control), workersOnPool <= profile.pool.max)
       : knexPath(knex);
-  const session = workload.worker({ knex, adapter, profile, params, statements, workerId, batchRows: () => sizer.size() }, state);
+  const session = workload.worker(
+    { knex, adapter, profile, params, statements, workerId: workerId + (cell.firstWorkerId ?? 0), batchRows: () => sizer.size() },
+    state,
+  );
   const recover = adapter.afterFailure ? () => adapter.afterFailure!(knex) : undefined;
   try {
     return await runWorkerLoop(workerId, session, (err) => adapter.classify(err), control, plan, sizer, recover);

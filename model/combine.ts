@@ -243,3 +243,33 @@ export function combineRepeats(repeats: CellResult[]): CellResult {
   if (reasons.length === 0 && target && figures && verification) return { state: 'completed', cell, target, figures, verification };
   return { state: 'failed', cell, reasons, target, figures, verification };
 }
+
+/**
+ * The segments of one cell run side by side (`run --segment`) as one cell: counts add up, histograms merge exactly, and
+ * rates come over the common window, from the first segment's start of measuring to the last one's end. The
+ * verification is the first segment's, which checked every segment's ledgers against the one table.
+ */
+export function combineSegments(segments: CellResult[]): CellResult {
+  const notRun = segments.find((s) => s.state === 'skipped');
+  if (notRun) return notRun;
+  const ran = segments as Exclude<CellResult, { state: 'skipped' }>[];
+  const label = (r: (typeof ran)[number]) => `segment ${r.figures?.segment?.index ?? '?'}`;
+  const reasons = ran.flatMap((r) => (r.state === 'failed' ? r.reasons.map((x) => `${label(r)}: ${x}`) : []));
+  const first = ran.find((r) => r.figures?.segment?.index === 1) ?? ran[0]!;
+  const all = ran.map((r) => r.figures);
+  if (!all.every((f): f is Figures => f?.segment !== undefined))
+    return { ...first, state: 'failed', reasons: [...reasons, 'a segment has no figures to merge'] } as CellResult;
+  const startedAt = Math.min(...all.map((f) => f.segment!.startedAt));
+  const endedAt = Math.max(...all.map((f) => f.segment!.endedAt));
+  const { segment: _segment, ...pooled } = combineFigures(all);
+  const figures: Figures = {
+    ...pooled,
+    ...countedFigures(
+      all.map((f) => ({ ...f, succeeded: f.operations.succeeded, failed: f.operations.failed })),
+      endedAt - startedAt,
+    ),
+    workers: sum(all.map((f) => f.workers)),
+  };
+  if (reasons.length) return { state: 'failed', cell: first.cell, reasons, target: first.target, figures, verification: first.verification };
+  return { ...(first as Extract<CellResult, { state: 'completed' }>), figures };
+}

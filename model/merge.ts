@@ -1,4 +1,4 @@
-import { combineRepeats } from './combine';
+import { combineRepeats, combineSegments } from './combine';
 import { type CellResult, cellName, type RunResults } from './results-schema';
 import { UserError } from './user-error';
 
@@ -22,17 +22,20 @@ const major = (node: string) => node.replace(/^v/, '').split('.')[0];
 /** Refuse inputs that cannot describe one measurement: other run lengths, other commits, other Node majors, or a profile that changed. */
 function checkConsistent(inputs: MergeInput[], options: MergeOptions): void {
   const [first, ...rest] = inputs;
-  const seenRuns = new Map<string, string>();
-  for (const input of inputs) {
-    const other = seenRuns.get(input.results.runId);
-    if (other !== undefined) throw new UserError(`${other} and ${input.file} are the same run (run id ${input.results.runId}); give each results file once`);
-    seenRuns.set(input.results.runId, input.file);
+  if (segmented(inputs)) checkSegments(inputs);
+  else {
+    const seenRuns = new Map<string, string>();
+    for (const input of inputs) {
+      const other = seenRuns.get(input.results.runId);
+      if (other !== undefined) throw new UserError(`${other} and ${input.file} are the same run (run id ${input.results.runId}); give each results file once`);
+      seenRuns.set(input.results.runId, input.file);
+    }
   }
-  // Shards of one matrix differ by design; every other option must match.
-  const { repeats: firstRepeats, shard: _firstShard, ...firstLength } = first!.results.options;
+  // Shards of one matrix differ by design, and segments of one load; every other option must match.
+  const { repeats: firstRepeats, shard: _firstShard, segment: _firstSegment, ...firstLength } = first!.results.options;
   const firstProfiles = new Map(first!.results.profiles.map((p) => [String(p.name), JSON.stringify(p)]));
   for (const input of rest) {
-    const { repeats, shard: _shard, ...length } = input.results.options;
+    const { repeats, shard: _shard, segment: _segment, ...length } = input.results.options;
     for (const [k, v] of Object.entries(length)) {
       const want = firstLength[k as keyof typeof firstLength];
       // An option absent from an older file is the same as null (e.g. rate: closed loop).
@@ -70,6 +73,34 @@ function checkConsistent(inputs: MergeInput[], options: MergeOptions): void {
   }
 }
 
+/** Whether the inputs are segments of one run (`run --segment i/n`); a mix of segments and whole runs is refused. */
+function segmented(inputs: MergeInput[]): boolean {
+  const count = inputs.filter((i) => i.results.options.segment).length;
+  if (count > 0 && count < inputs.length)
+    throw new UserError('some files are segments of a run (--segment) and some are not; merge the segments of one run alone');
+  return count > 0;
+}
+
+/** Segments of one run: the same run id, every segment 1..n once. */
+function checkSegments(inputs: MergeInput[]): void {
+  const first = inputs[0]!;
+  const n = first.results.options.segment!.count;
+  const seen = new Map<number, string>();
+  for (const input of inputs) {
+    const s = input.results.options.segment!;
+    if (input.results.runId !== first.results.runId)
+      throw new UserError(
+        `${first.file} and ${input.file} are segments of different runs (${first.results.runId}, ${input.results.runId}); merge the segments of one run`,
+      );
+    if (s.count !== n) throw new UserError(`${first.file} is a segment of ${n} and ${input.file} of ${s.count}; merge the segments of one run`);
+    const other = seen.get(s.index);
+    if (other !== undefined) throw new UserError(`${other} and ${input.file} are both segment ${s.index} of ${n}; give each segment once`);
+    seen.set(s.index, input.file);
+  }
+  const missing = Array.from({ length: n }, (_, i) => i + 1).filter((i) => !seen.has(i));
+  if (missing.length) throw new UserError(`segment(s) ${missing.join(', ')} of ${n} are missing; merge every segment of the run`);
+}
+
 /** Every workload's parameters across runs (checkConsistent made sure they agree); nothing when no run recorded any. */
 function workloadParamsOf(runs: RunResults[]): Pick<RunResults, 'workloadParams'> {
   if (runs.every((r) => r.workloadParams === undefined)) return {};
@@ -85,6 +116,7 @@ export function mergeResults(inputs: MergeInput[], options: MergeOptions): RunRe
   checkConsistent(inputs, options);
   const order: string[] = [];
   const byCell = new Map<string, { files: string[]; results: CellResult[] }>();
+  const segments = segmented(inputs);
   for (const input of inputs) {
     for (const cell of input.results.cells) {
       const key = keyOf(cell.cell);
@@ -93,7 +125,7 @@ export function mergeResults(inputs: MergeInput[], options: MergeOptions): RunRe
         entry = { files: [], results: [] };
         byCell.set(key, entry);
         order.push(key);
-      } else if (!options.asRepeats) {
+      } else if (!options.asRepeats && !segments) {
         throw new UserError(
           `cell ${key} is in both ${entry.files[0]} and ${input.file}; merge results of different adapters or profiles, or pass --as-repeats to pool repeated runs`,
         );
@@ -108,7 +140,7 @@ export function mergeResults(inputs: MergeInput[], options: MergeOptions): RunRe
   const first = runs[0]!;
   return {
     schemaVersion: first.schemaVersion,
-    runId: runs.map((r) => r.runId).join('+'),
+    runId: segments ? first.runId : runs.map((r) => r.runId).join('+'),
     startedAt: runs.map((r) => r.startedAt).sort()[0]!,
     finishedAt: runs
       .map((r) => r.finishedAt)
@@ -116,11 +148,14 @@ export function mergeResults(inputs: MergeInput[], options: MergeOptions): RunRe
       .at(-1)!,
     environment: first.environment,
     mergedFrom: inputs.map((i) => ({ runId: i.results.runId, file: i.file, adapters: [...new Set(i.results.cells.map((c) => c.cell.adapter))] })),
-    // Merged shards are the whole matrix again, so no shard is named.
-    options: { ...withoutShard(first.options), repeats: options.asRepeats ? runs.reduce((n, r) => n + r.options.repeats, 0) : first.options.repeats },
+    // Merged shards are the whole matrix again, and merged segments the whole load, so neither is named.
+    options: {
+      ...withoutShard(first.options),
+      repeats: options.asRepeats && !segments ? runs.reduce((n, r) => n + r.options.repeats, 0) : first.options.repeats,
+    },
     profiles: [...profiles.values()],
     ...workloadParamsOf(runs),
-    cells: order.map((key) => combineRepeats(byCell.get(key)!.results)),
+    cells: order.map((key) => (segments ? combineSegments : combineRepeats)(byCell.get(key)!.results)),
     ...conformanceOf(runs),
     interrupted: runs.some((r) => r.interrupted),
   };
@@ -133,8 +168,8 @@ function conformanceOf(runs: RunResults[]): Pick<RunResults, 'conformance'> {
   return tables.size ? { conformance: [...tables.values()] } : {};
 }
 
-/** Run options with the shard left out. */
+/** Run options with the shard and the segment left out. */
 function withoutShard(o: RunResults['options']): RunResults['options'] {
-  const { shard: _shard, ...rest } = o;
+  const { shard: _shard, segment: _segment, ...rest } = o;
   return rest;
 }

@@ -176,6 +176,15 @@ export type LockWaits = z.infer<typeof lockWaitsSchema>;
 export const figuresSchema = z
   .object({
     workers: z.number().describe('Concurrent workers that ran.'),
+    segment: z
+      .object({
+        index: z.number().int().min(1),
+        count: z.number().int().min(1),
+        startedAt: z.number().describe('When this segment started measuring, ms since the epoch.'),
+        endedAt: z.number().describe('When its last measured operation ended, ms since the epoch.'),
+      })
+      .optional()
+      .describe("With --segment: which segment of the cell's load this process ran, and its measured window; merge joins segments over their common window."),
     driverPath: z
       .enum(DRIVER_PATHS)
       .optional()
@@ -418,6 +427,10 @@ export const runLengthSchema = z
       .object({ index: z.number().int().min(1), count: z.number().int().min(1) })
       .optional()
       .describe('The shard of the matrix this run ran (--shard i/n); absent: every cell, or a merge of shards.'),
+    segment: z
+      .object({ index: z.number().int().min(1), count: z.number().int().min(1) })
+      .optional()
+      .describe("The segment of every cell's load this process ran (--segment i/n); absent: the whole load, or a merge of segments."),
   })
   .describe('How the run was bounded.')
   .meta({ id: 'RunLength' });
