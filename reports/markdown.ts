@@ -2,7 +2,17 @@ import { int, ms, signedPercent } from '../model/format';
 import { clientCostText, describeCounts, describeTally } from '../model/metrics';
 import { type CellResult, cellName, columnName, databaseName, type RunResults } from '../model/results-schema';
 import { ceilingText } from './ceiling-text';
-import { type CellStatus, type Comparison, FAILING_STATUSES, type FailureKind, type MetricChange, serverChanges, verdictParts } from './compare';
+import {
+  type CellStatus,
+  type Comparison,
+  confidenceText,
+  FAILING_STATUSES,
+  type FailureKind,
+  type MetricChange,
+  metricConfidence,
+  serverChanges,
+  verdictParts,
+} from './compare';
 import { answerText, conformanceRows, pinDifferences, pinsText } from './conformance-matrix';
 import { diagnoseRun } from './diagnosis';
 import { driverLayerPairs } from './driver-layers';
@@ -256,7 +266,7 @@ export function compareMarkdown(cmp: Comparison): string {
       ? `${mdText(lfl.summary)}.`
       : `> ⚠️ **${mdText(lfl.summary)}**. Every verdict below compares runs of different length, warm-up, repeats or load (${mdText(lfl.differences.join('; '))}); rerun one side to match before trusting a change.`,
     '',
-    `Cells: ${counts}. A metric regresses when it moves more than ${Math.round(t.throughput * 100)} % (throughput) or ${Math.round(t.latency * 100)} % (p50, p99 latency) and its ${Math.round(t.confidence * 100)} % confidence interval over the repeats excludes no change. Intervals are shown in brackets.`,
+    `Cells: ${counts}. A metric regresses when it moves more than ${Math.round(t.throughput * 100)} % (throughput) or ${Math.round(t.latency * 100)} % (p50, p99 latency) and its ${confidenceText(metricConfidence(t))} confidence interval over the repeats excludes no change (${confidenceText(t.confidence)} for a cell's three metrics together). Intervals are shown in brackets.`,
   ].join('\n');
   const sections: Section[] = [{ text: head, droppable: false }];
   if (!cmp.passed) {
