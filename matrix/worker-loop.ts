@@ -85,12 +85,20 @@ class RetriedOperation {
     private readonly recover: (() => Promise<void>) | undefined,
   ) {}
 
-  /** Run the operation until it succeeds or may not be retried; throws the last error. */
-  async run(hooks: RetryHooks): Promise<OpOutcome | void> {
-    const started = performance.now();
+  /**
+   * Run the operation until it succeeds or may not be retried; throws the last error. `started` is the caller's clock
+   * reading for the operation's start, so the first attempt needs none of its own.
+   */
+  async run(hooks: RetryHooks, started = performance.now()): Promise<OpOutcome | void> {
+    // The first attempt inline, not through attempt(): one async frame and one clock reading fewer per operation.
     try {
-      return await this.attempt(hooks, 1);
+      const outcome = await this.op(1);
+      hooks.onAttempt(micros(started), true);
+      return outcome;
     } catch (err) {
+      // Only failed attempts pay for it: the connection is made clean before a retry or the next operation.
+      if (this.recover) await this.recover();
+      hooks.onAttempt(micros(started), false);
       if (!this.retryable(err, 1, started, hooks)) throw err;
     }
     let attempt = 1;
@@ -185,21 +193,24 @@ export async function runWorkerLoop(
   };
   // How one measured operation ends, timed from `start` (its send, or its due time in an open loop). Plain functions, not
   // an async body shared by both loops: the closed loop would pay one more await per operation for that.
+  // One clock reading gives both the latency and the end time.
   const succeededFrom = (start: number, outcome: OpOutcome | void) => {
-    latency.recordValue(micros(start));
+    const end = performance.now();
+    latency.recordValue(Math.max(1, Math.round((end - start) * 1000)));
     succeeded++;
     if (retriedThisOp) retriedOps++;
     rows += outcome?.rows ?? 1;
     Atomics.add(control, SLOT.completed, 1);
-    endedAt = now();
+    endedAt = performance.timeOrigin + end;
   };
   const failedFrom = (start: number, err: unknown) => {
-    failedLatency.recordValue(micros(start));
+    const end = performance.now();
+    failedLatency.recordValue(Math.max(1, Math.round((end - start) * 1000)));
     failed++;
     tallyError(errors, classify(err), errorMessage(err));
     Atomics.add(control, SLOT.failed, 1);
     Atomics.add(control, SLOT.completed, 1);
-    endedAt = now();
+    endedAt = performance.timeOrigin + end;
   };
   if (plan.rate) {
     const measureOne = async (due: number) => {
@@ -224,7 +235,7 @@ export async function runWorkerLoop(
       retriedThisOp = false;
       try {
         // End-to-end latency, retries and backoff included, is the primary figure.
-        succeededFrom(start, await operation.run(hooks));
+        succeededFrom(start, await operation.run(hooks, start));
       } catch (err) {
         failedFrom(start, err);
       }
