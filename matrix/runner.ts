@@ -148,6 +148,7 @@ export class MatrixRun {
     this.meeting = undefined;
     if (!m) return;
     try {
+      if (this.aborted) await m.rendezvous.interrupted();
       await m.rendezvous.close();
     } finally {
       await m.knex.destroy();
@@ -240,7 +241,7 @@ export class MatrixRun {
         retry: profile.retry,
         rate: rate === null ? null : share(rate),
       };
-      const together = seg ? () => seg.startTogether(meeting) : undefined;
+      const together = seg ? { start: () => seg.startTogether(meeting), otherFailed: () => seg.otherFailed(meeting) } : undefined;
       // Earlier segments' workers come first in the cell's numbering.
       const firstWorkerId = seg
         ? Array.from({ length: seg.segment.index - 1 }, (_, i) => segmentShare(allWorkers, { ...seg.segment, index: i + 1 })).reduce((a, b) => a + b, 0)
@@ -252,7 +253,12 @@ export class MatrixRun {
       stage = 'verify';
       const verifyStart = now();
       const ledgers = measured.reports.map((r) => r.ledger);
-      if (seg) await seg.post(meeting, 'done', ledgers);
+      if (seg) {
+        // A segment stopped short fails the cell for all: its ledgers are not a share of the whole.
+        if (measured.otherFailed) throw new Error(measured.otherFailed);
+        if (this.aborted) throw new Error(`segment ${seg.segment.index} of ${seg.segment.count} was interrupted`);
+        await seg.post(meeting, 'done', ledgers);
+      }
       // Segments: the first verifies every segment's ledgers against the one table, and the others record its verdict.
       if (seg && !seg.leads) verification = await seg.one<Verification>(meeting, 'verified');
       else verification = await workload.verify(ctx, state, seg ? (await seg.all<unknown[]>(meeting, 'done')).flat() : ledgers);
@@ -304,9 +310,10 @@ export class MatrixRun {
     work: CellWork,
     workers: number,
     label: string,
-    together?: () => Promise<void>,
+    together?: { start(): Promise<void>; otherFailed(): Promise<string | undefined> },
   ): Promise<{
     reports: WorkerReport[];
+    otherFailed?: string;
     startedAt: number;
     durationMs: number;
     health: PoolHealth;
@@ -334,7 +341,7 @@ export class MatrixRun {
     // Segments start measuring at one moment, every one of them warm; the counters and samplers below start after.
     if (together && !crashed) {
       try {
-        await together();
+        await together.start();
       } catch (err) {
         // The workers wait at the barrier: let them go before the cell fails.
         setPhase(control, PHASE.abort);
@@ -371,6 +378,14 @@ export class MatrixRun {
     const endMeasuring = () => void Atomics.compareExchange(control, SLOT.phase, PHASE.measure, PHASE.stop);
     const timer = this.plan.durationMs !== null ? setTimeout(endMeasuring, this.plan.durationMs) : undefined;
     const ticker = setInterval(() => this.plan.progress.update(read(control, SLOT.completed), read(control, SLOT.failed)), 200);
+    // Segments: another segment that failed or was interrupted ends this one's measuring too, rather than measuring alone.
+    let otherFailed: string | undefined;
+    const watcher = together
+      ? setInterval(async () => {
+          otherFailed ??= await together.otherFailed().catch(() => undefined);
+          if (otherFailed) setPhase(control, PHASE.abort);
+        }, 250)
+      : undefined;
     try {
       const settled = await Promise.allSettled(pending);
       const failedWorker = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -385,13 +400,23 @@ export class MatrixRun {
       const rtt = server.provider === 'file' ? undefined : await roundTripMs(knex);
       const busyWaits = server.provider === 'file' ? { busyWaits: { count: read(control, SLOT.busyWaits), ms: read(control, SLOT.busyWaitMs) } } : {};
       const wire: Wire = { statements: read(control, SLOT.statements), ...busyWaits, ...(rtt !== undefined ? { roundTripMs: rtt } : {}) };
-      return { reports, startedAt: start, durationMs: end - start, health, serverActivity, wire, ...(lockWaits ? { lockWaits: await lockWaits.stop() } : {}) };
+      return {
+        reports,
+        otherFailed,
+        startedAt: start,
+        durationMs: end - start,
+        health,
+        serverActivity,
+        wire,
+        ...(lockWaits ? { lockWaits: await lockWaits.stop() } : {}),
+      };
     } finally {
       stopCounting(); // again on a failure; removing the listener twice is harmless
       await lockWaits?.stop();
       monitor.stop(0);
       clearTimeout(timer);
       clearInterval(ticker);
+      clearInterval(watcher);
       endMeasuring();
     }
   }

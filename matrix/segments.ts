@@ -23,6 +23,9 @@ const POLL_MS = 20;
 /** How far ahead segment 1 sets the common start, so every segment has seen it in time. */
 const START_AHEAD_MS = 300;
 
+/** The meeting name of the run as a whole (a cell run's names are `cell k run i`). */
+const RUN = 'run';
+
 /** One row of the meeting table. */
 interface Post {
   /** The cell run it is about. */
@@ -99,12 +102,23 @@ export class Rendezvous {
     await this.post(cell, 'failed', reason).catch(() => {});
   }
 
+  /** Say this segment's run was interrupted: the others fail every cell still to meet instead of waiting for it; never throws. */
+  async interrupted(): Promise<void> {
+    await this.fail(RUN, `segment ${this.segment.index} of ${this.segment.count} was interrupted`);
+  }
+
+  /** Why another segment failed this cell run, or left the run, if one did; one look, for a segment still measuring. */
+  async otherFailed(cell: string): Promise<string | undefined> {
+    const failed = await this.failedRows(cell);
+    return failed ? `segment ${failed.segment} of ${this.segment.count} failed: ${JSON.parse(failed.body)}` : undefined;
+  }
+
   /** Leave the run: segment 1 waits until every other segment has left, then drops the table. */
   async close(): Promise<void> {
-    await this.post('run', 'bye');
+    await this.post(RUN, 'bye');
     if (!this.leads) return;
     try {
-      await this.all('run', 'bye');
+      await this.all(RUN, 'bye');
     } finally {
       await this.knex.schema.dropTable(this.table);
     }
@@ -113,13 +127,22 @@ export class Rendezvous {
   /** The posts of the given segments at a step, in their order, once all are there; a segment's failure ends the wait. */
   private async posts<T>(cell: string, step: string, from: number[]): Promise<T[]> {
     return this.until(`${step} of ${from.length > 1 ? 'every segment' : `segment ${from[0]}`} for ${cell}`, async () => {
-      const rows = (await this.knex(this.table).where({ cell }).whereIn('step', [step, 'failed']).select('segment', 'step', 'body')) as Post[];
-      const failed = rows.find((r) => r.step === 'failed' && r.segment !== this.segment.index);
-      if (failed) throw new Error(`segment ${failed.segment} of ${this.segment.count} failed: ${JSON.parse(failed.body)}`);
+      // Leaving the run (bye) is not a failure to wait on; an interrupted segment's failure of the run is.
+      if (cell !== RUN || step !== 'bye') {
+        const failure = await this.otherFailed(cell);
+        if (failure) throw new Error(failure);
+      }
+      const rows = (await this.knex(this.table).where({ cell, step }).select('segment', 'step', 'body')) as Post[];
       const bySegment = new Map(rows.filter((r) => r.step === step).map((r) => [r.segment, r]));
       if (!from.every((s) => bySegment.has(s))) return undefined;
       return from.map((s) => JSON.parse(bySegment.get(s)!.body) as T);
     });
+  }
+
+  /** Another segment's failure of this cell run, or of the whole run. */
+  private async failedRows(cell: string): Promise<Post | undefined> {
+    const rows = (await this.knex(this.table).whereIn('cell', [cell, RUN]).andWhere('step', 'failed').select('segment', 'step', 'body')) as Post[];
+    return rows.find((r) => r.segment !== this.segment.index);
   }
 
   /** Poll `look` until it gives something, for at most WAIT_MS. */
