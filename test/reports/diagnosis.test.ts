@@ -467,19 +467,25 @@ describe('diagnosis of a real run', () => {
             settings: [...settings, `sqlite-delete.synchronous=${sync}`],
           });
           rmSync(dirname(file), { recursive: true, force: true });
-          return diagnoseRun(results)[0]!;
+          const cell = results.cells[0]!;
+          const cpu = cell.state === 'completed' ? cell.figures.health.cpu : undefined;
+          return { ...diagnoseRun(results)[0]!, waiting: (cpu?.iowait ?? 0) * (cpu?.cores ?? 0) };
         };
-        // One after the other: iowait is the whole machine's. The disk's wait is near the bar on this machine (0.22 to
-        // 0.34 CPUs in runs of this cell), so EXTRA gets up to three runs to show it; OFF, which syncs nothing, must not
-        // read disk-bound in any of its three.
-        const full: Diagnosis[] = [];
+        // One after the other: iowait is the whole machine's. The disk's wait is near the bar on this machine (0.20 to
+        // 0.34 CPUs in runs of this cell; three runs in a row under it in one CI leg), so EXTRA gets up to three runs to
+        // show it. Where none reaches the bar, each must have waited under it, and more than OFF did:
+        // the verdict follows the bar, and the bar is the machine's disk, not the rule.
+        const full: Awaited<ReturnType<typeof diagnose>>[] = [];
         for (let i = 0; i < 3 && !full.some((d) => d.bottleneck === 'disk-bound'); i++) full.push(await diagnose('EXTRA'));
-        const disk = full.find((d) => d.bottleneck === 'disk-bound') ?? full.at(-1)!;
-        expect({ bottleneck: disk.bottleneck, evidence: disk.evidence }).toEqual({
-          bottleneck: 'disk-bound',
-          evidence: expect.arrayContaining([expect.stringMatching(/waiting for the disk \d+ % of the time/)]),
-        });
-        for (let i = 0; i < 3; i++) expect((await diagnose('OFF')).bottleneck).not.toBe('disk-bound');
+        const off = [await diagnose('OFF'), await diagnose('OFF'), await diagnose('OFF')];
+        for (const d of off) expect(d.bottleneck).not.toBe('disk-bound');
+        const disk = full.find((d) => d.bottleneck === 'disk-bound');
+        if (disk) {
+          expect(disk.evidence).toEqual(expect.arrayContaining([expect.stringMatching(/waiting for the disk \d+ % of the time/)]));
+        } else {
+          for (const d of full) expect(d.waiting).toBeLessThan(0.25);
+          expect(Math.max(...full.map((d) => d.waiting))).toBeGreaterThan(Math.max(...off.map((d) => d.waiting)));
+        }
       });
     });
 
