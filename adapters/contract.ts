@@ -233,6 +233,10 @@ export interface Adapter<Session extends Record<string, unknown> = Record<string
   serverVersion(knex: Knex): Promise<string>;
   /** The server flavours it reaches whose answers are pinned apart (the first is the usual one). */
   flavours: readonly string[];
+  /** The engine name sqllogictest scripts give its databases in skipif/onlyif lines. */
+  sltEngine: string;
+  /** Session statements run before a sqllogictest script, on top of the profile's: only ones that cannot change an answer. */
+  sltSession: readonly string[];
   /** The flavour and pinning version behind a reported version string (with or without its product-name prefix); undefined when it names none of `flavours`. */
   identify(reported: string): ServerFlavour | undefined;
   /** Bring the connection back to a clean state after a failed operation, before the next one or a retry (optional). */

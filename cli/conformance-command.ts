@@ -11,7 +11,8 @@ import { runConformance } from '../conformance/run';
 import { newRunId } from '../matrix/namespace';
 import { UserError } from '../model/user-error';
 import { resolveServers } from '../servers/resolve';
-import { type ServerImageOptions, type ServerUrlOptions, serverImageOptions, serverImages, serverUrlOptions, serverUrls } from './arguments';
+import { collect, type ServerImageOptions, type ServerUrlOptions, serverImageOptions, serverImages, serverUrlOptions, serverUrls } from './arguments';
+import { sltConformance } from './slt-conformance';
 
 /** Options of `dbmatrix conformance`, as commander parses them. */
 interface ConformanceOptions extends ServerUrlOptions, ServerImageOptions {
@@ -27,6 +28,10 @@ interface ConformanceOptions extends ServerUrlOptions, ServerImageOptions {
   postgresImage?: string;
   /** Image for a MySQL container. */
   mysqlImage?: string;
+  /** sqllogictest files or folders to run instead of the cases. */
+  slt?: string[];
+  /** With --slt: a file of known differences. */
+  known?: string;
 }
 
 /** A path as a person reads it best: relative to the working directory when inside it. */
@@ -51,6 +56,23 @@ function answerLines(answers: CaseAnswer[]): string[] {
  */
 async function conformanceCommand(opts: ConformanceOptions): Promise<number> {
   const adapters = parseAdapterList(opts.adapter);
+  if (opts.slt?.length) {
+    if (opts.pin)
+      throw new UserError(
+        '--pin writes the answers to the conformance cases; a sqllogictest file carries its own expected results: leave --pin out with --slt',
+      );
+    const config = findConfigFile(opts.config);
+    return sltConformance({
+      paths: opts.slt,
+      adapters,
+      urls: serverUrls(opts),
+      images: serverImages(opts),
+      ...(config ? { config } : {}),
+      ...(opts.out ? { out: opts.out } : {}),
+      ...(opts.known ? { known: opts.known } : {}),
+    });
+  }
+  if (opts.known) throw new UserError('--known lists known differences of sqllogictest records; give it with --slt');
   if (opts.out && !opts.pin) throw new UserError('--out names the file --pin writes; give --pin too');
   if (opts.out && adapters.length > 1)
     throw new UserError(`--out names one file, but --adapter names ${adapters.length} adapters; pin one at a time with --out`);
@@ -114,8 +136,15 @@ export function addConformanceCommand(program: Command): void {
     .requiredOption('-a, --adapter <names>', `adapters whose servers to ask, comma-separated (${ADAPTER_NAMES.join(', ')})`)
     .option('--pin', "write each server's answers as its pins file, to commit")
     .option(
-      '-o, --out <file>',
-      'with --pin and one adapter: write the pins file here instead (default: adapters/<adapter>/pins/<flavour>-<version>.json, or under DBMATRIX_CONFORMANCE_PINS)',
+      '--slt <file or folder>',
+      "run sqllogictest files (a folder: every .test file under it) on each adapter's servers instead of the cases, and write results.json; repeatable",
+      collect,
+      [],
+    )
+    .option('--known <file>', 'with --slt: JSON file of known differences (file, lines, engines, cause); a failure it explains does not fail the run')
+    .option(
+      '-o, --out <path>',
+      'with --pin and one adapter: write the pins file here instead (default: adapters/<adapter>/pins/<flavour>-<version>.json, or under DBMATRIX_CONFORMANCE_PINS); with --slt: the directory for results.json (default: dbmatrix-runs/<time>-slt-<run id>)',
     )
     .option('-c, --config <file>', 'config file for servers and images (default: dbmatrix.config.* in the working directory)')
     .action(async (opts: ConformanceOptions) => {

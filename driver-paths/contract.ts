@@ -48,4 +48,6 @@ export interface PreparedDriver {
   execute(connection: unknown, sql: string, bindings: readonly unknown[]): Promise<Row[]>;
   /** Run a transaction-control statement (BEGIN, COMMIT, ROLLBACK) as plain text, as knex sends it. */
   control(connection: unknown, sql: 'BEGIN' | 'COMMIT' | 'ROLLBACK'): Promise<void>;
+  /** Run one SQL text as written, unprepared and unbound: rows as arrays in column order (columns may share a name), [] for a statement without rows. */
+  text(connection: unknown, sql: string): Promise<unknown[][]>;
 }

@@ -36,6 +36,10 @@ export function countedDriver(driver: PreparedDriver, control: Int32Array): Prep
       tick(control);
       return driver.control(connection, sql);
     },
+    text: (connection, sql) => {
+      tick(control);
+      return driver.text(connection, sql);
+    },
   };
 }
 

@@ -415,6 +415,61 @@ export const conformanceSchema = z
   .meta({ id: 'ConformanceAnswers' });
 export type ConformanceAnswers = z.infer<typeof conformanceSchema>;
 
+/** One sqllogictest file on the databases of a run. */
+export const sltFileSchema = z
+  .object({
+    file: z.string().describe('The file, as given (relative to the working directory when inside it).'),
+    sha256: z.string().describe("SHA-256 of the file's bytes: compare holds records against each other only when it is unchanged."),
+    records: z.number().int().min(0).describe('Statement and query records in the file.'),
+    databases: z.array(
+      z
+        .object({
+          database: z.string().describe('Adapter, or adapter@server when the run had several servers for it.'),
+          adapter: z.string().describe('Adapter that ran the file.'),
+          profile: z.string().describe('Profile whose connection settings it ran with.'),
+          serverVersion: z.string().describe('Server (or library) version that answered.'),
+          engine: z.string().describe('The engine name its skipif/onlyif lines were matched against.'),
+          passed: z.number().int().min(0).describe('Records that gave what the file expects.'),
+          failed: z.number().int().min(0).describe('Records that did not (known differences included).'),
+          known: z.number().int().min(0).describe('Of the failed records, those a --known file gives a cause for.'),
+          knownPassing: z.array(z.number().int()).describe('Lines the --known file lists for this engine that passed: no longer a difference.'),
+          skipped: z.number().int().min(0).describe('Records its skipif/onlyif lines leave out for this engine, or after a halt.'),
+          durationMs: z.number().min(0).describe('Wall time of the file on this database, ms (namespace set-up and clean-up left out).'),
+          haltedAt: z.number().int().optional().describe('Line of the halt that ended the file on this database.'),
+          marks: z.string().describe('One letter per record in file order: p passed, f failed, s skipped (what compare holds record by record).'),
+          failures: z
+            .array(
+              z.object({
+                line: z.number().int().describe('Line of the record.'),
+                sql: z.string().describe('Its SQL.'),
+                expected: z.string().describe("What the file expects: ok, error, values one per line, or 'N values hashing to H'."),
+                actual: z.string().describe('What came back, in the same form, or error: <message>.'),
+                known: z.string().optional().describe('The cause a --known file gives for it, when it is a known difference.'),
+              }),
+            )
+            .describe('The failed records, the first 1,000 in file order.'),
+        })
+        .describe('The file on one database.'),
+    ),
+    disagreements: z
+      .object({
+        total: z.number().int().min(0).describe('Records that two or more databases ran and answered differently from one another.'),
+        records: z
+          .array(
+            z.object({
+              line: z.number().int().describe('Line of the record.'),
+              sql: z.string().describe('Its SQL.'),
+              answers: z.record(z.string(), z.string()).describe("Each database's answer (that ran it), by database."),
+            }),
+          )
+          .describe('The first 1,000 of them, in file order.'),
+      })
+      .describe('Where the databases of the run disagree with each other, whatever the file expects.'),
+  })
+  .describe('One sqllogictest file on the databases of a run.')
+  .meta({ id: 'SltFile' });
+export type SltFileResults = z.infer<typeof sltFileSchema>;
+
 export const runLengthSchema = z
   .object({
     repeats: z.number().int().min(1).describe('Times each cell ran; the figures pool all repeats.'),
@@ -456,6 +511,7 @@ export const runResultsSchema = z
       .describe("Each workload's own parameters in force, by workload name (workloads with none are left out); absent in older files."),
     cells: z.array(cellResultSchema),
     conformance: z.array(conformanceSchema).optional().describe('The conformance matrix, per database (run with --conformance).'),
+    sqllogictest: z.array(sltFileSchema).optional().describe('sqllogictest files run on each database (dbmatrix conformance --slt), per file.'),
     interrupted: z.boolean().describe('Whether the run was stopped early (Ctrl-C).'),
   })
   .describe('One results.json.');

@@ -77,6 +77,9 @@ export const mysql: Adapter<MysqlSession> = {
   sessionSchema: mysqlSessionSchema,
   label: 'MySQL',
   flavours: ['mysql', 'mariadb'],
+  // MariaDB too: the corpus has no name of its own for it.
+  sltEngine: 'mysql',
+  sltSession: [],
   identify: identifyMysql,
   nativePeer: mysqlPeer,
   urlSchemes: ['mysql:', 'mariadb:'],
@@ -109,6 +112,12 @@ export const mysql: Adapter<MysqlSession> = {
         ),
       ),
     control: (connection, sql) => new Promise((resolve, reject) => (connection as Connection).query(sql, (err) => (err ? reject(err) : resolve()))),
+    text: (connection, sql) =>
+      new Promise((resolve, reject) =>
+        (connection as Connection).query({ sql, rowsAsArray: true }, (err, rows) =>
+          err ? reject(err) : resolve(Array.isArray(rows) ? (rows as unknown as unknown[][]) : []),
+        ),
+      ),
   },
   knexConfig(server, profile: Profile<MysqlSession>): Knex.Config {
     const s = profile.session;

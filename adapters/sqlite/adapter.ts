@@ -67,6 +67,8 @@ export const sqlite: Adapter<SqliteSession> = {
   sessionSchema: sqliteSessionSchema,
   label: 'SQLite',
   flavours: ['sqlite'],
+  sltEngine: 'sqlite',
+  sltSession: [],
   identify: identifySqlite,
   urlSchemes: [],
   tuneAxes: sqliteTuneAxes,
@@ -115,6 +117,24 @@ export const sqlite: Adapter<SqliteSession> = {
     },
     async control(connection, sql) {
       (connection as Database).exec(sql);
+    },
+    async text(connection, sql) {
+      const db = connection as Database;
+      let stmt: Statement<unknown[]>;
+      try {
+        stmt = db.prepare(sql);
+      } catch (err) {
+        // Several statements in one text (sqlite3_exec's way): run them all, as SQLite's own shell and runner do.
+        if (err instanceof RangeError && /more than one statement/.test(err.message)) {
+          db.exec(sql);
+          return [];
+        }
+        throw err;
+      }
+      // safeIntegers: a 64-bit integer arrives whole, as SQLite computed it.
+      if (stmt.reader) return stmt.raw(true).safeIntegers(true).all() as unknown[][];
+      stmt.run();
+      return [];
     },
   },
   knexConfig(server: { url: string }, profile: Profile<SqliteSession>): Knex.Config {
