@@ -12,6 +12,7 @@ import { compareTable } from '../reports/compare-table';
 import { diagnoseRun } from '../reports/diagnosis';
 import { renderHtmlReport } from '../reports/html/render-html';
 import { compareMarkdown, summaryMarkdown } from '../reports/markdown';
+import { sltSummaryText } from '../reports/slt-text';
 import { reportJson } from '../reports/summary-json';
 import { serversTable, summaryTable } from '../reports/summary-table';
 import { thresholdOptions } from './arguments';
@@ -53,8 +54,9 @@ export function addReportCommands(program: Command): void {
         { asRepeats: opts.asRepeats ?? false },
       );
       writeOutput(opts.out, `${JSON.stringify(merged, null, 2)}\n`);
-      const adapters = [...new Set(merged.cells.map((c) => c.cell.adapter))];
-      process.stdout.write(`merged ${files.length} file(s): ${merged.cells.length} cells, adapters ${adapters.join(', ')} -> ${opts.out}\n`);
+      const adapters = [...new Set(merged.mergedFrom?.flatMap((m) => m.adapters) ?? [])];
+      const slt = merged.sqllogictest?.length ? `, ${merged.sqllogictest.length} sqllogictest file(s)` : '';
+      process.stdout.write(`merged ${files.length} file(s): ${merged.cells.length} cells${slt}, adapters ${adapters.join(', ')} -> ${opts.out}\n`);
     });
 
   program
@@ -77,14 +79,15 @@ export function addReportCommands(program: Command): void {
       // With the JSON on stdout, people still read the tables, from stderr.
       const human = opts.json === '-' ? process.stderr : process.stdout;
       const paint = painterFor(human);
-      human.write(`${summaryTable(results.cells, paint)}\n`);
+      if (results.cells.length || !results.sqllogictest?.length) human.write(`${summaryTable(results.cells, paint)}\n`);
+      if (results.sqllogictest?.length) human.write(`${sltSummaryText(results.sqllogictest)}\n`);
       const servers = serversTable(results.cells, paint);
       if (servers) human.write(`${servers}\n`);
       for (const d of diagnoseRun(results)) {
         human.write(`${paint('bold', `${cellName(d.cell)}: ${d.bottleneck}`)}: ${d.evidence.join('; ')}\n  -> ${d.recommendation}\n`);
       }
       if (opts.json === '-') process.stdout.write(json);
-      process.exitCode = results.cells.some((c) => c.state === 'failed') ? 1 : 0;
+      process.exitCode = reportJson(results).exitCode;
     });
 
   const compare = program

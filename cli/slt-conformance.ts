@@ -9,7 +9,7 @@ import { loadSltScripts, runSltOnDatabase, type SltDatabaseRun, type SltScript, 
 import { defaultRunDir, newRunId } from '../matrix/namespace';
 import { describeEnvironment } from '../model/environment';
 import { RESULTS_SCHEMA_VERSION, type RunResults } from '../model/results-schema';
-import { sltSummaryText } from '../reports/slt-text';
+import { sltSummaryText, unexplainedFailures } from '../reports/slt-text';
 import { resolveServers } from '../servers/resolve';
 
 /** What `dbmatrix conformance --slt` was asked. */
@@ -94,5 +94,5 @@ export async function sltConformance(request: SltRequest): Promise<number> {
   const file = join(outDir, 'results.json');
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${sltSummaryText(sqllogictest)}\nwrote ${file}\n`);
-  return sqllogictest.some((f) => f.databases.some((d) => d.failed > d.known)) ? 1 : 0;
+  return unexplainedFailures(sqllogictest) > 0 ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 import { combineRepeats, combineSegments } from './combine';
+import { sltOf } from './merge-slt';
 import { type CellResult, cellName, type RunResults } from './results-schema';
 import { UserError } from './user-error';
 
@@ -147,7 +148,7 @@ export function mergeResults(inputs: MergeInput[], options: MergeOptions): RunRe
       .sort()
       .at(-1)!,
     environment: first.environment,
-    mergedFrom: inputs.map((i) => ({ runId: i.results.runId, file: i.file, adapters: [...new Set(i.results.cells.map((c) => c.cell.adapter))] })),
+    mergedFrom: inputs.map((i) => ({ runId: i.results.runId, file: i.file, adapters: adaptersOf(i.results) })),
     // Merged shards are the whole matrix again, and merged segments the whole load, so neither is named.
     options: {
       ...withoutShard(first.options),
@@ -157,6 +158,7 @@ export function mergeResults(inputs: MergeInput[], options: MergeOptions): RunRe
     ...workloadParamsOf(runs),
     cells: order.map((key) => (segments ? combineSegments : combineRepeats)(byCell.get(key)!.results)),
     ...conformanceOf(runs),
+    ...sltOf(runs),
     interrupted: runs.some((r) => r.interrupted),
   };
 }
@@ -166,6 +168,17 @@ function conformanceOf(runs: RunResults[]): Pick<RunResults, 'conformance'> {
   const tables = new Map<string, NonNullable<RunResults['conformance']>[number]>();
   for (const r of runs) for (const t of r.conformance ?? []) if (!tables.has(t.adapter)) tables.set(t.adapter, t);
   return tables.size ? { conformance: [...tables.values()] } : {};
+}
+
+/** The adapters a run measured or asked: its cells', its conformance answers' and its sqllogictest files'. */
+function adaptersOf(r: RunResults): string[] {
+  return [
+    ...new Set([
+      ...r.cells.map((c) => c.cell.adapter),
+      ...(r.conformance ?? []).map((t) => t.adapter),
+      ...(r.sqllogictest ?? []).flatMap((f) => f.databases.map((d) => d.adapter)),
+    ]),
+  ];
 }
 
 /** Run options with the shard and the segment left out. */

@@ -447,7 +447,7 @@ export const sltFileSchema = z
                 known: z.string().optional().describe('The cause a --known file gives for it, when it is a known difference.'),
               }),
             )
-            .describe('The failed records, the first 1,000 in file order.'),
+            .describe("The failed records, the first 1,000, in file order (so the n-th 'f' of marks is the n-th failure)."),
         })
         .describe('The file on one database.'),
     ),

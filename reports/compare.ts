@@ -1,6 +1,7 @@
 import { int, signedPercent } from '../model/format';
 import { relativeShift } from '../model/noise';
 import { type CellKey, type CellResult, cellName, columnName, databaseName, type RunResults } from '../model/results-schema';
+import { type SltMissing, type SltRegression, sltChanges } from './slt-compare';
 
 /** How large and how sure a change must be before compare calls it. */
 export interface CompareThresholds {
@@ -138,6 +139,8 @@ export type FailureKind =
   | 'answer changed'
   | 'missing answers'
   | 'missing answer'
+  | 'record regressed'
+  | 'records missing'
   | 'not like for like';
 
 /** One reason the gate failed. */
@@ -170,6 +173,10 @@ export interface Comparison {
   answerChanges: AnswerChange[];
   /** Conformance cases the baseline answered that the current run did not ask: each fails the gate. */
   missingAnswers: MissingAnswer[];
+  /** sqllogictest records that passed on a database in the baseline and fail on it now: each is a regression. */
+  sltRegressions: SltRegression[];
+  /** sqllogictest files the baseline ran on a database that the current run did not, or ran changed: each fails the gate. */
+  sltMissing: SltMissing[];
   /** Cells the baseline ran that the current run lacks or skipped: each fails the gate. */
   missingCells: MissingCell[];
   /** Whether the two runs measured alike; when not, every verdict is flagged. */
@@ -454,6 +461,28 @@ function gateFailures(cmp: Omit<Comparison, 'failures' | 'passed'>, unanswered: 
       add('missing answers', `${adapter}: the baseline answered ${missing.length} conformance case(s), the current run none (${hint})`);
     else for (const m of missing) add('missing answer', `${m.adapter} ${m.id}: the baseline answered ${m.baseline}, the current run has no answer`);
   }
+  // Each record regressed is a line, up to ten per file and database; past that, one line counts them.
+  const byFile = new Map<string, SltRegression[]>();
+  for (const r of cmp.sltRegressions) byFile.set(`${r.database} ${r.file}`, [...(byFile.get(`${r.database} ${r.file}`) ?? []), r]);
+  for (const [where, list] of byFile) {
+    const at = (r: SltRegression) => (r.line !== undefined ? `:${r.line}` : ` record ${r.record}`);
+    if (list.length <= 10)
+      for (const r of list)
+        add('record regressed', `${r.database} ${r.file}${at(r)} passed in the baseline and fails now${r.actual ? `: ${r.actual.split('\n')[0]}` : ''}`);
+    else
+      add(
+        'record regressed',
+        `${where}: ${list.length} records passed in the baseline and fail now (lines ${list
+          .slice(0, 10)
+          .map((r) => at(r).replace(/^:/, ''))
+          .join(', ')}, …)`,
+      );
+  }
+  for (const m of cmp.sltMissing)
+    add(
+      'records missing',
+      `${m.database} ${m.file}: ${m.reason === 'not run' ? 'ran in the baseline, not in the current run' : 'the file changed since the baseline, so its records cannot be held against it; run the baseline again'}`,
+    );
   if (!cmp.likeForLike.same && cmp.likeForLike.required) add('not like for like', cmp.likeForLike.summary.replace(/^not like for like: /, ''));
   return out;
 }
@@ -477,6 +506,7 @@ export function compareRuns(
     .sort((x, y) => STATUS_ORDER.indexOf(x.status) - STATUS_ORDER.indexOf(y.status));
   const missingCells = cells.filter((x) => x.status === 'missing').map((x) => ({ cell: x.cell, key: keyOf(x.cell), reason: x.notes[0] ?? NOT_IN_CURRENT }));
   const changed = answerChanges(baseline, current);
+  const slt = sltChanges(baseline, current);
   const [shapeB, shapeC] = [shapeOf(baseline), shapeOf(current)];
   const side = (r: RunResults, label: string, shape: RunShape) => ({
     label,
@@ -493,6 +523,8 @@ export function compareRuns(
     settingChanges: settingChanges(baseline, current),
     answerChanges: changed,
     missingAnswers: missingAnswers(baseline, current),
+    sltRegressions: slt.regressions,
+    sltMissing: slt.missing,
     missingCells,
     likeForLike: likeForLike(shapeB, shapeC, gate.requireLikeForLike),
   };
@@ -513,6 +545,8 @@ export function verdictParts(cmp: Comparison): string[] {
     cmp.missingCells.length ? `MISSING: ${cmp.missingCells.length} cell(s)` : '',
     cmp.answerChanges.length ? `CHANGED ANSWERS: ${cmp.answerChanges.length} conformance case(s)` : '',
     cmp.missingAnswers.length ? `MISSING ANSWERS: ${cmp.missingAnswers.length} conformance case(s)` : '',
+    cmp.sltRegressions.length ? `REGRESSED RECORDS: ${cmp.sltRegressions.length} sqllogictest record(s)` : '',
+    cmp.sltMissing.length ? `MISSING RECORDS: ${cmp.sltMissing.length} sqllogictest file(s)` : '',
     count('not like for like') ? 'NOT LIKE FOR LIKE' : '',
   ].filter(Boolean);
 }
@@ -575,6 +609,8 @@ export interface CompareJson {
   newCells: CellKey[];
   /** Conformance answers that changed, and those the current run lacks, per database and case. */
   conformance: { changed: AnswerChange[]; missing: MissingAnswer[] };
+  /** sqllogictest records that went from pass to fail, and files the current run did not run (or ran changed). */
+  sqllogictest: { regressions: SltRegression[]; missing: SltMissing[] };
   /** Settings and profile values that differ between the runs (often the explanation of a change). */
   settingChanges: SettingChange[];
 }
@@ -603,6 +639,7 @@ export function compareJson(cmp: Comparison): CompareJson {
     missingCells: cmp.missingCells,
     newCells: cmp.cells.filter((c) => c.status === 'new').map((c) => c.cell),
     conformance: { changed: cmp.answerChanges, missing: cmp.missingAnswers },
+    sqllogictest: { regressions: cmp.sltRegressions, missing: cmp.sltMissing },
     settingChanges: cmp.settingChanges,
   };
 }

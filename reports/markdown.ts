@@ -17,28 +17,17 @@ import { answerText, conformanceRows, pinDifferences, pinsText } from './conform
 import { diagnoseRun } from './diagnosis';
 import { driverLayerPairs } from './driver-layers';
 import { behindSchedule, modeLabel } from './load-mode';
+import { mdCode, mdHeader, mdRow, mdText } from './md-text';
 import { firstServerCell, ratioText, throughputRatio } from './server-sides';
+import { sltMarkdown } from './slt-report';
 
 /** GitHub refuses a step summary over 1 MiB; stay clearly below it. */
 export const MARKDOWN_LIMIT_BYTES = 1_000_000;
 
-/** Text from a database, an error or a file, made inert in GitHub-flavoured Markdown (which also renders HTML). */
-export function mdText(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|#~])/g, '\\$1')
-    .replace(/\r?\n/g, ' ');
-}
+export { mdCode, mdText };
 
-/** Text shown as code: only backticks, table pipes and line breaks matter inside a code span (GitHub shows the rest literally). */
-export function mdCode(s: string): string {
-  return `\`${s.replace(/`/g, 'ˋ').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')}\``;
-}
-
-const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
-const header = (cells: string[]) => [row(cells), row(cells.map(() => '---'))];
+const row = mdRow;
+const header = mdHeader;
 
 /** Sections in order; when the whole is too large, the droppable ones go first, from the end. */
 interface Section {
@@ -155,6 +144,8 @@ export function summaryMarkdown(results: RunResults, title = 'dbmatrix results')
       droppable: true,
     });
   }
+  // Unexplained failures cannot be dropped for length; the tables around them can.
+  for (const text of sltMarkdown(results)) sections.push({ text, droppable: !text.startsWith('### ❌') });
   const layers = driverLayerPairs(results);
   if (layers.length) {
     const lines = layers.map((p) =>

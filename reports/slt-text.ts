@@ -27,6 +27,11 @@ export function sltTotals(
   return [...totals].map(([database, t]) => ({ database, ...t, perSecond: t.ms > 0 ? ((t.passed + t.failed) / t.ms) * 1000 : 0 }));
 }
 
+/** Failed records without a known cause, over every file and database: what fails a run's exit code. */
+export function unexplainedFailures(files: readonly SltFileResults[] | undefined): number {
+  return (files ?? []).reduce((sum, f) => sum + f.databases.reduce((s, d) => s + d.failed - d.known, 0), 0);
+}
+
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 
 /** A failure's text on one line, shortened: SQL and values keep their first 160 characters. */

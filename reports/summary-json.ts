@@ -3,6 +3,7 @@ import { type CellKey, type CellResult, cellName, type Figures, type RunResults 
 import { pinDifferences } from './conformance-matrix';
 import { type Diagnosis, diagnoseRun } from './diagnosis';
 import { firstServerCell, throughputRatio } from './server-sides';
+import { recordsPerSecond, unexplainedFailures } from './slt-text';
 
 /** One cell as `report --json` gives it: the figures people read in the table, and whether the data verified. */
 export interface CellSummaryJson {
@@ -38,7 +39,7 @@ export interface ReportJson {
   runId: string;
   /** Whether the run was stopped before it finished. */
   interrupted: boolean;
-  /** 0 when every cell passed, 1 otherwise: the exit code of `report`. */
+  /** 0 when every cell passed and every failed sqllogictest record has a known cause, 1 otherwise: the exit code of `report`. */
   exitCode: 0 | 1;
   /** Every cell, in the run's order. */
   cells: CellSummaryJson[];
@@ -46,6 +47,8 @@ export interface ReportJson {
   diagnosis: Diagnosis[];
   /** Conformance answers that differ from the pins of their server's flavour and version. */
   pinDifferences: ReturnType<typeof pinDifferences>;
+  /** Each sqllogictest file on each database: records passed, failed (of which known), skipped, and records/s. */
+  sqllogictest: { file: string; database: string; passed: number; failed: number; known: number; skipped: number; recordsPerSecond: number }[];
 }
 
 /** The run as `report --json` gives it. */
@@ -72,9 +75,20 @@ export function reportJson(results: RunResults): ReportJson {
     version: 1,
     runId: results.runId,
     interrupted: results.interrupted,
-    exitCode: results.cells.some((c) => c.state === 'failed') ? 1 : 0,
+    exitCode: results.cells.some((c) => c.state === 'failed') || unexplainedFailures(results.sqllogictest) > 0 ? 1 : 0,
     cells,
     diagnosis: diagnoseRun(results),
     pinDifferences: pinDifferences(results),
+    sqllogictest: (results.sqllogictest ?? []).flatMap((f) =>
+      f.databases.map((d) => ({
+        file: f.file,
+        database: d.database,
+        passed: d.passed,
+        failed: d.failed,
+        known: d.known,
+        skipped: d.skipped,
+        recordsPerSecond: Math.round(recordsPerSecond(d)),
+      })),
+    ),
   };
 }

@@ -103,8 +103,11 @@ export async function runSltRecords(
       continue;
     }
     const verdict = await runQuery(record, threshold, labels, execute);
-    if (verdict.failure) run.failures.push({ line: record.line, sql: record.sql, expected: shownValues(record.expected), actual: verdict.failure });
-    mark(verdict.failure ? 'f' : 'p', verdict.answer, verdict.shown);
+    // An empty result reads as '', so a failure is told by its presence, not its text.
+    const failed = verdict.failure !== undefined;
+    if (failed)
+      run.failures.push({ line: record.line, sql: record.sql, expected: shownValues(record.expected) || '(no rows)', actual: verdict.failure || '(no rows)' });
+    mark(failed ? 'f' : 'p', verdict.answer, verdict.shown || '(no rows)');
   }
   run.durationMs = performance.now() - started;
   return run;
@@ -141,10 +144,10 @@ async function runQuery(
   } else if (values.length !== record.expected.length || values.some((v, i) => v !== record.expected[i])) {
     failure = shownValues(values);
   }
-  if (!failure && record.label) {
+  if (failure === undefined && record.label) {
     const earlier = labels.get(record.label);
     if (earlier === undefined) labels.set(record.label, hashed.md5);
     else if (earlier !== hashed.md5) failure = `${shown}\n(values differ from an earlier query labelled ${record.label})`;
   }
-  return { answer: hashed.line, shown, ...(failure ? { failure } : {}) };
+  return { answer: hashed.line, shown, ...(failure !== undefined ? { failure } : {}) };
 }

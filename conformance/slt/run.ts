@@ -175,8 +175,7 @@ export function sltResults(scripts: readonly SltScript[], runs: readonly SltData
           durationMs: Math.round(f.durationMs),
           ...(f.haltedAt !== undefined ? { haltedAt: f.haltedAt } : {}),
           marks: f.marks.join(''),
-          // Unexplained failures first: they are the ones a reader has to look at.
-          failures: [...failures.filter((x) => !x.known), ...failures.filter((x) => x.known)].slice(0, STORED),
+          failures: failures.slice(0, STORED),
         };
       }),
       disagreements: { total, records: disagreeing },

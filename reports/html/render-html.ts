@@ -4,6 +4,7 @@ import type { RunResults } from '../../model/results-schema';
 import { diagnoseRun } from '../diagnosis';
 import { driverLayerPairs } from '../driver-layers';
 import { serversSideBySide } from '../server-sides';
+import { sltHtml } from '../slt-report';
 import { buildCharts } from './chart-data';
 import { CLIENT_SCRIPT } from './client';
 import { jsonForScript, scriptSafe } from './escape';
@@ -48,6 +49,7 @@ export function renderHtmlReport(results: RunResults, options: HtmlReportOptions
     section('timeline', 'Throughput over time', chartGrid(charts, 'timeline')),
     section('errors', 'Errors', `${chartGrid(charts, 'errors')}<h3 class="subhead">Error samples</h3><div class="table-scroll">${errorSamples(results)}</div>`),
     section('conformance', 'Conformance: how each database answers', `<div class="table-scroll">${conformanceTable(results)}</div>`),
+    ...(results.sqllogictest?.length ? [section('sqllogictest', 'sqllogictest: each file on each database', sltHtml(results))] : []),
     section('settings', 'Effective settings per adapter', settingsSections(results)),
   ].join('\n');
   return documentShell(title, body, jsonForScript({ charts }), [chartJsSource(), scriptSafe(CLIENT_SCRIPT, 'client script')]);
