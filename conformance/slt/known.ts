@@ -10,7 +10,7 @@ export const knownDifferencesSchema = z
         .object({
           file: z.string().min(1).describe("The script, as the end of its path ('evidence/in2.test' matches any path ending in it)."),
           lines: z.array(z.number().int().min(1)).min(1).describe('Lines of the records (the line a record starts on, its first condition included).'),
-          engines: z.array(z.string().min(1)).min(1).describe('sqllogictest engine names it applies to: sqlite, postgresql, mysql.'),
+          engines: z.array(z.string().min(1)).min(1).describe("Engine names it applies to, as the scripts' skipif/onlyif lines spell them."),
           cause: z.string().min(1).describe('Why they fail: the SQL construct, and which database the standard sides with.'),
         })
         .strict(),

@@ -172,7 +172,7 @@ export function sltResults(scripts: readonly SltScript[], runs: readonly SltData
           known: failures.filter((x) => x.known).length,
           knownPassing,
           skipped: count('s'),
-          durationMs: Math.round(f.durationMs),
+          durationMs: Math.round(f.durationMs * 10) / 10,
           ...(f.haltedAt !== undefined ? { haltedAt: f.haltedAt } : {}),
           marks: f.marks.join(''),
           failures: failures.slice(0, STORED),

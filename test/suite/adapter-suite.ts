@@ -16,6 +16,7 @@ import { interruptRun } from './interrupt';
 import { provokeErrors } from './provoke-errors';
 import { describeResilience } from './resilience';
 import { describeSeveralServers } from './several-servers';
+import { describeSlt } from './slt';
 import { describeUserWorkloads } from './user-workloads';
 
 /** The second profile of each adapter and what reading its settings back must show. */
@@ -217,6 +218,7 @@ export function describeAdapterSuite(adapter: AdapterName): void {
     describeResilience(adapter);
     describeDriverPaths(adapter);
     describeConformance(adapter);
+    describeSlt(adapter);
     describeUserWorkloads(adapter);
   });
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,9 @@ function cli(args: string[]): Promise<CliOutcome> {
   for (const variable of ['DBMATRIX_POSTGRES_URL', 'DBMATRIX_MYSQL_URL', 'DBMATRIX_POSTGRES_IMAGE', 'DBMATRIX_MYSQL_IMAGE']) delete env[variable];
   return runCli(args, env);
 }
+
+/** A sqllogictest fixture that parses (its folder also holds a bad script, in bad/: --slt of the folder would stop on it). */
+const SLT_FIXTURES = join(__dirname, '..', 'fixtures', 'slt', 'directives.test');
 
 /** A TCP server on loopback that accepts connections and never says a word. */
 let silent: Server;
@@ -29,6 +32,8 @@ beforeAll(async () => {
   writeFileSync(join(work, 'no-images.json'), '{ "images": { "mysql": [] } }');
   writeFileSync(join(work, 'refused.json'), '{ "servers": { "mysql": "mysql://root:hunter2@127.0.0.1:1/test" } }');
   writeFileSync(join(work, 'syntax.config.ts'), "const config = { adapters: ['sqlite']\nexport default config;\n");
+  mkdirSync(join(work, 'no-scripts'));
+  writeFileSync(join(work, 'no-cause.json'), '{ "known": [{ "file": "a.test", "lines": [1], "engines": ["x"] }] }');
   writeFileSync(join(work, 'throws.config.ts'), "const config = { adapters: ['sqlite'] };\nnotDefinedAnywhere.call();\nexport default config;\n");
 });
 afterAll(async () => {
@@ -133,6 +138,37 @@ describe('bad input ends in one clear line, exit code 2, and nothing left behind
     ['tune with --ops and --duration', () => ['tune', '--ops', '5', '--duration', '1s'], /give --ops or --duration, not both/],
     ['tune of an unknown workload', () => ['tune', '-w', 'everything'], /unknown workload 'everything'/],
     [
+      '--slt of a path that does not exist',
+      () => ['conformance', '-a', 'sqlite', '--slt', join(work, 'nope.test')],
+      /--slt: '.*nope\.test' does not exist; give sqllogictest files or folders of them/,
+    ],
+    [
+      '--slt of a folder without scripts',
+      () => ['conformance', '-a', 'sqlite', '--slt', join(work, 'no-scripts')],
+      /--slt: the folder '.*no-scripts' holds no \.test files/,
+    ],
+    [
+      'a sqllogictest record dbmatrix cannot run',
+      () => ['conformance', '-a', 'sqlite', '--slt', SLT_FIXTURES, '--slt', join(__dirname, '..', 'fixtures', 'slt', 'bad', 'unknown-record.test')],
+      /unknown-record\.test:4: unknown record type 'querry'; this is not a sqllogictest record dbmatrix can run/,
+    ],
+    [
+      '--known that is not JSON',
+      () => ['conformance', '-a', 'sqlite', '--slt', SLT_FIXTURES, '--known', join(work, 'broken.json')],
+      /--known .*broken\.json: .*; give a JSON file of known differences/,
+    ],
+    [
+      '--known without a cause',
+      () => ['conformance', '-a', 'sqlite', '--slt', SLT_FIXTURES, '--known', join(work, 'no-cause.json')],
+      /--known .*no-cause\.json: known\.0\.cause: /,
+    ],
+    [
+      '--known without --slt',
+      () => ['conformance', '-a', 'sqlite', '--known', join(work, 'no-cause.json')],
+      /--known lists known differences of sqllogictest records; give it with --slt/,
+    ],
+    ['--pin with --slt', () => ['conformance', '-a', 'sqlite', '--slt', SLT_FIXTURES, '--pin'], /leave --pin out with --slt/],
+    [
       'compare with a threshold of 2',
       () => ['compare', '-b', 'a', '-c', 'b', '--throughput-threshold', '2'],
       /--throughput-threshold takes a share between 0 and 1/,
@@ -142,7 +178,7 @@ describe('bad input ends in one clear line, exit code 2, and nothing left behind
   test.concurrent.each(cases)('%s', async (_name, args, message) => {
     const out = join(work, `out-${Math.random().toString(36).slice(2)}`);
     const runId = `t${Math.random().toString(36).slice(2, 10)}`;
-    const withOut = args()[0] === 'run' ? [...args(), '-o', out, '--run-id', runId] : args();
+    const withOut = args()[0] === 'run' ? [...args(), '-o', out, '--run-id', runId] : args()[0] === 'conformance' ? [...args(), '-o', out] : args();
     // A bad run id must stay the one under test.
     const argv = args().includes('--run-id') ? [...args(), '-o', out] : withOut;
     const r = await cli(argv);
