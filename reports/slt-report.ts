@@ -103,10 +103,10 @@ export function sltHtml(results: Pick<RunResults, 'sqllogictest'>, shown = 200):
         `<tr>${i === 0 ? `<td rowspan="${f.databases.length}"><code>${h(f.file)}</code><br><span class="muted">${h(n(f.records))} records, disagree on ${h(n(f.disagreements.total))}</span></td>` : ''}<td>${h(d.database)}</td><td>${bar(d, f.records)}</td><td class="num">${h(n(d.passed))}</td><td class="num${d.failed > d.known ? ' bad' : ''}">${h(n(d.failed))}</td><td class="num">${h(n(d.known))}</td><td class="num">${h(n(d.skipped))}</td><td class="num">${h(n(recordsPerSecond(d)))}</td></tr>`,
     ),
   );
-  const table = `<table><thead><tr><th>file</th><th>database</th><th></th><th>passed</th><th>failed</th><th>of which known</th><th>skipped</th><th>records/s</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const table = `<table class="slt-files"><thead><tr><th>file</th><th>database</th><th></th><th>passed</th><th>failed</th><th>of which known</th><th>skipped</th><th>records/s</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
   const failures = files.flatMap((f) => f.databases.flatMap((d) => d.failures.map((x) => ({ file: f.file, d, x }))));
   const failureTable = failures.length
-    ? `<h3 class="subhead">Failures (${h(n(failures.length))}${failures.length > shown ? `, the first ${shown}` : ''})</h3><table><thead><tr><th>database</th><th>record</th><th>SQL</th><th>expected</th><th>actual</th><th>known cause</th></tr></thead><tbody>${failures
+    ? `<h3 class="subhead">Failures (${h(n(failures.length))}${failures.length > shown ? `, the first ${shown}` : ''})</h3><table class="slt-failures"><thead><tr><th>database</th><th>record</th><th>SQL</th><th>expected</th><th>actual</th><th>known cause</th></tr></thead><tbody>${failures
         .slice(0, shown)
         .map(
           ({ file, d, x }) =>
@@ -117,7 +117,7 @@ export function sltHtml(results: Pick<RunResults, 'sqllogictest'>, shown = 200):
   const names = [...new Set(files.flatMap((f) => f.databases.map((d) => d.database)))];
   const disagreeing = files.flatMap((f) => f.disagreements.records.map((r) => ({ file: f.file, r })));
   const disagreementTable = disagreeing.length
-    ? `<h3 class="subhead">Where the databases disagree</h3><table><thead><tr><th>record</th><th>SQL</th>${names.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${disagreeing
+    ? `<h3 class="subhead">Where the databases disagree</h3><table class="slt-disagreements"><thead><tr><th>record</th><th>SQL</th>${names.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>${disagreeing
         .slice(0, shown)
         .map(
           ({ file, r }) =>

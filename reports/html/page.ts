@@ -57,10 +57,13 @@ export function header(results: RunResults, title: string): string {
     fact('run id', results.runId),
     fact('started', results.startedAt),
     fact('finished', Number.isFinite(seconds) ? `${results.finishedAt} (${seconds.toFixed(1)} s)` : results.finishedAt),
-    fact(
-      'measured',
-      `${bound} per cell and repeat, ${o.repeats} repeat${o.repeats === 1 ? '' : 's'}, warm-up ${o.warmupOps ?? 'a tenth of ops'}, max error rate ${o.maxErrorRate}`,
-    ),
+    // A run of sqllogictest files alone measured no cells, so it has no bounds to show.
+    results.cells.length === 0 && results.sqllogictest?.length
+      ? fact('ran', `${results.sqllogictest.length} sqllogictest file(s), each in a namespace of its own on every database`)
+      : fact(
+          'measured',
+          `${bound} per cell and repeat, ${o.repeats} repeat${o.repeats === 1 ? '' : 's'}, warm-up ${o.warmupOps ?? 'a tenth of ops'}, max error rate ${o.maxErrorRate}`,
+        ),
     fact('node', e.node),
     fact('system', `${e.platform} ${e.release} ${e.arch}, ${e.totalMemoryMiB.toLocaleString('en-US')} MiB`),
     fact('cpu', `${e.cpuModel} × ${e.cpuCount}`),

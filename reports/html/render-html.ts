@@ -28,12 +28,9 @@ function chartJsSource(): string {
   return scriptSafe(source, file);
 }
 
-/** One self-contained HTML page for a run: summary, charts, settings and error samples; it loads nothing from anywhere. */
-export function renderHtmlReport(results: RunResults, options: HtmlReportOptions = {}): string {
-  const title = options.title ?? `dbmatrix report ${results.runId}`;
-  const charts = buildCharts(results);
-  const body = [
-    header(results, title),
+/** The sections of a run's cells and conformance cases. */
+function cellSections(results: RunResults, charts: ReturnType<typeof buildCharts>): string[] {
+  return [
     section('summary', 'Summary', `<div class="table-scroll">${summaryTable(results)}</div>`),
     ...(serversSideBySide(results.cells).length
       ? [section('servers', 'Servers side by side', `<div class="table-scroll">${serversTables(results)}</div>`)]
@@ -49,6 +46,18 @@ export function renderHtmlReport(results: RunResults, options: HtmlReportOptions
     section('timeline', 'Throughput over time', chartGrid(charts, 'timeline')),
     section('errors', 'Errors', `${chartGrid(charts, 'errors')}<h3 class="subhead">Error samples</h3><div class="table-scroll">${errorSamples(results)}</div>`),
     section('conformance', 'Conformance: how each database answers', `<div class="table-scroll">${conformanceTable(results)}</div>`),
+  ];
+}
+
+/** One self-contained HTML page for a run: summary, charts, settings and error samples; it loads nothing from anywhere. */
+export function renderHtmlReport(results: RunResults, options: HtmlReportOptions = {}): string {
+  const title = options.title ?? `dbmatrix report ${results.runId}`;
+  const charts = buildCharts(results);
+  // A run of sqllogictest files alone measured no cells and asked no cases: their sections would be empty.
+  const sltOnly = results.cells.length === 0 && !results.conformance && (results.sqllogictest?.length ?? 0) > 0;
+  const body = [
+    header(results, title),
+    ...(sltOnly ? [] : cellSections(results, charts)),
     ...(results.sqllogictest?.length ? [section('sqllogictest', 'sqllogictest: each file on each database', sltHtml(results))] : []),
     section('settings', 'Effective settings per adapter', settingsSections(results)),
   ].join('\n');

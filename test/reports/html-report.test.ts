@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -6,15 +6,18 @@ import type { Browser, Page } from 'playwright-core';
 import { adapterFor } from '../../adapters/registry';
 import { CONFORMANCE_CASES } from '../../conformance/registry';
 import type { WorkloadName } from '../../matrix/workloads/registry';
-import type { RunResults } from '../../model/results-schema';
+import { type RunResults, runResultsSchema } from '../../model/results-schema';
 import { answerText, TEXT_MARKS } from '../../reports/conformance-matrix';
 import { driverLayerPairs } from '../../reports/driver-layers';
 import { renderHtmlReport } from '../../reports/html/render-html';
 import { launchChromium } from '../support/chromium';
+import { runCli } from '../support/cli';
 import { realRun } from '../support/real-runs';
 import { selectedAdapters } from '../support/selection';
 
 const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
+/** The sqllogictest fixtures: every directive, every way a record fails, a record the databases answer differently. */
+const SLT_FIXTURES = resolve(__dirname, '../fixtures/slt');
 const WORKLOADS: WorkloadName[] = ['insert-sequential', 'crud-mix'];
 /** Markup that runs script wherever a string reaches the page unescaped. */
 const HOSTILE = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
@@ -151,6 +154,54 @@ describe('HTML report of a real run, in Chromium', () => {
     const marks = await page.$eval('#conformance', (el) => (el as HTMLElement).innerText);
     expect(marks.match(/\u2705|\u274C|\u26A0|\uFE0F/gu) ?? []).toEqual([]);
     expect(rows.flatMap((r) => r.slice(2)).filter((cell) => cell === 'ok').length).toBeGreaterThan(0);
+    await page.context().close();
+  });
+
+  test('shows each sqllogictest file on each database: a bar of its records, the counts, the failures and the disagreements', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'dbmatrix-html-slt-'));
+    let slt: RunResults;
+    try {
+      const run = await runCli([
+        'conformance',
+        '--slt',
+        SLT_FIXTURES,
+        '--known',
+        join(SLT_FIXTURES, 'known.json'),
+        '--adapter',
+        adapters.join(','),
+        '--out',
+        out,
+      ]);
+      expect({ code: run.code, stderr: run.stderr.split('\n').filter((l) => l && !l.startsWith('slt: ')) }).toEqual({ code: 0, stderr: [] });
+      slt = runResultsSchema.parse(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+    const { page, foreign, problems } = await open(renderHtmlReport(slt), 'sqllogictest');
+    expect(problems).toEqual([]);
+    expect(foreign).toEqual([]);
+    // Files alone: no cell sections, no charts.
+    expect(await page.$$eval('section', (all) => all.map((s) => s.id))).toEqual(['sqllogictest', 'settings']);
+    const files = slt.sqllogictest!;
+    expect(files.map((f) => f.file.split('/').pop())).toEqual(['dialects.test', 'directives.test', 'failures.test']);
+    const rows = await page.$$eval('#sqllogictest table.slt-files tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+    );
+    expect(rows).toHaveLength(files.length * adapters.length);
+    // Each bar is as wide as its file's records: passed, known, failed and skipped add up to the whole.
+    const bars = await page.$$eval('#sqllogictest div[role=img]', (divs) =>
+      divs.map((d) => ({ whole: d.getBoundingClientRect().width, parts: [...d.children].reduce((w, c) => w + c.getBoundingClientRect().width, 0) })),
+    );
+    expect(bars).toHaveLength(files.length * adapters.length);
+    for (const b of bars) expect(Math.abs(b.whole - b.parts)).toBeLessThan(1);
+    const failures = files.reduce((n, f) => n + f.databases.reduce((m, d) => m + d.failures.length, 0), 0);
+    expect(await page.$$eval('#sqllogictest table:nth-of-type(1) ~ * tbody tr, #sqllogictest h3 + table tbody tr', (trs) => trs.length)).toBeGreaterThanOrEqual(
+      failures,
+    );
+    const text = await page.$eval('#sqllogictest', (el) => (el as HTMLElement).innerText);
+    expect(text).toContain('written to fail: one record for each way a record can fail');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'sqllogictest-report.png'), fullPage: true });
     await page.context().close();
   });
 

@@ -14,7 +14,7 @@ function cli(args: string[]): Promise<CliOutcome> {
   return runCli(args, env);
 }
 
-/** A sqllogictest fixture that parses (its folder also holds a bad script, in bad/: --slt of the folder would stop on it). */
+/** A sqllogictest fixture that parses. */
 const SLT_FIXTURES = join(__dirname, '..', 'fixtures', 'slt', 'directives.test');
 
 /** A TCP server on loopback that accepts connections and never says a word. */
@@ -149,7 +149,7 @@ describe('bad input ends in one clear line, exit code 2, and nothing left behind
     ],
     [
       'a sqllogictest record dbmatrix cannot run',
-      () => ['conformance', '-a', 'sqlite', '--slt', SLT_FIXTURES, '--slt', join(__dirname, '..', 'fixtures', 'slt', 'bad', 'unknown-record.test')],
+      () => ['conformance', '-a', 'sqlite', '--slt', SLT_FIXTURES, '--slt', join(__dirname, '..', 'fixtures', 'slt-bad', 'unknown-record.test')],
       /unknown-record\.test:4: unknown record type 'querry'; this is not a sqllogictest record dbmatrix can run/,
     ],
     [
