@@ -11,6 +11,7 @@ import { describeEnvironment } from '../model/environment';
 import { RESULTS_SCHEMA_VERSION, type RunResults } from '../model/results-schema';
 import { sltSummaryText, unexplainedFailures } from '../reports/slt-text';
 import { resolveServers } from '../servers/resolve';
+import { abortOnSignal } from './interrupt';
 
 /** What `dbmatrix conformance --slt` was asked. */
 export interface SltRequest {
@@ -55,6 +56,9 @@ export async function sltConformance(request: SltRequest): Promise<number> {
   const startedAt = new Date().toISOString();
   const runs: SltDatabaseRun[] = [];
   const profiles = request.adapters.map((adapter) => resolveProfiles({ adapters: [adapter] })[0]!);
+  // Ctrl-C skips the records left, drops the namespaces and still writes what ran, marked interrupted.
+  let stop = false;
+  const guard = abortOnSignal(() => ({ abort: () => (stop = true) }));
   try {
     for (const [a, adapter] of request.adapters.entries()) {
       for (const server of resolved.servers[adapter] ?? [{ url: sqliteDir, provider: 'file' as const }]) {
@@ -70,12 +74,13 @@ export async function sltConformance(request: SltRequest): Promise<number> {
           const rate = Math.round((done / Math.max(now - startedFile, 1)) * 1000);
           log(`slt: ${name}: ${script.file}: ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} records (${rate.toLocaleString('en-US')}/s)`);
         };
-        runs.push(await runSltOnDatabase(scripts, { name, adapter, profile: profiles[a]!, server }, runId, progress));
+        runs.push(await runSltOnDatabase(scripts, { name, adapter, profile: profiles[a]!, server }, runId, progress, () => stop));
       }
     }
   } finally {
     rmSync(sqliteDir, { recursive: true, force: true });
     await resolved.release();
+    guard.dispose();
   }
   const sqllogictest = sltResults(scripts, runs, known);
   const results: RunResults = {
@@ -88,11 +93,12 @@ export async function sltConformance(request: SltRequest): Promise<number> {
     profiles: profiles as unknown as Record<string, unknown>[],
     cells: [],
     sqllogictest,
-    interrupted: false,
+    interrupted: guard.interrupted(),
   };
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, 'results.json');
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${sltSummaryText(sqllogictest)}\nwrote ${file}\n`);
+  if (guard.interrupted()) return guard.exitCode();
   return unexplainedFailures(sqllogictest) > 0 ? 1 : 0;
 }

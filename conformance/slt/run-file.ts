@@ -51,13 +51,15 @@ export function countedRecords(records: readonly SltRecord[]): (SltRecord & { ki
 /**
  * Run a script's records on one connection, in order, as the SQLite project's runner does: skipif/onlyif against
  * `engine`, results formatted by the record's column types, sorted by its sort mode, compared value by value or by MD5
- * above the hash threshold, labelled results held against each other. A failing record is recorded and the script goes on.
+ * above the hash threshold, labelled results held against each other. A failing record is recorded and the script goes on;
+ * once `stopped` says so, the rest of the script is skipped.
  */
 export async function runSltRecords(
   records: readonly SltRecord[],
   engine: string,
   execute: (sql: string) => Promise<unknown[][]>,
   onRecord?: (done: number) => void,
+  stopped: () => boolean = () => false,
 ): Promise<SltFileRun> {
   const started = performance.now();
   const run: SltFileRun = { marks: [], answers: [], shown: [], failures: [], durationMs: 0 };
@@ -71,6 +73,11 @@ export async function runSltRecords(
     onRecord?.(run.marks.length);
   };
   for (const record of records) {
+    // A synchronous driver (better-sqlite3) never lets the event loop turn between records: give it a turn now and then,
+    // so a signal is heard and progress is written.
+    if (run.marks.length % 256 === 255) await new Promise<void>((resolve) => setImmediate(resolve));
+    // Once stopped (Ctrl-C), the records left count as skipped, as after a halt.
+    halted ||= stopped();
     const applies = !halted && appliesTo(record, engine);
     if (record.kind === 'hash-threshold') {
       if (applies) threshold = record.threshold;

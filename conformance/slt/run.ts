@@ -95,6 +95,7 @@ export async function runSltOnDatabase(
   database: SltDatabase,
   runId: string,
   progress: (script: SltScript, done: number, total: number) => void,
+  stopped: () => boolean = () => false,
 ): Promise<SltDatabaseRun> {
   const adapter = adapterFor(database.adapter);
   const namespaces = adapter.testNamespaces;
@@ -120,6 +121,7 @@ export async function runSltOnDatabase(
               adapter.sltEngine,
               (sql) => adapter.prepared.text(connection, sql),
               (done) => progress(script, done, total),
+              stopped,
             ),
           );
         } finally {

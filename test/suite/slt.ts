@@ -1,11 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Knex } from 'knex';
 import { type AdapterName, adapterFor } from '../../adapters/registry';
 import { type RunResults, runResultsSchema, type SltFileResults } from '../../model/results-schema';
 import { directKnex } from '../support/cells';
-import { runCli } from '../support/cli';
+import { CLI, runCli } from '../support/cli';
 
 /** The fixtures, written in the format for these tests. */
 const FIXTURES = resolve(__dirname, '..', 'fixtures', 'slt');
@@ -112,6 +113,47 @@ export function describeSlt(adapter: AdapterName): void {
       expect(d.failures.every((f) => f.known === 'written to fail: one record for each way a record can fail')).toBe(true);
       expect(stdout).toContain('line(s) 4 are listed as known differences but passed');
     });
+
+    test(`${adapter}: Ctrl-C skips the records left, drops the namespace, writes what ran as interrupted, exit 130`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'dbmatrix-slt-interrupt-'));
+      try {
+        // Long enough to be interrupted while it runs, on SQLite too (about 100,000 records/s here): 500,000 one-value queries.
+        const script = join(dir, 'long.test');
+        writeFileSync(
+          script,
+          ['statement ok', 'CREATE TABLE t3(x INTEGER)', '', ...Array.from({ length: 500_000 }, () => 'query I nosort\nSELECT 1\n----\n1\n')].join('\n'),
+        );
+        const out = join(dir, 'out');
+        const child = spawn(process.execPath, [CLI, 'conformance', '--slt', script, '--adapter', adapter, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let stderr = '';
+        const closed = new Promise<number | null>((r) => child.on('close', r));
+        await new Promise<void>((r) =>
+          child.stderr.on('data', (d) => {
+            stderr += d;
+            // The first progress line: the script is running (the last one, at 500,001 of 500,001, would come too late).
+            if (/slt: .*: [\d,]+\/500,001 records/.test(stderr.replace(/500,001\/500,001/g, ''))) r();
+          }),
+        );
+        child.kill('SIGINT');
+        expect(await closed).toBe(130);
+        const results = runResultsSchema.parse(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')));
+        expect(results.interrupted).toBe(true);
+        const d = on(results, 'long.test', adapter);
+        expect(d.passed).toBeGreaterThan(0);
+        expect(d.skipped).toBeGreaterThan(0);
+        expect(d.passed + d.skipped).toBe(500_001);
+        if (adapterFor(adapter).testNamespaces.kind !== 'file') {
+          const knex = directKnex(adapter);
+          try {
+            expect(await leftoverNamespaces(knex, adapter, results.runId)).toEqual([]);
+          } finally {
+            await knex.destroy();
+          }
+        } else expect(readdirSync(tmpdir()).filter((n) => n.startsWith(`dbmatrix-${results.runId}-`))).toEqual([]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 120_000);
 
     if (adapter !== 'sqlite') {
       test(`${adapter}: beside SQLite, the record they answer differently is a disagreement with both answers`, async () => {

@@ -101,8 +101,8 @@ describe('values as the original runner prints them', () => {
   });
 
   test("reals keep SQLite printf's 16 significant digits, in which the corpus was written", () => {
-    expect(realText(-9223372036854775808)).toBe('-9223372036854776000.000');
-    expect(realText(-18446744073709551616)).toBe('-18446744073709550000.000');
+    expect(realText(-(2 ** 63))).toBe('-9223372036854776000.000');
+    expect(realText(-(2 ** 64))).toBe('-18446744073709550000.000');
     expect(realText(123456789012345.67)).toBe('123456789012345.700');
     expect(realText(0.0005)).toBe('0.001');
   });
