@@ -3,6 +3,7 @@ import type { CellResult, RunResults } from '../../model/results-schema';
 import { compareJson, compareRuns, DEFAULT_THRESHOLDS, metricConfidence } from '../../reports/compare';
 import { compareTable } from '../../reports/compare-table';
 import { compareMarkdown } from '../../reports/markdown';
+import { runResults as run } from '../support/run-results';
 
 /*
  * The gate's edge cases that need no figures: failed and skipped cells, run shapes and conformance tables. The
@@ -18,32 +19,6 @@ const answers = (adapter: string, ids: string[]) => ({
   serverVersion: '1',
   answers: ids.map((id) => ({ id, outcome: 'same' as const, answer: `"${id}"`, reference: `"${id}"` })),
 });
-
-function run(over: Omit<Partial<RunResults>, 'options'> & { options?: Partial<RunResults['options']> } = {}): RunResults {
-  const { options, ...rest } = over;
-  return {
-    schemaVersion: 2,
-    runId: 'r',
-    startedAt: '2025-01-01T00:00:00.000Z',
-    finishedAt: '2025-01-01T00:01:00.000Z',
-    environment: {
-      node: 'v20.0.0',
-      platform: 'linux',
-      release: '6',
-      arch: 'x64',
-      cpuModel: 'cpu',
-      cpuCount: 2,
-      totalMemoryMiB: 1024,
-      gitCommit: null,
-      packages: {},
-    },
-    options: { repeats: 1, ops: 100, durationMs: null, warmupOps: null, maxErrorRate: 0, rate: null, ...options },
-    profiles: [],
-    cells: [],
-    interrupted: false,
-    ...rest,
-  };
-}
 
 const compare = (b: RunResults, c: RunResults, requireLikeForLike = false) => compareRuns(b, c, DEFAULT_THRESHOLDS, undefined, { requireLikeForLike });
 

@@ -12,6 +12,7 @@ import { sltOf } from '../../model/merge-slt';
 import type { RunResults, SltFileResults } from '../../model/results-schema';
 import { UserError } from '../../model/user-error';
 import { compareRuns, DEFAULT_THRESHOLDS } from '../../reports/compare';
+import { runResults } from '../support/run-results';
 
 describe('reading a script', () => {
   const script = [
@@ -178,30 +179,8 @@ describe('two databases that answer a record differently disagree on it', () => 
 });
 
 describe('the gate holds sqllogictest records', () => {
-  const base = {
-    schemaVersion: 2,
-    runId: 'r',
-    startedAt: '2025-01-01T00:00:00.000Z',
-    finishedAt: '2025-01-01T00:01:00.000Z',
-    environment: {
-      node: 'v20',
-      platform: 'linux',
-      release: '6',
-      arch: 'x64',
-      cpuModel: 'cpu',
-      cpuCount: 2,
-      totalMemoryMiB: 1024,
-      gitCommit: null,
-      packages: {},
-    },
-    options: { repeats: 1, ops: null, durationMs: null, warmupOps: null, maxErrorRate: 0 },
-    profiles: [],
-    cells: [],
-    interrupted: false,
-  } as const;
   const file = (marks: string, sha256 = 'abc', failures: { line: number; actual: string }[] = []): RunResults =>
-    ({
-      ...base,
+    runResults({
       sqllogictest: [
         {
           file: 'a.test',
@@ -227,7 +206,7 @@ describe('the gate holds sqllogictest records', () => {
           disagreements: { total: 0, records: [] },
         },
       ],
-    }) as unknown as RunResults;
+    });
 
   test('a record that went from pass to fail regresses, with its line and answer; one that was failing already does not', () => {
     const cmp = compareRuns(
@@ -245,7 +224,7 @@ describe('the gate holds sqllogictest records', () => {
 
   test('the same records pass the gate; a file the current run lacks, or changed, fails it', () => {
     expect(compareRuns(file('pps'), file('pps'), DEFAULT_THRESHOLDS).passed).toBe(true);
-    expect(compareRuns(file('pps'), { ...base } as unknown as RunResults, DEFAULT_THRESHOLDS).failures.map((f) => f.message)).toEqual([
+    expect(compareRuns(file('pps'), runResults(), DEFAULT_THRESHOLDS).failures.map((f) => f.message)).toEqual([
       'records missing: sqlite a.test: ran in the baseline, not in the current run',
     ]);
     expect(compareRuns(file('pps'), file('pps', 'def'), DEFAULT_THRESHOLDS).failures.map((f) => f.kind)).toEqual(['records missing']);
