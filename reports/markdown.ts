@@ -20,6 +20,7 @@ import { behindSchedule, modeLabel } from './load-mode';
 import { mdCode, mdHeader, mdRow, mdText } from './md-text';
 import { firstServerCell, ratioText, throughputRatio } from './server-sides';
 import { sltMarkdown } from './slt-report';
+import { unexplainedFailures } from './slt-text';
 
 /** GitHub refuses a step summary over 1 MiB; stay clearly below it. */
 export const MARKDOWN_LIMIT_BYTES = 1_000_000;
@@ -91,6 +92,14 @@ function summaryCell(r: CellResult | undefined, versus?: CellResult): string {
 /** The run as a GitHub step summary: workloads × adapter profiles with ops/s, p99, errors and verification. */
 export function summaryMarkdown(results: RunResults, title = 'dbmatrix results'): string {
   const cells = results.cells;
+  // A run of sqllogictest files alone measured no cells: its summary is the files'.
+  if (cells.length === 0 && !results.conformance && results.sqllogictest?.length) {
+    const open = unexplainedFailures(results.sqllogictest);
+    const e = results.environment;
+    const head = `## ${open ? '❌' : '✅'} ${mdText(title)}: ${results.sqllogictest.length} sqllogictest file(s), ${open ? `${int(open)} record(s) failed without a known cause` : 'every failure known'}`;
+    const about = `Run ${mdCode(results.runId)} · ${results.startedAt.replace('T', ' ').replace(/\..*/, '')} UTC · Node ${mdText(e.node)} · ${e.cpuCount} × ${mdText(e.cpuModel)}${results.interrupted ? ' · **interrupted**' : ''}`;
+    return fit([{ text: `${head}\n\n${about}`, droppable: false }, ...sltMarkdown(results).map((text) => ({ text, droppable: !text.startsWith('### ❌') }))]);
+  }
   const columns = [...new Set(cells.map((c) => columnName(c.cell)))];
   const workloads = [...new Set(cells.map((c) => c.cell.workload))];
   const find = (column: string, workload: string) => cells.find((c) => columnName(c.cell) === column && c.cell.workload === workload);

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -459,6 +459,9 @@ describe('diagnosis of a real run', () => {
       test('synchronous=EXTRA is disk-bound with iowait as evidence; synchronous=OFF is not', async () => {
         const settings = ['sqlite-delete.batchSize=20', 'sqlite-delete.driverPath=prepared'];
         const diagnose = async (sync: string) => {
+          // iowait is the whole machine's: write out what earlier tests left in the page cache first, so the kernel's
+          // writeback of it does not wait on the disk during this run (an OFF run once read disk-bound in a full run).
+          execFileSync('sync');
           const { results, file } = await realRun({
             adapters: ['sqlite'],
             profiles: ['sqlite-delete'],

@@ -12,6 +12,7 @@ import { sltOf } from '../../model/merge-slt';
 import type { RunResults, SltFileResults } from '../../model/results-schema';
 import { UserError } from '../../model/user-error';
 import { compareRuns, DEFAULT_THRESHOLDS } from '../../reports/compare';
+import { summaryMarkdown } from '../../reports/markdown';
 import { runResults } from '../support/run-results';
 
 describe('reading a script', () => {
@@ -220,6 +221,16 @@ describe('the gate holds sqllogictest records', () => {
     expect(cmp.passed).toBe(false);
     expect(cmp.sltRegressions).toEqual([{ database: 'sqlite', file: 'a.test', record: 2, line: 5, actual: '2' }]);
     expect(cmp.failures.map((f) => f.message)).toEqual(['record regressed: sqlite a.test:5 passed in the baseline and fails now: 2']);
+  });
+
+  test('a run of files alone is summed up by its files: the failures without a known cause, not cells', () => {
+    const results = file('pf', 'abc', [{ line: 5, actual: '2' }]);
+    results.sqllogictest![0]!.databases[0]!.failed = 1;
+    const md = summaryMarkdown(results);
+    expect(md).toMatch(/^## ❌ dbmatrix results: 1 sqllogictest file\(s\), 1 record\(s\) failed without a known cause/);
+    expect(md).toContain('### ❌ sqllogictest records that failed, no known cause (1)');
+    expect(md).toContain('| sqlite | a.test:5 | SELECT 1 | 1 | 2 |');
+    expect(md).not.toMatch(/cells passed|Diagnosis/);
   });
 
   test('the same records pass the gate; a file the current run lacks, or changed, fails it', () => {
