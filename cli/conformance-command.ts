@@ -131,7 +131,7 @@ async function conformanceCommand(opts: ConformanceOptions): Promise<number> {
 export function addConformanceCommand(program: Command): void {
   serverImageOptions(serverUrlOptions(program.command('conformance')))
     .description(
-      "ask each adapter's server the conformance cases (default profile) and show each answer against the pins of its flavour and version; --pin writes them as adapters/<adapter>/pins/<flavour>-<version>.json",
+      "ask each adapter's server the conformance cases (default profile) and show each answer against the pins of its flavour and version; --pin writes them as adapters/<adapter>/pins/<flavour>-<version>.json. With --slt: run sqllogictest files on each database instead, and say where each fails and where the databases disagree",
     )
     .requiredOption('-a, --adapter <names>', `adapters whose servers to ask, comma-separated (${ADAPTER_NAMES.join(', ')})`)
     .option('--pin', "write each server's answers as its pins file, to commit")
